@@ -1,0 +1,87 @@
+"""Entry point: `python bot.py [command]` — see README.md for the commands."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from collections.abc import Awaitable, Callable
+
+from handlers import Assistant, Deps
+from knowledge import KnowledgeError, load_knowledge
+from logsetup import configure_logging
+from settings import Settings, SettingsError, load_settings
+from storage import StorageError, open_storage
+
+
+async def open_deps(settings: Settings) -> Deps:
+    """Open the database and load the knowledge: everything a handler needs."""
+    knowledge = load_knowledge()
+    storage = await open_storage(settings.database_path)
+    return Deps(settings=settings, storage=storage, knowledge=knowledge)
+
+
+async def run_console_command(settings: Settings, args: argparse.Namespace) -> int:
+    from channels.console import run_console
+
+    if args.admin:
+        settings = settings.model_copy(
+            update={"admin_ids": settings.admin_ids | {f"console:{args.user}"}}
+        )
+    deps = await open_deps(settings)
+    try:
+        await run_console(Assistant(deps), user_id=args.user)
+    finally:
+        await deps.storage.close()
+    return 0
+
+
+async def run_default(settings: Settings, args: argparse.Namespace) -> int:
+    """Telegram polling with a token, else the console."""
+    if settings.telegram_bot_token is not None and "telegram" in COMMANDS:
+        return await COMMANDS["telegram"][1](settings, args)
+    args.user, args.admin = "console-user", False
+    return await run_console_command(settings, args)
+
+
+def add_console_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--user", default="console-user", help="user id to chat as")
+    parser.add_argument("--admin", action="store_true", help="chat as an admin")
+
+
+Runner = Callable[[Settings, argparse.Namespace], Awaitable[int]]
+# name -> (add_arguments, runner, help)
+COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Runner, str]] = {
+    "console": (add_console_arguments, run_console_command, "chat in the terminal"),
+}
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="bot.py", description="Bandung SME assistant")
+    sub = parser.add_subparsers(dest="command")
+    for name, (add_arguments, _runner, help_text) in COMMANDS.items():
+        add_arguments(sub.add_parser(name, help=help_text))
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        settings = load_settings()
+    except SettingsError as exc:
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
+    configure_logging(settings.log_level, settings.secrets())
+    runner = COMMANDS[args.command][1] if args.command else run_default
+    try:
+        return asyncio.run(runner(settings, args))
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        return 130
+    except (KnowledgeError, StorageError) as exc:
+        print(f"Error: {exc}", file=sys.stderr)
+        return 1
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,1 @@
+"""How the assistant reaches people: Telegram, WhatsApp and the console."""

@@ -1,0 +1,91 @@
+"""Chat with the assistant in a terminal; buttons show as numbered options."""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import threading
+from pathlib import Path
+from typing import TextIO
+
+from handlers import Assistant, Incoming, Reply, ReplyKind
+from handlers.choices import match_choice, numbered
+from handlers.types import Button
+
+CHANNEL = "console"
+
+
+class ConsoleChat:
+    """One console user: turns typed lines into Incoming and prints the replies."""
+
+    def __init__(self, assistant: Assistant, user_id: str, out: TextIO, files_dir: Path) -> None:
+        self.assistant = assistant
+        self.user_id = user_id
+        self.out = out
+        self.files_dir = files_dir
+        self.buttons: tuple[Button, ...] = ()
+
+    def to_incoming(self, line: str) -> Incoming:
+        """A number or label of the last buttons presses it; anything else is typed text."""
+        chosen = match_choice(line, self.buttons) if not line.startswith("/") else None
+        if chosen is not None:
+            return Incoming(CHANNEL, self.user_id, payload=chosen.payload)
+        return Incoming.from_text(CHANNEL, self.user_id, line)
+
+    async def send(self, line: str) -> list[Reply]:
+        replies = await self.assistant.handle(self.to_incoming(line))
+        self.show(replies)
+        return replies
+
+    def show(self, replies: list[Reply]) -> None:
+        for reply in replies:
+            print(reply.text, file=self.out)
+            if reply.kind in (ReplyKind.DOCUMENT, ReplyKind.PHOTO) and reply.file is not None:
+                print(f"[file: {self._save(reply)}]", file=self.out)
+            if reply.buttons:
+                self.buttons = reply.buttons
+                print(numbered(reply.buttons), file=self.out)
+            print(file=self.out)
+        self.out.flush()
+
+    def _save(self, reply: Reply) -> Path:
+        self.files_dir.mkdir(parents=True, exist_ok=True)
+        name = Path(reply.filename or "file.bin").name
+        path = self.files_dir / name
+        path.write_bytes(reply.file or b"")
+        return path
+
+
+def _stdin_lines(loop: asyncio.AbstractEventLoop, stream: TextIO) -> asyncio.Queue[str | None]:
+    """Lines of `stream` in a queue, read by a daemon thread (so Ctrl-C never waits for it)."""
+    queue: asyncio.Queue[str | None] = asyncio.Queue()
+
+    def pump() -> None:
+        for line in stream:
+            loop.call_soon_threadsafe(queue.put_nowait, line)
+        loop.call_soon_threadsafe(queue.put_nowait, None)
+
+    threading.Thread(target=pump, name="console-stdin", daemon=True).start()
+    return queue
+
+
+async def run_console(
+    assistant: Assistant,
+    user_id: str = "console-user",
+    stdin: TextIO = sys.stdin,
+    out: TextIO = sys.stdout,
+    files_dir: Path = Path("data/console-files"),
+) -> None:
+    """Read stdin line by line until it ends; each line is one message."""
+    chat = ConsoleChat(assistant, user_id, out, files_dir)
+    interactive = stdin.isatty()
+    queue = _stdin_lines(asyncio.get_running_loop(), stdin)
+    while True:
+        if interactive:
+            print("> ", end="", file=out, flush=True)
+        line = await queue.get()
+        if line is None:
+            return
+        line = line.rstrip("\r\n")
+        if line.strip():
+            await chat.send(line)

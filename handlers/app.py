@@ -1,0 +1,16 @@
+"""Builds the Router from every feature module."""
+
+from __future__ import annotations
+
+from handlers import core
+from handlers.router import Router
+
+# Each feature module has `register(router)`; order matters only for readability.
+FEATURES = [core]
+
+
+def build_router() -> Router:
+    router = Router()
+    for feature in FEATURES:
+        feature.register(router)
+    return router

@@ -1,0 +1,77 @@
+"""The conversation core's one entry point: Incoming in, list of Reply out."""
+
+from __future__ import annotations
+
+import logging
+
+from handlers.context import Ctx
+from handlers.deps import Deps
+from handlers.menu import main_menu_buttons
+from handlers.roles import has_role
+from handlers.router import Router
+from handlers.serial import KeyedLock
+from handlers.types import Incoming, Reply
+from knowledge.languages import pick_language
+from storage import StorageError
+
+log = logging.getLogger(__name__)
+
+
+class Assistant:
+    """Handles each user's messages one at a time, different users concurrently."""
+
+    def __init__(self, deps: Deps, router: Router | None = None) -> None:
+        from handlers.app import build_router  # late: feature modules import this package
+
+        self.deps = deps
+        self.router = router or build_router()
+        self._locks = KeyedLock()
+
+    async def handle(self, incoming: Incoming) -> list[Reply]:
+        """Answer one message; never raises for a bad message or a failing handler."""
+        async with self._locks.hold((incoming.channel, incoming.user_id)):
+            try:
+                return await self._dispatch(incoming)
+            except StorageError:
+                log.exception("storage failure on %s message", incoming.channel)
+                return [self._apology(incoming, "core.storage_error")]
+            except Exception:
+                log.exception("handler failure on %s %s message", incoming.channel, incoming.kind)
+                return [self._apology(incoming, "core.error")]
+
+    async def _dispatch(self, incoming: Incoming) -> list[Reply]:
+        storage = self.deps.storage
+        user = await storage.users.touch(incoming.channel, incoming.user_id, incoming.display_name)
+        conv = await storage.conversations.get(user.id)
+        ctx = Ctx(self.deps, incoming, user, conv, run_command=self.run_command)
+        if incoming.command is not None:
+            return await self.run_command(ctx, incoming.command)
+        if incoming.payload is not None:
+            return await self._run_payload(ctx, incoming.payload)
+        if ctx.conv is not None and ctx.conv.flow in self.router.flows:
+            return await self.router.flows[ctx.conv.flow](ctx)
+        if incoming.text is not None and incoming.text.strip():
+            if self.router.text_handler is not None:
+                return await self.router.text_handler(ctx)
+            return [ctx.say("core.not_understood", buttons=main_menu_buttons(ctx))]
+        if incoming.contact_phone is not None:
+            return [ctx.say("core.contact_not_needed", buttons=main_menu_buttons(ctx))]
+        return [ctx.say("core.unsupported", buttons=main_menu_buttons(ctx))]
+
+    async def run_command(self, ctx: Ctx, name: str) -> list[Reply]:
+        """Run `/name` if it exists and the user may use it; otherwise the unknown-command hint."""
+        spec = self.router.commands.get(name)
+        if spec is None or not await has_role(ctx, spec.role):
+            return [ctx.say("core.unknown_command", command=name, buttons=main_menu_buttons(ctx))]
+        return await spec.handler(ctx)
+
+    async def _run_payload(self, ctx: Ctx, payload: str) -> list[Reply]:
+        prefix, _, value = payload.partition(":")
+        spec = self.router.payloads.get(prefix)
+        if spec is None or not await has_role(ctx, spec.role):
+            return [ctx.say("core.stale_button", buttons=main_menu_buttons(ctx))]
+        return await spec.handler(ctx, value)
+
+    def _apology(self, incoming: Incoming, key: str) -> Reply:
+        lang = pick_language(incoming.language_hint)
+        return Reply(self.deps.knowledge.texts.render(lang, key))

@@ -1,0 +1,64 @@
+"""Ctx: one incoming message with the user, their language and conversation state."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from handlers.deps import Deps
+from handlers.types import Button, Incoming, Reply, ReplyKind
+from knowledge.languages import pick_language
+from storage import Conversation, User
+
+
+@dataclass
+class Ctx:
+    deps: Deps
+    incoming: Incoming
+    user: User
+    conv: Conversation | None
+    run_command: Callable[[Ctx, str], Awaitable[list[Reply]]] | None = field(
+        default=None, repr=False
+    )
+    _roles: set[str] | None = field(default=None, repr=False)
+
+    @property
+    def lang(self) -> str:
+        """The user's chosen language, else the channel's hint, else Indonesian."""
+        return self.user.language or pick_language(self.incoming.language_hint)
+
+    def t(self, key: str, **data: Any) -> str:
+        """The text `key` in the user's language, with `data` as template variables."""
+        return self.deps.knowledge.texts.render(self.lang, key, **data)
+
+    def say(
+        self,
+        key: str,
+        buttons: Iterable[Button] = (),
+        kind: ReplyKind = ReplyKind.TEXT,
+        **data: Any,
+    ) -> Reply:
+        """A Reply with the text `key` rendered in the user's language."""
+        return Reply(self.t(key, **data), tuple(buttons), kind)
+
+    def button(self, key: str, payload: str, **data: Any) -> Button:
+        """A Button whose label is the text `key` in the user's language."""
+        return Button(self.t(key, **data), payload)
+
+    async def set_state(self, flow: str, step: str, draft: dict[str, Any]) -> None:
+        """Store the conversation state now (every step)."""
+        self.conv = await self.deps.storage.conversations.save(self.user.id, flow, step, draft)
+
+    async def clear_state(self) -> None:
+        """End the current flow."""
+        await self.deps.storage.conversations.clear(self.user.id)
+        self.conv = None
+
+    async def command(self, name: str) -> list[Reply]:
+        """Run `/name` as if the user typed it (role checks included)."""
+        assert self.run_command is not None, "Ctx built outside the Assistant"
+        return await self.run_command(self, name)
+
+    def in_flow(self, flow: str) -> bool:
+        return self.conv is not None and self.conv.flow == flow

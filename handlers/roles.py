@@ -1,0 +1,27 @@
+"""Staff roles: admins come from ADMIN_IDS; granted roles are checked here too."""
+
+from __future__ import annotations
+
+from handlers.context import Ctx
+
+ROLES = ("admin", "broadcaster", "reviewer", "viewer")
+
+
+async def user_roles(ctx: Ctx) -> set[str]:
+    """Every role the user holds; an admin holds them all."""
+    if ctx._roles is None:
+        roles: set[str] = set()
+        if ctx.deps.settings.is_admin(ctx.user.channel, ctx.user.user_id):
+            roles.add("admin")
+        lookup = ctx.deps.services.get("role_lookup")
+        if lookup is not None:
+            roles |= await lookup(ctx.user)
+        if "admin" in roles:
+            roles |= set(ROLES)
+        ctx._roles = roles
+    return ctx._roles
+
+
+async def has_role(ctx: Ctx, role: str | None) -> bool:
+    """True if no role is needed or the user holds it."""
+    return role is None or role in await user_roles(ctx)

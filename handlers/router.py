@@ -1,0 +1,75 @@
+"""Where an Incoming goes: commands, button payloads, the active flow, or free text."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+
+from handlers.context import Ctx
+from handlers.types import Reply
+
+Handler = Callable[[Ctx], Awaitable[list[Reply]]]
+PayloadHandler = Callable[[Ctx, str], Awaitable[list[Reply]]]
+
+
+@dataclass(frozen=True)
+class CommandSpec:
+    name: str
+    handler: Handler
+    role: str | None = None  # staff role needed; without it the command does not exist
+
+
+@dataclass(frozen=True)
+class PayloadSpec:
+    prefix: str
+    handler: PayloadHandler
+    role: str | None = None
+
+
+class Router:
+    """Registries that feature modules fill through decorators."""
+
+    def __init__(self) -> None:
+        self.commands: dict[str, CommandSpec] = {}
+        self.payloads: dict[str, PayloadSpec] = {}
+        self.flows: dict[str, Handler] = {}
+        self.text_handler: Handler | None = None
+
+    def command(self, *names: str, role: str | None = None) -> Callable[[Handler], Handler]:
+        """Register a handler for `/name` (and aliases)."""
+
+        def register(fn: Handler) -> Handler:
+            for name in names:
+                if name in self.commands:
+                    raise ValueError(f"command /{name} registered twice")
+                self.commands[name] = CommandSpec(names[0], fn, role)
+            return fn
+
+        return register
+
+    def payload(
+        self, prefix: str, role: str | None = None
+    ) -> Callable[[PayloadHandler], PayloadHandler]:
+        """Register a handler for button payloads `prefix:value`."""
+
+        def register(fn: PayloadHandler) -> PayloadHandler:
+            if prefix in self.payloads:
+                raise ValueError(f"payload prefix {prefix!r} registered twice")
+            self.payloads[prefix] = PayloadSpec(prefix, fn, role)
+            return fn
+
+        return register
+
+    def flow(self, name: str) -> Callable[[Handler], Handler]:
+        """Register the handler for messages while a user is in flow `name`."""
+
+        def register(fn: Handler) -> Handler:
+            self.flows[name] = fn
+            return fn
+
+        return register
+
+    def text(self, fn: Handler) -> Handler:
+        """Register the handler for free text outside any flow (the FAQ)."""
+        self.text_handler = fn
+        return fn

@@ -1,0 +1,82 @@
+"""What flows between a channel and the conversation core: Incoming in, Reply out."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+_COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
+
+
+@dataclass(frozen=True)
+class Incoming:
+    """One message from a user, channel-neutral. Exactly one of the content fields is set."""
+
+    channel: str
+    user_id: str
+    display_name: str | None = None
+    language_hint: str | None = None
+    text: str | None = None
+    command: str | None = None
+    args: str = ""
+    payload: str | None = None
+    contact_phone: str | None = None
+    contact_is_own: bool = False
+    unsupported: str | None = None
+
+    @classmethod
+    def from_text(cls, channel: str, user_id: str, text: str, **meta) -> Incoming:
+        """A typed message: `/cmd args` becomes a command, anything else stays text."""
+        match = _COMMAND.match(text.strip())
+        if match:
+            return cls(
+                channel, user_id, command=match[1].lower(), args=(match[2] or "").strip(), **meta
+            )
+        return cls(channel, user_id, text=text, **meta)
+
+    @property
+    def kind(self) -> str:
+        """'command', 'payload', 'contact', 'unsupported' or 'text'."""
+        if self.command is not None:
+            return "command"
+        if self.payload is not None:
+            return "payload"
+        if self.contact_phone is not None:
+            return "contact"
+        if self.unsupported is not None:
+            return "unsupported"
+        return "text"
+
+
+@dataclass(frozen=True)
+class Button:
+    """A choice the user can press; `payload` comes back as Incoming.payload (<= 64 bytes)."""
+
+    label: str
+    payload: str
+
+    def __post_init__(self) -> None:
+        if len(self.payload.encode()) > 64:
+            raise ValueError(f"button payload over 64 bytes: {self.payload!r}")
+
+
+class ReplyKind(StrEnum):
+    TEXT = "text"
+    ASK_CONTACT = "ask_contact"  # offer a "share my phone number" button where the channel can
+    DOCUMENT = "document"  # `file` bytes sent as a file called `filename`
+    PHOTO = "photo"  # `file` bytes of a PNG/JPEG image, `text` as caption
+
+
+@dataclass(frozen=True)
+class Reply:
+    """Something to show the user: plain text (the channel escapes it) and optional buttons."""
+
+    text: str
+    buttons: tuple[Button, ...] = field(default_factory=tuple)
+    kind: ReplyKind = ReplyKind.TEXT
+    file: bytes | None = None
+    filename: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "buttons", tuple(self.buttons))

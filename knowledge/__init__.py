@@ -1,0 +1,41 @@
+"""Curated content: UI texts, FAQ entries and office contacts, loaded from data files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from knowledge.texts import KnowledgeError, Texts
+
+KNOWLEDGE_DIR = Path(__file__).resolve().parent
+
+__all__ = ["KNOWLEDGE_DIR", "Knowledge", "KnowledgeError", "load_knowledge"]
+
+
+@dataclass
+class Knowledge:
+    """Everything loaded from `knowledge/`; replaced whole on reload."""
+
+    texts: Texts
+    contacts: dict[str, Any] = field(default_factory=dict)
+
+
+def load_contacts(path: Path) -> dict[str, Any]:
+    """The office contacts from `contacts.yaml`."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise KnowledgeError(f"{path}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise KnowledgeError(f"{path}: must be a mapping of office key to details")
+    return data
+
+
+def load_knowledge(folder: Path = KNOWLEDGE_DIR) -> Knowledge:
+    """Load every knowledge file under `folder`; raise KnowledgeError naming file and entry."""
+    contacts = load_contacts(folder / "contacts.yaml")
+    texts = Texts.load(folder / "texts", {"contacts": contacts})
+    return Knowledge(texts=texts, contacts=contacts)

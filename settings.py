@@ -1,0 +1,130 @@
+"""Typed settings: environment, then `.env`, then defaults. Secrets never print."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Annotated, Literal
+
+from pydantic import Field, SecretStr, ValidationError, field_validator
+from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
+
+CHANNELS = ("telegram", "whatsapp", "console")
+_ADMIN_ID = re.compile(r"^(telegram|whatsapp|console):[A-Za-z0-9_+\-]{1,64}$")
+_WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_\-]{1,256}$")
+
+
+class SettingsError(Exception):
+    """A configuration value is missing or malformed; the message names the variable."""
+
+
+class Settings(BaseSettings):
+    """Everything the bot reads from its environment (see `.env.example`)."""
+
+    model_config = SettingsConfigDict(
+        env_file=".env",
+        env_file_encoding="utf-8",
+        env_ignore_empty=True,
+        extra="forbid",
+        frozen=True,
+    )
+
+    telegram_bot_token: SecretStr | None = None
+    telegram_api_url: str = "https://api.telegram.org/bot"
+    telegram_webhook_secret: SecretStr | None = None
+    public_url: str | None = None
+    database_url: str = "sqlite:///data/bot.sqlite3"
+    admin_ids: Annotated[frozenset[str], NoDecode] = frozenset()
+    whatsapp_token: SecretStr | None = None
+    whatsapp_phone_number_id: str | None = None
+    whatsapp_app_secret: SecretStr | None = None
+    whatsapp_verify_token: SecretStr | None = None
+    whatsapp_api_url: str = "https://graph.facebook.com/v23.0"
+    broadcast_rate: float = Field(default=25.0, gt=0, le=1000)
+    host: str = "127.0.0.1"
+    port: int = Field(default=8080, ge=1, le=65535)
+    log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+
+    @field_validator("admin_ids", mode="before")
+    @classmethod
+    def _parse_admin_ids(cls, value: object) -> frozenset[str]:
+        if isinstance(value, str):
+            items = [part.strip() for part in value.split(",") if part.strip()]
+        else:
+            items = [str(part) for part in value or ()]
+        for item in items:
+            if not _ADMIN_ID.match(item):
+                raise ValueError(f"entry {item!r} is not CHANNEL:ID (e.g. telegram:123456)")
+        return frozenset(items)
+
+    @field_validator("database_url")
+    @classmethod
+    def _check_database_url(cls, value: str) -> str:
+        if not value.startswith("sqlite:///") or value == "sqlite:///":
+            raise ValueError("only sqlite:///PATH is supported (e.g. sqlite:///data/bot.sqlite3)")
+        return value
+
+    @field_validator("telegram_api_url", "whatsapp_api_url", "public_url")
+    @classmethod
+    def _check_url(cls, value: str | None) -> str | None:
+        if value is not None and not re.match(r"^https?://[^\s/]+", value):
+            raise ValueError(f"{value!r} is not an http(s) URL")
+        return value
+
+    @field_validator("telegram_webhook_secret")
+    @classmethod
+    def _check_webhook_secret(cls, value: SecretStr | None) -> SecretStr | None:
+        if value is not None and not _WEBHOOK_SECRET.match(value.get_secret_value()):
+            raise ValueError("must be 1-256 characters of A-Z, a-z, 0-9, _ and -")
+        return value
+
+    @field_validator("log_level", mode="before")
+    @classmethod
+    def _upper_log_level(cls, value: object) -> object:
+        return value.upper() if isinstance(value, str) else value
+
+    @property
+    def database_path(self) -> str:
+        """The SQLite file path (or `:memory:`) behind DATABASE_URL."""
+        return self.database_url.removeprefix("sqlite:///")
+
+    def is_admin(self, channel: str, user_id: str) -> bool:
+        """True if CHANNEL:ID is listed in ADMIN_IDS."""
+        return f"{channel}:{user_id}" in self.admin_ids
+
+    def secrets(self) -> list[str]:
+        """The secret values set, for log redaction."""
+        values = [
+            self.telegram_bot_token,
+            self.telegram_webhook_secret,
+            self.whatsapp_token,
+            self.whatsapp_app_secret,
+            self.whatsapp_verify_token,
+        ]
+        return [v.get_secret_value() for v in values if v is not None and v.get_secret_value()]
+
+
+def load_settings(
+    environ: Mapping[str, str] | None = None, env_file: str | Path | None = ".env", **overrides
+) -> Settings:
+    """Build Settings from `environ` (default: the process environment) and `env_file`.
+
+    Raises SettingsError with one line naming the offending variable.
+    """
+    try:
+        if environ is None:
+            return Settings(_env_file=env_file, **overrides)
+        fields = {
+            name: environ[name.upper()]
+            for name in Settings.model_fields
+            if environ.get(name.upper(), "") != ""
+        }
+        return Settings(_env_file=env_file, **{**fields, **overrides})
+    except ValidationError as exc:
+        error = exc.errors()[0]
+        name = str(error["loc"][0]).upper() if error["loc"] else "settings"
+        message = error["msg"].removeprefix("Value error, ")
+        if error["type"] == "extra_forbidden":
+            message = f"unknown setting in {env_file}"
+        raise SettingsError(f"{name}: {message}") from None

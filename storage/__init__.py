@@ -1,0 +1,32 @@
+"""SQLite storage: the database and the repositories that return dataclasses.
+
+SQL lives only in this package, so another backend can sit behind the same repositories.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from datetime import datetime
+
+from storage.conversations import Conversation, ConversationRepo
+from storage.db import Database, StorageError, utcnow
+from storage.users import User, UserRepo
+
+__all__ = ["Conversation", "Database", "Storage", "StorageError", "User", "open_storage"]
+
+
+class Storage:
+    """The database and every repository over it."""
+
+    def __init__(self, db: Database) -> None:
+        self.db = db
+        self.users = UserRepo(db)
+        self.conversations = ConversationRepo(db)
+
+    async def close(self) -> None:
+        await self.db.close()
+
+
+async def open_storage(path: str, clock: Callable[[], datetime] = utcnow) -> Storage:
+    """Open and migrate the database at `path` and build the repositories."""
+    return Storage(await Database.open(path, clock))

@@ -1,0 +1,166 @@
+"""The SQLite database: one connection, pragmas, numbered migrations, serialised access."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import re
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
+from contextlib import asynccontextmanager
+from datetime import UTC, datetime
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+import aiosqlite
+
+log = logging.getLogger(__name__)
+
+Params = Sequence[Any] | dict[str, Any]
+BUSY_TIMEOUT_MS = 5000
+_MIGRATION_NAME = re.compile(r"^\d{4}_[a-z0-9_]+$")
+
+
+class StorageError(Exception):
+    """The database cannot be used (unwritable, full, corrupt...)."""
+
+
+def utcnow() -> datetime:
+    """The current time, timezone-aware UTC."""
+    return datetime.now(UTC)
+
+
+class Tx:
+    """Statements inside one transaction (see Database.transaction)."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, params: Params = ()) -> aiosqlite.Cursor:
+        return await self._conn.execute(sql, params)
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        await self._conn.executemany(sql, rows)
+
+    async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+        async with self._conn.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        async with self._conn.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+
+class Database:
+    """One aiosqlite connection shared by all repositories; access is serialised by a lock.
+
+    Single statements run in autocommit; `transaction()` groups several atomically.
+    """
+
+    def __init__(self, conn: aiosqlite.Connection, path: str, clock: Callable[[], datetime]):
+        self._conn = conn
+        self._lock = asyncio.Lock()
+        self.path = path
+        self.now = clock
+
+    @classmethod
+    async def open(cls, path: str, clock: Callable[[], datetime] = utcnow) -> Database:
+        """Open (creating folder and file) and migrate the database at `path`."""
+        if path != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        try:
+            conn = await aiosqlite.connect(path, isolation_level=None)
+        except Exception as exc:  # sqlite3.OperationalError: unable to open
+            raise StorageError(f"cannot open database {path!r}: {exc}") from exc
+        conn.row_factory = aiosqlite.Row
+        db = cls(conn, path, clock)
+        try:
+            await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            if path != ":memory:":
+                await conn.execute("PRAGMA journal_mode = WAL")
+                await conn.execute("PRAGMA synchronous = NORMAL")
+            await db.migrate()
+        except Exception as exc:
+            await conn.close()
+            raise StorageError(f"cannot prepare database {path!r}: {exc}") from exc
+        return db
+
+    async def close(self) -> None:
+        async with self._lock:
+            await self._conn.close()
+
+    async def migrate(self) -> list[str]:
+        """Apply migrations not applied yet, each in its own transaction; return their names."""
+        await self._conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+        )
+        async with self._conn.execute("SELECT name FROM schema_migrations") as cursor:
+            done = {row[0] for row in await cursor.fetchall()}
+        applied = []
+        for name, sql in migration_scripts():
+            if name in done:
+                continue
+            if not _MIGRATION_NAME.match(name):
+                raise StorageError(f"bad migration file name {name!r}: want NNNN_words.sql")
+            stamp = self.now().isoformat()
+            # executescript takes no parameters; name is checked above, stamp is ours.
+            record = f"INSERT INTO schema_migrations VALUES ('{name}', '{stamp}')"  # noqa: S608
+            script = f"BEGIN IMMEDIATE;\n{sql}\n;{record};\nCOMMIT;"
+            try:
+                await self._conn.executescript(script)
+            except Exception:
+                if self._conn.in_transaction:
+                    await self._conn.execute("ROLLBACK")
+                raise
+            log.info("applied migration %s", name)
+            applied.append(name)
+        return applied
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one statement; return lastrowid for an INSERT, else the row count."""
+        async with self._lock:
+            cursor = await self._conn.execute(sql, params)
+            result = (
+                cursor.lastrowid if sql.lstrip().upper().startswith("INSERT") else cursor.rowcount
+            )
+            await cursor.close()
+            return result
+
+    async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+        async with self._lock, self._conn.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        async with self._lock, self._conn.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[Tx]:
+        """Run several statements atomically; rolled back if the block raises."""
+        async with self._lock:
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield Tx(self._conn)
+            except BaseException:
+                await self._conn.execute("ROLLBACK")
+                raise
+            else:
+                await self._conn.execute("COMMIT")
+
+    async def integrity_ok(self) -> bool:
+        """True if PRAGMA integrity_check reports ok."""
+        row = await self.fetchone("PRAGMA integrity_check")
+        return row is not None and row[0] == "ok"
+
+
+def migration_scripts() -> list[tuple[str, str]]:
+    """The numbered `storage/migrations/NNNN_name.sql` files, in order."""
+    folder = resources.files("storage") / "migrations"
+    files = sorted(f for f in folder.iterdir() if f.name.endswith(".sql"))
+    return [(f.name.removesuffix(".sql"), f.read_text(encoding="utf-8")) for f in files]
+
+
+def parse_time(value: str | None) -> datetime | None:
+    """An ISO timestamp from the database, or None."""
+    return datetime.fromisoformat(value) if value else None

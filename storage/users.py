@@ -1,0 +1,88 @@
+"""Users of every channel: who they are, their language, subscription and blocked state."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.db import Database, parse_time
+
+
+@dataclass(frozen=True)
+class User:
+    id: int
+    channel: str
+    user_id: str
+    display_name: str | None
+    language: str | None
+    subscribed: bool
+    blocked: bool
+    first_seen: datetime
+    last_seen: datetime
+
+    @property
+    def key(self) -> str:
+        """`channel:user_id`, the form used in ADMIN_IDS and staff commands."""
+        return f"{self.channel}:{self.user_id}"
+
+
+def _user(row) -> User:
+    return User(
+        id=row["id"],
+        channel=row["channel"],
+        user_id=row["user_id"],
+        display_name=row["display_name"],
+        language=row["language"],
+        subscribed=bool(row["subscribed"]),
+        blocked=bool(row["blocked"]),
+        first_seen=parse_time(row["first_seen"]),
+        last_seen=parse_time(row["last_seen"]),
+    )
+
+
+class UserRepo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def touch(self, channel: str, user_id: str, display_name: str | None) -> User:
+        """Record that the user wrote now (creating them); writing again unblocks them."""
+        now = self.db.now().isoformat()
+        row = await self.db.fetchone(
+            """INSERT INTO users (channel, user_id, display_name, first_seen, last_seen)
+               VALUES (?, ?, ?, ?, ?)
+               ON CONFLICT (channel, user_id) DO UPDATE SET
+                 display_name = COALESCE(excluded.display_name, users.display_name),
+                 last_seen = excluded.last_seen, blocked = 0
+               RETURNING *""",
+            (channel, user_id, display_name, now, now),
+        )
+        return _user(row)
+
+    async def get(self, channel: str, user_id: str) -> User | None:
+        row = await self.db.fetchone(
+            "SELECT * FROM users WHERE channel = ? AND user_id = ?", (channel, user_id)
+        )
+        return _user(row) if row else None
+
+    async def get_by_id(self, pk: int) -> User | None:
+        row = await self.db.fetchone("SELECT * FROM users WHERE id = ?", (pk,))
+        return _user(row) if row else None
+
+    async def set_language(self, pk: int, language: str) -> None:
+        await self.db.execute("UPDATE users SET language = ? WHERE id = ?", (language, pk))
+
+    async def set_subscribed(self, pk: int, subscribed: bool) -> None:
+        await self.db.execute("UPDATE users SET subscribed = ? WHERE id = ?", (int(subscribed), pk))
+
+    async def set_blocked(self, pk: int, blocked: bool) -> None:
+        await self.db.execute("UPDATE users SET blocked = ? WHERE id = ?", (int(blocked), pk))
+
+    async def set_blocked_by_key(self, channel: str, user_id: str, blocked: bool) -> None:
+        await self.db.execute(
+            "UPDATE users SET blocked = ? WHERE channel = ? AND user_id = ?",
+            (int(blocked), channel, user_id),
+        )
+
+    async def count(self) -> int:
+        row = await self.db.fetchone("SELECT COUNT(*) FROM users")
+        return row[0]

@@ -1,0 +1,95 @@
+"""Shared fixtures: temporary databases, a `chat` per user, and a guard against the network."""
+
+from __future__ import annotations
+
+import ipaddress
+import socket
+from collections.abc import AsyncIterator, Callable
+
+import pytest
+
+from bot import open_deps
+from handlers import Assistant, Deps
+from settings import Settings, load_settings
+from tests.chat import Chat
+
+_real_connect = socket.socket.connect
+_real_connect_ex = socket.socket.connect_ex
+
+
+def _is_local(address) -> bool:
+    if not isinstance(address, tuple):  # AF_UNIX paths and the like
+        return True
+    host = address[0]
+    if host in ("localhost", ""):
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+def _guarded(real):
+    def connect(self, address):
+        if not _is_local(address):
+            raise ConnectionRefusedError(f"tests may not reach the network: {address!r}")
+        return real(self, address)
+
+    return connect
+
+
+@pytest.fixture(autouse=True)
+def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Fail any connection to a non-loopback address."""
+    monkeypatch.setattr(socket.socket, "connect", _guarded(_real_connect))
+    monkeypatch.setattr(socket.socket, "connect_ex", _guarded(_real_connect_ex))
+
+
+@pytest.fixture
+def make_settings(tmp_path) -> Callable[..., Settings]:
+    """Settings from a dict (no process environment, no .env), on a temporary database."""
+
+    def make(**env: str) -> Settings:
+        environ = {"DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}", **env}
+        return load_settings(environ=environ, env_file=None)
+
+    return make
+
+
+@pytest.fixture
+def settings(make_settings) -> Settings:
+    return make_settings(ADMIN_IDS="telegram:9000")
+
+
+@pytest.fixture
+async def deps(settings: Settings) -> AsyncIterator[Deps]:
+    deps = await open_deps(settings)
+    yield deps
+    await deps.storage.close()
+
+
+@pytest.fixture
+def assistant(deps: Deps) -> Assistant:
+    return Assistant(deps)
+
+
+@pytest.fixture
+def chat(assistant: Assistant) -> Chat:
+    """User 1001 on Telegram, no language hint."""
+    return Chat(assistant)
+
+
+@pytest.fixture
+def make_chat(assistant: Assistant) -> Callable[..., Chat]:
+    """More users: make_chat("1002", language_hint="en")."""
+
+    def make(user_id: str = "1002", **kwargs) -> Chat:
+        return Chat(assistant, user_id, **kwargs)
+
+    return make
+
+
+@pytest.fixture
+def admin_chat(assistant: Assistant) -> Chat:
+    """The admin named in ADMIN_IDS (telegram:9000)."""
+    return Chat(assistant, "9000", display_name="Admin")

@@ -1,0 +1,82 @@
+"""Storage: pragmas, migrations, repositories returning dataclasses."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import aiosqlite
+import pytest
+
+from storage import Database, open_storage
+from storage.db import migration_scripts
+
+
+async def test_pragmas_and_migrations_recorded(tmp_path):
+    storage = await open_storage(str(tmp_path / "x" / "bot.sqlite3"))
+    db = storage.db
+    assert (await db.fetchone("PRAGMA journal_mode"))[0] == "wal"
+    assert (await db.fetchone("PRAGMA foreign_keys"))[0] == 1
+    assert (await db.fetchone("PRAGMA busy_timeout"))[0] == 5000
+    names = [
+        row[0] for row in await db.fetchall("SELECT name FROM schema_migrations ORDER BY name")
+    ]
+    assert names == [name for name, _ in migration_scripts()]
+    assert await db.migrate() == []  # re-running is a no-op
+    await storage.close()
+    again = await open_storage(str(tmp_path / "x" / "bot.sqlite3"))
+    assert await again.db.migrate() == []
+    await again.close()
+
+
+async def test_users_are_dataclasses_and_touch_unblocks(tmp_path):
+    storage = await open_storage(str(tmp_path / "bot.sqlite3"))
+    user = await storage.users.touch("telegram", "42", "Budi")
+    assert dataclasses.is_dataclass(user) and user.subscribed and not user.blocked
+    assert user.key == "telegram:42"
+    await storage.users.set_blocked(user.id, True)
+    assert (await storage.users.get("telegram", "42")).blocked
+    again = await storage.users.touch("telegram", "42", None)
+    assert (
+        not again.blocked and again.display_name == "Budi" and again.first_seen == user.first_seen
+    )
+    await storage.close()
+
+
+async def test_conversation_state_round_trips_and_cascades(tmp_path):
+    storage = await open_storage(str(tmp_path / "bot.sqlite3"))
+    user = await storage.users.touch("whatsapp", "628123", "Ani")
+    await storage.conversations.save(
+        user.id, "register", "business_name", {"owner": "Ani 'O\"Neil' 🌶"}
+    )
+    conv = await storage.conversations.get(user.id)
+    assert (conv.flow, conv.step, conv.draft) == (
+        "register",
+        "business_name",
+        {"owner": "Ani 'O\"Neil' 🌶"},
+    )
+    await storage.db.execute("DELETE FROM users WHERE id = ?", (user.id,))
+    assert await storage.conversations.get(user.id) is None
+    await storage.close()
+
+
+async def test_transaction_rolls_back_on_error(tmp_path):
+    db = await Database.open(str(tmp_path / "bot.sqlite3"))
+    with pytest.raises(RuntimeError):
+        async with db.transaction() as tx:
+            await tx.execute(
+                "INSERT INTO users (channel, user_id, first_seen, last_seen) VALUES ('t', '1', 'x', 'x')"
+            )
+            raise RuntimeError("half-way")
+    assert (await db.fetchone("SELECT COUNT(*) FROM users"))[0] == 0
+    await db.close()
+
+
+async def test_a_second_connection_sees_committed_state(tmp_path):
+    path = str(tmp_path / "bot.sqlite3")
+    storage = await open_storage(path)
+    user = await storage.users.touch("telegram", "7", "Rina")
+    await storage.conversations.save(user.id, "register", "email", {"x": 1})
+    async with aiosqlite.connect(path) as other:
+        async with other.execute("SELECT step FROM conversations") as cursor:
+            assert (await cursor.fetchone())[0] == "email"
+    await storage.close()
