@@ -8,6 +8,7 @@ import sys
 from collections.abc import Awaitable, Callable
 
 from handlers import Assistant, Deps
+from handlers.staff.lookup import stored_roles
 from knowledge import KnowledgeError, load_knowledge
 from logsetup import configure_logging
 from settings import Settings, SettingsError, load_settings
@@ -18,7 +19,9 @@ async def open_deps(settings: Settings) -> Deps:
     """Open the database and load the knowledge: everything a handler needs."""
     knowledge = load_knowledge()
     storage = await open_storage(settings.database_path)
-    return Deps(settings=settings, storage=storage, knowledge=knowledge)
+    deps = Deps(settings=settings, storage=storage, knowledge=knowledge)
+    deps.services["role_lookup"] = stored_roles(storage)
+    return deps
 
 
 async def run_console_command(settings: Settings, args: argparse.Namespace) -> int:

@@ -10,6 +10,7 @@ from datetime import datetime
 
 from storage.conversations import Conversation, ConversationRepo
 from storage.db import Database, StorageError, utcnow
+from storage.staff import AuditRepo, RoleRepo
 from storage.users import User, UserRepo
 
 __all__ = ["Conversation", "Database", "Storage", "StorageError", "User", "open_storage"]
@@ -22,6 +23,8 @@ class Storage:
         self.db = db
         self.users = UserRepo(db)
         self.conversations = ConversationRepo(db)
+        self.roles = RoleRepo(db)
+        self.audit = AuditRepo(db)
 
     async def close(self) -> None:
         await self.db.close()

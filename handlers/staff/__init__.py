@@ -1,0 +1,1 @@
+"""Staff tools: roles, review, statistics, export and curation of unanswered questions."""
