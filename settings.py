@@ -42,6 +42,8 @@ class Settings(BaseSettings):
     whatsapp_verify_token: SecretStr | None = None
     whatsapp_api_url: str = "https://graph.facebook.com/v23.0"
     broadcast_rate: float = Field(default=25.0, gt=0, le=1000)
+    flood_rate: float = Field(default=1.0, ge=0, le=1000)  # per user per second; 0 = off
+    flood_burst: int = Field(default=10, ge=1, le=1000)  # messages allowed at once per user
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=1, le=65535)
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"

@@ -6,6 +6,7 @@ import logging
 
 from handlers.context import Ctx
 from handlers.deps import Deps
+from handlers.flood import FloodGuard, Verdict
 from handlers.menu import main_menu_buttons
 from handlers.roles import has_role
 from handlers.router import Router
@@ -20,15 +21,24 @@ log = logging.getLogger(__name__)
 class Assistant:
     """Handles each user's messages one at a time, different users concurrently."""
 
-    def __init__(self, deps: Deps, router: Router | None = None) -> None:
+    def __init__(
+        self, deps: Deps, router: Router | None = None, flood: FloodGuard | None = None
+    ) -> None:
         from handlers.app import build_router  # late: feature modules import this package
 
         self.deps = deps
         self.router = router or build_router()
         self._locks = KeyedLock()
+        if flood is None:
+            flood = FloodGuard(deps.settings.flood_rate, deps.settings.flood_burst)
+        self.flood = flood
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """Answer one message; never raises for a bad message or a failing handler."""
+        # Before the lock: a flooder's surplus never queues behind (or ahead of) anything.
+        verdict = self.flood.check(incoming.channel, incoming.user_id)
+        if verdict is not Verdict.ALLOW:
+            return await self._slow_down(incoming) if verdict is Verdict.WARN else []
         async with self._locks.hold((incoming.channel, incoming.user_id)):
             try:
                 return await self._dispatch(incoming)
@@ -71,6 +81,15 @@ class Assistant:
         if spec is None or not await has_role(ctx, spec.role):
             return [ctx.say("core.stale_button", buttons=main_menu_buttons(ctx))]
         return await spec.handler(ctx, value)
+
+    async def _slow_down(self, incoming: Incoming) -> list[Reply]:
+        """The one "please slow down" of a flood window, in the user's language if known."""
+        try:
+            user = await self.deps.storage.users.get(incoming.channel, incoming.user_id)
+        except StorageError:
+            user = None
+        lang = (user and user.language) or pick_language(incoming.language_hint)
+        return [Reply(self.deps.knowledge.texts.render(lang, "limits.slow_down"))]
 
     def _apology(self, incoming: Incoming, key: str) -> Reply:
         lang = pick_language(incoming.language_hint)

@@ -50,7 +50,13 @@ def make_settings(tmp_path) -> Callable[..., Settings]:
     """Settings from a dict (no process environment, no .env), on a temporary database."""
 
     def make(**env: str) -> Settings:
-        environ = {"DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}", **env}
+        # The flood limit is off unless a test turns it on: conversations in tests run
+        # far faster than any person types (tests/test_flood.py covers the limit).
+        environ = {
+            "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+            "FLOOD_RATE": "0",
+            **env,
+        }
         return load_settings(environ=environ, env_file=None)
 
     return make
