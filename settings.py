@@ -41,6 +41,13 @@ class Settings(BaseSettings):
     whatsapp_app_secret: SecretStr | None = None
     whatsapp_verify_token: SecretStr | None = None
     whatsapp_api_url: str = "https://graph.facebook.com/v23.0"
+    whatsapp_template_name: str = Field(default="pengumuman", pattern=r"^[a-z0-9_]{1,512}$")
+    # user language -> the template's language code at Meta (outside the 24-hour window)
+    whatsapp_template_languages: Annotated[dict[str, str], NoDecode] = {
+        "id": "id",
+        "en": "en",
+        "ms": "ms",
+    }
     broadcast_rate: float = Field(default=25.0, gt=0, le=1000)
     flood_rate: float = Field(default=1.0, ge=0, le=1000)  # per user per second; 0 = off
     flood_burst: int = Field(default=10, ge=1, le=1000)  # messages allowed at once per user
@@ -59,6 +66,21 @@ class Settings(BaseSettings):
             if not _ADMIN_ID.match(item):
                 raise ValueError(f"entry {item!r} is not CHANNEL:ID (e.g. telegram:123456)")
         return frozenset(items)
+
+    @field_validator("whatsapp_template_languages", mode="before")
+    @classmethod
+    def _parse_template_languages(cls, value: object) -> dict[str, str]:
+        if isinstance(value, str):
+            pairs = [part.strip().split(":", 1) for part in value.split(",") if part.strip()]
+            if any(len(pair) != 2 for pair in pairs):
+                raise ValueError("want LANG:CODE pairs, e.g. id:id,en:en_US,ms:ms")
+            value = {lang.strip(): code.strip() for lang, code in pairs}
+        if not isinstance(value, dict) or not all(
+            re.match(r"^[a-z]{2}$", lang) and re.match(r"^[a-z]{2,3}(_[A-Z]{2})?$", code)
+            for lang, code in value.items()
+        ):
+            raise ValueError("want LANG:CODE pairs, e.g. id:id,en:en_US,ms:ms")
+        return dict(value)
 
     @field_validator("database_url")
     @classmethod
