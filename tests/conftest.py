@@ -13,6 +13,8 @@ from handlers import Assistant, Deps
 from settings import Settings, load_settings
 from tests.chat import Chat
 
+pytest_plugins = ["tests.fakes.fixtures"]  # telegram_api: the stand-in Bot API
+
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
 
