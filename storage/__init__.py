@@ -12,6 +12,7 @@ from storage.conversations import Conversation, ConversationRepo
 from storage.db import Database, StorageError, utcnow
 from storage.staff import AuditRepo, RoleRepo
 from storage.users import User, UserRepo
+from storage.whatsapp import WhatsAppRepo
 
 __all__ = ["Conversation", "Database", "Storage", "StorageError", "User", "open_storage"]
 
@@ -25,6 +26,7 @@ class Storage:
         self.conversations = ConversationRepo(db)
         self.roles = RoleRepo(db)
         self.audit = AuditRepo(db)
+        self.whatsapp = WhatsAppRepo(db)
 
     async def close(self) -> None:
         await self.db.close()

@@ -1,0 +1,132 @@
+"""WhatsApp bookkeeping: seen message ids, last inbound time, last options, sent messages."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.db import Database, parse_time
+
+# Status order: a late "delivered" never overwrites "read"; "failed" is final.
+STATUS_RANK = {"accepted": 0, "sent": 1, "delivered": 2, "read": 3, "played": 3, "failed": 4}
+
+
+@dataclass(frozen=True)
+class SentMessage:
+    wamid: str
+    wa_id: str
+    origin_wamid: str | None
+    fallback_text: str | None
+    status: str
+    error_code: int | None
+
+    @property
+    def root(self) -> str:
+        """The wamid the caller got first (the free-text one when a template replaced it)."""
+        return self.origin_wamid or self.wamid
+
+
+@dataclass(frozen=True)
+class Options:
+    choices: tuple[tuple[str, str], ...]  # (label, payload)
+    numbered: bool
+
+
+def _sent(row) -> SentMessage:
+    return SentMessage(
+        wamid=row["wamid"],
+        wa_id=row["wa_id"],
+        origin_wamid=row["origin_wamid"],
+        fallback_text=row["fallback_text"],
+        status=row["status"],
+        error_code=row["error_code"],
+    )
+
+
+class WhatsAppRepo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def first_sight(self, message_id: str) -> bool:
+        """Record an inbound message id; False if it was seen before (a re-delivery)."""
+        row = await self.db.fetchone(
+            """INSERT INTO whatsapp_seen (message_id, seen_at) VALUES (?, ?)
+               ON CONFLICT DO NOTHING RETURNING message_id""",
+            (message_id, self.db.now().isoformat()),
+        )
+        return row is not None
+
+    async def record_inbound(self, wa_id: str) -> None:
+        """The user wrote now: the 24-hour window starts again."""
+        await self.db.execute(
+            """INSERT INTO whatsapp_contacts (wa_id, last_inbound_at) VALUES (?, ?)
+               ON CONFLICT (wa_id) DO UPDATE SET last_inbound_at = excluded.last_inbound_at""",
+            (wa_id, self.db.now().isoformat()),
+        )
+
+    async def last_inbound(self, wa_id: str) -> datetime | None:
+        row = await self.db.fetchone(
+            "SELECT last_inbound_at FROM whatsapp_contacts WHERE wa_id = ?", (wa_id,)
+        )
+        return parse_time(row["last_inbound_at"]) if row else None
+
+    async def save_options(
+        self, wa_id: str, choices: list[tuple[str, str]], numbered: bool
+    ) -> None:
+        """Remember the options last shown to the user (empty: none)."""
+        await self.db.execute(
+            """INSERT INTO whatsapp_contacts (wa_id, options, options_numbered) VALUES (?, ?, ?)
+               ON CONFLICT (wa_id) DO UPDATE SET
+                 options = excluded.options, options_numbered = excluded.options_numbered""",
+            (wa_id, json.dumps(choices, ensure_ascii=False), int(numbered)),
+        )
+
+    async def options(self, wa_id: str) -> Options:
+        row = await self.db.fetchone(
+            "SELECT options, options_numbered FROM whatsapp_contacts WHERE wa_id = ?", (wa_id,)
+        )
+        if row is None:
+            return Options((), False)
+        choices = tuple((str(label), str(payload)) for label, payload in json.loads(row[0]))
+        return Options(choices, bool(row[1]))
+
+    async def record_sent(
+        self,
+        wamid: str,
+        wa_id: str,
+        fallback_text: str | None = None,
+        origin_wamid: str | None = None,
+    ) -> None:
+        now = self.db.now().isoformat()
+        await self.db.execute(
+            """INSERT INTO whatsapp_messages
+                 (wamid, wa_id, origin_wamid, fallback_text, created_at, updated_at)
+               VALUES (?, ?, ?, ?, ?, ?) ON CONFLICT DO NOTHING""",
+            (wamid, wa_id, origin_wamid, fallback_text, now, now),
+        )
+
+    async def get_sent(self, wamid: str) -> SentMessage | None:
+        row = await self.db.fetchone("SELECT * FROM whatsapp_messages WHERE wamid = ?", (wamid,))
+        return _sent(row) if row else None
+
+    async def apply_status(
+        self, wamid: str, status: str, error_code: int | None
+    ) -> tuple[SentMessage | None, bool]:
+        """Move a sent message to `status` unless it is already further; (row, changed)."""
+        rank = STATUS_RANK.get(status)
+        before = await self.get_sent(wamid)
+        if before is None or rank is None or rank <= STATUS_RANK.get(before.status, 0):
+            return before, False
+        await self.db.execute(
+            """UPDATE whatsapp_messages SET status = ?, error_code = ?, updated_at = ?
+               WHERE wamid = ?""",
+            (status, error_code, self.db.now().isoformat(), wamid),
+        )
+        return await self.get_sent(wamid), True
+
+    async def prune(self, before: datetime) -> None:
+        """Forget seen ids and sent messages older than `before`."""
+        stamp = before.isoformat()
+        await self.db.execute("DELETE FROM whatsapp_seen WHERE seen_at < ?", (stamp,))
+        await self.db.execute("DELETE FROM whatsapp_messages WHERE created_at < ?", (stamp,))
