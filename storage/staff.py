@@ -64,9 +64,7 @@ class RoleRepo:
         return {row["role"] for row in rows}
 
     async def all(self) -> list[StaffRole]:
-        rows = await self.db.fetchall(
-            "SELECT * FROM staff_roles ORDER BY channel, user_id, role"
-        )
+        rows = await self.db.fetchall("SELECT * FROM staff_roles ORDER BY channel, user_id, role")
         return [
             StaffRole(
                 row["channel"],

@@ -1,0 +1,62 @@
+"""Registrations as a spreadsheet: XLSX (openpyxl) or CSV, safe against formula injection."""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+from collections.abc import Sequence
+from typing import Any
+
+from openpyxl import Workbook
+from openpyxl.styles import Font, PatternFill
+from openpyxl.utils import get_column_letter
+
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+_PHONE = re.compile(r"^\+[0-9]{6,15}$")
+MAX_WIDTH = 60
+
+
+def neutralise(value: Any) -> Any:
+    """Prefix `'` to text a spreadsheet would run as a formula (= + - @ tab CR)."""
+    if isinstance(value, str) and value.startswith(_FORMULA_START):
+        return "'" + value
+    return value
+
+
+def xlsx_bytes(title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
+    """One sheet: bold frozen header row, filter, widths fitted to the content."""
+    workbook = Workbook()
+    sheet = workbook.active
+    sheet.title = title[:31]
+    sheet.append(list(headers))
+    for row in rows:
+        sheet.append([_xlsx_cell(value) for value in row])
+    for cell in sheet[1]:
+        cell.font = Font(bold=True)
+        cell.fill = PatternFill("solid", fgColor="DDE7F3")
+    sheet.freeze_panes = "A2"
+    sheet.auto_filter.ref = sheet.dimensions
+    for index, header in enumerate(headers, 1):
+        longest = max([len(str(header)), *(len(str(row[index - 1])) for row in rows)])
+        sheet.column_dimensions[get_column_letter(index)].width = min(longest + 2, MAX_WIDTH)
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    return buffer.getvalue()
+
+
+def _xlsx_cell(value: Any) -> Any:
+    # An E.164 phone number is plain digits; written as text it stays "+62…" and cannot run.
+    if isinstance(value, str) and _PHONE.match(value):
+        return value
+    return neutralise(value)
+
+
+def csv_bytes(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
+    """UTF-8 with BOM (Excel reads it right), every formula-like cell neutralised."""
+    buffer = io.StringIO()
+    writer = csv.writer(buffer)
+    writer.writerow([neutralise(header) for header in headers])
+    for row in rows:
+        writer.writerow([neutralise("" if value is None else value) for value in row])
+    return buffer.getvalue().encode("utf-8-sig")
