@@ -1,0 +1,5 @@
+"""The WhatsApp Cloud API channel: signed webhooks in, Graph API messages out."""
+
+from channels.whatsapp.app import WhatsAppChannel, WhatsAppConfigError, whatsapp_enabled
+
+__all__ = ["WhatsAppChannel", "WhatsAppConfigError", "whatsapp_enabled"]

@@ -1,0 +1,86 @@
+"""The WhatsApp channel assembled: settings check, client, Sender, webhook routes, hooks."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from starlette.routing import Route
+
+from channels.whatsapp.client import GraphClient
+from channels.whatsapp.inbound import StatusHook, WhatsAppInbound
+from channels.whatsapp.parse import CHANNEL
+from channels.whatsapp.sender import WhatsAppSender
+from channels.whatsapp.webhook import WhatsAppWebhook
+from handlers import Assistant, Deps
+from settings import Settings
+
+KEEP_RECORDS = timedelta(days=30)  # seen message ids and sent-message records
+_REQUIRED = (
+    ("whatsapp_app_secret", "WHATSAPP_APP_SECRET"),
+    ("whatsapp_verify_token", "WHATSAPP_VERIFY_TOKEN"),
+    ("whatsapp_token", "WHATSAPP_TOKEN"),
+    ("whatsapp_phone_number_id", "WHATSAPP_PHONE_NUMBER_ID"),
+)
+
+
+class WhatsAppConfigError(Exception):
+    """WhatsApp is partly configured; the message names what is missing (one line)."""
+
+
+def whatsapp_enabled(settings: Settings) -> bool:
+    """True when any WHATSAPP_* credential is set: then all of them must be."""
+    return any(getattr(settings, field) is not None for field, _ in _REQUIRED)
+
+
+def check_settings(settings: Settings) -> None:
+    """Refuse to serve WhatsApp without an app secret (or the other credentials)."""
+    missing = [env for field, env in _REQUIRED if getattr(settings, field) is None]
+    if missing:
+        raise WhatsAppConfigError(
+            f"WhatsApp needs {', '.join(missing)}; refusing to serve its webhook"
+            + (" unsigned" if "WHATSAPP_APP_SECRET" in missing else "")
+        )
+
+
+def _secret(value) -> str:
+    return value.get_secret_value()
+
+
+class WhatsAppChannel:
+    """Routes for the shared web server, plus start-up and shutdown hooks.
+
+    Building it registers the WhatsApp Sender in `deps.senders` (broadcasts use it).
+    """
+
+    def __init__(
+        self, deps: Deps, assistant: Assistant, status_hooks: list[StatusHook] | None = None
+    ) -> None:
+        settings = deps.settings
+        check_settings(settings)
+        self.deps = deps
+        self.client = GraphClient(
+            settings.whatsapp_api_url,
+            settings.whatsapp_phone_number_id,
+            _secret(settings.whatsapp_token),
+        )
+        self.sender = WhatsAppSender(self.client, deps.storage, deps.knowledge, settings)
+        self.inbound = WhatsAppInbound(assistant, self.sender, deps.storage, status_hooks)
+        self.webhook = WhatsAppWebhook(
+            _secret(settings.whatsapp_app_secret),
+            _secret(settings.whatsapp_verify_token),
+            self.inbound.process,
+        )
+        deps.senders[CHANNEL] = self.sender
+
+    @property
+    def routes(self) -> list[Route]:
+        return self.webhook.routes
+
+    async def startup(self) -> None:
+        """Forget old de-duplication and sent-message records."""
+        await self.deps.storage.whatsapp.prune(self.deps.storage.db.now() - KEEP_RECORDS)
+
+    async def shutdown(self) -> None:
+        """Finish notifications in progress, then close the HTTP client."""
+        await self.webhook.drain()
+        await self.client.aclose()

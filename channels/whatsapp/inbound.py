@@ -1,0 +1,108 @@
+"""Handling a verified notification: messages through the assistant, statuses to deliveries."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+from collections.abc import Awaitable, Callable
+
+from channels.whatsapp.client import GraphError
+from channels.whatsapp.parse import Inbound, Status, to_incoming
+from channels.whatsapp.sender import (
+    OPTED_OUT,
+    OUTSIDE_WINDOW,
+    UNDELIVERABLE,
+    NothingSent,
+    WhatsAppSender,
+)
+from handlers import Assistant
+from handlers.outbound import SendError
+from handlers.serial import KeyedLock
+from handlers.types import Button
+from storage import Storage
+
+log = logging.getLogger(__name__)
+REPLY_ATTEMPTS = 3
+
+# (message id we returned from Sender.send, status, error code) -> update the delivery record
+StatusHook = Callable[[str, str, int | None], Awaitable[None]]
+
+
+class WhatsAppInbound:
+    """Messages of one user in order; each message id handled once."""
+
+    def __init__(
+        self,
+        assistant: Assistant,
+        sender: WhatsAppSender,
+        storage: Storage,
+        status_hooks: list[StatusHook] | None = None,
+    ) -> None:
+        self.assistant, self.sender, self.storage = assistant, sender, storage
+        self.status_hooks = status_hooks if status_hooks is not None else []
+        self._locks = KeyedLock()
+
+    async def process(self, messages: list[Inbound], statuses: list[Status]) -> None:
+        """Everything in one notification; a failure on one item does not stop the others."""
+        for item in [*messages, *statuses]:
+            try:
+                if isinstance(item, Inbound):
+                    await self.message(item)
+                else:
+                    await self.status(item)
+            except Exception:
+                log.exception("failed to handle a WhatsApp %s", type(item).__name__.lower())
+
+    async def message(self, message: Inbound) -> None:
+        """Answer one user message, unless Meta delivered it before."""
+        repo = self.storage.whatsapp
+        async with self._locks.hold(message.wa_id):
+            if not await repo.first_sight(message.message_id):
+                log.info("skipping re-delivered WhatsApp message")
+                return
+            await repo.record_inbound(message.wa_id)
+            options = await repo.options(message.wa_id)
+            buttons = tuple(Button(label, payload) for label, payload in options.choices)
+            replies = await self.assistant.handle(to_incoming(message, buttons, options.numbered))
+            if replies:
+                await self._reply(message.wa_id, replies)
+
+    async def _reply(self, wa_id: str, replies) -> None:
+        """Send the replies; retry after a rate limit while nothing reached the user yet."""
+        for attempt in range(1, REPLY_ATTEMPTS + 1):
+            try:
+                await self.sender.deliver(wa_id, replies)
+                return
+            except NothingSent as exc:
+                wait = self.sender.retry_after.get(exc.error.code)
+                if wait is None or attempt == REPLY_ATTEMPTS:
+                    log.warning("WhatsApp reply not sent: %s", exc.error)
+                    return
+                await asyncio.sleep(wait * attempt)
+            except GraphError as exc:
+                log.warning("WhatsApp reply partly sent: %s", exc)
+                return
+
+    async def status(self, status: Status) -> None:
+        """Record a delivery status; fall back to the template or mark the user as needed."""
+        sent, changed = await self.storage.whatsapp.apply_status(
+            status.wamid, status.status, status.error_code
+        )
+        if sent is None:
+            log.debug("status for a message this server did not record")
+            return
+        if status.status == "failed":
+            log.info("WhatsApp message failed with %s %s", status.error_code, status.error_title)
+            if status.error_code == OUTSIDE_WINDOW and sent.fallback_text and changed:
+                try:
+                    await self.sender.send_template(
+                        sent.wa_id, sent.fallback_text, origin=sent.wamid
+                    )
+                    return  # the template's own statuses will update the delivery
+                except SendError as exc:
+                    log.warning("template fallback failed: %s", exc)
+            if status.error_code in (UNDELIVERABLE, OPTED_OUT):
+                await self.sender.mark_unreachable(sent.wa_id, status.error_code)
+        if changed:
+            for hook in self.status_hooks:
+                await hook(sent.root, status.status, status.error_code)

@@ -1,0 +1,162 @@
+"""Webhook notifications (Meta's JSON) turned into inbound messages and delivery statuses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from handlers.choices import match_choice
+from handlers.types import Button, Incoming
+
+CHANNEL = "whatsapp"
+# Typed on WhatsApp, these unsubscribe from announcements (Meta's own opt-out words too).
+STOP_WORDS = {"STOP", "BERHENTI", "UNSUBSCRIBE", "BERHENTI LANGGANAN"}
+STOP_COMMAND = "berhenti"
+# The country code of the number hints the language until the user chooses one.
+_COUNTRY_LANGUAGE = {"62": "id", "60": "ms"}
+
+
+class BadNotification(ValueError):
+    """The body is JSON but not a WhatsApp Business Account notification."""
+
+
+@dataclass(frozen=True)
+class Inbound:
+    """One message a user sent us."""
+
+    message_id: str
+    wa_id: str
+    name: str | None
+    kind: str  # text, interactive, button, contacts, image, audio, ...
+    text: str | None = None
+    payload: str | None = None
+    contact_phone: str | None = None
+    contact_is_own: bool = False
+
+
+@dataclass(frozen=True)
+class Status:
+    """What became of a message we sent: sent, delivered, read, failed (with error code)."""
+
+    wamid: str
+    status: str
+    recipient: str
+    error_code: int | None = None
+    error_title: str | None = None
+
+
+def parse_notification(data: Any) -> tuple[list[Inbound], list[Status]]:
+    """All messages and statuses in a notification; BadNotification for other shapes."""
+    if not isinstance(data, dict) or data.get("object") != "whatsapp_business_account":
+        raise BadNotification("not a whatsapp_business_account notification")
+    messages: list[Inbound] = []
+    statuses: list[Status] = []
+    for entry in _list(data.get("entry")):
+        for change in _list(entry.get("changes") if isinstance(entry, dict) else None):
+            if not isinstance(change, dict) or change.get("field") != "messages":
+                continue
+            value = change.get("value")
+            if not isinstance(value, dict):
+                continue
+            names = _contact_names(value)
+            messages += [m for raw in _list(value.get("messages")) if (m := _message(raw, names))]
+            statuses += [s for raw in _list(value.get("statuses")) if (s := _status(raw))]
+    return messages, statuses
+
+
+def _list(value: Any) -> list:
+    return value if isinstance(value, list) else []
+
+
+def _contact_names(value: dict) -> dict[str, str]:
+    names = {}
+    for contact in _list(value.get("contacts")):
+        if isinstance(contact, dict) and isinstance(contact.get("profile"), dict):
+            name = contact["profile"].get("name")
+            if isinstance(name, str) and contact.get("wa_id"):
+                names[str(contact["wa_id"])] = name
+    return names
+
+
+def _message(raw: Any, names: dict[str, str]) -> Inbound | None:
+    if not isinstance(raw, dict) or not raw.get("id") or not raw.get("from"):
+        return None
+    wa_id, kind = str(raw["from"]), str(raw.get("type") or "unknown")
+    base = {"message_id": str(raw["id"]), "wa_id": wa_id, "name": names.get(wa_id), "kind": kind}
+    body = raw.get(kind) if isinstance(raw.get(kind), dict) else {}
+    if kind == "text" and isinstance(body.get("body"), str):
+        return Inbound(**base, text=body["body"])
+    if kind == "interactive":
+        reply = body.get(body.get("type") or "")
+        if body.get("type") in ("button_reply", "list_reply") and isinstance(reply, dict):
+            if isinstance(reply.get("id"), str) and reply["id"]:
+                return Inbound(**base, payload=reply["id"])
+    if kind == "button" and isinstance(body.get("text"), str):  # a template's quick reply
+        return Inbound(**base, text=body["text"])
+    if kind == "contacts":
+        phone = _shared_phone(raw.get("contacts"))
+        if phone is not None:
+            return Inbound(**base, contact_phone=phone[0], contact_is_own=phone[1] == wa_id)
+    return Inbound(**base)  # unsupported kind (image, audio, location, sticker, ...)
+
+
+def _shared_phone(contacts: Any) -> tuple[str, str | None] | None:
+    for contact in _list(contacts):
+        for phone in _list(contact.get("phones") if isinstance(contact, dict) else None):
+            if isinstance(phone, dict) and isinstance(phone.get("phone"), str):
+                return phone["phone"], phone.get("wa_id")
+    return None
+
+
+def _status(raw: Any) -> Status | None:
+    if not isinstance(raw, dict) or not raw.get("id") or not raw.get("status"):
+        return None
+    errors = [e for e in _list(raw.get("errors")) if isinstance(e, dict)]
+    code = errors[0].get("code") if errors else None
+    return Status(
+        wamid=str(raw["id"]),
+        status=str(raw["status"]),
+        recipient=str(raw.get("recipient_id") or ""),
+        error_code=code if isinstance(code, int) else None,
+        error_title=str(errors[0].get("title") or "") if errors else None,
+    )
+
+
+def language_hint(wa_id: str) -> str:
+    """Indonesian for +62, Malay for +60, English for other countries."""
+    return next((lang for cc, lang in _COUNTRY_LANGUAGE.items() if wa_id.startswith(cc)), "en")
+
+
+def to_incoming(
+    message: Inbound, options: tuple[Button, ...] = (), numbered: bool = False
+) -> Incoming:
+    """The channel-neutral Incoming; typed text matching the last options presses them."""
+    meta = {"display_name": message.name, "language_hint": language_hint(message.wa_id)}
+    if message.payload is not None:
+        return Incoming(CHANNEL, message.wa_id, payload=message.payload, **meta)
+    if message.contact_phone is not None:
+        return Incoming(
+            CHANNEL,
+            message.wa_id,
+            contact_phone=message.contact_phone,
+            contact_is_own=message.contact_is_own,
+            **meta,
+        )
+    if message.text is None:
+        return Incoming(CHANNEL, message.wa_id, unsupported=message.kind, **meta)
+    text = message.text.strip()
+    if " ".join(text.upper().split()) in STOP_WORDS:
+        return Incoming(CHANNEL, message.wa_id, command=STOP_COMMAND, **meta)
+    chosen = _choose(text, options, numbered)
+    if chosen is not None:
+        return Incoming(CHANNEL, message.wa_id, payload=chosen.payload, **meta)
+    return Incoming.from_text(CHANNEL, message.wa_id, message.text, **meta)
+
+
+def _choose(text: str, options: tuple[Button, ...], numbered: bool) -> Button | None:
+    """A typed label always counts; a typed number only when the options were numbered."""
+    if not options or text.startswith("/"):
+        return None
+    if not numbered and text.rstrip(".").strip().isdigit():
+        return None
+    return match_choice(text, options)

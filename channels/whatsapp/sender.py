@@ -1,0 +1,171 @@
+"""Sending to a WhatsApp user: free messages inside the 24-hour window, the template outside."""
+
+from __future__ import annotations
+
+import logging
+import mimetypes
+from datetime import timedelta
+
+from channels.whatsapp.client import GraphClient, GraphError, ShapeError
+from channels.whatsapp.limits import TEMPLATE_PARAM_MAX
+from channels.whatsapp.parse import CHANNEL, language_hint
+from channels.whatsapp.render import Media, UiTexts, render_replies
+from handlers.outbound import PermanentFailure, RecipientBlocked, RetryLater, SendError
+from handlers.types import Reply
+from knowledge import Knowledge
+from knowledge.languages import pick_language
+from settings import Settings
+from storage import Storage
+
+log = logging.getLogger(__name__)
+
+WINDOW = timedelta(hours=24)
+WINDOW_MARGIN = timedelta(minutes=10)  # we record receipt time; Meta counts from sending
+OUTSIDE_WINDOW = 131047
+UNDELIVERABLE = 131026
+OPTED_OUT = 131050
+# code -> seconds to wait: throughput, pair rate, app / account / spam rate limits
+RETRY_AFTER = {130429: 1.0, 131056: 6.0, 4: 60.0, 80007: 60.0, 131048: 60.0}
+TEMPORARY = {-1, 0, 1, 2, 131000}  # network, unknown, service unavailable
+
+
+def template_parameter(text: str) -> str:
+    """The announcement as one template parameter: one line, no long space runs, clipped."""
+    lines = [" ".join(line.split()) for line in text.splitlines()]
+    flat = " · ".join(line for line in lines if line)
+    return flat if len(flat) <= TEMPLATE_PARAM_MAX else flat[: TEMPLATE_PARAM_MAX - 1] + "…"
+
+
+class WhatsAppSender:
+    """The Sender for channel 'whatsapp' (handlers/outbound.py), also used for direct replies."""
+
+    channel = CHANNEL
+
+    def __init__(
+        self, client: GraphClient, storage: Storage, knowledge: Knowledge, settings: Settings
+    ) -> None:
+        self.client, self.storage, self.knowledge = client, storage, knowledge
+        self.template_name = settings.whatsapp_template_name
+        self.template_languages = settings.whatsapp_template_languages
+        self.retry_after = dict(RETRY_AFTER)
+
+    async def send(self, user_id: str, replies: list[Reply]) -> list[str]:
+        """An announcement: free text inside the window, else (or on 131047) the template."""
+        text = "\n\n".join(r.text.strip() for r in replies if r.text.strip())
+        if not await self.in_window(user_id):
+            return [await self.send_template(user_id, text)]
+        try:
+            return await self.deliver(user_id, replies, fallback_text=text)
+        except NothingSent as exc:
+            if exc.error.code != OUTSIDE_WINDOW:
+                raise await self._mapped(exc.error, user_id) from None
+            return [await self.send_template(user_id, text, origin=None)]
+        except GraphError as exc:
+            raise await self._mapped(exc, user_id) from None
+
+    async def in_window(self, wa_id: str) -> bool:
+        """True while the user's last message is less than 24 hours old (minus a margin)."""
+        last = await self.storage.whatsapp.last_inbound(wa_id)
+        return last is not None and self.storage.db.now() - last < WINDOW - WINDOW_MARGIN
+
+    async def deliver(
+        self, wa_id: str, replies: list[Reply], fallback_text: str | None = None
+    ) -> list[str]:
+        """Render and send replies in order, remembering the options; their wamids.
+
+        Raises NothingSent when the first message fails, GraphError for a later one.
+        """
+        rendered = render_replies(replies, await self.ui_texts(wa_id))
+        await self.storage.whatsapp.save_options(
+            wa_id, [(b.label, b.payload) for b in rendered.options], rendered.numbered
+        )
+        wamids: list[str] = []
+        for message in rendered.messages:
+            try:
+                wamid = await self._send_one(wa_id, message)
+            except GraphError as exc:
+                if not wamids:
+                    raise NothingSent(exc) from None
+                raise
+            first = not wamids
+            await self.storage.whatsapp.record_sent(
+                wamid, wa_id, fallback_text=fallback_text if first else None
+            )
+            wamids.append(wamid)
+        return wamids
+
+    async def send_template(self, wa_id: str, text: str, origin: str | None = None) -> str:
+        """The approved announcement template in the user's language, `text` as {{1}}."""
+        parameter = template_parameter(text)
+        if not parameter:
+            raise PermanentFailure("outside the 24-hour window only text can be sent")
+        lang = await self.language(wa_id)
+        code = self.template_languages.get(lang) or next(iter(self.template_languages.values()))
+        body = {
+            "type": "template",
+            "template": {
+                "name": self.template_name,
+                "language": {"code": code},
+                "components": [
+                    {"type": "body", "parameters": [{"type": "text", "text": parameter}]}
+                ],
+            },
+        }
+        try:
+            wamid = await self.client.send_message(f"+{wa_id}", body)
+        except GraphError as exc:
+            raise await self._mapped(exc, wa_id) from None
+        await self.storage.whatsapp.record_sent(wamid, wa_id, origin_wamid=origin)
+        return wamid
+
+    async def language(self, wa_id: str) -> str:
+        user = await self.storage.users.get(CHANNEL, wa_id)
+        return (user.language if user else None) or pick_language(language_hint(wa_id))
+
+    async def ui_texts(self, wa_id: str) -> UiTexts:
+        lang = await self.language(wa_id)
+        render = self.knowledge.texts.render
+        return UiTexts(
+            list_button=render(lang, "whatsapp.list_button"),
+            choose=render(lang, "whatsapp.choose"),
+            numbered_hint=render(lang, "whatsapp.numbered_hint"),
+        )
+
+    async def _send_one(self, wa_id: str, message: dict | Media) -> str:
+        if isinstance(message, Media):
+            mime = mimetypes.guess_type(message.filename)[0] or "application/octet-stream"
+            media_id = await self.client.upload_media(message.data, mime, message.filename)
+            media: dict = {"id": media_id}
+            if message.kind == "document":
+                media["filename"] = message.filename
+            if message.caption:
+                media["caption"] = message.caption
+            message = {"type": message.kind, message.kind: media}
+        return await self.client.send_message(f"+{wa_id}", message)
+
+    async def _mapped(self, error: GraphError, wa_id: str) -> SendError:
+        """The outbound error for a Graph error; marks blocked / opted-out users."""
+        if error.code in self.retry_after:
+            return RetryLater(self.retry_after[error.code], f"WhatsApp rate limit {error.code}")
+        if error.code in (UNDELIVERABLE, OPTED_OUT):
+            await self.mark_unreachable(wa_id, error.code)
+            return RecipientBlocked(f"WhatsApp error {error.code}")
+        if isinstance(error, ShapeError) or error.code not in TEMPORARY:
+            return PermanentFailure(str(error))
+        return SendError(str(error))
+
+    async def mark_unreachable(self, wa_id: str, code: int) -> None:
+        """131026: the number cannot be reached (blocked); 131050: opted out (unsubscribed)."""
+        users = self.storage.users
+        if code == UNDELIVERABLE:
+            await users.set_blocked_by_key(CHANNEL, wa_id, True)
+        elif code == OPTED_OUT and (user := await users.get(CHANNEL, wa_id)) is not None:
+            await users.set_subscribed(user.id, False)
+
+
+class NothingSent(Exception):
+    """The first message failed: nothing reached the user yet (a template may still go)."""
+
+    def __init__(self, error: GraphError) -> None:
+        super().__init__(str(error))
+        self.error = error

@@ -1,0 +1,81 @@
+"""The webhook routes: GET verification handshake, POST signed notifications (background)."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from collections.abc import Awaitable, Callable
+
+from starlette.requests import Request
+from starlette.responses import PlainTextResponse, Response
+from starlette.routing import Route
+
+from channels.whatsapp.parse import BadNotification, Inbound, Status, parse_notification
+from channels.whatsapp.signature import SIGNATURE_HEADER, challenge_answer, signature_status
+
+log = logging.getLogger(__name__)
+PATH = "/whatsapp/webhook"
+MAX_BODY = 1_000_000  # notifications are a few kilobytes
+
+Processor = Callable[[list[Inbound], list[Status]], Awaitable[None]]
+
+
+class WhatsAppWebhook:
+    """Verifies before parsing, acknowledges at once, processes in tracked background tasks."""
+
+    def __init__(self, app_secret: str, verify_token: str, process: Processor) -> None:
+        self._secret, self._verify_token, self._process = app_secret, verify_token, process
+        self._tasks: set[asyncio.Task] = set()
+
+    @property
+    def routes(self) -> list[Route]:
+        return [
+            Route(PATH, self.verify, methods=["GET"]),
+            Route(PATH, self.receive, methods=["POST"]),
+        ]
+
+    async def verify(self, request: Request) -> Response:
+        """Meta's subscription handshake: echo hub.challenge for the right verify token."""
+        answer = challenge_answer(request.query_params, self._verify_token)
+        if answer is None:
+            log.warning("WhatsApp webhook verification refused")
+            return PlainTextResponse("forbidden", status_code=403)
+        return PlainTextResponse(answer)
+
+    async def receive(self, request: Request) -> Response:
+        """A notification: signature first, then shape; 200 at once, work in the background."""
+        body = await _read_capped(request)
+        if body is None:
+            return PlainTextResponse("too large", status_code=413)
+        status = signature_status(self._secret, body, request.headers.get(SIGNATURE_HEADER))
+        if status != 200:
+            log.warning("WhatsApp webhook with %s signature refused", _why(status))
+            return PlainTextResponse(_why(status) + " signature", status_code=status)
+        try:
+            messages, statuses = parse_notification(json.loads(body))
+        except (ValueError, BadNotification):
+            return PlainTextResponse("not a WhatsApp notification", status_code=400)
+        task = asyncio.create_task(self._process(messages, statuses))
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
+        return PlainTextResponse("ok")
+
+    async def drain(self) -> None:
+        """Wait for the notifications still being processed (at shutdown)."""
+        if self._tasks:
+            await asyncio.gather(*self._tasks, return_exceptions=True)
+
+
+def _why(status: int) -> str:
+    return "missing" if status == 401 else "wrong"
+
+
+async def _read_capped(request: Request) -> bytes | None:
+    chunks, size = [], 0
+    async for chunk in request.stream():
+        size += len(chunk)
+        if size > MAX_BODY:
+            return None
+        chunks.append(chunk)
+    return b"".join(chunks)

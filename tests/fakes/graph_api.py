@@ -1,0 +1,257 @@
+"""A stand-in WhatsApp Cloud (Graph) API on 127.0.0.1: records messages, rejects bad shapes.
+
+Its checks are written apart from the channel's own (channels/whatsapp/limits.py), from Meta's
+documented limits, so a shape the channel gets wrong is caught here rather than agreed with.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from starlette.applications import Starlette
+from starlette.requests import Request
+from starlette.responses import JSONResponse
+from starlette.routing import Route
+
+from tests.fakes.forms import parse_body
+
+VERSION = "v23.0"
+TOKEN = "wa-test-token"
+PHONE_NUMBER_ID = "106540352242922"
+TITLES = {
+    130429: "Rate limit hit",
+    131056: "Pair rate limit hit",
+    131026: "Message undeliverable",
+    131050: "User stopped marketing messages",
+    131047: "Re-engagement message",
+    131000: "Something went wrong",
+    100: "Invalid parameter",
+    132001: "Template does not exist",
+}
+
+
+class Rejected(Exception):
+    def __init__(self, code: int, details: str) -> None:
+        super().__init__(details)
+        self.code, self.details = code, details
+
+
+@dataclass
+class Fault:
+    code: int
+    times: int
+    to: str | None = None  # only for this wa_id
+
+
+def _text(value: Any, limit: int, what: str, required: bool = True) -> None:
+    if value is None and not required:
+        return
+    if not isinstance(value, str) or not value.strip():
+        raise Rejected(100, f"{what} is required")
+    if len(value) > limit:
+        raise Rejected(100, f"{what} is too long (max {limit})")
+
+
+def _unique(values: list, what: str) -> None:
+    if len(set(values)) != len(values):
+        raise Rejected(100, f"{what} must be unique")
+
+
+class FakeGraphApi:
+    """POST /{version}/{phone_number_id}/messages and /media, like the Cloud API."""
+
+    def __init__(self, approved: set[tuple[str, str]] | None = None) -> None:
+        self.approved = approved or {("pengumuman", code) for code in ("id", "en", "ms")}
+        self.messages: list[dict] = []  # accepted bodies, in order
+        self.rejected: list[tuple[dict, str]] = []  # (body, why) for bad shapes
+        self.refused: list[tuple[dict, int]] = []  # (body, code) for scripted errors
+        self.media: dict[str, tuple[str, bytes]] = {}
+        self.window_closed: set[str] = set()  # wa_ids outside the 24-hour window
+        self.faults: list[Fault] = []
+        self._ids = itertools.count(1)
+        self._changed = asyncio.Event()
+        base = f"/{VERSION}/{{phone}}"
+        self.app = Starlette(
+            routes=[
+                Route(f"{base}/messages", self._messages, methods=["POST"]),
+                Route(f"{base}/media", self._media, methods=["POST"]),
+            ]
+        )
+        self.url = ""
+
+    def fail(self, code: int, times: int = 1, to: str | None = None) -> None:
+        """Answer the next `times` messages (to `to`, or anyone) with error `code`."""
+        self.faults.append(Fault(code, times, to))
+
+    def sent_to(self, wa_id: str) -> list[dict]:
+        return [m for m in self.messages if m["to"].lstrip("+") == wa_id]
+
+    async def wait_for(self, predicate, within: float = 15.0) -> None:
+        """Wait until predicate() is true (re-checked on every request)."""
+
+        async def loop() -> None:
+            while not predicate():
+                self._changed.clear()
+                await self._changed.wait()
+
+        await asyncio.wait_for(loop(), within)
+
+    def _error(self, code: int, details: str, status: int = 400) -> JSONResponse:
+        title = TITLES.get(code, "Error")
+        return JSONResponse(
+            {
+                "error": {
+                    "message": f"(#{code}) {title}",
+                    "type": "OAuthException",
+                    "code": code,
+                    "error_data": {"messaging_product": "whatsapp", "details": details},
+                    "fbtrace_id": "AbCdEfGh",
+                }
+            },
+            status_code=status,
+        )
+
+    def _auth(self, request: Request) -> JSONResponse | None:
+        if request.headers.get("authorization") != f"Bearer {TOKEN}":
+            return self._error(190, "Invalid OAuth access token", 401)
+        if request.path_params["phone"] != PHONE_NUMBER_ID:
+            return self._error(100, "Unsupported post request: unknown phone number id")
+        return None
+
+    async def _media(self, request: Request) -> JSONResponse:
+        refused = self._auth(request)
+        if refused:
+            return refused
+        fields, files = parse_body(
+            request.headers.get("content-type", ""), await request.body(), {}
+        )
+        if (
+            fields.get("messaging_product") != "whatsapp"
+            or "file" not in files
+            or not fields.get("type")
+        ):
+            return self._error(100, "messaging_product, type and file are required")
+        media_id = f"media-{next(self._ids)}"
+        self.media[media_id] = files["file"]
+        return JSONResponse({"id": media_id})
+
+    async def _messages(self, request: Request) -> JSONResponse:
+        try:
+            refused = self._auth(request)
+            if refused:
+                return refused
+            try:
+                body = json.loads(await request.body())
+            except ValueError:
+                return self._error(100, "body is not JSON")
+            try:
+                self._check(body)
+            except Rejected as exc:
+                self.rejected.append((body, exc.details))
+                return self._error(exc.code, exc.details)
+            to = str(body["to"]).lstrip("+")
+            code = self._fault_for(to)
+            if code is None and body["type"] != "template" and to in self.window_closed:
+                code = 131047
+            if code is not None:
+                self.refused.append((body, code))
+                return self._error(code, TITLES.get(code, "error"))
+            self.messages.append(body)
+            wamid = f"wamid.FAKE{next(self._ids):06d}"
+            return JSONResponse(
+                {
+                    "messaging_product": "whatsapp",
+                    "contacts": [{"input": body["to"], "wa_id": to}],
+                    "messages": [{"id": wamid}],
+                }
+            )
+        finally:
+            self._changed.set()
+
+    def _fault_for(self, to: str) -> int | None:
+        for fault in self.faults:
+            if fault.times > 0 and fault.to in (None, to):
+                fault.times -= 1
+                return fault.code
+        return None
+
+    # --- shapes ----------------------------------------------------------------------------
+    def _check(self, body: Any) -> None:
+        if not isinstance(body, dict) or body.get("messaging_product") != "whatsapp":
+            raise Rejected(100, "messaging_product must be whatsapp")
+        if not re.fullmatch(r"\+?\d{6,15}", str(body.get("to", ""))):
+            raise Rejected(100, "to must be a phone number")
+        kind = body.get("type", "text")
+        check = {
+            "text": self._check_text,
+            "interactive": self._check_interactive,
+            "template": self._check_template,
+            "image": self._check_media,
+            "document": self._check_media,
+        }.get(kind)
+        if check is None or not isinstance(body.get(kind), dict):
+            raise Rejected(100, f"unsupported or missing message type {kind!r}")
+        check(body[kind])
+
+    def _check_text(self, text: dict) -> None:
+        _text(text.get("body"), 4096, "text.body")
+
+    def _check_interactive(self, it: dict) -> None:
+        action = it.get("action")
+        if not isinstance(action, dict):
+            raise Rejected(100, "interactive.action is required")
+        if it.get("type") == "button":
+            _text((it.get("body") or {}).get("text"), 1024, "body.text")
+            buttons = action.get("buttons")
+            if not isinstance(buttons, list) or not 1 <= len(buttons) <= 3:
+                raise Rejected(100, "buttons: between 1 and 3 required")
+            for b in buttons:
+                if b.get("type") != "reply":
+                    raise Rejected(100, "button type must be reply")
+                _text(b["reply"].get("id"), 256, "button id")
+                _text(b["reply"].get("title"), 20, "button title")
+            _unique([b["reply"]["title"] for b in buttons], "button titles")
+            _unique([b["reply"]["id"] for b in buttons], "button ids")
+        elif it.get("type") == "list":
+            _text((it.get("body") or {}).get("text"), 4096, "body.text")
+            _text(action.get("button"), 20, "action.button")
+            sections = action.get("sections")
+            if not isinstance(sections, list) or not 1 <= len(sections) <= 10:
+                raise Rejected(100, "sections: between 1 and 10 required")
+            rows = [r for s in sections for r in s.get("rows") or []]
+            if not 1 <= len(rows) <= 10:
+                raise Rejected(100, "rows: between 1 and 10 in total")
+            for s in sections:
+                _text(s.get("title"), 24, "section title", required=len(sections) > 1)
+            for r in rows:
+                _text(r.get("id"), 200, "row id")
+                _text(r.get("title"), 24, "row title")
+                _text(r.get("description"), 72, "row description", required=False)
+            _unique([r["id"] for r in rows], "row ids")
+        else:
+            raise Rejected(100, "interactive.type must be button or list here")
+
+    def _check_template(self, template: dict) -> None:
+        name, code = template.get("name"), (template.get("language") or {}).get("code")
+        if (name, code) not in self.approved:
+            raise Rejected(132001, f"template {name!r} does not exist in {code!r}")
+        params = [p for c in template.get("components") or [] for p in c.get("parameters") or []]
+        if len(params) != 1:
+            raise Rejected(132000, "number of parameters does not match the template")
+        text = params[0].get("text")
+        _text(text, 1000, "parameter text")
+        if re.search(r"[\n\t]| {5,}", text):
+            raise Rejected(
+                132000,
+                "param text cannot have new-line/tab characters or more than 4 consecutive spaces",
+            )
+
+    def _check_media(self, media: dict) -> None:
+        if media.get("id") not in self.media:
+            raise Rejected(100, "media id is not an uploaded file")
+        _text(media.get("caption"), 1024, "caption", required=False)
