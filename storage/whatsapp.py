@@ -10,6 +10,11 @@ from storage.db import Database, parse_time
 
 # Status order: a late "delivered" never overwrites "read"; "failed" is final.
 STATUS_RANK = {"accepted": 0, "sent": 1, "delivered": 2, "read": 3, "played": 3, "failed": 4}
+_RANK_SQL = (
+    "(CASE status "
+    + " ".join(f"WHEN '{name}' THEN {rank}" for name, rank in STATUS_RANK.items())
+    + " ELSE 0 END)"
+)
 
 
 @dataclass(frozen=True)
@@ -115,15 +120,16 @@ class WhatsAppRepo:
     ) -> tuple[SentMessage | None, bool]:
         """Move a sent message to `status` unless it is already further; (row, changed)."""
         rank = STATUS_RANK.get(status)
-        before = await self.get_sent(wamid)
-        if before is None or rank is None or rank <= STATUS_RANK.get(before.status, 0):
-            return before, False
-        await self.db.execute(
-            """UPDATE whatsapp_messages SET status = ?, error_code = ?, updated_at = ?
-               WHERE wamid = ?""",
-            (status, error_code, self.db.now().isoformat(), wamid),
-        )
-        return await self.get_sent(wamid), True
+        if rank is not None:
+            # one statement: concurrent webhooks cannot move a message backwards
+            row = await self.db.fetchone(
+                f"""UPDATE whatsapp_messages SET status = ?, error_code = ?, updated_at = ?
+                    WHERE wamid = ? AND {_RANK_SQL} < ? RETURNING *""",  # noqa: S608
+                (status, error_code, self.db.now().isoformat(), wamid, rank),
+            )
+            if row is not None:
+                return _sent(row), True
+        return await self.get_sent(wamid), False
 
     async def prune(self, before: datetime) -> None:
         """Forget seen ids and sent messages older than `before`."""
