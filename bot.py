@@ -7,6 +7,10 @@ import asyncio
 import sys
 from collections.abc import Awaitable, Callable
 
+from channels.telegram.polling import add_arguments as add_telegram_arguments
+from channels.telegram.polling import run_polling
+from channels.web import add_arguments as add_serve_arguments
+from channels.web import run_serve
 from handlers import Assistant, Deps
 from handlers.staff.lookup import stored_roles
 from knowledge import KnowledgeError, load_knowledge
@@ -56,6 +60,8 @@ Runner = Callable[[Settings, argparse.Namespace], Awaitable[int]]
 # name -> (add_arguments, runner, help)
 COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Runner, str]] = {
     "console": (add_console_arguments, run_console_command, "chat in the terminal"),
+    "telegram": (add_telegram_arguments, run_polling, "run on Telegram by long polling"),
+    "serve": (add_serve_arguments, run_serve, "web server for webhooks and /healthz"),
 }
 
 

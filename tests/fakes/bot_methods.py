@@ -55,6 +55,7 @@ class Methods:
         }
         self.messages: dict[tuple[int, int], dict] = {}  # (chat_id, message_id) -> Message
         self.updates: list[dict] = []  # pending: not yet confirmed by a getUpdates offset
+        self.pushed: list[dict] = []  # every update ever pushed
         self.confirmed = 0  # the highest update_id the bot confirmed
         self.commands: dict[tuple[str, str], list[dict]] = {}  # (scope type, language) -> list
         self.webhook: dict[str, Any] = {"url": ""}
@@ -69,6 +70,7 @@ class Methods:
         """Queue `update` for getUpdates (its update_id is replaced by the next one); return it."""
         update = {**update, "update_id": next(self._update_ids)}
         self.updates.append(update)
+        self.pushed.append(update)
         self._new_update.set()
         self._notify()
         return update["update_id"]

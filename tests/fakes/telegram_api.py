@@ -219,6 +219,10 @@ class FakeBotApi(Methods):
     def _notify(self) -> None:
         self._changed.set()
 
+    def notify(self) -> None:
+        """Wake `wait_until` callers to check their condition again."""
+        self._changed.set()
+
     # --- what the user does ----------------------------------------------------------------
     def send_text(self, user: dict | int, text: str) -> int:
         """The user types `text` (a command if it starts with /); returns the update id."""

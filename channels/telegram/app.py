@@ -1,0 +1,137 @@
+"""The PTB Application wired to the Assistant: builder settings, handlers, command menus, modes."""
+
+from __future__ import annotations
+
+import logging
+import time
+
+from telegram import BotCommand, Update
+from telegram.error import TelegramError
+from telegram.ext import Application, TypeHandler
+
+from channels.telegram import CHANNEL
+from channels.telegram.bridge import Bridge
+from channels.telegram.retry import RetryPolicy
+from channels.telegram.sender import TelegramSender
+from handlers import Assistant
+from knowledge.languages import DEFAULT_LANGUAGE, LANGUAGES
+
+log = logging.getLogger(__name__)
+
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+WEBHOOK_PATH = "/telegram/webhook"
+
+
+def file_url(api_url: str) -> str:
+    """The file download base beside a Bot API base: '.../bot' -> '.../file/bot'."""
+    head, sep, _ = api_url.rstrip("/").rpartition("/bot")
+    return f"{head}/file/bot" if sep else "https://api.telegram.org/file/bot"
+
+
+def command_menu(assistant: Assistant, lang: str) -> list[BotCommand]:
+    """The `telegram.commands` lines ('name - description') whose command exists for everyone."""
+    text = assistant.deps.knowledge.texts.render(lang, "telegram.commands")
+    commands = []
+    for line in text.splitlines():
+        name, sep, description = line.partition(" - ")
+        name = name.strip().lstrip("/")
+        spec = assistant.router.commands.get(name)
+        if sep and spec is not None and spec.role is None:
+            commands.append(BotCommand(name, description.strip()))
+    return commands
+
+
+class TelegramChannel:
+    """One bot: the Application, its bridge to the Assistant, and the Sender for outbound messages."""
+
+    def __init__(
+        self,
+        assistant: Assistant,
+        *,
+        webhook: bool = False,
+        concurrency: int = 256,
+        policy: RetryPolicy | None = None,
+    ) -> None:
+        settings = assistant.deps.settings
+        if settings.telegram_bot_token is None:
+            raise ValueError("TELEGRAM_BOT_TOKEN is not set")
+        self.assistant = assistant
+        builder = (
+            Application.builder()
+            .token(settings.telegram_bot_token.get_secret_value())
+            .base_url(settings.telegram_api_url)
+            .base_file_url(file_url(settings.telegram_api_url))
+            .concurrent_updates(concurrency)
+            .connection_pool_size(128)
+            .connect_timeout(5.0)
+            .read_timeout(15.0)
+            .write_timeout(15.0)
+            .pool_timeout(10.0)
+        )
+        if webhook:
+            builder = builder.updater(None)
+        self.app = builder.build()
+        self.bridge = Bridge(assistant, policy)
+        self.app.add_handler(TypeHandler(Update, self.bridge.on_update))
+        self.app.add_error_handler(self.bridge.on_error)
+        deps = assistant.deps
+        self.sender = TelegramSender(
+            self.app.bot, deps.storage, deps.knowledge, self.bridge.keyboards
+        )
+        deps.senders[CHANNEL] = self.sender
+        self._outage_logged_at = 0.0
+
+    @property
+    def bot(self):
+        return self.app.bot
+
+    async def start(self) -> None:
+        """Log in (getMe), publish the command menus, start processing updates."""
+        await self.app.initialize()
+        await self.register_commands()
+        await self.app.start()
+        log.info("Telegram bot @%s ready", self.app.bot.username)
+
+    async def start_polling(self) -> None:
+        await self.start()
+        await self.app.updater.start_polling(
+            allowed_updates=ALLOWED_UPDATES, error_callback=self._polling_error
+        )
+
+    async def start_webhook(self, public_url: str | None, secret: str) -> None:
+        """Start; with `public_url` also point Telegram's webhook at us (with the secret)."""
+        await self.start()
+        if public_url:
+            url = public_url.rstrip("/") + WEBHOOK_PATH
+            await self.app.bot.set_webhook(
+                url, secret_token=secret, allowed_updates=ALLOWED_UPDATES
+            )
+            log.info("Telegram webhook set to %s", url)
+        else:
+            log.info("PUBLIC_URL not set: the Telegram webhook is left as configured")
+
+    async def stop(self) -> None:
+        """Stop fetching, let in-flight updates finish, close the HTTP client."""
+        if self.app.updater is not None and self.app.updater.running:
+            await self.app.updater.stop()
+        if self.app.running:
+            await self.app.stop()
+        await self.app.shutdown()
+
+    async def register_commands(self) -> None:
+        """The command menu per language (Indonesian also as the default)."""
+        try:
+            for lang in LANGUAGES:
+                menu = command_menu(self.assistant, lang)
+                await self.app.bot.set_my_commands(menu, language_code=lang)
+                if lang == DEFAULT_LANGUAGE:
+                    await self.app.bot.set_my_commands(menu)
+        except TelegramError as exc:
+            log.warning("could not set the command menu: %s", type(exc).__name__)
+
+    def _polling_error(self, exc: TelegramError) -> None:
+        """Log a polling outage once a minute, not on every retry."""
+        now = time.monotonic()
+        if now - self._outage_logged_at >= 60:
+            self._outage_logged_at = now
+            log.warning("cannot reach the Telegram Bot API (%s); retrying", type(exc).__name__)

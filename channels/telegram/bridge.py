@@ -1,0 +1,112 @@
+"""The PTB handlers: an update in, the Assistant's replies out; errors end in a short apology."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import traceback
+from collections.abc import Callable
+
+from telegram import Update
+from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.ext import ContextTypes
+
+from channels.telegram import CHANNEL
+from channels.telegram.incoming import to_incoming
+from channels.telegram.render import ChatKeyboards, Renderer
+from channels.telegram.retry import RetryPolicy
+from handlers import Assistant
+from handlers.serial import KeyedLock
+from handlers.types import Incoming
+from knowledge.languages import pick_language
+
+log = logging.getLogger(__name__)
+
+
+class Bridge:
+    """Turns each update into an Incoming, asks the Assistant, and renders its replies.
+
+    One chat's updates are answered in order (a lock per chat around handle + send);
+    different chats run concurrently.
+    """
+
+    def __init__(self, assistant: Assistant, policy: RetryPolicy | None = None) -> None:
+        self.assistant = assistant
+        self.deps = assistant.deps
+        self.policy = policy or RetryPolicy()
+        self.keyboards = ChatKeyboards()
+        self._locks = KeyedLock()
+        self.handled: set[int] = set()  # update ids fully answered (tests wait on these)
+        self.on_handled: Callable[[int], None] | None = None
+        self._renderers: dict[int, Renderer] = {}
+
+    def renderer(self, bot) -> Renderer:
+        found = self._renderers.get(id(bot))
+        if found is None:
+            found = Renderer(bot, self._share_label, self.policy, self.keyboards)
+            self._renderers[id(bot)] = found
+        return found
+
+    def _share_label(self, lang: str) -> str:
+        return self.deps.knowledge.texts.render(lang, "telegram.share_contact")
+
+    async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Answer one update (PTB handler callback)."""
+        try:
+            chat = update.effective_chat
+            chat_id = chat.id if chat is not None else 0
+            async with self._locks.hold(chat_id):
+                incoming = to_incoming(update, self.keyboards.labels(chat_id))
+                if incoming is None:
+                    return
+                if update.callback_query is not None:
+                    replies, _ = await asyncio.gather(
+                        self.assistant.handle(incoming), self._tidy(update)
+                    )
+                else:
+                    replies = await self.assistant.handle(incoming)
+                await self._deliver(context.bot, chat_id, incoming, replies)
+        finally:
+            self.handled.add(update.update_id)
+            if self.on_handled is not None:
+                self.on_handled(update.update_id)
+
+    async def _deliver(self, bot, chat_id: int, incoming: Incoming, replies) -> None:
+        lang = await self._language(incoming)
+        try:
+            await self.renderer(bot).send(chat_id, replies, lang)
+        except Forbidden:
+            await self.deps.storage.users.set_blocked_by_key(CHANNEL, incoming.user_id, True)
+            log.info("update for a user who blocked the bot; marked blocked")
+
+    async def _language(self, incoming: Incoming) -> str:
+        user = await self.deps.storage.users.get(incoming.channel, incoming.user_id)
+        return (user.language if user else None) or pick_language(incoming.language_hint)
+
+    async def _tidy(self, update: Update) -> None:
+        """Stop the button's spinner and take the keyboard off the pressed message."""
+        query = update.callback_query
+        with contextlib.suppress(TelegramError):
+            await self.policy.call(query.answer)
+        message = query.message
+        if message is not None and getattr(message, "reply_markup", None) is not None:
+            with contextlib.suppress(BadRequest):  # too old to edit, or already without keyboard
+                await self.policy.call(query.edit_message_reply_markup, reply_markup=None)
+
+    async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
+        """Log the failure (update id and error type only) and apologise to the user."""
+        error = context.error
+        update_id = getattr(update, "update_id", None)
+        # Frames only: an exception's message may quote user text or a URL with the token.
+        frames = "".join(traceback.format_tb(error.__traceback__)) if error else ""
+        log.error("failed to handle update %s: %s\n%s", update_id, type(error).__name__, frames)
+        if not isinstance(update, Update) or update.effective_chat is None:
+            return
+        user = update.effective_user
+        lang = pick_language(user.language_code if user else None)
+        text = self.deps.knowledge.texts.render(lang, "core.error")
+        with contextlib.suppress(TelegramError):
+            await self.policy.call(
+                context.bot.send_message, chat_id=update.effective_chat.id, text=text
+            )

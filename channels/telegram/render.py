@@ -1,0 +1,153 @@
+"""Replies drawn as Telegram messages: plain text chunks, inline keyboards, contact keyboards, files."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from telegram import (
+    Bot,
+    InlineKeyboardButton,
+    InlineKeyboardMarkup,
+    InputFile,
+    KeyboardButton,
+    Message,
+    ReplyKeyboardMarkup,
+    ReplyKeyboardRemove,
+)
+from telegram.constants import MessageLimit
+
+from channels.telegram.retry import RetryPolicy
+from handlers.types import Button, Reply, ReplyKind
+
+MAX_TEXT = MessageLimit.MAX_TEXT_LENGTH  # 4096
+MAX_CAPTION = MessageLimit.CAPTION_LENGTH  # 1024
+SHORT_LABEL = 18  # labels up to this length sit two to a row; longer ones get a row of their own
+
+
+def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
+    """`text` in chunks of at most `limit` characters, cut at paragraph, then line, then word ends."""
+    chunks: list[str] = []
+    rest = text.strip()
+    while len(rest) > limit:
+        window = rest[:limit]
+        for boundary in ("\n\n", "\n", " "):
+            cut = window.rfind(boundary)
+            if cut > limit // 4:
+                break
+        else:  # no sensible boundary: cut hard
+            cut = limit
+        chunks.append(rest[:cut].rstrip())
+        rest = rest[cut:].lstrip()
+    if rest or not chunks:
+        chunks.append(rest)
+    return chunks
+
+
+def inline_keyboard(buttons: tuple[Button, ...]) -> InlineKeyboardMarkup:
+    """Buttons as an inline keyboard: short labels two to a row, long labels alone."""
+    rows: list[list[InlineKeyboardButton]] = []
+    for button in buttons:
+        key = InlineKeyboardButton(button.label, callback_data=button.payload)
+        last = rows[-1] if rows else None
+        if (
+            last is not None
+            and len(last) == 1
+            and len(button.label) <= SHORT_LABEL
+            and len(last[0].text) <= SHORT_LABEL
+        ):
+            last.append(key)
+        else:
+            rows.append([key])
+    return InlineKeyboardMarkup(rows)
+
+
+def contact_keyboard(share_label: str, buttons: tuple[Button, ...]) -> ReplyKeyboardMarkup:
+    """A reply keyboard: 'share my number' first, then the reply's buttons as typed answers."""
+    rows = [[KeyboardButton(share_label, request_contact=True)]]
+    rows += [[KeyboardButton(button.label)] for button in buttons]
+    return ReplyKeyboardMarkup(rows, resize_keyboard=True, one_time_keyboard=True)
+
+
+@dataclass
+class ChatKeyboards:
+    """Per chat: the reply-keyboard labels on screen (label -> payload), to map typed labels back."""
+
+    shown: dict[int, dict[str, str]] = field(default_factory=dict)
+
+    def labels(self, chat_id: int) -> dict[str, str]:
+        return self.shown.get(chat_id, {})
+
+    def open(self, chat_id: int, buttons: tuple[Button, ...]) -> None:
+        self.shown[chat_id] = {button.label: button.payload for button in buttons}
+
+    def close(self, chat_id: int) -> bool:
+        """Forget the chat's reply keyboard; True if one was open."""
+        return self.shown.pop(chat_id, None) is not None
+
+
+class Renderer:
+    """Sends a list of Reply to one chat, in order, through `policy` (retries or not)."""
+
+    def __init__(
+        self, bot: Bot, share_label, policy: RetryPolicy, keyboards: ChatKeyboards
+    ) -> None:
+        self.bot = bot
+        self.share_label = share_label  # fn(lang) -> the "share my number" label
+        self.policy = policy
+        self.keyboards = keyboards
+
+    async def send(self, chat_id: int, replies: list[Reply], lang: str) -> list[Message]:
+        sent: list[Message] = []
+        for reply in replies:
+            sent += await self._send_one(chat_id, reply, lang)
+        return sent
+
+    def _markup(self, chat_id: int, reply: Reply, lang: str):
+        if reply.kind == ReplyKind.ASK_CONTACT:
+            self.keyboards.open(chat_id, reply.buttons)
+            return contact_keyboard(self.share_label(lang), reply.buttons)
+        if reply.buttons:
+            return inline_keyboard(reply.buttons)
+        if self.keyboards.close(chat_id):
+            return ReplyKeyboardRemove()
+        return None
+
+    async def _send_one(self, chat_id: int, reply: Reply, lang: str) -> list[Message]:
+        markup = self._markup(chat_id, reply, lang)
+        if reply.kind in (ReplyKind.DOCUMENT, ReplyKind.PHOTO) and reply.file is not None:
+            return await self._send_file(chat_id, reply, markup)
+        chunks = split_text(reply.text)
+        sent = []
+        for i, chunk in enumerate(chunks):
+            last = i == len(chunks) - 1
+            sent.append(
+                await self.policy.call(
+                    self.bot.send_message,
+                    chat_id=chat_id,
+                    text=chunk,
+                    reply_markup=markup if last else None,
+                )
+            )
+        return sent
+
+    async def _send_file(self, chat_id: int, reply: Reply, markup) -> list[Message]:
+        caption = reply.text if len(reply.text) <= MAX_CAPTION else None
+        name = reply.filename or ("image.png" if reply.kind == ReplyKind.PHOTO else "file.bin")
+        upload = InputFile(reply.file, filename=name)
+        if reply.kind == ReplyKind.PHOTO:
+            method, field_name = self.bot.send_photo, "photo"
+        else:
+            method, field_name = self.bot.send_document, "document"
+        sent = [
+            await self.policy.call(
+                method,
+                chat_id=chat_id,
+                caption=caption,
+                reply_markup=None if caption is None else markup,
+                **{field_name: upload},
+            )
+        ]
+        if caption is None:  # too long for a caption: the text follows as messages
+            text_reply = Reply(reply.text, reply.buttons)
+            sent += await self._send_one(chat_id, text_reply, "")
+        return sent

@@ -1,0 +1,79 @@
+"""The Sender for Telegram: replies to a user by id, with platform errors mapped to the core's."""
+
+from __future__ import annotations
+
+import logging
+
+from telegram import Bot
+from telegram.error import (
+    BadRequest,
+    ChatMigrated,
+    Forbidden,
+    InvalidToken,
+    RetryAfter,
+    TelegramError,
+)
+
+from channels.telegram import CHANNEL
+from channels.telegram.render import ChatKeyboards, Renderer
+from channels.telegram.retry import ONCE, RetryPolicy, retry_seconds
+from handlers.outbound import PermanentFailure, RecipientBlocked, RetryLater, SendError
+from handlers.types import Reply
+from knowledge import Knowledge
+from knowledge.languages import DEFAULT_LANGUAGE
+from storage import Storage
+
+log = logging.getLogger(__name__)
+
+
+class TelegramSender:
+    """Sends replies to `telegram:<user_id>` outside a conversation (broadcasts, notifications).
+
+    One attempt per message: the caller's outbox decides when to retry. A 403 marks the user
+    blocked in storage (they are unblocked when they write again).
+    """
+
+    channel = CHANNEL
+
+    def __init__(
+        self,
+        bot: Bot,
+        storage: Storage,
+        knowledge: Knowledge,
+        keyboards: ChatKeyboards | None = None,
+        policy: RetryPolicy = ONCE,
+    ) -> None:
+        self.storage = storage
+        self.knowledge = knowledge
+        self.renderer = Renderer(bot, self._share_label, policy, keyboards or ChatKeyboards())
+
+    def _share_label(self, lang: str) -> str:
+        return self.knowledge.texts.render(lang or DEFAULT_LANGUAGE, "telegram.share_contact")
+
+    async def send(self, user_id: str, replies: list[Reply]) -> list[str]:
+        """Send the replies in order; return the message ids; raise a SendError subclass."""
+        try:
+            chat_id = int(user_id)
+        except ValueError:
+            raise PermanentFailure(f"not a Telegram user id: {user_id!r}") from None
+        user = await self.storage.users.get(CHANNEL, user_id)
+        lang = (user.language if user else None) or DEFAULT_LANGUAGE
+        try:
+            sent = await self.renderer.send(chat_id, replies, lang)
+        except TelegramError as exc:
+            raise await self.translate(user_id, exc) from exc
+        return [str(message.message_id) for message in sent]
+
+    async def translate(self, user_id: str, exc: TelegramError) -> SendError:
+        """The core's error for a Bot API error; a 403 also marks the user blocked."""
+        if isinstance(exc, RetryAfter):
+            return RetryLater(retry_seconds(exc))
+        if isinstance(exc, Forbidden):
+            await self.storage.users.set_blocked_by_key(CHANNEL, user_id, True)
+            return RecipientBlocked(str(exc))
+        if isinstance(exc, BadRequest | ChatMigrated):
+            return PermanentFailure(str(exc))
+        if isinstance(exc, InvalidToken):
+            log.error("Telegram refused the bot token; check TELEGRAM_BOT_TOKEN")
+            return SendError("invalid bot token")
+        return SendError(f"{type(exc).__name__}: {exc}")

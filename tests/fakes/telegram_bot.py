@@ -1,0 +1,68 @@
+"""The real bot (PTB Application, polling) running in-process against the stand-in Bot API."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncIterator, Callable
+from contextlib import asynccontextmanager
+from typing import Any
+
+from channels.telegram.app import TelegramChannel
+from channels.telegram.retry import RetryPolicy
+from handlers import Assistant
+from tests.fakes.telegram_api import FakeBotApi
+
+# Fast backoff for tests: the behaviour is the same, the waits are shorter.
+TEST_POLICY = RetryPolicy(attempts=4, backoff=0.05, max_backoff=0.2)
+
+
+class BotUnderTest:
+    """Talk to the running bot as user `chat_id`; each call waits until the update is answered."""
+
+    def __init__(self, api: FakeBotApi, channel: TelegramChannel) -> None:
+        self.api = api
+        self.channel = channel
+
+    async def _exchange(self, chat_id: int, push: Callable[[], int]) -> list[str]:
+        before = len(self.api.sent_to(chat_id))
+        update_id = push()
+        await self.api.wait_until(lambda: update_id in self.channel.bridge.handled)
+        return self.api.texts(chat_id)[before:]
+
+    async def send(self, user: Any, text: str) -> list[str]:
+        """The user types `text`; returns the texts the bot sent back."""
+        return await self._exchange(_chat(user), lambda: self.api.send_text(user, text))
+
+    async def press(self, user: Any, label_or_data: str) -> list[str]:
+        return await self._exchange(_chat(user), lambda: self.api.press(user, label_or_data))
+
+    async def share_contact(self, user: Any, phone: str, own: bool = True) -> list[str]:
+        return await self._exchange(
+            _chat(user), lambda: self.api.share_contact(user, phone, own=own)
+        )
+
+    async def send_fixture(self, user: Any, name: str, **fields: Any) -> list[str]:
+        return await self._exchange(
+            _chat(user), lambda: self.api.send_fixture(name, user, **fields)
+        )
+
+
+def _chat(user: Any) -> int:
+    return user["id"] if isinstance(user, dict) else int(user)
+
+
+@asynccontextmanager
+async def running_bot(
+    api: FakeBotApi, assistant: Assistant, policy: RetryPolicy = TEST_POLICY
+) -> AsyncIterator[BotUnderTest]:
+    """Start the bot in polling mode against `api`; stop it cleanly afterwards.
+
+    The assistant's settings must carry TELEGRAM_BOT_TOKEN=api.token and
+    TELEGRAM_API_URL=api.base_url.
+    """
+    channel = TelegramChannel(assistant, policy=policy)
+    channel.bridge.on_handled = lambda _update_id: api.notify()
+    await channel.start_polling()
+    try:
+        yield BotUnderTest(api, channel)
+    finally:
+        await channel.stop()
