@@ -7,6 +7,11 @@ from dataclasses import dataclass, field
 from enum import StrEnum
 
 _COMMAND = re.compile(r"^/([A-Za-z0-9_]{1,32})(?:@\w+)?(?:\s+(.*))?$", re.DOTALL)
+_LONE_SURROGATE = re.compile(r"[\ud800-\udfff]")
+_TEXT_FIELDS = (
+    "user_id", "display_name", "language_hint", "text", "args", "payload", "contact_phone",
+    "unsupported",
+)  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -24,6 +29,13 @@ class Incoming:
     contact_phone: str | None = None
     contact_is_own: bool = False
     unsupported: str | None = None
+
+    def __post_init__(self) -> None:
+        # Half a UTF-16 pair (JSON "\ud83d" alone) can be neither stored nor sent back.
+        for name in _TEXT_FIELDS:
+            value = getattr(self, name)
+            if value and _LONE_SURROGATE.search(value):
+                object.__setattr__(self, name, _LONE_SURROGATE.sub("\ufffd", value))
 
     @classmethod
     def from_text(cls, channel: str, user_id: str, text: str, **meta) -> Incoming:
