@@ -8,11 +8,13 @@ from typing import Any
 
 import yaml
 
+from knowledge.faq import Faq, load_faq
+from knowledge.normalise import Normaliser
 from knowledge.texts import KnowledgeError, Texts
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent
 
-__all__ = ["KNOWLEDGE_DIR", "Knowledge", "KnowledgeError", "load_knowledge"]
+__all__ = ["KNOWLEDGE_DIR", "Faq", "Knowledge", "KnowledgeError", "load_knowledge"]
 
 
 @dataclass
@@ -21,6 +23,7 @@ class Knowledge:
 
     texts: Texts
     contacts: dict[str, Any] = field(default_factory=dict)
+    faq: Faq | None = None  # entries + matcher; None only for a Knowledge built by hand
 
 
 def load_contacts(path: Path) -> dict[str, Any]:
@@ -38,4 +41,6 @@ def load_knowledge(folder: Path = KNOWLEDGE_DIR) -> Knowledge:
     """Load every knowledge file under `folder`; raise KnowledgeError naming file and entry."""
     contacts = load_contacts(folder / "contacts.yaml")
     texts = Texts.load(folder / "texts", {"contacts": contacts})
-    return Knowledge(texts=texts, contacts=contacts)
+    normaliser = Normaliser.load(folder / "normalise.yaml")
+    faq = load_faq(folder / "faq", contacts, normaliser)
+    return Knowledge(texts=texts, contacts=contacts, faq=faq)

@@ -1,0 +1,245 @@
+"""FAQ entries from `knowledge/faq/*.yaml`: loading, validation and the topic menu."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+from jinja2 import Template, TemplateError
+
+from knowledge.languages import LANGUAGES
+from knowledge.matcher import Matcher
+from knowledge.normalise import Normaliser
+from knowledge.templating import make_environment
+from knowledge.texts import KnowledgeError
+
+# Menu groups in menu order.
+GROUPS = ("little-bandung", "sister-city", "mea", "permits", "registration", "umkm", "help")
+REQUIRED_TOPICS = (
+    "little-bandung-what", "little-bandung-join", "little-bandung-cost", "little-bandung-products",
+    "little-bandung-location", "sister-city-what", "sister-city-bandung-pj", "sister-city-list",
+    "paradiplomacy", "mea-what", "mea-impact-sme", "mea-members", "creative-economy-what",
+    "creative-subsectors", "registration-how", "registration-status", "registration-edit",
+    "data-privacy", "contact-office", "nib-oss", "halal-cert", "pirt-bpom", "trademark",
+    "export-basics", "umkm-definition", "financing", "events-schedule", "training-programs",
+    "bot-help", "broadcast-subscribe",
+)  # fmt: skip
+FIELDS = {"id", "group", "title", "questions", "keywords", "answer", "related", "source",
+          "confidence"}  # fmt: skip
+TITLE_MAX = 24
+ANSWER_MAX = 700  # characters once rendered: a phone screen
+MIN_QUESTIONS = 6
+_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+
+
+@dataclass(frozen=True)
+class FaqEntry:
+    """One topic: titles, sample questions and answer templates per language."""
+
+    id: str
+    group: str
+    title: dict[str, str]
+    questions: dict[str, tuple[str, ...]]
+    keywords: tuple[str, ...]
+    answer: dict[str, Template]
+    related: tuple[str, ...]
+    source: str
+    confidence: str
+    file: str
+
+
+class Faq:
+    """Every FAQ entry by id, the topic menu, and the matcher built over them."""
+
+    def __init__(self, entries: list[FaqEntry], matcher: Matcher, contacts: dict[str, Any]):
+        self.entries = {entry.id: entry for entry in entries}
+        self.matcher = matcher
+        self.contacts = contacts
+
+    def get(self, topic: str) -> FaqEntry | None:
+        return self.entries.get(topic)
+
+    def groups(self) -> list[str]:
+        """Menu groups that have at least one topic, in menu order."""
+        present = {entry.group for entry in self.entries.values()}
+        return [group for group in GROUPS if group in present]
+
+    def topics_in(self, group: str) -> list[FaqEntry]:
+        return [entry for entry in self.entries.values() if entry.group == group]
+
+    def title(self, topic: str, lang: str) -> str:
+        return self.entries[topic].title[lang]
+
+    def render(self, topic: str, lang: str) -> str:
+        """The answer of `topic` in `lang`, with the office contacts filled in."""
+        return self.entries[topic].answer[lang].render(contacts=self.contacts).strip()
+
+    def add_phrasings(self, topic: str, lang: str, texts: list[str]) -> int:
+        """Add curated sample questions to the matcher; returns how many were new."""
+        if topic not in self.entries:
+            raise KeyError(topic)
+        return sum(self.matcher.add_sample(topic, lang, text) for text in texts)
+
+
+def load_faq(folder: Path, contacts: dict[str, Any], normaliser: Normaliser) -> Faq:
+    """Load and validate every `folder/*.yaml`; raise KnowledgeError listing every problem."""
+    entries, errors, _warnings = validate_faq(folder, contacts)
+    if errors:
+        raise KnowledgeError("\n".join(errors))
+    return build_faq(entries, contacts, normaliser)
+
+
+def build_faq(entries: list[FaqEntry], contacts: dict[str, Any], normaliser: Normaliser) -> Faq:
+    """The Faq with a matcher over the sample questions, keywords and titles."""
+    matcher = Matcher(normaliser)
+    for entry in entries:
+        questions = [(lang, q) for lang in LANGUAGES for q in entry.questions[lang]]
+        matcher.add_topic(entry.id, questions, [*entry.keywords, *entry.title.values()])
+    return Faq(entries, matcher, contacts)
+
+
+def validate_faq(
+    folder: Path, contacts: dict[str, Any]
+) -> tuple[list[FaqEntry], list[str], list[str]]:
+    """Entries, errors and warnings ("file: entry: problem") for the FAQ files in `folder`."""
+    entries: list[FaqEntry] = []
+    errors: list[str] = []
+    warnings: list[str] = []
+    files = sorted(folder.glob("*.yaml"))
+    if not files:
+        errors.append(f"{folder}: no FAQ files (*.yaml)")
+    for path in files:
+        for number, raw in enumerate(_read_list(path, errors), 1):
+            entry = _entry(raw, path, number, contacts, errors, warnings)
+            if entry is not None:
+                entries.append(entry)
+    _check_links(entries, errors)
+    return entries, errors, warnings
+
+
+def _read_list(path: Path, errors: list[str]) -> list[Any]:
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8"))
+    except (OSError, yaml.YAMLError) as exc:
+        errors.append(f"{path}: not valid YAML: {exc}")
+        return []
+    if not isinstance(data, list):
+        errors.append(f"{path}: must be a list of FAQ entries (each starting with '- id:')")
+        return []
+    return data
+
+
+def _entry(
+    raw: Any, path: Path, number: int, contacts: dict, errors: list[str], warnings: list[str]
+) -> FaqEntry | None:
+    """Check one raw entry; append problems; return the entry if usable."""
+    if not isinstance(raw, dict):
+        errors.append(f"{path}: entry {number}: must be a mapping with {', '.join(sorted(FIELDS))}")
+        return None
+    name = raw.get("id")
+    where = f"{path}: {name if isinstance(name, str) else f'entry {number}'}"
+    before = len(errors)
+    if not isinstance(name, str) or not _ID.match(name):
+        errors.append(f"{where}: id must be lower-case-with-dashes")
+    for key in sorted(FIELDS - set(raw)):
+        errors.append(f"{where}: missing field {key!r}")
+    for key in sorted(set(raw) - FIELDS):
+        errors.append(f"{where}: unknown field {key!r}")
+    if raw.get("group") not in GROUPS:
+        errors.append(f"{where}: group must be one of {', '.join(GROUPS)}")
+    if raw.get("confidence") not in ("H", "M", "L"):
+        errors.append(f"{where}: confidence must be H, M or L")
+    if not isinstance(raw.get("source"), str) or not raw.get("source", "").strip():
+        errors.append(f"{where}: source must be a text")
+    title = _per_language(raw.get("title"), "title", where, errors, str)
+    for lang, text in title.items():
+        if len(text) > TITLE_MAX:
+            errors.append(f"{where}: title.{lang} is {len(text)} characters (max {TITLE_MAX})")
+    questions = _per_language(raw.get("questions"), "questions", where, errors, list)
+    for lang, items in questions.items():
+        if not all(isinstance(q, str) and q.strip() for q in items):
+            errors.append(f"{where}: questions.{lang}: every question must be a text")
+        elif len(items) < MIN_QUESTIONS:
+            errors.append(f"{where}: questions.{lang}: {len(items)} (at least {MIN_QUESTIONS})")
+    keywords = raw.get("keywords", [])
+    if not isinstance(keywords, list) or not all(isinstance(k, str | int) for k in keywords):
+        errors.append(f"{where}: keywords must be a list of words or phrases")
+        keywords = []
+    related = raw.get("related", [])
+    if not isinstance(related, list) or not all(isinstance(r, str) for r in related):
+        errors.append(f"{where}: related must be a list of topic ids")
+        related = []
+    elif not 1 <= len(related) <= 4:
+        warnings.append(f"{where}: related has {len(related)} topics (aim for 1-4)")
+    answer = _templates(raw.get("answer"), where, contacts, errors, warnings)
+    if len(errors) > before:
+        return None
+    return FaqEntry(
+        id=name,
+        group=raw["group"],
+        title=title,
+        questions={lang: tuple(q.strip() for q in items) for lang, items in questions.items()},
+        keywords=tuple(str(k) for k in keywords),
+        answer=answer,
+        related=tuple(related),
+        source=raw["source"],
+        confidence=raw["confidence"],
+        file=str(path),
+    )
+
+
+def _per_language(value: Any, field: str, where: str, errors: list[str], kind: type) -> dict:
+    if not isinstance(value, dict):
+        errors.append(f"{where}: {field} must give {', '.join(LANGUAGES)}")
+        return {}
+    found = {}
+    for lang in LANGUAGES:
+        item = value.get(lang)
+        if item is None or (isinstance(item, str | list) and not item):
+            errors.append(f"{where}: {field}.{lang} is missing")
+        elif not isinstance(item, kind):
+            errors.append(f"{where}: {field}.{lang} must be a {kind.__name__}")
+        else:
+            found[lang] = item.strip() if isinstance(item, str) else item
+    for lang in sorted(set(value) - set(LANGUAGES)):
+        errors.append(f"{where}: {field}.{lang}: unknown language")
+    return found
+
+
+def _templates(
+    value: Any, where: str, contacts: dict, errors: list[str], warnings: list[str]
+) -> dict[str, Template]:
+    env = make_environment()
+    compiled = {}
+    for lang, source in _per_language(value, "answer", where, errors, str).items():
+        try:
+            template = env.from_string(source)
+            text = template.render(contacts=contacts).strip()
+        except TemplateError as exc:
+            errors.append(f"{where}: answer.{lang}: template does not render: {exc}")
+            continue
+        if len(text) > ANSWER_MAX:
+            warnings.append(f"{where}: answer.{lang} is {len(text)} characters (aim <= {ANSWER_MAX})")
+        compiled[lang] = template
+    return compiled
+
+
+def _check_links(entries: list[FaqEntry], errors: list[str]) -> None:
+    seen: dict[str, str] = {}
+    for entry in entries:
+        if entry.id in seen:
+            errors.append(f"{entry.file}: {entry.id}: duplicate id (also in {seen[entry.id]})")
+        seen.setdefault(entry.id, entry.file)
+    for entry in entries:
+        for topic in entry.related:
+            if topic not in seen:
+                errors.append(f"{entry.file}: {entry.id}: related topic {topic!r} does not exist")
+            elif topic == entry.id:
+                errors.append(f"{entry.file}: {entry.id}: related lists the topic itself")
+    if entries:
+        for topic in REQUIRED_TOPICS:
+            if topic not in seen:
+                errors.append(f"FAQ: required topic {topic!r} is missing")

@@ -1,0 +1,222 @@
+"""FAQ matching: fuzzy similarity to sample questions plus keyword evidence weighted by rarity."""
+
+from __future__ import annotations
+
+import math
+from collections import Counter, defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from rapidfuzz import fuzz, process
+
+from knowledge.normalise import NUMBER_TOKEN, Normaliser
+
+# How the three pieces of evidence add up to a score of 0-100 (tuned on the sample questions).
+COVER_WEIGHT = 0.20  # share of the question's (rarity-weighted) words the topic knows
+OVERLAP_WEIGHT = 0.35  # rarity-weighted word overlap with the closest sample question
+FUZZY_WEIGHT = 0.45  # rapidfuzz similarity to the closest sample question
+TYPO_CUTOFF = 84  # an unknown word this close (fuzz.ratio) to a known one is read as it
+TYPO_MIN_LENGTH = 5
+KNOWN_POWER = 0.5
+_KNOWN = "\0known"
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    """Score limits: answer at or above `answer`; offer choices from `suggest`; else fall back."""
+
+    answer: float = 40.0
+    suggest: float = 38.0
+    margin: float = 3.0  # a runner-up this close to the best makes it a "did you mean"
+
+
+@dataclass(frozen=True)
+class Decision:
+    """What to do with a question: answer, suggest, fallback, greeting or thanks."""
+
+    kind: str
+    topic: str | None = None  # the best topic, also on a fallback (for the log)
+    score: float = 0.0
+    choices: tuple[str, ...] = ()  # topics to offer on "suggest"
+    ranked: tuple[tuple[str, float], ...] = field(default=(), repr=False)
+
+
+@dataclass(frozen=True)
+class _Sample:
+    topic: str
+    lang: str
+    text: str  # the original wording
+    tokens: frozenset[str]
+    norm: str  # the canonical tokens joined
+
+
+class Matcher:
+    """An index of sample questions and topic words; `decide(question)` picks what to do."""
+
+    def __init__(self, normaliser: Normaliser, thresholds: Thresholds | None = None) -> None:
+        self.normaliser = normaliser
+        self.thresholds = thresholds or Thresholds()
+        self.weights = (COVER_WEIGHT, OVERLAP_WEIGHT, FUZZY_WEIGHT)
+        self.samples: list[_Sample] = []
+        self._seen: set[tuple[str, str]] = set()
+        self._postings: dict[str, list[int]] = defaultdict(list)
+        self._topic_words: dict[str, Counter[str]] = defaultdict(Counter)
+        self._token_topics: dict[str, Counter[str]] = defaultdict(Counter)
+        self._changed()
+
+    # -- building -----------------------------------------------------------------------------
+
+    def add_topic(self, topic: str, questions: Iterable[tuple[str, str]], words: Iterable[str]):
+        """Index a topic: (language, question) pairs and extra words (keywords, titles)."""
+        self._topic_words[topic]  # noqa: B018 - a topic with no words still exists
+        for lang, text in questions:
+            self.add_sample(topic, lang, text)
+        for phrase in words:
+            for token in set(self.normaliser.tokens(phrase)):
+                self._count(topic, token)
+        self._changed()
+
+    def add_sample(self, topic: str, lang: str, text: str) -> bool:
+        """Add one sample question (e.g. a curated phrasing); False if already there."""
+        tokens = self.normaliser.tokens(text)
+        if (topic, " ".join(tokens)) in self._seen or not tokens or topic not in self._topic_words:
+            return False
+        self._seen.add((topic, " ".join(tokens)))
+        index = len(self.samples)
+        self.samples.append(_Sample(topic, lang, text, frozenset(tokens), " ".join(tokens)))
+        for token in set(tokens):
+            self._postings[token].append(index)
+            self._count(topic, token)
+        self._changed()
+        return True
+
+    def _count(self, topic: str, token: str) -> None:
+        self._topic_words[topic][token] += 1
+        self._token_topics[token][topic] += 1
+
+    @property
+    def topics(self) -> list[str]:
+        return list(self._topic_words)
+
+    # -- scoring ------------------------------------------------------------------------------
+
+    def rank(self, text: str, exclude: int | None = None) -> list[tuple[str, float]]:
+        """Topics by score (0-100), best first; `exclude` leaves one sample out (self-tests)."""
+        tokens = self.normaliser.tokens(text)
+        return self._rank_tokens(tokens, exclude)
+
+    def decide(self, text: str, exclude: int | None = None) -> Decision:
+        """Answer, suggest, fall back, or recognise small talk."""
+        analysis = self.normaliser.analyse(text)
+        if analysis.small_talk and not analysis.tokens:
+            return Decision(analysis.small_talk)
+        ranked = self._rank_tokens(analysis.tokens, exclude)
+        return self.judge(ranked)
+
+    def judge(self, ranked: list[tuple[str, float]]) -> Decision:
+        """Apply the thresholds to a ranking."""
+        limits = self.thresholds
+        if not ranked or ranked[0][1] < limits.suggest:
+            best = ranked[0] if ranked else (None, 0.0)
+            return Decision("fallback", best[0], best[1], ranked=tuple(ranked[:5]))
+        top, score = ranked[0]
+        close = [t for t, s in ranked[1:3] if s >= limits.suggest and score - s < limits.margin]
+        kind = "answer" if score >= limits.answer and not close else "suggest"
+        choices = (top, *close) if kind == "suggest" else ()
+        return Decision(kind, top, score, choices, tuple(ranked[:5]))
+
+    def _rank_tokens(self, tokens: Iterable[str], exclude: int | None) -> list[tuple[str, float]]:
+        weights = self.weights
+        evidence = self.evidence(tokens, exclude)
+        known = evidence.pop(_KNOWN, [1.0])[0] ** KNOWN_POWER
+        ranked = [
+            (topic, round(100 * known * sum(w * e for w, e in zip(weights, found, strict=True)), 1))
+            for topic, found in evidence.items()
+        ]
+        return sorted(ranked, key=_by_score)
+
+    def evidence(self, tokens: Iterable[str], exclude: int | None = None) -> dict[str, list[float]]:
+        """Per topic: [cover, overlap, fuzzy], each 0-1 (see the weights at the top)."""
+        skip = self.samples[exclude] if exclude is not None else None
+        query = list(dict.fromkeys(self._correct(t, skip) for t in tokens))
+        weights = {t: self._idf(t, skip) for t in query}
+        total = sum(weights.values())
+        found: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+        if total <= 0:
+            return found
+        for token, weight in weights.items():
+            topics = self._topics_with(token, skip)
+            for topic in topics:
+                found[topic][0] += weight / total
+            if topics:
+                found[_KNOWN][0] += weight / total
+        candidates = {
+            i for t in query if weights[t] > 0.2 for i in self._postings.get(t, ()) if i != exclude
+        }
+        if not candidates:
+            return found
+        choices = {i: self.samples[i].norm for i in candidates}
+        norm = " ".join(query)
+        similar = process.extract(norm, choices, scorer=fuzz.token_sort_ratio, limit=None)
+        qset = set(query)
+        for _, fuzzy, i in similar:
+            sample = self.samples[i]
+            shared = sum(weights[t] for t in qset & sample.tokens)
+            overlap = 2 * shared / (total + self._sample_weight(i))
+            best = found[sample.topic]
+            best[1] = max(best[1], overlap)
+            best[2] = max(best[2], fuzzy / 100)
+        return found
+
+    # -- word statistics ----------------------------------------------------------------------
+
+    def _topics_with(self, token: str, skip: _Sample | None) -> list[str]:
+        found = self._token_topics.get(token, {})
+        if skip is None or token not in skip.tokens:
+            return list(found)
+        return [t for t, c in found.items() if c - (t == skip.topic) > 0]
+
+    def _idf(self, token: str, skip: _Sample | None) -> float:
+        """Rarity weight: high for a word few topics use, highest for a word none uses."""
+        if skip is None and token in self._idf_cache:
+            return self._idf_cache[token]
+        if token == NUMBER_TOKEN:
+            return 0.5
+        df = len(self._topics_with(token, skip))
+        weight = math.log((len(self._topic_words) + 1) / (df + 0.5))
+        if skip is None:
+            self._idf_cache[token] = weight
+        return weight
+
+    def _sample_weight(self, index: int) -> float:
+        weight = self._weight_cache.get(index)
+        if weight is None:
+            weight = self._weight_cache[index] = sum(
+                self._idf(t, None) for t in self.samples[index].tokens
+            )
+        return weight
+
+    def _changed(self) -> None:
+        self._idf_cache: dict[str, float] = {}
+        self._weight_cache: dict[int, float] = {}
+        self._vocab = None
+
+    def _known(self) -> list[str]:
+        if self._vocab is None:
+            self._vocab = sorted(t for t in self._token_topics if len(t) >= TYPO_MIN_LENGTH - 1)
+        return self._vocab
+
+    def _correct(self, token: str, skip: _Sample | None = None) -> str:
+        """A known word for an unknown, typo'd one ("pendaftran" -> "pendaftaran")."""
+        if len(token) < TYPO_MIN_LENGTH or token.isdigit() or self._topics_with(token, skip):
+            return token
+        for word, _, _ in process.extract(
+            token, self._known(), scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF, limit=2
+        ):
+            if word != token:  # (a word known only from a left-out sample is not known)
+                return word
+        return token
+
+
+def _by_score(item: tuple[str, float]) -> tuple[float, str]:
+    return (-item[1], item[0])

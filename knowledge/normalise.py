@@ -1,0 +1,174 @@
+"""Turn a chat question into canonical tokens: case, punctuation, repeats, slang, synonyms."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+import snowballstemmer
+import yaml
+
+from knowledge.texts import KnowledgeError
+
+_NON_WORD = re.compile(r"[^a-z0-9]+")
+_REPEATS = re.compile(r"([a-z])\1{2,}")  # three or more of one letter -> one
+_NUMBER = re.compile(r"^\d+$")
+NUMBER_TOKEN = "0"
+_STEMMERS = (snowballstemmer.stemmer("indonesian"), snowballstemmer.stemmer("english"))
+SECTIONS = ("slang", "drop", "greetings", "thanks", "synonyms")
+
+
+@dataclass(frozen=True)
+class Analysis:
+    """A normalised question: the tokens to match and whether it is only small talk."""
+
+    tokens: tuple[str, ...]
+    small_talk: str | None = None  # "greeting" | "thanks" | None
+
+    @property
+    def text(self) -> str:
+        return " ".join(self.tokens)
+
+
+class Normaliser:
+    """Slang, drop words and synonym groups from `normalise.yaml`, compiled once."""
+
+    def __init__(
+        self,
+        slang: dict[str, str],
+        drop: set[str],
+        greetings: set[str],
+        thanks: set[str],
+        phrases: dict[tuple[str, ...], str],
+    ) -> None:
+        self.slang = slang
+        self.drop = drop
+        self.greetings = greetings
+        self.thanks = thanks
+        self.phrases = phrases
+        self.longest = max((len(p) for p in phrases), default=1)
+
+    @classmethod
+    def load(cls, path: Path) -> Normaliser:
+        """Read `normalise.yaml`; raise KnowledgeError naming the file and section."""
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise KnowledgeError(f"{path}: {exc}") from exc
+        if not isinstance(data, dict):
+            raise KnowledgeError(f"{path}: must be a mapping with sections {', '.join(SECTIONS)}")
+        unknown = set(data) - set(SECTIONS)
+        if unknown:
+            raise KnowledgeError(f"{path}: unknown section(s) {', '.join(sorted(unknown))}")
+        return cls.from_data(data, str(path))
+
+    @classmethod
+    def from_data(cls, data: dict[str, Any], where: str = "normalise") -> Normaliser:
+        slang_raw = data.get("slang") or {}
+        if not isinstance(slang_raw, dict):
+            raise KnowledgeError(f"{where}: slang: must be a mapping of word: replacement")
+        slang = {}
+        for word, repl in slang_raw.items():
+            if not isinstance(repl, str | type(None)):
+                raise KnowledgeError(f"{where}: slang: {word}: replacement must be text")
+            slang[_plain(str(word))] = _plain(repl or "")
+        words = {name: _word_set(data.get(name), where, name) for name in SECTIONS[1:4]}
+        words = {name: found | {_stem(w) for w in found} for name, found in words.items()}
+        synonyms = data.get("synonyms") or []
+        if not isinstance(synonyms, list):
+            raise KnowledgeError(f"{where}: synonyms: must be a list of groups")
+        phrases: dict[tuple[str, ...], str] = {}
+        for number, group in enumerate(synonyms, 1):
+            if (
+                not isinstance(group, list)
+                or not group
+                or not all(isinstance(item, str) for item in group)
+            ):
+                raise KnowledgeError(f"{where}: synonyms: group {number}: must be a list of texts")
+            canonical = _plain(group[0]).replace(" ", "")
+            for item in group:
+                key = tuple(
+                    w for word in _plain(item).split() for w in slang.get(word, word).split()
+                )
+                if key in phrases and phrases[key] != canonical:
+                    raise KnowledgeError(
+                        f"{where}: synonyms: group {number} ({group[0]}): {item!r} is already in"
+                        f" the group of {phrases[key]!r}"
+                    )
+                phrases[key] = canonical
+        return cls(slang, words["drop"], words["greetings"], words["thanks"], phrases)
+
+    def analyse(self, text: str) -> Analysis:
+        """The tokens to match, without address words, greetings and thanks."""
+        tokens = self._canonical(text)
+        kept = tuple(
+            t
+            for t in tokens
+            if t not in self.drop and t not in self.greetings and t not in self.thanks
+        )
+        small_talk = None
+        if tokens and not kept:
+            if any(t in self.thanks for t in tokens):
+                small_talk = "thanks"
+            elif any(t in self.greetings for t in tokens):
+                small_talk = "greeting"
+        return Analysis(kept, small_talk)
+
+    def tokens(self, text: str) -> tuple[str, ...]:
+        """The tokens to match (see `analyse`)."""
+        return self.analyse(text).tokens
+
+    def _canonical(self, text: str) -> list[str]:
+        words: list[str] = []
+        for raw in _plain(text).split():
+            replaced = self.slang.get(raw, raw)
+            for word in replaced.split():
+                words.extend(self.slang.get(word, word).split())
+        return self._phrases(words)
+
+    def _phrases(self, words: list[str]) -> list[str]:
+        out: list[str] = []
+        i = 0
+        while i < len(words):
+            for size in range(min(self.longest, len(words) - i), 0, -1):
+                canonical = self.phrases.get(tuple(words[i : i + size]))
+                if canonical is not None:
+                    out.append(canonical)
+                    i += size
+                    break
+            else:  # not in a synonym group: its stem ("mendaftarkannya" -> "daftar")
+                word = words[i]
+                out.append(NUMBER_TOKEN if _NUMBER.match(word) else _stem(word))
+                i += 1
+        return out
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    """Indonesian/Malay affixes off, then English endings ("pendaftaran" -> "daftar")."""
+    for stemmer in _STEMMERS:
+        word = stemmer.stemWord(word)
+    return word
+
+
+def _plain(text: str) -> str:
+    """Lower case, no accents, no punctuation, no letter repeated three times or more."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    folded = (
+        "".join(c for c in folded if not unicodedata.combining(c))
+        .replace("'", "")
+        .replace("\u2019", "")
+    )
+    return _REPEATS.sub(r"\1", _NON_WORD.sub(" ", folded)).strip()
+
+
+def _word_set(value: Any, where: str, name: str) -> set[str]:
+    if value is None:
+        return set()
+    if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+        raise KnowledgeError(f"{where}: {name}: must be a list of words")
+    return {_plain(v).replace(" ", "") for v in value}
