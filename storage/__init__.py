@@ -10,6 +10,7 @@ from datetime import datetime
 
 from storage.conversations import Conversation, ConversationRepo
 from storage.db import Database, StorageError, utcnow
+from storage.questions import PhrasingRepo, QuestionRepo
 from storage.staff import AuditRepo, RoleRepo
 from storage.users import User, UserRepo
 from storage.whatsapp import WhatsAppRepo
@@ -27,6 +28,8 @@ class Storage:
         self.roles = RoleRepo(db)
         self.audit = AuditRepo(db)
         self.whatsapp = WhatsAppRepo(db)
+        self.questions = QuestionRepo(db)
+        self.phrasings = PhrasingRepo(db)
 
     async def close(self) -> None:
         await self.db.close()

@@ -1,0 +1,114 @@
+"""The FAQ question log (answered or not, for curators and statistics) and curated phrasings."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+
+from storage.db import Database, parse_time
+
+
+@dataclass(frozen=True)
+class Question:
+    id: int
+    user_pk: int | None
+    channel: str
+    language: str
+    text: str
+    topic: str | None
+    score: float
+    answered: bool
+    status: str
+    linked_topic: str | None
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class Phrasing:
+    topic: str
+    language: str
+    text: str
+    created_by: str | None
+    created_at: datetime
+
+
+def _question(row) -> Question:
+    return Question(
+        id=row["id"],
+        user_pk=row["user_pk"],
+        channel=row["channel"],
+        language=row["language"],
+        text=row["text"],
+        topic=row["topic"],
+        score=row["score"],
+        answered=bool(row["answered"]),
+        status=row["status"],
+        linked_topic=row["linked_topic"],
+        created_at=parse_time(row["created_at"]),
+    )
+
+
+class QuestionRepo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def log(
+        self,
+        user_pk: int | None,
+        channel: str,
+        language: str,
+        text: str,
+        topic: str | None,
+        score: float,
+        answered: bool,
+    ) -> int:
+        """Record one question as asked; returns its id."""
+        return await self.db.execute(
+            """INSERT INTO questions (user_pk, channel, language, text, topic, score, answered,
+                                      created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+            (
+                user_pk,
+                channel,
+                language,
+                text,
+                topic,
+                score,
+                int(answered),
+                self.db.now().isoformat(),
+            ),
+        )
+
+    async def get(self, question_id: int) -> Question | None:
+        row = await self.db.fetchone("SELECT * FROM questions WHERE id = ?", (question_id,))
+        return _question(row) if row else None
+
+    async def counts(self, since: datetime | None = None) -> tuple[int, int]:
+        """(all questions, answered questions) since a time (or ever)."""
+        row = await self.db.fetchone(
+            "SELECT COUNT(*), COALESCE(SUM(answered), 0) FROM questions WHERE created_at >= ?",
+            ((since.isoformat() if since else ""),),
+        )
+        return row[0], row[1]
+
+
+class PhrasingRepo:
+    def __init__(self, db: Database) -> None:
+        self.db = db
+
+    async def add(self, topic: str, language: str, text: str, created_by: str | None) -> bool:
+        """Store a curated phrasing; False if it was already there."""
+        changed = await self.db.execute(
+            """INSERT INTO faq_phrasings (topic, language, text, created_by, created_at)
+               VALUES (?, ?, ?, ?, ?) ON CONFLICT (topic, language, text) DO NOTHING""",
+            (topic, language, text, created_by, self.db.now().isoformat()),
+        )
+        return bool(changed)
+
+    async def all(self) -> list[Phrasing]:
+        rows = await self.db.fetchall("SELECT * FROM faq_phrasings ORDER BY id")
+        return [
+            Phrasing(
+                r["topic"], r["language"], r["text"], r["created_by"], parse_time(r["created_at"])
+            )
+            for r in rows
+        ]
