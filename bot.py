@@ -12,8 +12,10 @@ from channels.telegram.polling import run_polling
 from channels.web import add_arguments as add_serve_arguments
 from channels.web import run_serve
 from handlers import Assistant, Deps
+from handlers.faq import load_phrasings
 from handlers.staff.lookup import stored_roles
 from knowledge import KnowledgeError, load_knowledge
+from knowledge.cli import add_ask_arguments, add_check_arguments, run_ask, run_check
 from logsetup import configure_logging
 from settings import Settings, SettingsError, load_settings
 from storage import StorageError, open_storage
@@ -25,6 +27,7 @@ async def open_deps(settings: Settings) -> Deps:
     storage = await open_storage(settings.database_path)
     deps = Deps(settings=settings, storage=storage, knowledge=knowledge)
     deps.services["role_lookup"] = stored_roles(storage)
+    await load_phrasings(deps)  # curated FAQ phrasings from the database
     return deps
 
 
@@ -60,6 +63,8 @@ Runner = Callable[[Settings, argparse.Namespace], Awaitable[int]]
 # name -> (add_arguments, runner, help)
 COMMANDS: dict[str, tuple[Callable[[argparse.ArgumentParser], None], Runner, str]] = {
     "console": (add_console_arguments, run_console_command, "chat in the terminal"),
+    "ask": (add_ask_arguments, run_ask, "answer FAQ questions (arguments or stdin)"),
+    "check-knowledge": (add_check_arguments, run_check, "validate the knowledge files"),
     "telegram": (add_telegram_arguments, run_polling, "run on Telegram by long polling"),
     "serve": (add_serve_arguments, run_serve, "web server for webhooks and /healthz"),
 }

@@ -1,0 +1,124 @@
+"""`bot.py ask` and `bot.py check-knowledge`: read-only tools over the knowledge files."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any, TextIO
+
+from knowledge import KNOWLEDGE_DIR, Knowledge, KnowledgeError, load_contacts, load_knowledge
+from knowledge.faq import build_faq, validate_faq
+from knowledge.languages import DEFAULT_LANGUAGE, LANGUAGES
+from knowledge.normalise import Normaliser
+from knowledge.texts import Texts
+
+
+def add_ask_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--json", action="store_true", help="one JSON object per line")
+    parser.add_argument(
+        "--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE, help="answer language"
+    )
+    parser.add_argument("--folder", type=Path, default=KNOWLEDGE_DIR, help=argparse.SUPPRESS)
+    parser.add_argument("question", nargs="*", help="questions (default: one per line on stdin)")
+
+
+def add_check_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--folder", type=Path, default=KNOWLEDGE_DIR, help="knowledge folder")
+
+
+async def run_ask(_settings: Any, args: argparse.Namespace) -> int:
+    """Answer each question as the bot would (no database needed)."""
+    knowledge = load_knowledge(args.folder)
+    questions = args.question or (line.strip() for line in sys.stdin)
+    for question in questions:
+        if not question:
+            continue
+        result = ask(knowledge, question, args.lang)
+        if args.json:
+            print(json.dumps(result, ensure_ascii=False), flush=True)
+        else:
+            print(
+                f"? {question}\n[{result['topic'] or '-'} {result['score']}]\n{result['answer']}\n"
+            )
+    return 0
+
+
+def ask(knowledge: Knowledge, question: str, lang: str) -> dict[str, Any]:
+    """{question, topic (None unless answered), score, language, answer} for one question."""
+    faq, texts = knowledge.faq, knowledge.texts
+    decision = faq.matcher.decide(question)
+    topic = decision.topic if decision.kind == "answer" else None
+    if decision.kind == "answer":
+        answer = faq.render(decision.topic, lang)
+    elif decision.kind == "suggest":
+        titles = [f"{n}. {faq.title(t, lang)}" for n, t in enumerate(decision.choices, 1)]
+        answer = "\n".join([texts.render(lang, "faq.did_you_mean"), *titles])
+    elif decision.kind in ("greeting", "thanks"):
+        answer = texts.render(lang, f"faq.{decision.kind}")
+    else:
+        answer = texts.render(lang, "faq.fallback")
+    return {
+        "question": question,
+        "topic": topic,
+        "score": decision.score,
+        "language": lang,
+        "answer": answer,
+    }
+
+
+async def run_check(_settings: Any, args: argparse.Namespace) -> int:
+    """Validate the knowledge; print errors and warnings; non-zero exit on errors."""
+    errors, warnings = check_knowledge(args.folder)
+    report(errors, warnings, sys.stdout)
+    return 1 if errors else 0
+
+
+def report(errors: list[str], warnings: list[str], out: TextIO) -> None:
+    for line in warnings:
+        print(f"warning: {line}", file=out)
+    for line in errors:
+        print(f"error: {line}", file=out)
+    print(f"{len(errors)} error(s), {len(warnings)} warning(s)", file=out)
+
+
+def check_knowledge(folder: Path = KNOWLEDGE_DIR) -> tuple[list[str], list[str]]:
+    """(errors, warnings) for every knowledge file under `folder`."""
+    errors: list[str] = []
+    contacts: dict = {}
+    try:
+        contacts = load_contacts(folder / "contacts.yaml")
+    except KnowledgeError as exc:
+        errors.append(str(exc))
+    try:
+        texts = Texts.load(folder / "texts", {"contacts": contacts})
+        errors += [f"{folder / 'texts'}: {gap} is missing" for gap in texts.missing()]
+    except KnowledgeError as exc:
+        errors.append(str(exc))
+    normaliser = None
+    try:
+        normaliser = Normaliser.load(folder / "normalise.yaml")
+    except KnowledgeError as exc:
+        errors.append(str(exc))
+    entries, faq_errors, warnings = validate_faq(folder / "faq", contacts)
+    errors += faq_errors
+    if not errors and normaliser is not None:
+        warnings += self_consistency(build_faq(entries, contacts, normaliser))
+    return errors, warnings
+
+
+def self_consistency(faq) -> list[str]:
+    """A warning for every sample question that scores higher for another topic than its own."""
+    found = []
+    for sample in faq.matcher.samples:
+        scores = dict(faq.matcher.rank(sample.text))
+        own = scores.get(sample.topic, 0.0)
+        best = max(scores.items(), key=lambda item: item[1], default=(None, 0.0))
+        if best[0] not in (None, sample.topic) and best[1] > own:
+            entry = faq.get(sample.topic)
+            found.append(
+                f"{entry.file}: {sample.topic}: questions.{sample.lang} {sample.text!r} scores"
+                f" {own} for its own topic but {best[1]} for {best[0]}"
+            )
+    return found
