@@ -92,6 +92,9 @@ def main(argv: list[str] | None = None) -> int:
     except KeyboardInterrupt:
         print(file=sys.stderr)
         return 130
+    except SettingsError as exc:  # found at start-up, e.g. WhatsApp without its app secret
+        print(f"Configuration error: {exc}", file=sys.stderr)
+        return 2
     except (KnowledgeError, StorageError) as exc:
         print(f"Error: {exc}", file=sys.stderr)
         return 1

@@ -44,8 +44,14 @@ def _telegram(assistant: Assistant) -> WebPart | None:
     return telegram_web_part(assistant)
 
 
+def _whatsapp(assistant: Assistant) -> WebPart | None:
+    from channels.whatsapp import whatsapp_web_part
+
+    return whatsapp_web_part(assistant)
+
+
 # Each factory builds its channel's part from the Assistant, or returns None if not configured.
-WEB_PARTS: list[Callable[[Assistant], WebPart | None]] = [_telegram]
+WEB_PARTS: list[Callable[[Assistant], WebPart | None]] = [_telegram, _whatsapp]
 
 
 def version() -> str:

@@ -6,13 +6,14 @@ from datetime import timedelta
 
 from starlette.routing import Route
 
+from channels.web import WebPart
 from channels.whatsapp.client import GraphClient
 from channels.whatsapp.inbound import StatusHook, WhatsAppInbound
 from channels.whatsapp.parse import CHANNEL
 from channels.whatsapp.sender import WhatsAppSender
 from channels.whatsapp.webhook import WhatsAppWebhook
 from handlers import Assistant, Deps
-from settings import Settings
+from settings import Settings, SettingsError
 
 KEEP_RECORDS = timedelta(days=30)  # seen message ids and sent-message records
 _REQUIRED = (
@@ -23,7 +24,7 @@ _REQUIRED = (
 )
 
 
-class WhatsAppConfigError(Exception):
+class WhatsAppConfigError(SettingsError):
     """WhatsApp is partly configured; the message names what is missing (one line)."""
 
 
@@ -84,3 +85,11 @@ class WhatsAppChannel:
         """Finish notifications in progress, then close the HTTP client."""
         await self.webhook.drain()
         await self.client.aclose()
+
+
+def whatsapp_web_part(assistant: Assistant) -> WebPart | None:
+    """The webhook routes and hooks for `bot.py serve`; None when WhatsApp is not configured."""
+    if not whatsapp_enabled(assistant.deps.settings):
+        return None
+    channel = WhatsAppChannel(assistant.deps, assistant)
+    return WebPart("whatsapp", list(channel.routes), [channel.startup], [channel.shutdown])

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import contextlib
 import itertools
 import json
 import time
@@ -12,10 +11,10 @@ from typing import Any
 
 import httpx
 import pytest
-from starlette.applications import Starlette
 
 from bot import open_deps
-from channels.whatsapp import WhatsAppChannel
+from channels.web import build_app
+from channels.whatsapp import WhatsAppChannel, whatsapp_web_part
 from channels.whatsapp.signature import sign
 from handlers import Assistant
 from tests.fakes import graph_api
@@ -135,27 +134,15 @@ class WhatsAppServer:
         return await self.exchange(message(wa_id, "interactive", content), wa_id)
 
 
-def build_app(channel: WhatsAppChannel) -> Starlette:
-    """A web app with the WhatsApp part and its start/stop hooks."""
-
-    @contextlib.asynccontextmanager
-    async def lifespan(app):
-        await channel.startup()
-        try:
-            yield
-        finally:
-            await channel.shutdown()
-
-    return Starlette(routes=channel.routes, lifespan=lifespan)
-
-
 @pytest.fixture
 async def wa_server(make_settings, wa_env, graph) -> AsyncIterator[WhatsAppServer]:
     settings = make_settings(**wa_env, WHATSAPP_API_URL=graph.url)
     deps = await open_deps(settings)
-    channel = WhatsAppChannel(deps, Assistant(deps))
+    part = whatsapp_web_part(Assistant(deps))
+    assert part is not None
+    channel = part.on_startup[0].__self__  # the WhatsAppChannel behind the part
     try:
-        async with serve(build_app(channel)) as url:
+        async with serve(build_app(deps, [part])) as url:  # the `bot.py serve` app
             server = WhatsAppServer(url, channel, graph)
             yield server
             await server.http.aclose()

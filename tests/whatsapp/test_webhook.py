@@ -3,6 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
+import subprocess
+import sys
+from pathlib import Path
 
 import pytest
 
@@ -102,3 +106,26 @@ async def test_startup_refuses_whatsapp_without_app_secret(make_settings, wa_env
         assert "whatsapp" not in deps.senders
     finally:
         await deps.storage.close()
+
+
+async def test_healthz_and_whatsapp_share_the_server(wa_server):
+    response = await wa_server.http.get("/healthz")
+    assert response.status_code == 200 and response.json()["database"] == "ok"
+
+
+def test_serve_refuses_whatsapp_without_app_secret(tmp_path, wa_env):
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("WHATSAPP_", "TELEGRAM_"))}
+    env.update({k: v for k, v in wa_env.items() if k != "WHATSAPP_APP_SECRET"})
+    env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
+    env["LOG_LEVEL"] = "WARNING"
+    done = subprocess.run(
+        [sys.executable, "bot.py", "serve", "--port", "1"],
+        cwd=Path(__file__).parents[2],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 2
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "WHATSAPP_APP_SECRET" in lines[0], done.stderr
