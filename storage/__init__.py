@@ -9,8 +9,10 @@ from collections.abc import Callable
 from datetime import datetime
 
 from storage.conversations import Conversation, ConversationRepo
+from storage.curation import CurationRepo
 from storage.db import Database, StorageError, utcnow
 from storage.questions import PhrasingRepo, QuestionRepo
+from storage.reports import ReportRepo
 from storage.staff import AuditRepo, RoleRepo
 from storage.users import User, UserRepo
 from storage.whatsapp import WhatsAppRepo
@@ -27,6 +29,8 @@ class Storage:
         self.conversations = ConversationRepo(db)
         self.roles = RoleRepo(db)
         self.audit = AuditRepo(db)
+        self.reports = ReportRepo(db)
+        self.curation = CurationRepo(db)
         self.whatsapp = WhatsAppRepo(db)
         self.questions = QuestionRepo(db)
         self.phrasings = PhrasingRepo(db)

@@ -5,7 +5,14 @@ from __future__ import annotations
 import pytest
 
 from tests.chat import Chat
-from tests.staff_helpers import RecordingSender, add_registration, make_staff
+from tests.staff_helpers import (
+    RecordingSender,
+    add_registration,
+    knowledge_once,  # noqa: F401 (fixture)
+    make_staff,
+)
+
+pytestmark = pytest.mark.usefixtures("knowledge_once")
 
 
 @pytest.fixture

@@ -7,7 +7,8 @@ from handlers.router import Router
 
 def register(router: Router) -> None:
     """Register every staff command, button and flow (each checks its role)."""
-    from handlers.staff import export, review, roles_admin, stats  # late: keeps bot.py import light
+    # late: bot.py imports handlers.staff.lookup, and these pull in matplotlib and openpyxl
+    from handlers.staff import export, reload, review, roles_admin, stats, unanswered
 
-    for module in (roles_admin, review, stats, export):
+    for module in (roles_admin, review, stats, export, unanswered, reload):
         module.register(router)

@@ -17,6 +17,7 @@ NOTE_MAX = 1000
 
 async def review(ctx: Ctx) -> list[Reply]:
     """Show the oldest submitted registration."""
+    await audit(ctx, "review.open")
     return await next_card(ctx, after=0)
 
 

@@ -1,0 +1,117 @@
+"""`/belumterjawab` (`/unanswered`): group unanswered questions; link a group to a topic or ignore it."""
+
+from __future__ import annotations
+
+from handlers.context import Ctx
+from handlers.faq import add_phrasings
+from handlers.router import Router
+from handlers.staff.common import audit, split_args, subcommand
+from handlers.staff.grouping import Group, find_group, group_questions
+from handlers.types import Button, Reply
+
+ROLE = "admin"  # linking changes what the bot answers to everyone
+DAYS = 30
+SHOWN = 8
+GUESSES = 2
+ACTIONS = {"link": ("tautkan", "pautkan"), "ignore": ("abaikan",), "topics": ("topik",)}
+
+
+async def unanswered(ctx: Ctx) -> list[Reply]:
+    """List the groups, or `link ID TOPIC`, `ignore ID`, `topics`."""
+    args = split_args(ctx)
+    if not args:
+        return await list_groups(ctx)
+    action = subcommand(args[0], ACTIONS)
+    if action == "topics" and len(args) == 1:
+        return [ctx.say("staff.unanswered_topics", topics=sorted(_faq(ctx).entries))]
+    if action == "link" and len(args) == 3 and args[1].isdigit():
+        return await link(ctx, int(args[1]), args[2].lower())
+    if action == "ignore" and len(args) == 2 and args[1].isdigit():
+        return await ignore(ctx, int(args[1]))
+    return [ctx.say("staff.unanswered_usage")]
+
+
+async def list_groups(ctx: Ctx) -> list[Reply]:
+    """A header, then one message per group with its buttons."""
+    groups = await _groups(ctx)
+    await audit(ctx, "unanswered.view", groups=len(groups))
+    if not groups:
+        return [ctx.say("staff.unanswered_empty", days=DAYS)]
+    total = sum(group.count for group in groups)
+    replies = [ctx.say("staff.unanswered_header", groups=len(groups), total=total, days=DAYS)]
+    for number, group in enumerate(groups[:SHOWN], 1):
+        replies.append(_group_reply(ctx, number, group))
+    return replies
+
+
+def _group_reply(ctx: Ctx, number: int, group: Group) -> Reply:
+    guesses = [
+        topic for topic, _ in group.guesses.most_common(GUESSES) if topic in _faq(ctx).entries
+    ]
+    buttons: list[Button] = []
+    for topic in guesses:
+        payload = f"una:l:{group.anchor}:{topic}"
+        if len(payload.encode()) <= 64:
+            buttons.append(ctx.button("staff.unanswered_link", payload, topic=topic))
+    buttons.append(ctx.button("staff.unanswered_ignore", f"una:i:{group.anchor}"))
+    return ctx.say(
+        "staff.unanswered_group",
+        number=number,
+        count=group.count,
+        languages=[f"{lang} {n}" for lang, n in group.languages.most_common()],
+        examples=group.examples(),
+        guesses=guesses,
+        anchor=group.anchor,
+        buttons=buttons,
+    )
+
+
+async def on_button(ctx: Ctx, value: str) -> list[Reply]:
+    """una:l:ANCHOR:TOPIC links the group, una:i:ANCHOR ignores it."""
+    parts = value.split(":")
+    if parts[0] == "l" and len(parts) == 3 and parts[1].isdigit():
+        return await link(ctx, int(parts[1]), parts[2])
+    if parts[0] == "i" and len(parts) == 2 and parts[1].isdigit():
+        return await ignore(ctx, int(parts[1]))
+    return [ctx.say("core.stale_button")]
+
+
+async def link(ctx: Ctx, anchor: int, topic: str) -> list[Reply]:
+    """Make the group's phrasings sample questions of `topic` (live and stored)."""
+    if topic not in _faq(ctx).entries:
+        return [ctx.say("staff.unanswered_unknown_topic", topic=topic)]
+    group = find_group(await _groups(ctx), anchor)
+    if group is None:
+        return [ctx.say("staff.unanswered_gone", anchor=anchor)]
+    by_language: dict[str, list[str]] = {}
+    for question in group.questions:
+        by_language.setdefault(question.language, []).append(question.text.strip())
+    added = 0
+    for lang, texts in by_language.items():
+        added += await add_phrasings(ctx.deps, topic, lang, texts, created_by=ctx.user.key)
+    marked = await ctx.deps.storage.curation.mark(group.ids, "linked", topic)
+    await audit(ctx, "unanswered.link", topic, questions=group.ids, phrasings=added)
+    return [ctx.say("staff.unanswered_linked", count=marked, topic=topic, phrasings=added)]
+
+
+async def ignore(ctx: Ctx, anchor: int) -> list[Reply]:
+    """Mark the group's questions ignored: they are not listed again."""
+    group = find_group(await _groups(ctx), anchor)
+    if group is None:
+        return [ctx.say("staff.unanswered_gone", anchor=anchor)]
+    marked = await ctx.deps.storage.curation.mark(group.ids, "ignored")
+    await audit(ctx, "unanswered.ignore", str(anchor), questions=group.ids)
+    return [ctx.say("staff.unanswered_ignored", count=marked)]
+
+
+async def _groups(ctx: Ctx) -> list[Group]:
+    return group_questions(await ctx.deps.storage.curation.unanswered(days=DAYS))
+
+
+def _faq(ctx: Ctx):
+    return ctx.deps.knowledge.faq
+
+
+def register(router: Router) -> None:
+    router.command("belumterjawab", "unanswered", role=ROLE)(unanswered)
+    router.payload("una", role=ROLE)(on_button)
