@@ -1,0 +1,193 @@
+"""Load: 2,000 simulated users for 60 s through the stand-in Bot API against `python bot.py telegram`.
+
+Every user is a closed loop: send, wait for the reply, think 1-5 s, send again. A third ask FAQ
+questions, a third register their business (the whole form, then /status), a third check
+/status and the menu. Reported: replies per second, p50/p99 time from update to reply, errors.
+BENCH_LOAD_USERS / BENCH_LOAD_SECONDS override the size (quick: 300 users for 15 s).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import itertools
+import os
+import random
+import sqlite3
+import statistics
+import tempfile
+import time
+from pathlib import Path
+
+from tests.botprocess import BotProcess
+from tests.fakes import telegram_updates as updates
+from tests.fakes.bot_methods import ApiError
+from tests.fakes.telegram_api import FakeBotApi
+
+REPLY_METHODS = {"sendMessage", "editMessageText", "sendDocument", "sendPhoto"}
+REPLY_TIMEOUT = 30.0
+THINK = (1.0, 5.0)
+FIRST_CHAT = 5_000_001
+QUESTIONS = {
+    "id": ["gmn caranya gabung little bandung kak", "apa itu MEA", "cara daftar nib di oss",
+           "kota kembar bandung apa aja", "berapa biaya ikut little bandung"],
+    "en": ["How do I join Little Bandung?", "what is the ASEAN Economic Community",
+           "how to get halal certification", "sister cities of Bandung"],
+    "ms": ["macam mana nak sertai little bandung", "apa itu komuniti ekonomi asean",
+           "bandar berkembar bandung"],
+}  # fmt: skip
+# The registration form answered step by step (see tests/test_telegram_e2e.py).
+FORM = [
+    ("text", "/daftar"), ("press", "reg:consent:yes"), ("text", "Sari Wulandari"),
+    ("text", "Warung Sari"), ("press", "reg:pick:subsector:kuliner"),
+    ("text", "Kopi bubuk dan kue kering khas Bandung"), ("text", "Bandung"), ("text", "Coblong"),
+    ("contact", None), ("press", "reg:skip"), ("press", "reg:skip"),
+    ("press", "reg:pick:scale:mikro"), ("press", "reg:pick:export_experience:none"),
+    ("press", "reg:toggle:showcase"), ("press", "reg:done"), ("press", "reg:skip"),
+    ("press", "reg:submit"), ("text", "/status"),
+]  # fmt: skip
+STATUS = [("text", "/start"), ("text", "/status"), ("press", "menu:help"), ("text", "/menu")]
+
+
+class LoadApi(FakeBotApi):
+    """The stand-in, telling each waiting user when the bot answered them."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waiting: dict[int, asyncio.Future] = {}
+        self.last_message: dict[int, dict] = {}
+        self.rejected: dict[str, int] = {}  # calls the real Bot API would refuse, by reason
+
+    async def dispatch(self, method: str, params: dict, files: dict):
+        try:
+            result = await super().dispatch(method, params, files)
+        except ApiError as exc:
+            reason = f"{method}: {exc.description[:60]}"
+            self.rejected[reason] = self.rejected.get(reason, 0) + 1
+            raise
+        if method in REPLY_METHODS:
+            chat = int(params["chat_id"])
+            self.last_message[chat] = result
+            future = self.waiting.pop(chat, None)
+            if future is not None and not future.done():
+                future.set_result((time.perf_counter(), result.get("text", "")))
+        return result
+
+
+class Stats:
+    def __init__(self) -> None:
+        self.latencies: list[float] = []
+        self.timeouts = 0
+        self.apologies = 0
+        self.registered = 0
+        self.kinds: dict[str, int] = {}
+
+
+async def user_loop(api: LoadApi, i: int, stop_at: float, stats: Stats, bad: set[str]) -> None:
+    """One simulated person, until `stop_at`."""
+    rng = random.Random(i)
+    chat = FIRST_CHAT + i
+    lang = ("id", "id", "en", "ms")[i % 4]
+    sender = updates.user(chat, f"User{i}", lang)
+    persona = ("faq", "register", "status")[i % 3]
+    script = itertools.cycle(STATUS) if persona == "status" else iter(FORM)
+    ids = itertools.count(1)
+    await asyncio.sleep(rng.uniform(0, THINK[1]))  # users arrive spread out
+    while time.perf_counter() < stop_at:
+        if persona == "faq":
+            action, value = "text", rng.choice(QUESTIONS[lang])
+        else:
+            action, value = next(script, ("text", rng.choice(QUESTIONS[lang])))
+        future = asyncio.get_running_loop().create_future()
+        api.waiting[chat] = future
+        sent = time.perf_counter()
+        if action == "text":
+            api.push_update(updates.text(sender, value, next(ids)))
+        elif action == "contact":
+            api.push_update(updates.contact(sender, f"62812{chat:08d}", next(ids)))
+        else:
+            shown = api.last_message.get(chat, {"message_id": 1, "chat": {"id": chat}})
+            api.push_update(updates.callback(sender, shown, value, f"q{chat}-{next(ids)}"))
+        try:
+            answered, text = await asyncio.wait_for(future, REPLY_TIMEOUT)
+        except TimeoutError:
+            stats.timeouts += 1
+            api.waiting.pop(chat, None)
+            return
+        stats.latencies.append(answered - sent)
+        stats.kinds[persona] = stats.kinds.get(persona, 0) + 1
+        if text.strip() in bad:
+            stats.apologies += 1
+        if value == "reg:submit":
+            stats.registered += 1
+        await asyncio.sleep(rng.uniform(*THINK))
+
+
+def apology_texts() -> set[str]:
+    """Every language's "something went wrong" and "slow down" texts: any of them is an error."""
+    from knowledge import load_knowledge
+
+    texts = load_knowledge().texts
+    keys = ("core.error", "core.storage_error", "limits.slow_down")
+    return {texts.render(lang, key) for lang in ("id", "en", "ms") for key in keys}
+
+
+def check_database(path: Path) -> tuple[bool, int]:
+    conn = sqlite3.connect(path)
+    try:
+        ok = conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+        count = conn.execute("SELECT COUNT(*) FROM registrations").fetchone()[0]
+    finally:
+        conn.close()
+    return ok, count
+
+
+def percentile(values: list[float], q: float) -> float:
+    if len(values) < 2:
+        return values[0] if values else float("nan")
+    return statistics.quantiles(values, n=100, method="inclusive")[int(q) - 1]
+
+
+async def run(quick: bool) -> dict:
+    users = int(os.environ.get("BENCH_LOAD_USERS", 300 if quick else 2_000))
+    seconds = float(os.environ.get("BENCH_LOAD_SECONDS", 15 if quick else 60))
+    stats, bad = Stats(), apology_texts()
+    with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
+        db, log = Path(tmp) / "load.sqlite3", Path(tmp) / "bot.log"
+        async with LoadApi() as api:
+            bot = BotProcess(api, db, log, LOG_LEVEL="WARNING")
+            await bot.start()
+            started = time.perf_counter()
+            stop_at = started + seconds
+            await asyncio.gather(*(user_loop(api, i, stop_at, stats, bad) for i in range(users)))
+            elapsed = time.perf_counter() - started
+            exit_code = await bot.stop()
+            errors_logged = len(bot.error_lines())
+        integrity_ok, registrations = check_database(db)
+    lat = sorted(stats.latencies)
+    rejected = sum(api.rejected.values())
+    errors = stats.timeouts + stats.apologies + rejected + errors_logged
+    errors += int(registrations != stats.registered) + int(exit_code != 0) + int(not integrity_ok)
+    figures = {
+        "users": users,
+        "seconds": round(elapsed, 1),
+        "replies": len(lat),
+        "replies_per_s": round(len(lat) / elapsed, 1),
+        "latency_p50_ms": round(percentile(lat, 50) * 1000, 1),
+        "latency_p99_ms": round(percentile(lat, 99) * 1000, 1),
+        "latency_max_ms": round(lat[-1] * 1000, 1) if lat else None,
+        "registrations_completed": stats.registered,
+        "registrations_stored": registrations,
+        "timeouts": stats.timeouts,
+        "apologies": stats.apologies,
+        "rejected_calls": rejected,
+        "errors_logged": errors_logged,
+        "errors": errors,
+    }
+    print(
+        f"load: {users} users, {elapsed:.0f} s: {figures['replies_per_s']} replies/s,"
+        f" p50 {figures['latency_p50_ms']} ms, p99 {figures['latency_p99_ms']} ms,"
+        f" {stats.registered} registrations, {errors} errors"
+    )
+    if api.rejected:
+        print(f"load: calls the Bot API would refuse: {api.rejected}")
+    return figures
