@@ -23,6 +23,7 @@ from storage import Storage
 
 log = logging.getLogger(__name__)
 REPLY_ATTEMPTS = 3
+SILENT_KINDS = {"reaction"}  # an emoji on one of our messages: nothing to answer
 
 # (message id we returned from Sender.send, status, error code) -> update the delivery record
 StatusHook = Callable[[str, str, int | None], Awaitable[None]]
@@ -61,6 +62,8 @@ class WhatsAppInbound:
                 log.info("skipping re-delivered WhatsApp message")
                 return
             await repo.record_inbound(message.wa_id)
+            if message.kind in SILENT_KINDS:
+                return
             options = await repo.options(message.wa_id)
             buttons = tuple(Button(label, payload) for label, payload in options.choices)
             replies = await self.assistant.handle(to_incoming(message, buttons, options.numbered))

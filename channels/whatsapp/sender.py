@@ -71,14 +71,17 @@ class WhatsAppSender:
     async def deliver(
         self, wa_id: str, replies: list[Reply], fallback_text: str | None = None
     ) -> list[str]:
-        """Render and send replies in order, remembering the options; their wamids.
+        """Render and send replies in order; their wamids.
 
+        Answers (fallback_text None) also remember their options for typed choices; an
+        announcement leaves the options of the conversation alone.
         Raises NothingSent when the first message fails, GraphError for a later one.
         """
         rendered = render_replies(replies, await self.ui_texts(wa_id))
-        await self.storage.whatsapp.save_options(
-            wa_id, [(b.label, b.payload) for b in rendered.options], rendered.numbered
-        )
+        if fallback_text is None:
+            await self.storage.whatsapp.save_options(
+                wa_id, [(b.label, b.payload) for b in rendered.options], rendered.numbered
+            )
         wamids: list[str] = []
         for message in rendered.messages:
             try:

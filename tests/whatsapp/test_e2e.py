@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from handlers.types import Reply
 from tests.whatsapp.conftest import fixture, message, status
 
 SARI = "6281234567890"
@@ -131,3 +132,16 @@ async def _wamids(server) -> list[str]:
         "SELECT wamid FROM whatsapp_messages ORDER BY created_at, rowid"
     )
     return [row[0] for row in rows]
+
+
+async def test_reaction_opens_the_window_without_an_answer(wa_server):
+    data = message(SARI, "reaction", {"message_id": "wamid.X", "emoji": "👍"})
+    assert await wa_server.exchange(data, SARI) == []
+    assert await wa_server.deps.storage.whatsapp.last_inbound(SARI) is not None
+
+
+async def test_announcement_keeps_the_conversation_options(wa_server):
+    await wa_server.text(SARI, "/start")
+    before = await wa_server.deps.storage.whatsapp.options(SARI)
+    await wa_server.channel.sender.send(SARI, [Reply("Pengumuman")])
+    assert await wa_server.deps.storage.whatsapp.options(SARI) == before and before.choices

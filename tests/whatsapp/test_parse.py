@@ -57,7 +57,7 @@ def test_statuses(name, state, code):
     assert statuses[0].recipient == "16505551234" and statuses[0].wamid.startswith("wamid.")
 
 
-@pytest.mark.parametrize("kind", ["audio", "location", "sticker", "video", "reaction"])
+@pytest.mark.parametrize("kind", ["audio", "location", "sticker", "video", "unsupported"])
 def test_other_kinds_are_unsupported(kind):
     (msg,), _ = parse_notification(message("6281234567890", kind, {"id": "123"}))
     assert to_incoming(msg).unsupported == kind
