@@ -1,0 +1,117 @@
+"""/statistik and /ekspor: figures, a real PNG chart, a workbook that opens, no formula injection."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import pytest
+from openpyxl import load_workbook
+from PIL import Image
+
+from tests.chat import Chat
+from tests.staff_helpers import add_registration, knowledge_once, make_staff  # noqa: F401
+
+pytestmark = pytest.mark.usefixtures("knowledge_once")
+EVIL = '=HYPERLINK("http://x.invalid","klik")'
+
+
+@pytest.fixture
+async def seeded(deps) -> list:
+    regs = [
+        await add_registration(deps, "4001", "id"),
+        await add_registration(deps, "4002", "en", subsector="fesyen", scale="kecil"),
+        await add_registration(
+            deps,
+            "4003",
+            "ms",
+            channel="whatsapp",
+            business_name=EVIL,
+            owner_name="@SUM(A1)",
+            description="-2+3",
+            email=None,
+        ),
+    ]
+    await deps.storage.registrations.set_status(regs[1].id, "verified", None, "telegram:9000")
+    questions = deps.storage.questions
+    await questions.log(None, "telegram", "id", "cara daftar", "registration-how", 90, True)
+    await questions.log(None, "telegram", "id", "cuaca", None, 5, False)
+    await questions.log(None, "telegram", "en", "how to register", "registration-how", 88, True)
+    return regs
+
+
+async def test_stats_text_and_chart(deps, assistant, seeded) -> None:
+    await make_staff(deps, "7200", "viewer")
+    viewer = Chat(assistant, "7200", language_hint="en")
+    text_reply, chart = await viewer.send("/stats")
+    text = text_reply.text
+    assert "Registrations: 3" in text
+    assert "By status: awaiting review 2, verified 1" in text
+    assert "By subsector: kuliner 2, fesyen 1" in text
+    assert "By scale: mikro 2, kecil 1" in text
+    assert "By channel: telegram 2, whatsapp 1" in text
+    assert "FAQ questions, last 7 days: 3, unanswered 1 (33%)" in text
+    assert "Top topics: registration-how (2)" in text
+    assert "receiving announcements" in text
+    assert chart.kind == "photo" and chart.file.startswith(b"\x89PNG\r\n\x1a\n")
+    assert len(chart.file) > 10_000  # matplotlib drew two charts, not an empty canvas
+    image = Image.open(io.BytesIO(chart.file))
+    assert image.format == "PNG" and image.size == (1100, 480)
+    assert [e.action for e in await deps.storage.audit.recent()] == ["stats.view"]
+
+
+async def test_stats_show_broadcast_figures(deps, assistant, seeded) -> None:
+    if getattr(deps.storage, "broadcasts", None) is None:
+        pytest.skip("the broadcast feature is not in storage yet")
+    from storage.audience import Audience
+
+    broadcast = await deps.storage.broadcasts.create_now(
+        ("telegram", "9000", "en"), "Halo {{ nama }}", Audience()
+    )
+    admin = Chat(assistant, "9000", language_hint="en")
+    text = (await admin.send("/stats"))[0].text
+    assert f"• #{broadcast.id} " in text
+    assert f"0/{broadcast.total} sent" in text
+
+
+async def test_export_xlsx_holds_the_rows(deps, assistant, seeded) -> None:
+    await make_staff(deps, "7201", "reviewer")
+    reviewer = Chat(assistant, "7201", language_hint="id")
+    [reply] = await reviewer.send("/ekspor")
+    assert reply.kind == "document" and reply.filename.endswith(".xlsx")
+    assert "3 pendaftaran" in reply.text
+    sheet = load_workbook(io.BytesIO(reply.file)).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:4] == ("Nomor referensi", "Status", "Nama usaha", "Pemilik")
+    assert sheet.freeze_panes == "A2"
+    assert sheet.column_dimensions["C"].width >= len(EVIL)
+    assert [row[0] for row in rows[1:]] == [reg.reference for reg in seeded]
+    assert rows[1][1] == "menunggu tinjauan" and rows[2][1] == "terverifikasi"
+    assert rows[1][8] == seeded[0].phone  # phone numbers stay as typed
+    assert rows[3][2] == "'" + EVIL and rows[3][3] == "'@SUM(A1)" and rows[3][5] == "'-2+3"
+    assert all(cell.data_type == "s" for cell in sheet[4] if cell.value is not None)
+    [entry] = await deps.storage.audit.recent(action="export.xlsx")
+    assert (entry.actor, entry.detail["rows"]) == ("telegram:7201", 3)
+
+
+async def test_export_csv_filtered_and_guarded(deps, assistant, seeded) -> None:
+    admin = Chat(assistant, "9000", language_hint="en")
+    [reply] = await admin.send("/export csv submitted")
+    assert reply.filename.endswith(".csv")
+    rows = list(csv.reader(io.StringIO(reply.file.decode("utf-8-sig"))))
+    assert rows[0][:3] == ["Reference", "Status", "Business name"]
+    assert [row[0] for row in rows[1:]] == [seeded[0].reference, seeded[2].reference]
+    evil = rows[2]
+    assert evil[2] == "'" + EVIL and evil[3] == "'@SUM(A1)" and evil[5] == "'-2+3"
+    assert evil[8].startswith("'+")  # in CSV even a phone number could be read as a formula
+    for row in rows:
+        assert not any(cell.startswith(("=", "+", "-", "@")) for cell in row)
+    [entry] = await deps.storage.audit.recent(action="export.csv")
+    assert (entry.target, entry.detail["rows"]) == ("submitted", 2)
+
+
+async def test_export_usage_on_bad_arguments(deps, assistant) -> None:
+    admin = Chat(assistant, "9000", language_hint="en")
+    await admin.send("/export pdf")
+    assert admin.text.startswith("Usage: /export")
+    assert await deps.storage.audit.recent(action="export.xlsx") == []
