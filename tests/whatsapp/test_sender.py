@@ -8,7 +8,7 @@ from datetime import timedelta
 import pytest
 
 from bot import open_deps
-from channels.whatsapp.client import GraphClient
+from channels.whatsapp.client import GraphClient, ShapeError
 from channels.whatsapp.sender import WhatsAppSender, template_parameter
 from handlers.outbound import PermanentFailure, RecipientBlocked, RetryLater, SendError
 from handlers.types import Button, Reply
@@ -149,3 +149,30 @@ def test_template_parameter_is_one_clipped_line():
     assert template_parameter("a\n\n b\tc     d") == "a · b c d"
     clipped = template_parameter("x" * 5000)
     assert len(clipped) == 900 and clipped.endswith("…")
+
+
+async def test_client_never_sends_a_rejectable_shape(graph):
+    client = GraphClient(graph.url, graph_api.PHONE_NUMBER_ID, graph_api.TOKEN)
+    buttons = [{"type": "reply", "reply": {"id": f"b{i}", "title": f"B{i}"}} for i in range(4)]
+    body = {
+        "type": "interactive",
+        "interactive": {"type": "button", "body": {"text": "?"}, "action": {"buttons": buttons}},
+    }
+    try:
+        with pytest.raises(ShapeError, match="4 buttons"):
+            await client.send_message("+6281234567890", body)
+        with pytest.raises(ShapeError, match="text body"):
+            await client.send_message("+6281234567890", {"type": "text", "text": {"body": " "}})
+    finally:
+        await client.aclose()
+    assert graph.messages == [] and graph.rejected == []  # nothing reached the API
+
+
+async def test_wrong_token_is_a_permanent_failure(sender, graph):
+    client = GraphClient(graph.url, graph_api.PHONE_NUMBER_ID, "expired-token")
+    sender.client = client
+    try:
+        with pytest.raises(PermanentFailure, match="190"):
+            await sender.send(INSIDE, [Reply("Halo")])
+    finally:
+        await client.aclose()

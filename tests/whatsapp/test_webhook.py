@@ -129,3 +129,8 @@ def test_serve_refuses_whatsapp_without_app_secret(tmp_path, wa_env):
     assert done.returncode == 2
     lines = done.stderr.strip().splitlines()
     assert len(lines) == 1 and "WHATSAPP_APP_SECRET" in lines[0], done.stderr
+
+
+async def test_oversized_body_is_refused(wa_server):
+    response = await wa_server.post(b"x" * 1_000_001)
+    assert response.status_code == 413
