@@ -11,7 +11,9 @@ from datetime import datetime
 from storage.conversations import Conversation, ConversationRepo
 from storage.curation import CurationRepo
 from storage.db import Database, StorageError, utcnow
+from storage.privacy import PrivacyRepo
 from storage.questions import PhrasingRepo, QuestionRepo
+from storage.registrations import RegistrationRepo
 from storage.reports import ReportRepo
 from storage.staff import AuditRepo, RoleRepo
 from storage.users import User, UserRepo
@@ -27,6 +29,8 @@ class Storage:
         self.db = db
         self.users = UserRepo(db)
         self.conversations = ConversationRepo(db)
+        self.registrations = RegistrationRepo(db)
+        self.privacy = PrivacyRepo(db)
         self.roles = RoleRepo(db)
         self.audit = AuditRepo(db)
         self.reports = ReportRepo(db)

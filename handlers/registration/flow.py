@@ -1,0 +1,125 @@
+"""The registration form: /daftar, typed answers, and the form's buttons, one step at a time."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+
+from handlers.choices import match_choice
+from handlers.context import Ctx
+from handlers.menu import main_menu_buttons
+from handlers.registration import answers, submit
+from handlers.registration.fields import BY_NAME, TEXT_VALIDATORS, Invalid, Kind
+from handlers.registration.phone import normalise
+from handlers.registration.questions import is_back_word, whatsapp_number
+from handlers.registration.state import CONSENT, FLOW, RESUME, new_draft
+from handlers.registration.steps import already_registered, goto, is_idle, offer_resume, show
+from handlers.types import Button, Reply
+
+
+async def start(ctx: Ctx) -> list[Reply]:
+    """Start the form with the consent question, or offer to resume an unfinished one."""
+    if ctx.in_flow(FLOW):
+        return await offer_resume(ctx)
+    existing = await ctx.deps.storage.registrations.get_for_user(ctx.user.id)
+    if existing is not None:
+        return await already_registered(ctx, existing)
+    return await goto(ctx, new_draft(), CONSENT)
+
+
+async def on_message(ctx: Ctx) -> list[Reply]:
+    """A typed message, shared contact or other message while the form is open."""
+    assert ctx.conv is not None
+    draft, step = ctx.conv.draft, ctx.conv.step
+    incoming = ctx.incoming
+    if step != RESUME and is_idle(ctx):
+        return await offer_resume(ctx)
+    if incoming.contact_phone is not None and step == "phone":
+        return await answers.contact(ctx, draft)
+    if incoming.unsupported is not None or incoming.contact_phone is not None:
+        return show(ctx, draft, step, ctx.t("register.err.unsupported"))
+    text = incoming.text or ""
+    if is_back_word(text):
+        return await answers.back(ctx, draft, step)
+    field = BY_NAME.get(step)
+    buttons = [button for reply in show(ctx, draft, step) for button in reply.buttons]
+    if field is None or field.kind in (Kind.CHOICE, Kind.MULTI):
+        chosen = match_choice(text, buttons) or _match_option(ctx, step, text, buttons)
+        if chosen is None:
+            return show(ctx, draft, step, ctx.t("register.err.choose"))
+        return await on_payload(ctx, chosen.payload.partition(":")[2])
+    chosen = _match_label(text, buttons)  # typed "Lewati"/"Skip": labels only, never numbers
+    if chosen is not None:
+        return await on_payload(ctx, chosen.payload.partition(":")[2])
+    return await _typed_answer(ctx, draft, step, text)
+
+
+async def _typed_answer(ctx: Ctx, draft: dict, step: str, text: str) -> list[Reply]:
+    """Validate a typed answer to field `step`; wrong: what is wrong, and the question again."""
+    field = BY_NAME[step]
+    try:
+        if field.kind is Kind.PHONE:
+            number = normalise(text)
+            own = whatsapp_number(ctx) == number
+            return await answers.phone(ctx, draft, number, verified=own)
+        value = TEXT_VALIDATORS[field.kind](field, text)
+    except Invalid as exc:
+        return show(ctx, draft, step, ctx.t(f"register.err.{exc.code}", **exc.data))
+    return await answers.accept(ctx, draft, step, value)
+
+
+def _match_label(text: str, buttons: list[Button]) -> Button | None:
+    folded = text.strip().casefold()
+    return next((b for b in buttons if b.label.casefold() == folded), None)
+
+
+def _match_option(ctx: Ctx, step: str, text: str, buttons: list[Button]) -> Button | None:
+    """A typed option code or its label in any of our languages ("kuliner", "Culinary")."""
+    field = BY_NAME.get(step)
+    if field is None:
+        return None
+    folded = text.strip().casefold()
+    texts = ctx.deps.knowledge.texts
+    for option in field.options:
+        names = {option, *(texts.render(lang, f"{field.option_key}.{option}").casefold()
+                           for lang in ("id", "en", "ms"))}
+        if folded in names:
+            return next((b for b in buttons if b.payload.endswith(f":{option}")), None)
+    return None
+
+
+async def _refuse(ctx: Ctx, draft: dict, step: str, arg: str) -> list[Reply]:
+    return show(ctx, draft, step, ctx.t("register.stale_step"))
+
+
+Action = Callable[[Ctx, dict, str, str], Awaitable[list[Reply]]]
+# button action -> (the step it belongs to, or None for any step of the form; handler)
+ACTIONS: dict[str, tuple[str | None, Action]] = {
+    "consent": (CONSENT, answers.consent),
+    "resume": (RESUME, answers.resume),
+    "back": (None, lambda ctx, draft, step, arg: answers.back(ctx, draft, step)),
+    "skip": (None, answers.skip),
+    "pick": (None, answers.pick),
+    "toggle": ("interests", answers.toggle),
+    "done": ("interests", answers.done),
+    "phone": ("phone", answers.use_whatsapp_number),
+    "dup": ("dup_phone", answers.duplicate),
+    "edit": ("summary", answers.edit_field),
+    "submit": ("summary", lambda ctx, draft, step, arg: submit.submit(ctx, draft)),
+}
+
+
+async def on_payload(ctx: Ctx, value: str) -> list[Reply]:
+    """A button of the form (`reg:<action>:<arg>`); an old or forged one is refused kindly."""
+    action, _, arg = value.partition(":")
+    if action == "forget":
+        from handlers.registration.account import forget_answer
+
+        return await forget_answer(ctx, arg)
+    if not ctx.in_flow(FLOW):
+        return [ctx.say("register.stale", buttons=main_menu_buttons(ctx))]
+    assert ctx.conv is not None
+    draft, step = ctx.conv.draft, ctx.conv.step
+    wanted, handler = ACTIONS.get(action, ("", _refuse))
+    if (wanted is not None and wanted != step) or (wanted is None and step in (CONSENT, RESUME)):
+        return show(ctx, draft, step, ctx.t("register.stale_step"))
+    return await handler(ctx, draft, step, arg)

@@ -1,0 +1,83 @@
+"""Submitting the form: the only place a registration is written (new, edited or taken over)."""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from handlers.context import Ctx
+from handlers.menu import main_menu_buttons
+from handlers.registration.fields import active_fields
+from handlers.registration.state import SUMMARY, Draft, next_step
+from handlers.registration.steps import already_registered, goto
+from handlers.types import Reply
+from storage.registrations import Registration, RegistrationConflict, RegistrationData
+
+
+def registration_data(draft: Draft) -> RegistrationData:
+    """The draft's answers as the stored fields (fields not asked are empty)."""
+    answers = draft["answers"]
+    asked = {field.name for field in active_fields(answers)}
+    value = {name: answers.get(name) if name in asked else None for name in answers}
+    return RegistrationData(
+        owner_name=value["owner_name"],
+        business_name=value["business_name"],
+        subsector=value["subsector"],
+        subsector_other=value.get("subsector_other"),
+        description=value["description"],
+        city=value["city"],
+        district=value["district"],
+        phone=value["phone"],
+        phone_verified=bool(draft.get("phone_verified")),
+        email=value.get("email"),
+        nib=value.get("nib"),
+        scale=value["scale"],
+        export_experience=value["export_experience"],
+        export_countries=value.get("export_countries"),
+        interests=tuple(value["interests"]),
+        website=value.get("website"),
+    )
+
+
+async def submit(ctx: Ctx, draft: Draft) -> list[Reply]:
+    """Store the registration (status submitted, with reference) and say what happens next."""
+    missing = next_step(draft)
+    if missing != SUMMARY:  # cannot happen through the buttons; a forged press lands here
+        return await goto(ctx, draft, missing)
+    try:
+        reg = await _store(ctx, draft)
+    except RegistrationConflict as exc:
+        return await _conflict(ctx, draft, exc.reason)
+    await ctx.clear_state()
+    key = "register.resubmitted" if draft["mode"] == "edit" else "register.submitted"
+    return [ctx.say(key, reference=reg.reference, takeover=draft["takeover"],
+                    buttons=main_menu_buttons(ctx))]
+
+
+async def _store(ctx: Ctx, draft: Draft) -> Registration:
+    repo = ctx.deps.storage.registrations
+    data = registration_data(draft)
+    if draft["mode"] == "edit":
+        return await repo.update(draft["reg_id"], data)
+    consent_at = datetime.fromisoformat(draft["consent_at"])
+    args = (ctx.user.id, data, ctx.lang, consent_at, draft["consent_version"])
+    if draft["takeover"] and data.phone_verified:
+        try:
+            return await repo.take_over(*args)
+        except RegistrationConflict as exc:
+            if exc.reason != "not_found":  # the other registration went meanwhile: a new one
+                raise
+    return await repo.submit_new(*args)
+
+
+async def _conflict(ctx: Ctx, draft: Draft, reason: str) -> list[Reply]:
+    """Someone else took the number meanwhile, or this user already has a registration."""
+    if reason == "phone_taken":
+        answers = {k: v for k, v in draft["answers"].items() if k != "phone"}
+        draft = {**draft, "answers": answers, "takeover": False, "ret": SUMMARY}
+        key = "register.err.phone_taken_edit" if draft["mode"] == "edit" else "register.err.phone_taken"
+        return await goto(ctx, draft, "phone", ctx.t(key, channel=ctx.incoming.channel))
+    await ctx.clear_state()
+    reg = await ctx.deps.storage.registrations.get_for_user(ctx.user.id)
+    if reg is not None:
+        return await already_registered(ctx, reg)
+    return [ctx.say("register.no_registration", buttons=main_menu_buttons(ctx))]
