@@ -1,0 +1,79 @@
+"""Broadcast text as a sandboxed template: checked at compose time, personalised per recipient."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from jinja2 import Template, TemplateError, meta
+
+from knowledge import Knowledge
+from knowledge.templating import make_environment
+from storage.audience import Recipient
+
+# Variables a broadcast may use; the recipient's values are passed as data.
+NAME_VARS = ("nama", "name")
+BUSINESS_VARS = ("usaha", "business")
+ALLOWED = NAME_VARS + BUSINESS_VARS
+MAX_LENGTH = 3500  # leaves room for the stop hint within Telegram's 4096 characters
+
+_env = make_environment()
+
+
+class ComposeError(Exception):
+    """The text cannot be broadcast; `key` names the explanation text, `data` its values."""
+
+    def __init__(self, key: str, **data: object) -> None:
+        super().__init__(key)
+        self.key = key
+        self.data = data
+
+
+def compile_text(source: str) -> Template:
+    """Compile and check the staff text; raise ComposeError on bad syntax or variables."""
+    if not source.strip():
+        raise ComposeError("broadcast.error_empty")
+    try:
+        unknown = sorted(meta.find_undeclared_variables(_env.parse(source)) - set(ALLOWED))
+        template = _env.from_string(source)
+    except TemplateError as exc:
+        raise ComposeError("broadcast.error_syntax", detail=str(exc), allowed=_allowed()) from exc
+    if unknown:
+        raise ComposeError(
+            "broadcast.error_variables", unknown=", ".join(unknown), allowed=_allowed()
+        )
+    try:  # a trial run catches sandbox refusals and filters that fail on text
+        sample = template.render(_values("Nama Contoh Panjang", "Usaha Contoh Panjang"))
+    except Exception as exc:
+        raise ComposeError("broadcast.error_syntax", detail=str(exc), allowed=_allowed()) from exc
+    if len(sample) > MAX_LENGTH:
+        raise ComposeError("broadcast.error_too_long", length=len(sample), limit=MAX_LENGTH)
+    if not sample.strip():
+        raise ComposeError("broadcast.error_empty")
+    return template
+
+
+def _allowed() -> str:
+    return ", ".join("{{ %s }}" % name for name in ALLOWED)  # noqa: UP031 -- braces are literal
+
+
+def _values(name: str, business: str) -> dict[str, str]:
+    return {**dict.fromkeys(NAME_VARS, name), **dict.fromkeys(BUSINESS_VARS, business)}
+
+
+@dataclass(frozen=True)
+class Personaliser:
+    """Renders one compiled broadcast for each recipient, in the recipient's language."""
+
+    template: Template
+    knowledge: Knowledge
+
+    def render(self, recipient: Recipient) -> str:
+        """The exact text the recipient receives, ending with the stop hint."""
+        texts = self.knowledge.texts
+        lang = recipient.language
+        name = recipient.owner_name or recipient.display_name or texts.render(
+            lang, "broadcast.fallback_name"
+        )
+        business = recipient.business_name or texts.render(lang, "broadcast.fallback_business")
+        body = self.template.render(_values(name, business)).strip()
+        return f"{body}\n\n{texts.render(lang, 'broadcast.stop_hint')}"

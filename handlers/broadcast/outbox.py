@@ -1,0 +1,199 @@
+"""The outbox sender of one channel: pending deliveries out at the channel's rate, outcomes in.
+
+Rows are marked 'sending' just before they are tried and settled right after the call. A
+process that dies in between leaves them 'sending': at the next start they are sent again
+(at-least-once; at most the calls in flight at the crash can arrive twice, none go missing).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+import time
+from collections.abc import Callable
+from datetime import datetime, timedelta
+
+from aiolimiter import AsyncLimiter
+
+from handlers.broadcast.compose import Personaliser, compile_text
+from handlers.deps import Deps
+from handlers.outbound import PermanentFailure, RecipientBlocked, RetryLater, Sender, SendError
+from handlers.types import Reply
+from storage.deliveries import Delivery
+
+log = logging.getLogger(__name__)
+
+
+def make_limiter(rate: float) -> AsyncLimiter:
+    """A leaky bucket of about 1/20 s of capacity: steady `rate`, tiny bursts (never ~2x)."""
+    capacity = max(1, round(rate / 20))
+    return AsyncLimiter(capacity, capacity / rate)
+
+
+class ChannelOutbox:
+    """Works through one channel's pending deliveries; run() until cancelled."""
+
+    def __init__(
+        self, deps: Deps, sender: Sender, clock: Callable[[], datetime], *, rate: float,
+        retry_base: float = 1.0, max_attempts: int = 5, chat_gap: float = 1.0,
+        poll: float = 1.0,
+    ) -> None:
+        self.deps, self.sender, self.clock = deps, sender, clock
+        self.channel = sender.channel
+        self.rate = rate
+        self.limiter = make_limiter(rate)
+        self.retry_base, self.max_attempts = retry_base, max_attempts
+        self.chat_gap, self.poll = chat_gap, poll
+        self.concurrency = max(8, min(500, int(rate / 2)))
+        self.wake = asyncio.Event()
+        self.resume_at = 0.0  # monotonic time the channel may send again after a 429
+        self.stats = {"sent": 0, "retry_later": 0, "blocked": 0, "failed": 0, "errors": 0}
+        self._next_slot: dict[str, float] = {}  # per chat: earliest monotonic time to send
+        self._tasks: dict[int, asyncio.Task] = {}
+        self._calling: set[int] = set()
+        self._personalisers: dict[int, Personaliser | None] = {}
+        self._room = asyncio.Event()
+
+    async def run(self) -> None:
+        """Resume rows left in doubt, then send until cancelled; in-flight calls finish first."""
+        repo = self.deps.storage.deliveries
+        resumed = await repo.release_in_doubt(self.channel)
+        if resumed:
+            log.warning("%s outbox: %d deliveries were in flight at the last stop; resending",
+                        self.channel, resumed)
+        try:
+            while True:
+                if not await self._fill():
+                    await self._idle()
+        finally:
+            await self._drain()
+
+    async def _fill(self) -> bool:
+        """Claim due rows up to the concurrency limit and start their tasks; False if none."""
+        free = self.concurrency - len(self._tasks)
+        if free <= 0:
+            self._room.clear()
+            await self._room.wait()
+            return True
+        repo = self.deps.storage.deliveries
+        due = [d for d in await repo.due(self.channel, self.clock(), free + len(self._tasks))
+               if d.id not in self._tasks][:free]
+        if not due:
+            return False
+        reachable = []
+        for delivery in due:
+            if delivery.reachable:
+                reachable.append(delivery)
+            else:
+                await repo.skipped(delivery.id, "unsubscribed or blocked")
+        taken = set(await repo.claim_batch([d.id for d in reachable]))
+        for delivery in reachable:
+            if delivery.id in taken:
+                task = asyncio.create_task(self._deliver(delivery))
+                self._tasks[delivery.id] = task
+                task.add_done_callback(lambda _t, i=delivery.id: self._done(i))
+        return True
+
+    def _done(self, delivery_id: int) -> None:
+        self._tasks.pop(delivery_id, None)
+        self._room.set()
+
+    async def _idle(self) -> None:
+        self.wake.clear()
+        try:
+            async with asyncio.timeout(self.poll):
+                await self.wake.wait()
+        except TimeoutError:
+            pass
+
+    async def _drain(self) -> None:
+        """Stop: rows not yet being sent go back to pending; calls under way are settled."""
+        waiting = [i for i in self._tasks if i not in self._calling]
+        for delivery_id in waiting:
+            self._tasks[delivery_id].cancel()
+        if self._tasks:
+            await asyncio.gather(*self._tasks.values(), return_exceptions=True)
+        for delivery_id in waiting:  # never tried (some were cancelled before they started)
+            await self.deps.storage.deliveries.release(delivery_id)
+
+    async def _deliver(self, delivery: Delivery) -> None:
+        await self._wait_turn(delivery.recipient.user_id)
+        self._calling.add(delivery.id)
+        try:
+            await self._send(delivery)
+        finally:
+            self._calling.discard(delivery.id)
+
+    async def _wait_turn(self, chat: str) -> None:
+        """Per-chat spacing, then the channel's rate, then any 429 pause."""
+        now = time.monotonic()
+        slot = max(now, self._next_slot.get(chat, 0.0))
+        self._next_slot[chat] = slot + self.chat_gap
+        if len(self._next_slot) > 10_000:
+            self._next_slot = {c: t for c, t in self._next_slot.items() if t > now}
+        if slot > now:
+            await asyncio.sleep(slot - now)
+        await self.pause_over()
+        await self.limiter.acquire()
+        await self.pause_over()
+
+    async def pause_over(self) -> None:
+        """Wait while the channel is paused by a 429."""
+        while (wait := self.resume_at - time.monotonic()) > 0:  # noqa: ASYNC110 -- a new 429 may move the deadline
+            await asyncio.sleep(wait)
+
+    def pause(self, seconds: float) -> None:
+        self.resume_at = max(self.resume_at, time.monotonic() + seconds)
+
+    async def _send(self, delivery: Delivery) -> None:
+        repo = self.deps.storage.deliveries
+        attempts = delivery.attempts + 1
+        try:
+            text = (await self._personaliser(delivery.broadcast_id)).render(delivery.recipient)
+        except Exception as exc:
+            self.stats["failed"] += 1
+            await repo.failed(delivery.id, f"cannot render: {exc}", attempts)
+            return
+        while True:
+            try:
+                ids = await self.sender.send(delivery.recipient.user_id, [Reply(text)])
+            except RetryLater as exc:  # the whole channel waits, then this one is tried again
+                self.stats["retry_later"] += 1
+                self.pause(exc.retry_after)
+                await self.pause_over()
+                await self.limiter.acquire()
+                continue
+            except RecipientBlocked as exc:
+                self.stats["blocked"] += 1
+                await repo.blocked(delivery.id, delivery.recipient.user_pk, str(exc) or "blocked")
+            except PermanentFailure as exc:
+                self.stats["failed"] += 1
+                await repo.failed(delivery.id, str(exc) or type(exc).__name__, attempts)
+            except Exception as exc:  # SendError or an unexpected failure: back off, retry
+                await self._retry_or_fail(delivery, attempts, exc)
+            else:
+                self.stats["sent"] += 1
+                await repo.sent(delivery.id, ids[0] if ids else None)
+            return
+
+    async def _retry_or_fail(self, delivery: Delivery, attempts: int, exc: Exception) -> None:
+        repo = self.deps.storage.deliveries
+        reason = str(exc) or type(exc).__name__
+        if not isinstance(exc, SendError):
+            log.exception("%s outbox: unexpected error sending delivery %d", self.channel,
+                          delivery.id)
+        if attempts >= self.max_attempts:
+            self.stats["failed"] += 1
+            await repo.failed(delivery.id, reason, attempts)
+            return
+        self.stats["errors"] += 1
+        delay = self.retry_base * 2 ** (attempts - 1)
+        await repo.retry_at(delivery.id, self.clock() + timedelta(seconds=delay), attempts, reason)
+
+    async def _personaliser(self, broadcast_id: int) -> Personaliser:
+        if broadcast_id not in self._personalisers:
+            broadcast = await self.deps.storage.broadcasts.get(broadcast_id)
+            self._personalisers[broadcast_id] = Personaliser(
+                compile_text(broadcast.text), self.deps.knowledge
+            )
+        return self._personalisers[broadcast_id]

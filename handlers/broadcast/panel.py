@@ -1,0 +1,113 @@
+"""The audience panel: filters shown as toggles, the exact count, and the recipient preview."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from handlers.broadcast.compose import Personaliser, compile_text
+from handlers.context import Ctx
+from handlers.types import Button, Reply
+from knowledge.languages import LANGUAGE_NAMES
+from storage.audience import Audience
+
+# Filter category (payload code) -> Audience field.
+CATEGORIES = {"sub": "subsectors", "lang": "languages", "ch": "channels", "st": "statuses"}
+MAX_VALUE_BYTES = 40  # keeps `bc:t:sub:<value>` within Telegram's 64-byte callback data
+
+
+def value_label(ctx: Ctx, category: str, value: str) -> str:
+    """A readable label for a filter value, in the staff member's language."""
+    if category == "lang":
+        return LANGUAGE_NAMES.get(value, value)
+    if category == "ch":
+        return value.capitalize()
+    if category == "st":
+        return ctx.t(f"broadcast.status_{value}")
+    key = f"register.subsector.{value}"
+    return ctx.t(key) if ctx.deps.knowledge.texts.has(key) else value.replace("_", " ")
+
+
+def describe(ctx: Ctx, audience: Audience) -> str:
+    """The filters as lines, e.g. '• Language: English'."""
+    if audience.is_everyone():
+        return ctx.t("broadcast.audience_everyone")
+    lines = []
+    if audience.registered:
+        lines.append("• " + ctx.t("broadcast.filter_registered"))
+    for code, field in CATEGORIES.items():
+        values = getattr(audience, field)
+        if values:
+            labels = ", ".join(value_label(ctx, code, v) for v in values)
+            lines.append("• " + ctx.t(f"broadcast.filter_{code}", values=labels))
+    return "\n".join(lines)
+
+
+def toggled(audience: Audience, category: str, value: str) -> Audience:
+    """The audience with `value` added to or removed from the category's filter."""
+    field = CATEGORIES[category]
+    values = set(getattr(audience, field))
+    values ^= {value}
+    return replace(audience, **{field: tuple(sorted(values))})
+
+
+async def panel(ctx: Ctx, text: str, audience: Audience) -> list[Reply]:
+    """The count and filters with their buttons, then the preview as the first recipient sees it."""
+    storage = ctx.deps.storage
+    by_channel = await storage.audience.count_by_channel(audience)
+    total = sum(by_channel.values())
+    split = ", ".join(f"{ch.capitalize()} {n}" for ch, n in sorted(by_channel.items()))
+    summary = ctx.say(
+        "broadcast.panel",
+        filters=describe(ctx, audience),
+        count=total,
+        split=split,
+        buttons=panel_buttons(ctx, audience, total),
+    )
+    first = await storage.audience.first(audience)
+    if first is None:
+        return [summary]
+    preview = Personaliser(compile_text(text), ctx.deps.knowledge).render(first)
+    who = first.owner_name or first.display_name or first.user_id
+    heading = ctx.say("broadcast.preview_heading", name=who, language=LANGUAGE_NAMES[first.language]
+                      if first.language in LANGUAGE_NAMES else first.language)
+    return [heading, Reply(preview), summary]
+
+
+def panel_buttons(ctx: Ctx, audience: Audience, total: int) -> tuple[Button, ...]:
+    mark = "✓ " if audience.registered else ""
+    buttons = [
+        ctx.button("broadcast.btn_everyone", "bc:all"),
+        Button(mark + ctx.t("broadcast.filter_registered"), "bc:reg"),
+        *(ctx.button(f"broadcast.btn_{code}", f"bc:m:{code}") for code in CATEGORIES),
+    ]
+    if total > 0:
+        buttons += [
+            ctx.button("broadcast.btn_send", "bc:go", count=total),
+            ctx.button("broadcast.btn_schedule", "bc:later"),
+        ]
+    buttons += [ctx.button("broadcast.btn_edit", "bc:edit"), ctx.button("broadcast.btn_cancel", "bc:no")]
+    return tuple(buttons)
+
+
+async def category_menu(ctx: Ctx, category: str, audience: Audience) -> list[Reply]:
+    """The values of one filter as toggles (✓ = chosen), and a button back to the panel."""
+    chosen = set(getattr(audience, CATEGORIES[category]))
+    buttons = [
+        Button(("✓ " if value in chosen else "") + value_label(ctx, category, value),
+               f"bc:t:{category}:{value}")
+        for value in await filter_values(ctx, category)
+    ]
+    buttons.append(ctx.button("broadcast.btn_back", "bc:back"))
+    return [ctx.say(f"broadcast.menu_{category}", buttons=buttons)]
+
+
+async def filter_values(ctx: Ctx, category: str) -> list[str]:
+    """The values a filter can take now (subsectors and channels as found in the data)."""
+    options = await ctx.deps.storage.audience.options()
+    values = {
+        "sub": options["subsectors"],
+        "lang": sorted(set(options["languages"]) | set(LANGUAGE_NAMES)),
+        "ch": options["channels"],
+        "st": options["statuses"],
+    }[category]
+    return [v for v in values if v and len(v.encode()) <= MAX_VALUE_BYTES]

@@ -1,0 +1,153 @@
+"""Background work of a process: the outbox sender per channel, the scheduler, the progress.
+
+    async with BroadcastWorker(deps):   # after deps.senders is filled
+        ...run the channel...
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from datetime import datetime
+
+from handlers.broadcast.outbox import ChannelOutbox
+from handlers.broadcast.progress import render_status
+from handlers.deps import Deps
+from handlers.outbound import SendError
+from handlers.types import Reply
+from storage.broadcasts import Broadcast
+
+log = logging.getLogger(__name__)
+
+
+class BroadcastWorker:
+    """Runs the outbox of every channel in deps.senders, the scheduler and progress messages."""
+
+    def __init__(
+        self, deps: Deps, *, clock: Callable[[], datetime] | None = None,
+        rate: float | None = None, progress_every: float = 5.0, poll: float = 1.0,
+        retry_base: float = 1.0, max_attempts: int = 5, chat_gap: float = 1.0,
+    ) -> None:
+        self.deps = deps
+        self.clock = clock or deps.storage.db.now
+        self.rate = rate or deps.settings.broadcast_rate
+        self.progress_every, self.poll = progress_every, poll
+        self.outboxes = {
+            channel: ChannelOutbox(deps, sender, self.clock, rate=self.rate, poll=poll,
+                                   retry_base=retry_base, max_attempts=max_attempts,
+                                   chat_gap=chat_gap)
+            for channel, sender in deps.senders.items()
+        }
+        self._tasks: list[asyncio.Task] = []
+        self._last_text: dict[int, str] = {}
+        self._watching: set[int] = set()
+
+    def wake(self) -> None:
+        """New work was stored: look now instead of at the next poll."""
+        for outbox in self.outboxes.values():
+            outbox.wake.set()
+
+    async def start(self) -> None:
+        self.deps.services["broadcast_wake"] = self.wake
+        self._tasks = [asyncio.create_task(o.run(), name=f"outbox-{c}")
+                       for c, o in self.outboxes.items()]
+        self._tasks.append(asyncio.create_task(self._loop(), name="broadcast-scheduler"))
+
+    async def stop(self) -> None:
+        """Stop sending; calls under way finish and are recorded."""
+        if self.deps.services.get("broadcast_wake") == self.wake:
+            del self.deps.services["broadcast_wake"]
+        for task in self._tasks:
+            task.cancel()
+        results = await asyncio.gather(*self._tasks, return_exceptions=True)
+        for result in results:
+            if isinstance(result, Exception):
+                log.error("broadcast worker task failed: %r", result)
+        self._tasks = []
+
+    async def __aenter__(self) -> BroadcastWorker:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        await self.stop()
+
+    async def _loop(self) -> None:
+        """Start due scheduled broadcasts often; refresh progress every `progress_every`."""
+        loop = asyncio.get_running_loop()
+        next_progress = 0.0
+        while True:
+            try:
+                if await self.deps.storage.broadcasts.start_due(self.clock()):
+                    self.wake()
+                if loop.time() >= next_progress:
+                    next_progress = loop.time() + self.progress_every
+                    await self.report_progress()
+            except asyncio.CancelledError:
+                raise
+            except Exception:
+                log.exception("broadcast scheduler tick failed")
+            await asyncio.sleep(min(self.poll, self.progress_every))
+
+    async def report_progress(self) -> None:
+        """Edit each running broadcast's progress message; finish and report completed ones."""
+        repo = self.deps.storage.broadcasts
+        for broadcast in await repo.sending():
+            if broadcast.creator_channel not in self.outboxes:
+                continue  # another process, with that channel, reports it
+            done = await repo.finish_if_complete(broadcast.id)
+            broadcast = await repo.get(broadcast.id)
+            await self._show(broadcast, final=done)
+        for broadcast_id in list(self._watching):  # stopped meanwhile (cancelled)
+            broadcast = await repo.get(broadcast_id)
+            if broadcast is None or broadcast.status != "sending":
+                self._watching.discard(broadcast_id)
+                if broadcast is not None:
+                    await self._show(broadcast, final=True)
+
+    async def _show(self, broadcast: Broadcast, final: bool) -> None:
+        """Send or edit the progress message; on the end, a separate report message too."""
+        outbox = self.outboxes[broadcast.creator_channel]
+        counts = await self.deps.storage.broadcasts.counts(broadcast.id)
+        text = render_status(self.deps.knowledge.texts, broadcast.creator_language, broadcast,
+                             counts, self.clock(), self.rate)
+        if text == self._last_text.get(broadcast.id) and not final:
+            return
+        try:
+            if not final:
+                await self._put(outbox, broadcast, text)
+            else:  # the progress message shows the end figures; the report comes as a new one
+                if broadcast.progress_message_id is not None:
+                    await self._put(outbox, broadcast, text)
+                await outbox.limiter.acquire()
+                await outbox.sender.send(broadcast.creator_user_id, [Reply(text)])
+        except SendError as exc:
+            log.warning("progress of broadcast %d not shown: %s", broadcast.id, exc)
+            return
+        self._last_text[broadcast.id] = text
+        if final:
+            self._watching.discard(broadcast.id)
+            self._last_text.pop(broadcast.id, None)
+        else:
+            self._watching.add(broadcast.id)
+
+    async def _put(self, outbox: ChannelOutbox, broadcast: Broadcast, text: str) -> None:
+        """Edit the progress message in place where the channel can; else send it once."""
+        edit = getattr(outbox.sender, "edit", None)
+        await outbox.limiter.acquire()
+        if broadcast.progress_message_id is None:
+            ids = await outbox.sender.send(broadcast.creator_user_id, [Reply(text)])
+            if ids:
+                await self.deps.storage.broadcasts.set_progress_message(broadcast.id, ids[0])
+        elif edit is not None:
+            with contextlib.suppress(SendError):  # e.g. "message is not modified"
+                await edit(broadcast.creator_user_id, broadcast.progress_message_id, Reply(text))
+
+
+async def attach(deps: Deps, **options) -> BroadcastWorker:
+    """Start a worker for the senders in deps (call once the channel's senders exist)."""
+    worker = BroadcastWorker(deps, **options)
+    await worker.start()
+    return worker
