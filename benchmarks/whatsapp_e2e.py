@@ -77,12 +77,13 @@ async def user(http, graph, wa_id, questions, acks, answers) -> None:
 
 
 async def one_round(folder: str, users: int, per_user: int, questions: list[str]) -> dict:
+    """A fresh database (message ids repeat between rounds), a fresh server and stand-in."""
     from bot import open_deps
 
     graph = TimedGraphApi()
     async with serve(graph.app, lifespan="off") as graph_url:
         settings = load_settings(environ={
-            "DATABASE_URL": f"sqlite:///{Path(folder) / 'bench.sqlite3'}",
+            "DATABASE_URL": f"sqlite:///{Path(folder) / f'bench-{time.time_ns()}.sqlite3'}",
             "WHATSAPP_TOKEN": graph_api.TOKEN, "WHATSAPP_PHONE_NUMBER_ID": graph_api.PHONE_NUMBER_ID,
             "WHATSAPP_APP_SECRET": SECRET, "WHATSAPP_VERIFY_TOKEN": "bench",
             "WHATSAPP_API_URL": f"{graph_url}/{graph_api.VERSION}", "FLOOD_RATE": "0",
