@@ -13,6 +13,7 @@ from storage.curation import CurationRepo
 from storage.db import Database, StorageError, utcnow
 from storage.privacy import PrivacyRepo
 from storage.questions import PhrasingRepo, QuestionRepo
+from storage.receipts import ReceiptRepo
 from storage.registrations import RegistrationRepo
 from storage.reports import ReportRepo
 from storage.staff import AuditRepo, RoleRepo
@@ -36,6 +37,7 @@ class Storage:
         self.reports = ReportRepo(db)
         self.curation = CurationRepo(db)
         self.whatsapp = WhatsAppRepo(db)
+        self.receipts = ReceiptRepo(db)
         self.questions = QuestionRepo(db)
         self.phrasings = PhrasingRepo(db)
 

@@ -10,7 +10,7 @@ from channels.web import WebPart
 from channels.whatsapp.client import GraphClient
 from channels.whatsapp.inbound import StatusHook, WhatsAppInbound
 from channels.whatsapp.parse import CHANNEL
-from channels.whatsapp.sender import WhatsAppSender
+from channels.whatsapp.sender import UNDELIVERABLE, WhatsAppSender
 from channels.whatsapp.webhook import WhatsAppWebhook
 from handlers import Assistant, Deps
 from settings import Settings, SettingsError
@@ -65,13 +65,22 @@ class WhatsAppChannel:
             _secret(settings.whatsapp_token),
         )
         self.sender = WhatsAppSender(self.client, deps.storage, deps.knowledge, settings)
-        self.inbound = WhatsAppInbound(assistant, self.sender, deps.storage, status_hooks)
+        hooks = [self.record_receipt] if status_hooks is None else status_hooks
+        self.inbound = WhatsAppInbound(assistant, self.sender, deps.storage, hooks)
         self.webhook = WhatsAppWebhook(
             _secret(settings.whatsapp_app_secret),
             _secret(settings.whatsapp_verify_token),
             self.inbound.process,
         )
         deps.senders[CHANNEL] = self.sender
+
+    async def record_receipt(self, message_id: str, status: str, error_code: int | None) -> None:
+        """A status webhook updates the broadcast delivery sent as `message_id`, if any."""
+        if status in ("delivered", "read", "failed"):
+            error = f"WhatsApp error {error_code}" if error_code is not None else None
+            await self.deps.storage.receipts.record(
+                CHANNEL, message_id, status, error, blocked=error_code == UNDELIVERABLE
+            )
 
     @property
     def routes(self) -> list[Route]:
