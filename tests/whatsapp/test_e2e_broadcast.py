@@ -19,6 +19,8 @@ TEXT = "Pameran UMKM di Little Bandung tanggal 5 Juni.\nDaftar lewat /daftar."
 
 async def people(server) -> None:
     """INSIDE and ADMIN wrote just now, OUTSIDE 25 hours ago, NEVER only exists."""
+    if not hasattr(server.deps.storage, "broadcasts"):
+        pytest.skip("the broadcast repositories (issue 6) are not in Storage yet")
     for wa_id in (ADMIN, INSIDE):
         assert await server.text(wa_id, "halo")
     storage = server.deps.storage
