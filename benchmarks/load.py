@@ -18,12 +18,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.botprocess import BotProcess
+from tests.botprocess import BotProcess, WatchedBotApi
 from tests.fakes import telegram_updates as updates
-from tests.fakes.bot_methods import ApiError
-from tests.fakes.telegram_api import FakeBotApi
 
-REPLY_METHODS = {"sendMessage", "editMessageText", "sendDocument", "sendPhoto"}
 REPLY_TIMEOUT = 30.0
 THINK = (1.0, 5.0)
 FIRST_CHAT = 5_000_001
@@ -48,29 +45,7 @@ FORM = [
 STATUS = [("text", "/start"), ("text", "/status"), ("press", "menu:help"), ("text", "/menu")]
 
 
-class LoadApi(FakeBotApi):
-    """The stand-in, telling each waiting user when the bot answered them."""
-
-    def __init__(self) -> None:
-        super().__init__()
-        self.waiting: dict[int, asyncio.Future] = {}
-        self.last_message: dict[int, dict] = {}
-        self.rejected: dict[str, int] = {}  # calls the real Bot API would refuse, by reason
-
-    async def dispatch(self, method: str, params: dict, files: dict):
-        try:
-            result = await super().dispatch(method, params, files)
-        except ApiError as exc:
-            reason = f"{method}: {exc.description[:60]}"
-            self.rejected[reason] = self.rejected.get(reason, 0) + 1
-            raise
-        if method in REPLY_METHODS:
-            chat = int(params["chat_id"])
-            self.last_message[chat] = result
-            future = self.waiting.pop(chat, None)
-            if future is not None and not future.done():
-                future.set_result((time.perf_counter(), result.get("text", "")))
-        return result
+LoadApi = WatchedBotApi
 
 
 class Stats:
@@ -97,8 +72,7 @@ async def user_loop(api: LoadApi, i: int, stop_at: float, stats: Stats, bad: set
             action, value = "text", rng.choice(QUESTIONS[lang])
         else:
             action, value = next(script, ("text", rng.choice(QUESTIONS[lang])))
-        future = asyncio.get_running_loop().create_future()
-        api.waiting[chat] = future
+        future = api.expect_reply(chat)
         sent = time.perf_counter()
         if action == "text":
             api.push_update(updates.text(sender, value, next(ids)))

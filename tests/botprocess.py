@@ -7,11 +7,47 @@ import os
 import signal
 import subprocess
 import sys
+import time
 from pathlib import Path
 
+from tests.fakes.bot_methods import ApiError
 from tests.fakes.telegram_api import FakeBotApi
 
 ROOT = Path(__file__).resolve().parent.parent
+REPLY_METHODS = {"sendMessage", "editMessageText", "sendDocument", "sendPhoto"}
+
+
+class WatchedBotApi(FakeBotApi):
+    """The stand-in, telling each waiting user when the bot answered them (first reply)."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.waiting: dict[int, asyncio.Future] = {}
+        self.last_message: dict[int, dict] = {}
+        self.replies = 0
+        self.rejected: dict[str, int] = {}  # calls the real Bot API would refuse, by reason
+
+    async def dispatch(self, method: str, params: dict, files: dict):
+        try:
+            result = await super().dispatch(method, params, files)
+        except ApiError as exc:
+            reason = f"{method}: {exc.description[:60]}"
+            self.rejected[reason] = self.rejected.get(reason, 0) + 1
+            raise
+        if method in REPLY_METHODS:
+            chat = int(params["chat_id"])
+            self.last_message[chat] = result
+            self.replies += 1
+            future = self.waiting.pop(chat, None)
+            if future is not None and not future.done():
+                future.set_result((time.perf_counter(), result.get("text", "")))
+        return result
+
+    def expect_reply(self, chat: int) -> asyncio.Future:
+        """A future resolved with (time, text) by the next reply to `chat`."""
+        future = asyncio.get_running_loop().create_future()
+        self.waiting[chat] = future
+        return future
 
 
 class BotProcess:

@@ -1,0 +1,198 @@
+"""SIGKILL the real bot process at random points while 100 users register; nothing is lost."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import random
+import re
+import sqlite3
+from pathlib import Path
+
+import pytest
+
+from tests.botprocess import BotProcess, WatchedBotApi
+from tests.fakes import telegram_updates as updates
+
+pytestmark = pytest.mark.slow
+
+USERS = 100
+KILLS = 10
+FIRST_CHAT = 7_000_001
+KILLED = object()  # what a user's wait resolves to when the bot dies under it
+REFERENCE = re.compile(r"UMKM-\d{4}-\d{6}")
+# Form order, to check that a user's step never goes back to an earlier question.
+ORDER = ["consent", "owner_name", "business_name", "subsector", "description", "city",
+         "district", "phone", "email", "nib", "scale", "export_experience", "interests",
+         "website", "summary"]  # fmt: skip
+
+
+def phone(i: int) -> str:
+    return f"62812{FIRST_CHAT + i:08d}"
+
+
+def answer(step: str | None, draft: dict, i: int) -> tuple[str, str]:
+    """What user `i` does at `step` (read from the stored conversation state)."""
+    picks = draft.get("picks") or []
+    return {
+        None: ("text", "/daftar"),
+        "resume": ("press", "reg:resume:continue"),
+        "consent": ("press", "reg:consent:yes"),
+        "owner_name": ("text", f"Pemilik {i}"),
+        "business_name": ("text", f"Usaha Nomor {i}"),
+        "subsector": ("press", "reg:pick:subsector:kuliner"),
+        "description": ("text", f"Keripik singkong nomor {i} khas Bandung"),
+        "city": ("text", "Bandung"),
+        "district": ("text", "Coblong"),
+        "phone": ("contact", phone(i)),
+        "email": ("press", "reg:skip"),
+        "nib": ("press", "reg:skip"),
+        "scale": ("press", "reg:pick:scale:mikro"),
+        "export_experience": ("press", "reg:pick:export_experience:none"),
+        "interests": ("press", "reg:done" if "showcase" in picks else "reg:toggle:showcase"),
+        "website": ("press", "reg:skip"),
+        "summary": ("press", "reg:submit"),
+    }[step]
+
+
+class Users:
+    """100 people registering concurrently; they read their step from the database as it is."""
+
+    def __init__(self, api: WatchedBotApi, bot: BotProcess, db: Path) -> None:
+        self.api, self.bot = api, bot
+        self.read = sqlite3.connect(f"file:{db}?mode=ro", uri=True, check_same_thread=False)
+        self.up = asyncio.Event()
+        self.confirmed: dict[int, str] = {}  # user -> reference the bot told them
+        self.steps: dict[int, list[str]] = {i: [] for i in range(USERS)}
+        self.lost = 0
+
+    def state(self, i: int) -> tuple[str | None, dict, bool]:
+        """(step, draft, registered) of user `i` as stored now."""
+        row = self.read.execute(
+            "SELECT c.step, c.draft FROM conversations c JOIN users u ON u.id = c.user_pk"
+            " WHERE u.channel = 'telegram' AND u.user_id = ?",
+            (str(FIRST_CHAT + i),),
+        ).fetchone()
+        registered = self.read.execute(
+            "SELECT COUNT(*) FROM registrations r JOIN users u ON u.id = r.user_pk"
+            " WHERE u.user_id = ?",
+            (str(FIRST_CHAT + i),),
+        ).fetchone()[0]
+        return (
+            (row[0], json.loads(row[1]), bool(registered)) if row else (None, {}, bool(registered))
+        )
+
+    def push(self, i: int, action: str, value: str, n: int) -> int:
+        sender = updates.user(FIRST_CHAT + i, f"Pemilik{i}", "id")
+        if action == "text":
+            return self.api.push_update(updates.text(sender, value, n))
+        if action == "contact":
+            return self.api.push_update(updates.contact(sender, value, n))
+        shown = self.api.last_message[FIRST_CHAT + i]  # the question the user is answering
+        return self.api.push_update(updates.callback(sender, shown, value, f"k{i}-{n}"))
+
+    async def register(self, i: int) -> None:
+        """Answer whatever the stored step asks until the registration is stored."""
+        chat, rng = FIRST_CHAT + i, random.Random(i)
+        await asyncio.sleep(rng.uniform(0, 2))
+        lost = False
+        for n in range(1, 200):
+            step, draft, registered = self.state(i)
+            if step is None and registered:
+                return
+            if step is not None:
+                self.steps[i].append(step)
+            # A user whose last answer went unanswered comes back with /daftar (and resumes).
+            action, value = ("text", "/daftar") if lost else answer(step, draft, i)
+            lost = False
+            await self.up.wait()
+            reply = self.api.expect_reply(chat)
+            update_id = self.push(i, action, value, n)
+            try:
+                result = await asyncio.wait_for(reply, 60)
+            except TimeoutError:
+                raise AssertionError(
+                    f"user {i}: no reply to {value!r} at {step}; bot alive: {self.bot.alive};"
+                    f" last: {self.api.texts(chat)[-2:]}"
+                ) from None
+            if result is KILLED:
+                lost = not await self.after_kill(chat, update_id)
+            elif value == "reg:submit" and REFERENCE.search(result[1]):
+                self.confirmed[i] = REFERENCE.search(result[1])[0]
+        raise AssertionError(f"user {i} never finished: {self.steps[i][-5:]}")
+
+    async def after_kill(self, chat: int, update_id: int) -> bool:
+        """The bot died with our message in flight: True if it was answered after all."""
+        await self.up.wait()
+        reply = self.api.expect_reply(chat)
+        await self.api.wait_until(lambda: self.api.delivered(update_id), 60)
+        try:
+            result = await asyncio.wait_for(reply, 5)
+        except TimeoutError:  # taken by the dead process and never answered
+            self.lost += 1
+            return False
+        if result is KILLED:  # killed again meanwhile
+            await self.up.wait()
+            return False
+        return True
+
+    async def killer(self, kills: int, rng: random.Random) -> list[int]:
+        """SIGKILL the bot after random numbers of replies, then start it again."""
+        points = sorted(rng.sample(range(40, USERS * 14), kills))
+        for point in points:
+            await self.api.wait_until(lambda p=point: self.api.replies >= p, 300)
+            await asyncio.sleep(rng.uniform(0, 0.05))
+            self.up.clear()
+            await self.bot.kill()
+            for future in list(self.api.waiting.values()):
+                if not future.done():
+                    future.set_result(KILLED)
+            self.api.waiting.clear()
+            await self.bot.start()
+            self.up.set()
+        return points
+
+
+async def test_sigkill_at_ten_random_points_while_100_users_register(tmp_path):
+    db, log = tmp_path / "bot.sqlite3", tmp_path / "bot.log"
+    async with WatchedBotApi() as api:
+        bot = BotProcess(api, db, log, FLOOD_RATE="0")
+        await bot.start()
+        users = Users(api, bot, db)
+        users.up.set()
+        rng = random.Random(8)
+        async with asyncio.timeout(900):
+            killer = asyncio.create_task(users.killer(KILLS, rng))
+            await asyncio.gather(*(users.register(i) for i in range(USERS)))
+            points = await killer
+        await bot.stop()
+        users.read.close()
+    print(f"killed at replies {points}; {users.lost} answers lost in flight, users came back")
+    assert bot.starts == KILLS + 1
+
+    conn = sqlite3.connect(db)
+    assert conn.execute("PRAGMA integrity_check").fetchone()[0] == "ok"
+    assert conn.execute("PRAGMA foreign_key_check").fetchall() == []
+    assert conn.execute("SELECT COUNT(*) FROM conversations").fetchone()[0] == 0
+    rows = conn.execute(
+        "SELECT u.user_id, r.reference, r.status, r.owner_name, r.business_name, r.description,"
+        " r.phone, r.interests FROM registrations r JOIN users u ON u.id = r.user_pk"
+    ).fetchall()
+    conn.close()
+    assert len(rows) == USERS
+    for user_id, reference, status, owner, business, description, number, interests in rows:
+        i = int(user_id) - FIRST_CHAT
+        assert (owner, business, number, status) == (
+            f"Pemilik {i}",
+            f"Usaha Nomor {i}",
+            "+" + phone(i),
+            "submitted",
+        ), f"user {i}: fields mixed up or lost"
+        assert description == f"Keripik singkong nomor {i} khas Bandung"
+        assert json.loads(interests) == ["showcase"]
+        if i in users.confirmed:  # what the bot told the user is what is stored
+            assert users.confirmed[i] == reference
+    for i, seen in users.steps.items():  # half-finished forms resumed at their step, never earlier
+        form = [ORDER.index(s) for s in seen if s in ORDER]
+        assert form == sorted(form), f"user {i} went back: {seen}"
+    assert bot.error_lines() == []
