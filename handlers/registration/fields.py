@@ -59,7 +59,7 @@ FIELDS = (
     Field("city", Kind.TEXT, 3, 60),
     Field("district", Kind.TEXT, 3, 60),
     Field("phone", Kind.PHONE, max_len=30),
-    Field("email", Kind.EMAIL, 6, 254, optional=True),
+    Field("email", Kind.EMAIL, 1, 254, optional=True),
     Field("nib", Kind.NIB, 13, 13, optional=True),
     Field("scale", Kind.CHOICE, options=SCALES),
     Field("export_experience", Kind.CHOICE, options=EXPORT),

@@ -1,0 +1,127 @@
+"""Every wrong answer: what is wrong, an example, the same question again; nothing is taken."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.chat import Chat
+from tests.regform import user_pk
+
+# (question reached by these answers, bad answer, words of the error) — Indonesian texts.
+TO_BUSINESS = ["Siti"]
+TO_DESCRIPTION = ["Siti", "Warung", "reg:pick:subsector:kuliner"]
+TO_OTHER = ["Siti", "Warung", "reg:pick:subsector:lainnya"]
+TO_CITY = [*TO_DESCRIPTION, "Keripik singkong pedas"]
+TO_PHONE = [*TO_CITY, "Bandung", "Coblong"]
+TO_EMAIL = [*TO_PHONE, "0812 3456 7890"]
+TO_NIB = [*TO_EMAIL, "reg:skip"]
+TO_SCALE = [*TO_NIB, "reg:skip"]
+TO_COUNTRIES = [*TO_SCALE, "reg:pick:scale:mikro", "reg:pick:export_experience:once"]
+TO_WEBSITE = [*TO_COUNTRIES, "Malaysia", "reg:toggle:training", "reg:done"]
+
+CASES = [
+    ("owner_name", [], "   ", "masih kosong", "Contoh: Siti Rahmawati"),
+    ("owner_name", [], "S", "paling sedikit 2 karakter", "Contoh: Siti Rahmawati"),
+    ("owner_name", [], "x" * 101, "(101 karakter); paling banyak 100", "Contoh: Siti Rahmawati"),
+    ("owner_name", [], "12345 !!", "harus berisi huruf", "Contoh: Siti Rahmawati"),
+    ("business_name", TO_BUSINESS, "🍜🍜🍜", "harus berisi huruf", "Contoh: Keripik Pedas"),
+    ("subsector", TO_DESCRIPTION[:2], "nuklir", "pilih salah satu tombol", "Contoh: Kuliner"),
+    ("subsector", TO_DESCRIPTION[:2], "99", "pilih salah satu tombol", "Contoh: Kuliner"),
+    ("subsector_other", TO_OTHER, "EO", "paling sedikit 3 karakter", "Contoh: Jasa"),
+    ("subsector_other", TO_OTHER, "y" * 61, "paling banyak 60", "Contoh: Jasa"),
+    ("description", TO_DESCRIPTION, "kue", "paling sedikit 10 karakter", "Contoh: Keripik"),
+    ("description", TO_DESCRIPTION, "k" * 501, "paling banyak 500", "Contoh: Keripik"),
+    ("city", TO_CITY, "12", "paling sedikit 3", "Contoh: Kota Bandung"),
+    ("city", TO_CITY, "c" * 61, "paling banyak 60", "Contoh: Kota Bandung"),
+    ("district", [*TO_CITY, "Bandung"], "---", "harus berisi huruf", "Contoh: Coblong"),
+    ("phone", TO_PHONE, "12345", "bukan nomor telepon yang benar", "0812 3456 7890"),
+    ("phone", TO_PHONE, "nomor saya", "bukan nomor telepon yang benar", "0812 3456 7890"),
+    ("phone", TO_PHONE, "+1 650 555 1234", "Indonesia (+62) atau Malaysia (+60)", "0812 3456"),
+    ("phone", TO_PHONE, "0" * 31, "paling banyak 30", "0812 3456 7890"),
+    ("email", TO_EMAIL, "siti@", "bukan alamat e-mail", "tokositi@gmail.com"),
+    ("email", TO_EMAIL, "siti at gmail.com", "bukan alamat e-mail", "tokositi@gmail.com"),
+    ("email", TO_EMAIL, "a" * 250 + "@x.id", "paling banyak 254", "tokositi@gmail.com"),
+    ("nib", TO_NIB, "12345", "tepat 13 angka", "Contoh: 1234567890123"),
+    ("nib", TO_NIB, "12345678901234", "tepat 13 angka", "Contoh: 1234567890123"),
+    ("nib", TO_NIB, "NIB12345678901", "tepat 13 angka", "Contoh: 1234567890123"),
+    ("scale", TO_SCALE, "besar", "pilih salah satu tombol", "Mikro: modal sampai Rp1 miliar"),
+    ("export_experience", [*TO_SCALE, "reg:pick:scale:kecil"], "sering", "pilih salah satu",
+     "Contoh: Belum pernah"),
+    ("export_countries", TO_COUNTRIES, "MY", "paling sedikit 3", "Contoh: Malaysia"),
+    ("interests", TO_WEBSITE[:-2], "reg:done", "paling sedikit satu minat", "Pelatihan UMKM"),
+    ("interests", TO_WEBSITE[:-2], "semua", "pilih salah satu tombol", "Pelatihan UMKM"),
+    ("website", TO_WEBSITE, "toko saya", "alamat situs", "Contoh: @keripikbusiti"),
+    ("website", TO_WEBSITE, "@" + "a" * 40, "alamat situs", "Contoh: @keripikbusiti"),
+    ("website", TO_WEBSITE, "w" * 201 + ".id", "paling banyak 200", "Contoh: @keripikbusiti"),
+]
+
+
+async def answer(chat: Chat, steps: list[str]) -> None:
+    for step in steps:
+        if step.startswith("reg:"):
+            await chat.press(step)
+        else:
+            await chat.send(step)
+
+
+async def test_every_wrong_answer_says_what_is_wrong_and_asks_again(make_chat, deps):
+    # One user per case, one database: loading the knowledge once keeps this test quick.
+    for number, (field, steps, bad, error, example) in enumerate(CASES):
+        chat = make_chat(f"val{number}")
+        await chat.send("/daftar")
+        await chat.press("Setuju")
+        await answer(chat, steps)
+        pk = await user_pk(deps, chat)
+        before = await deps.storage.conversations.get(pk)
+        assert before.step == field, (number, field)
+        await answer(chat, [bad])
+        assert error in chat.text, (number, field, chat.text)
+        assert example in chat.text, (number, field, chat.text)  # the example, the question
+        after = await deps.storage.conversations.get(pk)
+        assert (after.step, after.draft["answers"]) == (field, before.draft["answers"]), number
+    assert await deps.storage.registrations.count() == 0
+
+
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("0812-3456-7890", "+6281234567890"),
+    ("+62 812 3456 7890", "+6281234567890"),
+    ("6281234567890", "+6281234567890"),
+    ("+60 12-345 6789", "+60123456789"),
+    ("(022) 2501234", "+62222501234"),
+])
+async def test_phone_numbers_are_stored_as_e164(chat: Chat, deps, typed, stored):
+    await chat.send("/daftar")
+    await chat.press("Setuju")
+    await answer(chat, [*TO_PHONE, typed])
+    conv = await deps.storage.conversations.get(await user_pk(deps, chat))
+    assert conv.step == "email" and conv.draft["answers"]["phone"] == stored
+
+
+async def test_shared_contact_must_be_the_users_own(chat: Chat, deps):
+    await chat.send("/daftar")
+    await chat.press("Setuju")
+    await answer(chat, TO_PHONE)
+    await chat.share_contact("+6281299998888", own=False)
+    assert "bukan nomor Anda sendiri" in chat.text and "Contoh: 0812" in chat.text
+    await chat.share_contact("16505551234", own=True)  # own, but not Indonesian or Malaysian
+    assert "Indonesia (+62) atau Malaysia (+60)" in chat.text
+    await chat.share_contact("6281299998888", own=True)  # Telegram may omit the "+"
+    conv = await deps.storage.conversations.get(await user_pk(deps, chat))
+    assert conv.draft["answers"]["phone"] == "+6281299998888" and conv.draft["phone_verified"]
+
+
+async def test_email_is_normalised_and_nib_may_have_spaces(chat: Chat, deps):
+    await chat.send("/daftar")
+    await chat.press("Setuju")
+    await answer(chat, [*TO_EMAIL, "Siti.Rahma@GMAIL.com", "1234 5678 90123"])
+    conv = await deps.storage.conversations.get(await user_pk(deps, chat))
+    assert conv.draft["answers"]["email"] == "Siti.Rahma@gmail.com"
+    assert conv.draft["answers"]["nib"] == "1234567890123"
+
+
+async def test_typed_skip_word_skips_an_optional_field(chat: Chat, deps):
+    await chat.send("/daftar")
+    await chat.press("Setuju")
+    await answer(chat, [*TO_EMAIL, "lewati"])
+    conv = await deps.storage.conversations.get(await user_pk(deps, chat))
+    assert conv.step == "nib" and conv.draft["answers"]["email"] is None
