@@ -27,6 +27,7 @@ check-knowledge: install
 	$(BIN)/python bot.py check-knowledge
 
 test: install lint
+	$(BIN)/python bot.py check-knowledge
 	$(BIN)/python -m pytest
 
 bench: install

@@ -109,16 +109,15 @@ def check_knowledge(folder: Path = KNOWLEDGE_DIR) -> tuple[list[str], list[str]]
 
 
 def self_consistency(faq) -> list[str]:
-    """A warning for every sample question that scores higher for another topic than its own."""
+    """A warning for every sample question that, left out of the index, another topic answers."""
     found = []
-    for sample in faq.matcher.samples:
-        scores = dict(faq.matcher.rank(sample.text))
-        own = scores.get(sample.topic, 0.0)
-        best = max(scores.items(), key=lambda item: item[1], default=(None, 0.0))
-        if best[0] not in (None, sample.topic) and best[1] > own:
-            entry = faq.get(sample.topic)
+    matcher = faq.matcher
+    for index, sample in enumerate(matcher.samples):
+        decision = matcher.decide(sample.text, exclude=index)
+        if decision.kind == "answer" and decision.topic != sample.topic:
+            own = dict(decision.ranked).get(sample.topic, 0.0)
             found.append(
-                f"{entry.file}: {sample.topic}: questions.{sample.lang} {sample.text!r} scores"
-                f" {own} for its own topic but {best[1]} for {best[0]}"
+                f"{faq.get(sample.topic).file}: {sample.topic}: questions.{sample.lang}"
+                f" {sample.text!r} scores {decision.score} for {decision.topic}, {own} for its own"
             )
     return found

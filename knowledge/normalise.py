@@ -19,6 +19,7 @@ _REPEATS = re.compile(r"([a-z])\1{2,}")  # three or more of one letter -> one
 _NUMBER = re.compile(r"^\d+$")
 NUMBER_TOKEN = "0"
 _STEMMERS = (snowballstemmer.stemmer("indonesian"), snowballstemmer.stemmer("english"))
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SECTIONS = ("slang", "drop", "greetings", "thanks", "synonyms")
 
 
@@ -56,7 +57,7 @@ class Normaliser:
     def load(cls, path: Path) -> Normaliser:
         """Read `normalise.yaml`; raise KnowledgeError naming the file and section."""
         try:
-            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
         except (OSError, yaml.YAMLError) as exc:
             raise KnowledgeError(f"{path}: {exc}") from exc
         if not isinstance(data, dict):

@@ -97,12 +97,13 @@ class PhrasingRepo:
 
     async def add(self, topic: str, language: str, text: str, created_by: str | None) -> bool:
         """Store a curated phrasing; False if it was already there."""
-        changed = await self.db.execute(
+        row = await self.db.fetchone(
             """INSERT INTO faq_phrasings (topic, language, text, created_by, created_at)
-               VALUES (?, ?, ?, ?, ?) ON CONFLICT (topic, language, text) DO NOTHING""",
+               VALUES (?, ?, ?, ?, ?) ON CONFLICT (topic, language, text) DO NOTHING
+               RETURNING id""",
             (topic, language, text, created_by, self.db.now().isoformat()),
         )
-        return bool(changed)
+        return row is not None
 
     async def all(self) -> list[Phrasing]:
         rows = await self.db.fetchall("SELECT * FROM faq_phrasings ORDER BY id")

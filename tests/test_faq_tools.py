@@ -1,0 +1,171 @@
+"""FAQ tools: reload, curated phrasings, `bot.py ask`, `bot.py check-knowledge`, normalising."""
+
+from __future__ import annotations
+
+import json
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+import bot
+from handlers import faq as faq_handlers
+from knowledge import KNOWLEDGE_DIR, KnowledgeError, load_knowledge
+from knowledge.cli import check_knowledge
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture
+def folder(tmp_path: Path) -> Path:
+    """A temporary copy of the knowledge folder to break."""
+    copy = tmp_path / "knowledge"
+    shutil.copytree(KNOWLEDGE_DIR, copy, ignore=shutil.ignore_patterns("*.py", "__pycache__"))
+    return copy
+
+
+def edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {path}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_normaliser_reads_chat_slang_and_synonyms() -> None:
+    norm = load_knowledge().faq.matcher.normaliser
+    assert norm.tokens("Gmn caranya daftar UMKM kak??") == norm.tokens(
+        "bagaimana cara registrasi UKM"
+    )
+    assert norm.tokens("MEA") == norm.tokens("Komuniti Ekonomi ASEAN") == norm.tokens("AEC")
+    assert norm.tokens("sister city") == norm.tokens("bandar berkembar") == norm.tokens("twin town")
+    assert norm.tokens("mahal bangeeet") == norm.tokens("mahal banget")
+    assert norm.analyse("halo min!").small_talk == "greeting"
+    assert norm.analyse("makasih kak").small_talk == "thanks"
+    assert norm.analyse("halo, cara daftar?").small_talk is None
+
+
+async def test_reload_picks_up_changes_and_keeps_old_knowledge_on_error(
+    deps, folder: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr(faq_handlers, "load_knowledge", lambda: load_knowledge(folder))
+    old = deps.knowledge
+    edit(
+        folder / "faq" / "mea.yaml",
+        "MEA (Masyarakat Ekonomi ASEAN",
+        "MEA* (Masyarakat Ekonomi ASEAN",
+    )
+    assert await faq_handlers.reload_knowledge(deps) is None
+    assert deps.knowledge is not old
+    assert deps.knowledge.faq.render("mea-what", "id").startswith("MEA*")
+    good = deps.knowledge
+    edit(folder / "faq" / "mea.yaml", "related: [", "related: [no-such-topic, ")
+    error = await faq_handlers.reload_knowledge(deps)
+    assert error is not None and "mea.yaml" in error and "no-such-topic" in error
+    assert deps.knowledge is good
+
+
+async def test_curated_phrasings_are_live_at_once_and_survive_restart(settings, deps) -> None:
+    question = "zzkop bandung tempat ngopi umkm"
+    assert deps.knowledge.faq.matcher.decide(question).kind != "answer"
+    added = await faq_handlers.add_phrasings(deps, "events-schedule", "id", [question, question])
+    assert added == 1
+    decision = deps.knowledge.faq.matcher.decide(question)
+    assert (decision.kind, decision.topic) == ("answer", "events-schedule")
+    with pytest.raises(KeyError):
+        await faq_handlers.add_phrasings(deps, "no-such-topic", "id", ["x"])
+    await faq_handlers.reload_knowledge(deps)  # phrasings survive a reload ...
+    assert deps.knowledge.faq.matcher.decide(question).topic == "events-schedule"
+    second = await bot.open_deps(settings)  # ... and a restart
+    try:
+        assert second.knowledge.faq.matcher.decide(question).topic == "events-schedule"
+    finally:
+        await second.storage.close()
+
+
+def run_bot(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
+    env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": "sqlite:////nonexistent/never/used.sqlite3"}
+    return subprocess.run(
+        [sys.executable, "bot.py", *args],
+        cwd=ROOT,
+        input=stdin,
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=120,
+    )
+
+
+def test_ask_json_answers_arguments_without_a_database() -> None:
+    result = run_bot("ask", "--json", "--lang", "en", "apa itu little bandung", "resep rendang")
+    assert result.returncode == 0, result.stderr
+    first, second = (json.loads(line) for line in result.stdout.splitlines())
+    assert set(first) == {"question", "topic", "score", "language", "answer"}
+    assert (first["topic"], first["language"]) == ("little-bandung-what", "en")
+    assert first["answer"] == load_knowledge().faq.render("little-bandung-what", "en")
+    assert second["topic"] is None and second["question"] == "resep rendang"
+
+
+def test_ask_reads_questions_from_stdin() -> None:
+    result = run_bot("ask", "--json", stdin="cara daftar nib di oss\n\nsyarat sertifikat halal\n")
+    assert result.returncode == 0, result.stderr
+    topics = [json.loads(line)["topic"] for line in result.stdout.splitlines()]
+    assert topics == ["nib-oss", "halal-cert"]
+
+
+def test_check_knowledge_passes_on_the_real_files() -> None:
+    result = run_bot("check-knowledge")
+    assert result.returncode == 0, result.stdout + result.stderr
+    assert "0 error(s)" in result.stdout
+
+
+BREAKAGES = {
+    "schema": ("faq/mea.yaml", "  confidence: ", "  confidense: ", "missing field 'confidence'"),
+    "duplicate id": ("faq/mea.yaml", "- id: mea-members", "- id: mea-what", "duplicate id"),
+    "missing language": (
+        "faq/umkm.yaml",
+        "    ms: Apa itu UMKM/PKS?",
+        "    xx: Apa",
+        "title.ms is missing",
+    ),
+    "template": ("faq/help.yaml", "{{ contacts.", "{{ contacts.nowhere.", "does not render"),
+    "related": (
+        "faq/permits.yaml",
+        "related: [",
+        "related: [nope-topic, ",
+        "'nope-topic' does not exist",
+    ),
+    "title length": (
+        "faq/mea.yaml",
+        "    en: What is the AEC (MEA)?",
+        "    en: What is the ASEAN Economic Community?",
+        "characters (max 24)",
+    ),
+    "ui text language": ("texts/ms/faq.yaml", "faq.thanks:", "faq.thanks_typo:", "ms: faq.thanks"),
+    "yaml": ("normalise.yaml", "slang:", "slang: [", "normalise.yaml"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(BREAKAGES))
+def test_check_knowledge_names_file_and_entry_for_each_error(folder: Path, name: str) -> None:
+    path, old, new, message = BREAKAGES[name]
+    edit(folder / path, old, new)
+    errors, _warnings = check_knowledge(folder)
+    assert any(message in e for e in errors), errors
+    if path.startswith("faq/"):
+        assert any(path.split("/")[1] in e for e in errors)
+        with pytest.raises(KnowledgeError):
+            load_knowledge(folder)
+    if name == "related":
+        assert bot.main(["check-knowledge", "--folder", str(folder)]) == 1
+
+
+def test_self_consistency_report_flags_a_question_that_fits_another_topic(folder: Path) -> None:
+    edit(
+        folder / "faq" / "mea.yaml",
+        "      - Apa itu MEA?",
+        "      - Apa itu MEA?\n      - Bagaimana cara mendapatkan NIB lewat OSS?",
+    )
+    errors, warnings = check_knowledge(folder)
+    assert errors == []
+    assert any("mea.yaml: mea-what" in w and "nib-oss" in w for w in warnings), warnings
