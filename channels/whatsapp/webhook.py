@@ -17,6 +17,8 @@ from channels.whatsapp.signature import SIGNATURE_HEADER, challenge_answer, sign
 log = logging.getLogger(__name__)
 PATH = "/whatsapp/webhook"
 MAX_BODY = 1_000_000  # notifications are a few kilobytes
+# Notifications processed at once; the rest wait parked, so acknowledgements stay quick.
+CONCURRENT = 32
 
 Processor = Callable[[list[Inbound], list[Status]], Awaitable[None]]
 
@@ -27,6 +29,7 @@ class WhatsAppWebhook:
     def __init__(self, app_secret: str, verify_token: str, process: Processor) -> None:
         self._secret, self._verify_token, self._process = app_secret, verify_token, process
         self._tasks: set[asyncio.Task] = set()
+        self._slots = asyncio.Semaphore(CONCURRENT)
 
     @property
     def routes(self) -> list[Route]:
@@ -56,10 +59,14 @@ class WhatsAppWebhook:
             messages, statuses = parse_notification(json.loads(body))
         except (ValueError, BadNotification):
             return PlainTextResponse("not a WhatsApp notification", status_code=400)
-        task = asyncio.create_task(self._process(messages, statuses))
+        task = asyncio.create_task(self._run(messages, statuses))
         self._tasks.add(task)
         task.add_done_callback(self._tasks.discard)
         return PlainTextResponse("ok")
+
+    async def _run(self, messages: list[Inbound], statuses: list[Status]) -> None:
+        async with self._slots:
+            await self._process(messages, statuses)
 
     async def drain(self) -> None:
         """Wait for the notifications still being processed (at shutdown)."""
