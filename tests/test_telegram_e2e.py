@@ -43,6 +43,7 @@ async def core_texts(assistant: Assistant, user_id: str, *incomings: dict) -> li
 
 async def register(bot: BotUnderTest, api: FakeBotApi, deps) -> list[str]:
     """Answer the registration questions as the bot asks them, until the flow ends."""
+    await bot.send(SARI, "/menu")
     await bot.press(SARI, "menu:daftar")  # the main menu's "Register business" button
     account = await deps.storage.users.get("telegram", "1001")
     steps = []

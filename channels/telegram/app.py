@@ -7,7 +7,7 @@ import time
 
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
-from telegram.ext import Application, TypeHandler
+from telegram.ext import Application, ApplicationBuilder, TypeHandler
 
 from channels.telegram import CHANNEL
 from channels.telegram.bridge import Bridge
@@ -20,12 +20,33 @@ log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 WEBHOOK_PATH = "/telegram/webhook"
+# Updates handled at once (different users; one user's stay in order). Telegram allows ~30
+# messages/s per bot, so 64 in flight is plenty, and larger HTTP pools cost CPU in httpcore.
+CONCURRENCY = 64
 
 
 def file_url(api_url: str) -> str:
     """The file download base beside a Bot API base: '.../bot' -> '.../file/bot'."""
     head, sep, _ = api_url.rstrip("/").rpartition("/bot")
     return f"{head}/file/bot" if sep else "https://api.telegram.org/file/bot"
+
+
+def application_builder(
+    token: str, api_url: str, concurrency: int = CONCURRENCY
+) -> ApplicationBuilder:
+    """PTB's builder with our server, timeouts and concurrency (the benchmark's echo bot uses it too)."""
+    return (
+        Application.builder()
+        .token(token)
+        .base_url(api_url)
+        .base_file_url(file_url(api_url))
+        .concurrent_updates(concurrency)
+        .connection_pool_size(concurrency)
+        .connect_timeout(5.0)
+        .read_timeout(15.0)
+        .write_timeout(15.0)
+        .pool_timeout(10.0)
+    )
 
 
 def command_menu(assistant: Assistant, lang: str) -> list[BotCommand]:
@@ -49,24 +70,15 @@ class TelegramChannel:
         assistant: Assistant,
         *,
         webhook: bool = False,
-        concurrency: int = 256,
+        concurrency: int = CONCURRENCY,
         policy: RetryPolicy | None = None,
     ) -> None:
         settings = assistant.deps.settings
         if settings.telegram_bot_token is None:
             raise ValueError("TELEGRAM_BOT_TOKEN is not set")
         self.assistant = assistant
-        builder = (
-            Application.builder()
-            .token(settings.telegram_bot_token.get_secret_value())
-            .base_url(settings.telegram_api_url)
-            .base_file_url(file_url(settings.telegram_api_url))
-            .concurrent_updates(concurrency)
-            .connection_pool_size(128)
-            .connect_timeout(5.0)
-            .read_timeout(15.0)
-            .write_timeout(15.0)
-            .pool_timeout(10.0)
+        builder = application_builder(
+            settings.telegram_bot_token.get_secret_value(), settings.telegram_api_url, concurrency
         )
         if webhook:
             builder = builder.updater(None)

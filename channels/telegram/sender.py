@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 
 from telegram import Bot
+from telegram.constants import MessageLimit
 from telegram.error import (
     BadRequest,
     ChatMigrated,
@@ -63,6 +64,17 @@ class TelegramSender:
         except TelegramError as exc:
             raise await self.translate(user_id, exc) from exc
         return [str(message.message_id) for message in sent]
+
+    async def edit(self, user_id: str, message_id: str, reply: Reply) -> None:
+        """Replace the text of a message sent earlier (broadcast progress); raise SendError."""
+        try:
+            await self.renderer.bot.edit_message_text(
+                reply.text[: MessageLimit.MAX_TEXT_LENGTH],
+                chat_id=int(user_id),
+                message_id=int(message_id),
+            )
+        except TelegramError as exc:
+            raise await self.translate(user_id, exc) from exc
 
     async def translate(self, user_id: str, exc: TelegramError) -> SendError:
         """The core's error for a Bot API error; a 403 also marks the user blocked."""

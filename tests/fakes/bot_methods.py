@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import itertools
 import time
+from collections.abc import Callable
 from typing import Any
 
 MAX_TEXT = 4096
@@ -60,6 +61,7 @@ class Methods:
         self.commands: dict[tuple[str, str], list[dict]] = {}  # (scope type, language) -> list
         self.webhook: dict[str, Any] = {"url": ""}
         self.answered_callbacks: list[str] = []
+        self.on_message: Callable[[dict], None] | None = None  # called with each new bot message
         self.closing = False
         self._message_ids = itertools.count(10_000)
         self._update_ids = itertools.count(800_000_001)
@@ -109,6 +111,8 @@ class Methods:
             **{k: v for k, v in content.items() if v is not None},
         }
         self.messages[(chat_id, msg["message_id"])] = msg
+        if self.on_message is not None:
+            self.on_message(msg)
         return msg
 
     @staticmethod
