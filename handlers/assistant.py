@@ -8,6 +8,7 @@ from handlers.context import Ctx
 from handlers.deps import Deps
 from handlers.flood import FloodGuard, Verdict
 from handlers.menu import main_menu_buttons
+from handlers.outage import OutageLog
 from handlers.roles import has_role
 from handlers.router import Router
 from handlers.serial import KeyedLock
@@ -32,6 +33,7 @@ class Assistant:
         if flood is None:
             flood = FloodGuard(deps.settings.flood_rate, deps.settings.flood_burst)
         self.flood = flood
+        self.storage_outage = OutageLog(log, "storage")
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """Answer one message; never raises for a bad message or a failing handler."""
@@ -41,13 +43,15 @@ class Assistant:
             return await self._slow_down(incoming) if verdict is Verdict.WARN else []
         async with self._locks.hold((incoming.channel, incoming.user_id)):
             try:
-                return await self._dispatch(incoming)
-            except StorageError:
-                log.exception("storage failure on %s message", incoming.channel)
+                replies = await self._dispatch(incoming)
+            except StorageError as exc:  # full, read-only, locked: the operator must act
+                self.storage_outage.failed(exc)
                 return [self._apology(incoming, "core.storage_error")]
             except Exception:
                 log.exception("handler failure on %s %s message", incoming.channel, incoming.kind)
                 return [self._apology(incoming, "core.error")]
+            self.storage_outage.ok()
+            return replies
 
     async def _dispatch(self, incoming: Incoming) -> list[Reply]:
         storage = self.deps.storage

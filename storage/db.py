@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 import logging
 import re
+import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import UTC, datetime
@@ -23,6 +24,23 @@ _MIGRATION_NAME = re.compile(r"^\d{4}_[a-z0-9_]+$")
 
 class StorageError(Exception):
     """The database cannot be used (unwritable, full, corrupt...)."""
+
+
+# SQLite results that mean "the database cannot be used right now", not "this query is wrong".
+_UNUSABLE = ("SQLITE_FULL", "SQLITE_READONLY", "SQLITE_IOERR", "SQLITE_CORRUPT", "SQLITE_NOTADB",
+             "SQLITE_CANTOPEN", "SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_PERM")  # fmt: skip
+
+
+@asynccontextmanager
+async def unusable_as_storage_error(path: str) -> AsyncIterator[None]:
+    """Turn a full, read-only, locked or damaged database into StorageError (naming it)."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        name = getattr(exc, "sqlite_errorname", "") or ""
+        if name.startswith(_UNUSABLE):
+            raise StorageError(f"database {path!r}: {exc} ({name})") from exc
+        raise
 
 
 def utcnow() -> datetime:
@@ -66,11 +84,16 @@ class Database:
     @classmethod
     async def open(cls, path: str, clock: Callable[[], datetime] = utcnow) -> Database:
         """Open (creating folder and file) and migrate the database at `path`."""
-        if path != ":memory:":
-            Path(path).parent.mkdir(parents=True, exist_ok=True)
         try:
-            conn = await aiosqlite.connect(path, isolation_level=None)
+            if path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(f"cannot create the folder of database {path!r}: {exc}") from exc
+        conn = aiosqlite.connect(path, isolation_level=None)
+        try:
+            await conn
         except Exception as exc:  # sqlite3.OperationalError: unable to open
+            await _worker_stopped(conn)
             raise StorageError(f"cannot open database {path!r}: {exc}") from exc
         conn.row_factory = aiosqlite.Row
         db = cls(conn, path, clock)
@@ -119,7 +142,7 @@ class Database:
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; return lastrowid for an INSERT, else the row count."""
-        async with self._lock:
+        async with self._lock, unusable_as_storage_error(self.path):
             cursor = await self._conn.execute(sql, params)
             result = (
                 cursor.lastrowid if sql.lstrip().upper().startswith("INSERT") else cursor.rowcount
@@ -128,30 +151,51 @@ class Database:
             return result
 
     async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        async with self._lock, self._conn.execute(sql, params) as cursor:
+        async with (
+            self._lock,
+            unusable_as_storage_error(self.path),
+            self._conn.execute(sql, params) as cursor,
+        ):
             return await cursor.fetchone()
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        async with self._lock, self._conn.execute(sql, params) as cursor:
+        async with (
+            self._lock,
+            unusable_as_storage_error(self.path),
+            self._conn.execute(sql, params) as cursor,
+        ):
             return list(await cursor.fetchall())
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[Tx]:
         """Run several statements atomically; rolled back if the block raises."""
-        async with self._lock:
+        async with self._lock, unusable_as_storage_error(self.path):
             await self._conn.execute("BEGIN IMMEDIATE")
             try:
                 yield Tx(self._conn)
-            except BaseException:
-                await self._conn.execute("ROLLBACK")
-                raise
-            else:
                 await self._conn.execute("COMMIT")
+            except BaseException:
+                # A failed COMMIT (disk full) leaves the transaction open; SQLite may also have
+                # rolled back by itself already. Either way the next BEGIN must find none open.
+                if self._conn.in_transaction:
+                    await self._conn.execute("ROLLBACK")
+                raise
 
     async def integrity_ok(self) -> bool:
         """True if PRAGMA integrity_check reports ok."""
         row = await self.fetchone("PRAGMA integrity_check")
         return row is not None and row[0] == "ok"
+
+
+async def _worker_stopped(conn: aiosqlite.Connection) -> None:
+    """Wait for the worker thread of a connection that failed to open.
+
+    aiosqlite stops it without waiting; left alone it outlives the event loop and dies with a
+    "loop is closed" traceback after the clear error has been printed.
+    """
+    thread = getattr(conn, "_thread", None)
+    if thread is not None and thread.is_alive():
+        await asyncio.to_thread(thread.join, 5)
 
 
 def migration_scripts() -> list[tuple[str, str]]:
