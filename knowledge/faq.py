@@ -13,7 +13,7 @@ from jinja2 import Template, TemplateError
 from knowledge.languages import LANGUAGES
 from knowledge.matcher import Matcher
 from knowledge.normalise import Normaliser
-from knowledge.templating import make_environment
+from knowledge.templating import compile_template
 from knowledge.texts import KnowledgeError
 
 # Menu groups in menu order.
@@ -213,11 +213,10 @@ def _per_language(value: Any, field: str, where: str, errors: list[str], kind: t
 def _templates(
     value: Any, where: str, contacts: dict, errors: list[str], warnings: list[str]
 ) -> dict[str, Template]:
-    env = make_environment()
     compiled = {}
     for lang, source in _per_language(value, "answer", where, errors, str).items():
         try:
-            template = env.from_string(source)
+            template = compile_template(source)
             text = template.render(contacts=contacts).strip()
         except TemplateError as exc:
             errors.append(f"{where}: answer.{lang}: template does not render: {exc}")

@@ -9,7 +9,9 @@ import yaml
 from jinja2 import Template, TemplateError
 
 from knowledge.languages import DEFAULT_LANGUAGE, LANGUAGES
-from knowledge.templating import make_environment
+from knowledge.templating import check_syntax, compile_template
+
+_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: much faster
 
 
 class KnowledgeError(Exception):
@@ -17,44 +19,49 @@ class KnowledgeError(Exception):
 
 
 class Texts:
-    """Every UI text by language and key, compiled once."""
+    """Every UI text by language and key; syntax checked at load, compiled on first use."""
 
-    def __init__(self, templates: dict[str, dict[str, Template]], globals_: dict[str, Any]):
-        self._templates = templates
+    def __init__(self, sources: dict[str, dict[str, str]], globals_: dict[str, Any]):
+        self._sources = sources
         self._globals = globals_
 
     @classmethod
     def load(cls, folder: Path, globals_: dict[str, Any] | None = None) -> Texts:
-        """Load and compile `folder/<lang>/*.yaml`; raise KnowledgeError on any problem."""
-        env = make_environment()
-        templates: dict[str, dict[str, Template]] = {}
+        """Load and syntax-check `folder/<lang>/*.yaml`; raise KnowledgeError on any problem."""
+        sources: dict[str, dict[str, str]] = {}
         for lang in LANGUAGES:
-            templates[lang] = {}
+            sources[lang] = {}
             for path in sorted((folder / lang).glob("*.yaml")):
                 for key, source in _read_mapping(path).items():
-                    if key in templates[lang]:
+                    if key in sources[lang]:
                         raise KnowledgeError(f"{path}: {key}: defined twice")
                     if not isinstance(source, str):
                         raise KnowledgeError(f"{path}: {key}: must be a text")
                     try:
-                        templates[lang][key] = env.from_string(source.strip())
+                        check_syntax(source.strip())
                     except TemplateError as exc:
                         raise KnowledgeError(f"{path}: {key}: {exc}") from exc
-        return cls(templates, globals_ or {})
+                    sources[lang][key] = source.strip()
+        return cls(sources, globals_ or {})
 
     def keys(self, lang: str) -> set[str]:
-        return set(self._templates.get(lang, {}))
+        return set(self._sources.get(lang, {}))
 
     def has(self, key: str) -> bool:
-        return key in self._templates[DEFAULT_LANGUAGE]
+        return key in self._sources[DEFAULT_LANGUAGE]
+
+    def template(self, lang: str, key: str) -> Template:
+        """The compiled template `key` in `lang` (Indonesian if missing there)."""
+        if key not in self._sources.get(lang, {}):
+            lang = DEFAULT_LANGUAGE
+        source = self._sources[lang].get(key)
+        if source is None:
+            raise KeyError(f"no text {key!r}")
+        return compile_template(source)
 
     def render(self, lang: str, key: str, **data: Any) -> str:
         """Render text `key` in `lang` (Indonesian if missing there) with `data` as variables."""
-        table = self._templates.get(lang, {})
-        template = table.get(key) or self._templates[DEFAULT_LANGUAGE].get(key)
-        if template is None:
-            raise KeyError(f"no text {key!r}")
-        return template.render({**self._globals, **data}).strip()
+        return self.template(lang, key).render({**self._globals, **data}).strip()
 
     def missing(self) -> list[str]:
         """'lang: key' for every key present in one language but not another."""
@@ -64,7 +71,7 @@ class Texts:
 
 def _read_mapping(path: Path) -> dict[str, Any]:
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
     except yaml.YAMLError as exc:
         raise KnowledgeError(f"{path}: not valid YAML: {exc}") from exc
     if not isinstance(data, dict):
