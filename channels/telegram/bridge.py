@@ -57,7 +57,7 @@ class Bridge:
             chat = update.effective_chat
             chat_id = chat.id if chat is not None else 0
             async with self._locks.hold(chat_id):
-                incoming = to_incoming(update, self.keyboards.labels(chat_id))
+                incoming = to_incoming(update, self.keyboards.take_labels(chat_id))
                 if incoming is None:
                     return
                 if update.callback_query is not None:

@@ -70,19 +70,30 @@ def contact_keyboard(share_label: str, buttons: tuple[Button, ...]) -> ReplyKeyb
 
 @dataclass
 class ChatKeyboards:
-    """Per chat: the reply-keyboard labels on screen (label -> payload), to map typed labels back."""
+    """Per chat: the reply keyboard on screen, if any, and its labels (label -> payload).
+
+    The labels map the user's next message back to a button press, once; the keyboard itself
+    is taken away with the next reply that has no inline buttons.
+    """
 
     shown: dict[int, dict[str, str]] = field(default_factory=dict)
+    on_screen: set[int] = field(default_factory=set)
 
-    def labels(self, chat_id: int) -> dict[str, str]:
-        return self.shown.get(chat_id, {})
+    def take_labels(self, chat_id: int) -> dict[str, str]:
+        """The labels a typed message may match (only the message right after the keyboard)."""
+        return self.shown.pop(chat_id, {})
 
     def open(self, chat_id: int, buttons: tuple[Button, ...]) -> None:
         self.shown[chat_id] = {button.label: button.payload for button in buttons}
+        self.on_screen.add(chat_id)
 
     def close(self, chat_id: int) -> bool:
-        """Forget the chat's reply keyboard; True if one was open."""
-        return self.shown.pop(chat_id, None) is not None
+        """Forget the chat's reply keyboard; True if one was on screen."""
+        self.shown.pop(chat_id, None)
+        if chat_id in self.on_screen:
+            self.on_screen.discard(chat_id)
+            return True
+        return False
 
 
 class Renderer:
