@@ -212,8 +212,16 @@ async def test_whatsapp_user_proves_their_number_and_updates_a_telegram_registra
     await fill_until_phone(whatsapp)
     await whatsapp.press("reg:phone:wa")
     assert "already registered from another account" in whatsapp.text
+    await whatsapp.press("Back")
+    conv = await deps.storage.conversations.get(await user_pk(deps, whatsapp))
+    assert conv.step == "phone" and "phone" not in conv.draft["answers"]
+    await whatsapp.press("reg:phone:wa")
     await whatsapp.press("Use another number")
     assert "Can we reach you on the number you are writing from" in whatsapp.text
+    conv = await deps.storage.conversations.get(await user_pk(deps, whatsapp))
+    assert conv.step == "phone" and "phone" not in conv.draft["answers"]
+    await whatsapp.send("0813 5555 6666")
+    assert "E-mail address" in whatsapp.text
 
 
 async def fill_until_phone(chat: Chat) -> None:

@@ -60,7 +60,8 @@ async def back(ctx: Ctx, draft: Draft, step: str) -> list[Reply]:
     previous = previous_step(draft, step)
     if previous is None:
         return show(ctx, draft, step, ctx.t("register.first_question"))
-    draft = {**draft, "picks": None}
+    draft = {key: value for key, value in draft.items() if key != "pending_phone"}
+    draft["picks"] = None
     if previous == SUMMARY:
         draft["ret"] = None
     return await goto(ctx, draft, previous)
@@ -132,19 +133,20 @@ async def phone(ctx: Ctx, draft: Draft, number: str, verified: bool) -> list[Rep
     if not verified:
         return show(ctx, draft, "phone", ctx.t("register.err.phone_taken",
                                                 channel=ctx.incoming.channel))
-    return await goto(ctx, with_answer(draft, "phone", number), DUP_PHONE)
+    return await goto(ctx, {**draft, "pending_phone": number}, DUP_PHONE)
 
 
 async def duplicate(ctx: Ctx, draft: Draft, step: str, arg: str) -> list[Reply]:
     """The proven number has a registration elsewhere: update that one, or use another number."""
-    if arg == "update":
-        draft = {**draft, "takeover": True}
+    pending = draft.get("pending_phone")
+    draft = {key: value for key, value in draft.items() if key != "pending_phone"}
+    if arg == "update" and pending:
+        draft = {**with_answer(draft, "phone", pending), "takeover": True, "picks": None}
         step = next_step(draft)
         if step == SUMMARY:
             draft["ret"] = None
         return await goto(ctx, draft, step)
-    answers = {k: v for k, v in draft["answers"].items() if k != "phone"}
-    return await goto(ctx, {**draft, "answers": answers, "phone_verified": False}, "phone")
+    return await goto(ctx, {**draft, "phone_verified": False}, "phone")
 
 
 async def edit_field(ctx: Ctx, draft: Draft, step: str, arg: str) -> list[Reply]:

@@ -10,7 +10,7 @@ FLOW = "register"
 CONSENT = "consent"
 RESUME = "resume"  # "continue or start over?"; the interrupted step is in draft["resume"]
 SUMMARY = "summary"
-DUP_PHONE = "dup_phone"  # the number belongs to another account: update it or use another
+DUP_PHONE = "dup_phone"  # a proven number (draft["pending_phone"]) has a registration elsewhere
 FIRST = FIELDS[0].name
 
 Draft = dict[str, Any]
