@@ -53,8 +53,16 @@ class WatchedBotApi(FakeBotApi):
 class BotProcess:
     """Start, SIGKILL, SIGTERM and restart `python bot.py telegram` on one database."""
 
-    def __init__(self, api: FakeBotApi, db_path: Path, log_path: Path, **env: str) -> None:
+    def __init__(
+        self,
+        api: FakeBotApi,
+        db_path: Path,
+        log_path: Path,
+        command: tuple[str, ...] = ("bot.py", "telegram"),
+        **env: str,
+    ) -> None:
         self.api = api
+        self.command = command
         self.db_path = db_path
         self.log_path = log_path
         self.env = env
@@ -79,7 +87,7 @@ class BotProcess:
         log.write(f"--- start {self.starts + 1}\n".encode())
         log.flush()
         self.proc = subprocess.Popen(  # noqa: ASYNC220 - returns at once; waits happen in threads
-            [sys.executable, "bot.py", "telegram"],
+            [sys.executable, *self.command],
             cwd=ROOT,
             env=self.environ(),
             stdin=subprocess.DEVNULL,
