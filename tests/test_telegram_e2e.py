@@ -138,3 +138,20 @@ async def test_long_answers_are_split_on_paragraphs(telegram_api: FakeBotApi) ->
     assert len(chunks) > 1 and all(len(chunk) <= 4096 for chunk in chunks)
     assert all(chunk.startswith("Paragraf") for chunk in chunks)
     assert " ".join(" ".join(chunks).split()) == " ".join(" ".join(paragraphs).split())
+
+
+async def test_one_chats_burst_is_answered_in_order(
+    telegram_bot: BotUnderTest, telegram_api: FakeBotApi, telegram_deps
+) -> None:
+    texts = telegram_deps.knowledge.texts
+    commands = ["/help", "/menu", "/language", "/cancel", "/help"]
+    telegram_api.slow_next("sendMessage", 1.0, chat_id=1001)  # the first answer is slow to go
+    pushed = [telegram_api.send_text(SARI, command) for command in commands]
+    other = telegram_api.send_text(user(1002, "Budi", "en"), "/start")
+    await telegram_api.wait_until(lambda: set(pushed + [other]) <= telegram_bot.handled)
+    expected = [
+        texts.render("id", key)
+        for key in ("core.help", "menu.prompt", "core.choose_language", "core.nothing_to_cancel")
+    ]
+    assert telegram_api.texts(1001) == expected + [expected[0]]
+    assert telegram_api.texts(1002)[0].startswith("Hello Budi")

@@ -17,18 +17,39 @@ from channels.telegram.incoming import to_incoming
 from channels.telegram.render import ChatKeyboards, Renderer
 from channels.telegram.retry import RetryPolicy
 from handlers import Assistant
-from handlers.serial import KeyedLock
 from handlers.types import Incoming
 from knowledge.languages import pick_language
 
 log = logging.getLogger(__name__)
 
 
+class ChatOrder:
+    """Per chat, a queue of tickets: replies go out in the order the updates arrived.
+
+    Handling itself is ordered by the Assistant's per-user lock (after its flood check), so a
+    flooding user's surplus is dropped there at once instead of queueing here first.
+    """
+
+    def __init__(self) -> None:
+        self._tail: dict[int, asyncio.Future[None]] = {}
+
+    def ticket(self, chat_id: int) -> tuple[asyncio.Future[None] | None, asyncio.Future[None]]:
+        """(the previous update's ticket or None, this update's); take it before any await."""
+        previous = self._tail.get(chat_id)
+        mine = asyncio.get_running_loop().create_future()
+        self._tail[chat_id] = mine
+        return previous, mine
+
+    def done(self, chat_id: int, mine: asyncio.Future[None]) -> None:
+        mine.set_result(None)
+        if self._tail.get(chat_id) is mine:
+            del self._tail[chat_id]
+
+
 class Bridge:
     """Turns each update into an Incoming, asks the Assistant, and renders its replies.
 
-    One chat's updates are answered in order (a lock per chat around handle + send);
-    different chats run concurrently.
+    One chat's replies go out in the order its updates came; different chats run concurrently.
     """
 
     def __init__(self, assistant: Assistant, policy: RetryPolicy | None = None) -> None:
@@ -36,9 +57,8 @@ class Bridge:
         self.deps = assistant.deps
         self.policy = policy or RetryPolicy()
         self.keyboards = ChatKeyboards()
-        self._locks = KeyedLock()
-        self.handled: set[int] = set()  # update ids fully answered (tests wait on these)
-        self.on_handled: Callable[[int], None] | None = None
+        self._order = ChatOrder()
+        self.on_handled: Callable[[int], None] | None = None  # told each update id when answered
         self._renderers: dict[int, Renderer] = {}
 
     def renderer(self, bot) -> Renderer:
@@ -53,22 +73,24 @@ class Bridge:
 
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answer one update (PTB handler callback)."""
+        chat = update.effective_chat
+        chat_id = chat.id if chat is not None else 0
+        previous, mine = self._order.ticket(chat_id)
         try:
-            chat = update.effective_chat
-            chat_id = chat.id if chat is not None else 0
-            async with self._locks.hold(chat_id):
-                incoming = to_incoming(update, self.keyboards.take_labels(chat_id))
-                if incoming is None:
-                    return
-                if update.callback_query is not None:
-                    replies, _ = await asyncio.gather(
-                        self.assistant.handle(incoming), self._tidy(update)
-                    )
-                else:
-                    replies = await self.assistant.handle(incoming)
-                await self._deliver(context.bot, chat_id, incoming, replies)
+            incoming = to_incoming(update, self.keyboards.take_labels(chat_id))
+            if incoming is None:
+                return
+            if update.callback_query is not None:
+                replies, _ = await asyncio.gather(
+                    self.assistant.handle(incoming), self._tidy(update)
+                )
+            else:
+                replies = await self.assistant.handle(incoming)
+            if previous is not None:
+                await previous
+            await self._deliver(context.bot, chat_id, incoming, replies)
         finally:
-            self.handled.add(update.update_id)
+            self._order.done(chat_id, mine)
             if self.on_handled is not None:
                 self.on_handled(update.update_id)
 

@@ -165,9 +165,16 @@ class FakeBotApi(Methods):
         """Cut the connection mid-answer for the next `times` calls of `method`."""
         self.faults.append(Fault(method, times, chat_id=chat_id, drop=True))
 
-    def slow_next(self, method: str = "*", seconds: float = 10.0, *, times: int = 1) -> None:
+    def slow_next(
+        self,
+        method: str = "*",
+        seconds: float = 10.0,
+        *,
+        times: int = 1,
+        chat_id: int | None = None,
+    ) -> None:
         """Delay the answer to the next `times` calls of `method` by `seconds`."""
-        self.faults.append(Fault(method, times, delay=seconds))
+        self.faults.append(Fault(method, times, chat_id=chat_id, delay=seconds))
 
     def block(self, chat_id: int) -> None:
         """The user blocked the bot: every send to them gets 403 from now on."""

@@ -21,11 +21,17 @@ class BotUnderTest:
     def __init__(self, api: FakeBotApi, channel: TelegramChannel) -> None:
         self.api = api
         self.channel = channel
+        self.handled: set[int] = set()  # update ids the bot has finished answering
+        channel.bridge.on_handled = self._handled
+
+    def _handled(self, update_id: int) -> None:
+        self.handled.add(update_id)
+        self.api.notify()
 
     async def _exchange(self, chat_id: int, push: Callable[[], int]) -> list[str]:
         before = len(self.api.sent_to(chat_id))
         update_id = push()
-        await self.api.wait_until(lambda: update_id in self.channel.bridge.handled)
+        await self.api.wait_until(lambda: update_id in self.handled)
         return self.api.texts(chat_id)[before:]
 
     async def send(self, user: Any, text: str) -> list[str]:
@@ -60,7 +66,6 @@ async def running_bot(
     TELEGRAM_API_URL=api.base_url.
     """
     channel = TelegramChannel(assistant, policy=policy)
-    channel.bridge.on_handled = lambda _update_id: api.notify()
     await channel.start_polling()
     try:
         yield BotUnderTest(api, channel)
