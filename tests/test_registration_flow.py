@@ -270,3 +270,17 @@ async def test_daftar_when_registered_shows_the_reference(chat: Chat):
     ref = re.search(r"UMKM-\d{4}-\d{6}", text)[0]
     await chat.send("/daftar")
     assert ref in chat.text and "/ubah" in chat.text
+
+
+async def test_a_state_from_another_version_of_the_form_carries_on(chat: Chat, deps):
+    await chat.send("/start")
+    pk = await user_pk(deps, chat)
+    draft = {"mode": "new", "reg_id": None, "answers": {"owner_name": "Siti"}, "ret": None,
+             "phone_verified": False, "takeover": False, "consent_at": None,
+             "consent_version": None}
+    await deps.storage.conversations.save(pk, "register", "renamed_step", draft)
+    await chat.send("Warung Siti")
+    assert "Apa nama usaha Anda?" in chat.text
+    await chat.send("Warung Siti")
+    conv = await deps.storage.conversations.get(pk)
+    assert conv.step == "subsector"

@@ -11,9 +11,19 @@ from handlers.registration import answers, submit
 from handlers.registration.fields import BY_NAME, TEXT_VALIDATORS, Invalid, Kind
 from handlers.registration.phone import normalise
 from handlers.registration.questions import is_back_word, whatsapp_number
-from handlers.registration.state import CONSENT, FLOW, RESUME, new_draft
+from handlers.registration.state import (
+    CONSENT,
+    DUP_PHONE,
+    FLOW,
+    RESUME,
+    SUMMARY,
+    new_draft,
+    next_step,
+)
 from handlers.registration.steps import already_registered, goto, is_idle, offer_resume, show
 from handlers.types import Button, Reply
+
+STEPS = {*BY_NAME, CONSENT, RESUME, SUMMARY, DUP_PHONE}
 
 
 async def start(ctx: Ctx) -> list[Reply]:
@@ -31,6 +41,8 @@ async def on_message(ctx: Ctx) -> list[Reply]:
     assert ctx.conv is not None
     draft, step = ctx.conv.draft, ctx.conv.step
     incoming = ctx.incoming
+    if step not in STEPS:  # state written by another version of the form
+        return await goto(ctx, draft, next_step(draft))
     if step != RESUME and is_idle(ctx):
         return await offer_resume(ctx)
     if incoming.contact_phone is not None and step == "phone":
@@ -119,6 +131,8 @@ async def on_payload(ctx: Ctx, value: str) -> list[Reply]:
         return [ctx.say("register.stale", buttons=main_menu_buttons(ctx))]
     assert ctx.conv is not None
     draft, step = ctx.conv.draft, ctx.conv.step
+    if step not in STEPS:
+        return await goto(ctx, draft, next_step(draft))
     wanted, handler = ACTIONS.get(action, ("", _refuse))
     if (wanted is not None and wanted != step) or (wanted is None and step in (CONSENT, RESUME)):
         return show(ctx, draft, step, ctx.t("register.stale_step"))

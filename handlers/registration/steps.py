@@ -17,6 +17,7 @@ from handlers.registration.state import (
     SUMMARY,
     Draft,
     new_draft,
+    next_step,
 )
 from handlers.types import Reply
 from storage.registrations import Registration
@@ -58,8 +59,12 @@ def show(ctx: Ctx, draft: Draft, step: str, note: str | None = None) -> list[Rep
                      ctx.button("register.dup_other", "reg:dup:other"),
                      ctx.button("register.back", BACK)),
         )
-    else:
+    elif step in BY_NAME:
         return ask(ctx, draft, step, note)
+    else:  # a step this version does not know (state from another version): carry on
+        following = next_step(draft)
+        return show(ctx, draft, following, note) if following in BY_NAME else summary.render(
+            ctx, draft, note)
     if note:
         reply = Reply(f"{note}\n\n{reply.text}", reply.buttons, reply.kind)
     return [reply]
