@@ -50,8 +50,15 @@ def _whatsapp(assistant: Assistant) -> WebPart | None:
     return whatsapp_web_part(assistant)
 
 
+def _broadcasts(assistant: Assistant) -> WebPart | None:
+    from channels.broadcasting import broadcast_web_part
+
+    return broadcast_web_part(assistant)
+
+
 # Each factory builds its channel's part from the Assistant, or returns None if not configured.
-WEB_PARTS: list[Callable[[Assistant], WebPart | None]] = [_telegram, _whatsapp]
+# The broadcast worker comes last: it starts once the channels' senders exist, and stops first.
+WEB_PARTS: list[Callable[[Assistant], WebPart | None]] = [_telegram, _whatsapp, _broadcasts]
 
 
 def version() -> str:

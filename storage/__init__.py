@@ -8,9 +8,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from storage.audience import AudienceRepo
+from storage.broadcasts import BroadcastRepo
 from storage.conversations import Conversation, ConversationRepo
 from storage.curation import CurationRepo
 from storage.db import Database, StorageError, utcnow
+from storage.deliveries import DeliveryRepo
 from storage.privacy import PrivacyRepo
 from storage.questions import PhrasingRepo, QuestionRepo
 from storage.receipts import ReceiptRepo
@@ -34,12 +37,15 @@ class Storage:
         self.privacy = PrivacyRepo(db)
         self.roles = RoleRepo(db)
         self.audit = AuditRepo(db)
+        self.audience = AudienceRepo(db)
+        self.broadcasts = BroadcastRepo(db)
+        self.deliveries = DeliveryRepo(db)
         self.reports = ReportRepo(db)
         self.curation = CurationRepo(db)
-        self.whatsapp = WhatsAppRepo(db)
-        self.receipts = ReceiptRepo(db)
         self.questions = QuestionRepo(db)
         self.phrasings = PhrasingRepo(db)
+        self.whatsapp = WhatsAppRepo(db)
+        self.receipts = ReceiptRepo(db)
 
     async def close(self) -> None:
         await self.db.close()
