@@ -1,7 +1,9 @@
 """Run every benchmark (each `benchmarks/<name>.py` with `async def run(quick) -> dict`) in one go.
 
 python -m benchmarks [--quick] [NAME ...]   (BENCH_QUICK=1 also means --quick)
-Prints one table and writes benchmarks/results.json with the figures and the machine.
+Prints one table and writes benchmarks/results.json with the figures and the machine. A full
+run (every benchmark, not --quick, none failed) also puts the table into the Performance section
+(docs/readme/performance.md, between its bench:start and bench:end markers).
 """
 
 from __future__ import annotations
@@ -21,8 +23,10 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results.json"
+DOC = HERE.parent / "docs" / "readme" / "performance.md"
+START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 # Cheap ones first, so a failure late in the run still leaves figures behind.
-ORDER = ["faq", "memory", "telegram_e2e", "broadcast", "load"]
+ORDER = ["faq", "registration", "memory", "telegram_e2e", "whatsapp_e2e", "broadcast", "load"]
 
 
 def discover() -> list[str]:
@@ -102,6 +106,29 @@ def table(results: dict[str, dict]) -> str:
     return "\n".join(lines)
 
 
+def machine_line(info: dict) -> str:
+    return (
+        f"{info['cpu']}, {info['cores']} cores, {info['memory_gb']} GB RAM, Python {info['python']},"
+        f" {info['os']}; commit {info['commit']}, {info['date']}"
+    )
+
+
+def update_doc(report: dict) -> bool:
+    """Put the table and the machine between the markers of the Performance section."""
+    if not DOC.exists():
+        return False
+    text = DOC.read_text(encoding="utf-8")
+    if START not in text or END not in text:
+        return False
+    block = (
+        f"{START}\nMachine: {machine_line(report['machine'])}\n\n{table(report['results'])}\n{END}"
+    )
+    head, _, rest = text.partition(START)
+    _, _, tail = rest.partition(END)
+    DOC.write_text(head + block + tail, encoding="utf-8")
+    return True
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m benchmarks", description=__doc__)
     parser.add_argument("--quick", action="store_true", help="short runs (also BENCH_QUICK=1)")
@@ -125,14 +152,12 @@ def main(argv: list[str] | None = None) -> int:
         results[name] = figures
     report = {"machine": machine(), "quick": quick, "results": results}
     RESULTS.write_text(json.dumps(report, indent=2, ensure_ascii=False) + "\n", encoding="utf-8")
-    info = report["machine"]
     print()
-    print(
-        f"Machine: {info['cpu']}, {info['cores']} cores, {info['memory_gb']} GB, "
-        f"Python {info['python']}, {info['os']}, commit {info['commit']}, {info['date']}"
-    )
+    print(f"Machine: {machine_line(report['machine'])}")
     print(table(results))
     print(f"\nwrote {RESULTS.relative_to(HERE.parent)}")
+    if not quick and not args.names and not failed and update_doc(report):
+        print(f"updated the table in {DOC.relative_to(HERE.parent)}")
     if failed:
         print(f"FAILED: {', '.join(failed)}", file=sys.stderr)
     return 1 if failed else 0
