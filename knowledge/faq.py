@@ -98,7 +98,8 @@ def build_faq(entries: list[FaqEntry], contacts: dict[str, Any], normaliser: Nor
     matcher = Matcher(normaliser)
     for entry in entries:
         questions = [(lang, q) for lang in LANGUAGES for q in entry.questions[lang]]
-        matcher.add_topic(entry.id, questions, [*entry.keywords, *entry.title.values()])
+        answers = [entry.answer[lang].render(contacts=contacts) for lang in LANGUAGES]
+        matcher.add_topic(entry.id, questions, [*entry.keywords, *entry.title.values()], answers)
     return Faq(entries, matcher, contacts)
 
 

@@ -11,13 +11,18 @@ from rapidfuzz import fuzz, process
 
 from knowledge.normalise import NUMBER_TOKEN, Normaliser
 
-# How the three pieces of evidence add up to a score of 0-100 (tuned on the sample questions).
-COVER_WEIGHT = 0.20  # share of the question's (rarity-weighted) words the topic knows
-OVERLAP_WEIGHT = 0.35  # rarity-weighted word overlap with the closest sample question
-FUZZY_WEIGHT = 0.45  # rapidfuzz similarity to the closest sample question
+# How the evidence adds up to a score of 0-100 (tuned leaving each sample question out in turn).
+COVER_WEIGHT = 0.11  # share of the question's (rarity-weighted) words the topic's questions know
+OVERLAP_WEIGHT = 0.20  # rarity-weighted word overlap with the closest sample question
+FUZZY_WEIGHT = 0.42  # rapidfuzz similarity to the closest sample question, above FUZZY_FLOOR
+MASS_WEIGHT = 0.09  # how much rare-word evidence the topic has at all: 1 - exp(-sum / MASS_SCALE)
+ANSWER_WEIGHT = 0.17  # share of the question's words found in the topic's answer
+FUZZY_FLOOR = 0.0  # similarity any two short sentences reach by chance
+MASS_SCALE = 2.0
+ANSWER_KNOWN = 0.0  # how far a word found only in answers counts as known
+KNOWN_POWER = 0.5  # the score is scaled by (share of the question's words known at all) ** this
 TYPO_CUTOFF = 84  # an unknown word this close (fuzz.ratio) to a known one is read as it
 TYPO_MIN_LENGTH = 5
-KNOWN_POWER = 0.5
 _KNOWN = "\0known"
 
 
@@ -26,8 +31,8 @@ class Thresholds:
     """Score limits: answer at or above `answer`; offer choices from `suggest`; else fall back."""
 
     answer: float = 40.0
-    suggest: float = 38.0
-    margin: float = 3.0  # a runner-up this close to the best makes it a "did you mean"
+    suggest: float = 37.0
+    margin: float = 2.0  # a runner-up this close to the best makes it a "did you mean"
 
 
 @dataclass(frozen=True)
@@ -56,24 +61,33 @@ class Matcher:
     def __init__(self, normaliser: Normaliser, thresholds: Thresholds | None = None) -> None:
         self.normaliser = normaliser
         self.thresholds = thresholds or Thresholds()
-        self.weights = (COVER_WEIGHT, OVERLAP_WEIGHT, FUZZY_WEIGHT)
         self.samples: list[_Sample] = []
         self._seen: set[tuple[str, str]] = set()
         self._postings: dict[str, list[int]] = defaultdict(list)
         self._topic_words: dict[str, Counter[str]] = defaultdict(Counter)
         self._token_topics: dict[str, Counter[str]] = defaultdict(Counter)
+        self._answer_topics: dict[str, set[str]] = defaultdict(set)
         self._changed()
 
     # -- building -----------------------------------------------------------------------------
 
-    def add_topic(self, topic: str, questions: Iterable[tuple[str, str]], words: Iterable[str]):
-        """Index a topic: (language, question) pairs and extra words (keywords, titles)."""
+    def add_topic(
+        self,
+        topic: str,
+        questions: Iterable[tuple[str, str]],
+        words: Iterable[str],
+        answers: Iterable[str] = (),
+    ) -> None:
+        """Index a topic: (language, question) pairs, extra words (keywords, titles), answers."""
         self._topic_words[topic]  # noqa: B018 - a topic with no words still exists
         for lang, text in questions:
             self.add_sample(topic, lang, text)
         for phrase in words:
             for token in set(self.normaliser.tokens(phrase)):
                 self._count(topic, token)
+        for answer in answers:  # weaker evidence: words of the answer itself
+            for token in set(self.normaliser.tokens(answer)):
+                self._answer_topics[token].add(topic)
         self._changed()
 
     def add_sample(self, topic: str, lang: str, text: str) -> bool:
@@ -126,30 +140,33 @@ class Matcher:
         return Decision(kind, top, score, choices, tuple(ranked[:5]))
 
     def _rank_tokens(self, tokens: Iterable[str], exclude: int | None) -> list[tuple[str, float]]:
-        weights = self.weights
         evidence = self.evidence(tokens, exclude)
-        known = evidence.pop(_KNOWN, [1.0])[0] ** KNOWN_POWER
-        ranked = [
-            (topic, round(100 * known * sum(w * e for w, e in zip(weights, found, strict=True)), 1))
-            for topic, found in evidence.items()
-        ]
+        known_q, known_a = evidence.pop(_KNOWN, [1.0, 0.0])[:2]
+        known = (known_q + ANSWER_KNOWN * known_a) ** KNOWN_POWER
+        ranked = [(t, round(100 * known * _combine(e), 1)) for t, e in evidence.items()]
         return sorted(ranked, key=_by_score)
 
     def evidence(self, tokens: Iterable[str], exclude: int | None = None) -> dict[str, list[float]]:
-        """Per topic: [cover, overlap, fuzzy], each 0-1 (see the weights at the top)."""
+        """Per topic: [cover, overlap, fuzzy, mass, answer] (see the weights at the top)."""
         skip = self.samples[exclude] if exclude is not None else None
         query = list(dict.fromkeys(self._correct(t, skip) for t in tokens))
         weights = {t: self._idf(t, skip) for t in query}
         total = sum(weights.values())
-        found: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0, 0.0])
+        found: dict[str, list[float]] = defaultdict(lambda: [0.0] * 5)
         if total <= 0:
             return found
         for token, weight in weights.items():
             topics = self._topics_with(token, skip)
             for topic in topics:
                 found[topic][0] += weight / total
+                found[topic][3] += weight
+            in_answers = self._answer_topics.get(token, ())
+            for topic in in_answers:
+                found[topic][4] += weight / total
             if topics:
                 found[_KNOWN][0] += weight / total
+            elif in_answers:
+                found[_KNOWN][1] += weight / total
         candidates = {
             i for t in query if weights[t] > 0.2 for i in self._postings.get(t, ()) if i != exclude
         }
@@ -182,7 +199,7 @@ class Matcher:
             return self._idf_cache[token]
         if token == NUMBER_TOKEN:
             return 0.5
-        df = len(self._topics_with(token, skip))
+        df = len(self._topics_with(token, skip)) or len(self._answer_topics.get(token, ()))
         weight = math.log((len(self._topic_words) + 1) / (df + 0.5))
         if skip is None:
             self._idf_cache[token] = weight
@@ -203,12 +220,18 @@ class Matcher:
 
     def _known(self) -> list[str]:
         if self._vocab is None:
-            self._vocab = sorted(t for t in self._token_topics if len(t) >= TYPO_MIN_LENGTH - 1)
+            known = set(self._token_topics) | set(self._answer_topics)
+            self._vocab = sorted(t for t in known if len(t) >= TYPO_MIN_LENGTH - 1)
         return self._vocab
 
     def _correct(self, token: str, skip: _Sample | None = None) -> str:
         """A known word for an unknown, typo'd one ("pendaftran" -> "pendaftaran")."""
-        if len(token) < TYPO_MIN_LENGTH or token.isdigit() or self._topics_with(token, skip):
+        if (
+            len(token) < TYPO_MIN_LENGTH
+            or token.isdigit()
+            or token in self._answer_topics
+            or self._topics_with(token, skip)
+        ):
             return token
         for word, _, _ in process.extract(
             token, self._known(), scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF, limit=2
@@ -216,6 +239,18 @@ class Matcher:
             if word != token:  # (a word known only from a left-out sample is not known)
                 return word
         return token
+
+
+def _combine(found: list[float]) -> float:
+    """The evidence of one topic as a score 0-1."""
+    cover, overlap, fuzzy, mass, answer = found
+    return (
+        COVER_WEIGHT * cover
+        + OVERLAP_WEIGHT * overlap
+        + FUZZY_WEIGHT * max(0.0, (fuzzy - FUZZY_FLOOR) / (1 - FUZZY_FLOOR))
+        + MASS_WEIGHT * (1 - math.exp(-mass / MASS_SCALE))
+        + ANSWER_WEIGHT * answer
+    )
 
 
 def _by_score(item: tuple[str, float]) -> tuple[float, str]:

@@ -44,8 +44,9 @@ async def test_registration_answer_offers_to_start_registration(chat: Chat) -> N
 
 
 async def test_unsure_match_asks_did_you_mean_with_up_to_three_topics(chat: Chat, deps) -> None:
-    await chat.send("daftar")
+    await chat.send("pameran dan pelatihan")  # events or training?
     assert "Maksud Anda" in chat.text
+    assert {"faq:events-schedule", "faq:training-programs"} <= {b.payload for b in chat.buttons}
     assert 2 <= len(chat.buttons) <= 3
     assert all(b.payload.startswith("faq:") for b in chat.buttons)
     topic = chat.buttons[0].payload.removeprefix("faq:")
