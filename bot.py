@@ -32,15 +32,19 @@ async def open_deps(settings: Settings) -> Deps:
 
 
 async def run_console_command(settings: Settings, args: argparse.Namespace) -> int:
+    from channels.broadcasting import ConsoleSender
     from channels.console import run_console
+    from handlers.broadcast.worker import BroadcastWorker
 
     if args.admin:
         settings = settings.model_copy(
             update={"admin_ids": settings.admin_ids | {f"console:{args.user}"}}
         )
     deps = await open_deps(settings)
+    deps.senders["console"] = ConsoleSender(sys.stdout)  # broadcasts to console users
     try:
-        await run_console(Assistant(deps), user_id=args.user)
+        async with BroadcastWorker(deps):
+            await run_console(Assistant(deps), user_id=args.user)
     finally:
         await deps.storage.close()
     return 0

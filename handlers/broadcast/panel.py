@@ -56,6 +56,7 @@ async def panel(ctx: Ctx, text: str, audience: Audience) -> list[Reply]:
     by_channel = await storage.audience.count_by_channel(audience)
     total = sum(by_channel.values())
     split = ", ".join(f"{ch.capitalize()} {n}" for ch, n in sorted(by_channel.items()))
+    split = f" ({split})" if split else ""
     summary = ctx.say(
         "broadcast.panel",
         filters=describe(ctx, audience),
