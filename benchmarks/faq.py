@@ -1,0 +1,147 @@
+"""FAQ matching: speed at the real size and at 100x, and a plain rapidfuzz extractOne beside it.
+
+Reported, for the real knowledge and a synthetic one 100x larger (every topic copied 100 times
+with a marker word, so common words' posting lists also grow 100x): questions per second and
+p50/p99 latency of `Matcher.decide` on one core; the same for `rapidfuzz.process.extractOne`
+over all sample questions, with its accuracy on the held-out and out-of-scope tables.
+Quick: 10x instead of 100x and fewer repetitions.
+"""
+
+from __future__ import annotations
+
+import statistics
+import time
+from pathlib import Path
+
+import yaml
+from rapidfuzz import fuzz, process, utils
+
+from knowledge import load_knowledge
+from knowledge.faq import Faq, build_faq
+from knowledge.languages import LANGUAGES
+
+DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
+BASELINE_CUTOFF = 80  # extractOne score from which the baseline answers (else falls back)
+
+
+def tables() -> tuple[list[tuple[str, str]], list[str]]:
+    """(topic, question) held out, and out-of-scope questions."""
+    held = []
+    for name in ("faq_heldout_a.yaml", "faq_heldout_b.yaml"):
+        for topic, by_lang in yaml.safe_load((DATA / name).read_text(encoding="utf-8")).items():
+            held += [(topic, q) for qs in by_lang.values() for q in qs]
+    oos = yaml.safe_load((DATA / "faq_out_of_scope.yaml").read_text(encoding="utf-8"))
+    return held, [q for qs in oos["out_of_scope"].values() for q in qs]
+
+
+def scaled(faq: Faq, copies: int) -> Faq:
+    """A knowledge `copies` times larger: each topic repeated with a marker word."""
+    entries = list(faq.entries.values())
+    bigger = []
+    for k in range(copies):
+        for entry in entries:
+            if k == 0:
+                bigger.append(entry)
+                continue
+            mark = f"zq{k}x"
+            questions = {
+                lang: tuple(f"{q} {mark}" for q in entry.questions[lang]) for lang in LANGUAGES
+            }
+            bigger.append(
+                type(entry)(**{**entry.__dict__, "id": f"{entry.id}-{k}", "questions": questions})
+            )
+    return build_faq(bigger, faq.contacts, faq.matcher.normaliser)
+
+
+def timed(fn, questions: list[str], repeat: int) -> tuple[list[float], list[float]]:
+    """Per-call latency in milliseconds: wall clock, and CPU time of this thread (one core)."""
+    wall, cpu = [], []
+    for _ in range(repeat):
+        for q in questions:
+            start, start_cpu = time.perf_counter(), time.thread_time()
+            fn(q)
+            cpu.append((time.thread_time() - start_cpu) * 1000)
+            wall.append((time.perf_counter() - start) * 1000)
+    return wall, cpu
+
+
+def _p(ordered: list[float], q: float) -> float:
+    return round(ordered[min(len(ordered) - 1, int(len(ordered) * q))], 3)
+
+
+def figures(prefix: str, latencies: tuple[list[float], list[float]]) -> dict:
+    wall, cpu = sorted(latencies[0]), sorted(latencies[1])
+    return {
+        f"{prefix}_qps": round(1000 / statistics.fmean(cpu), 1),
+        f"{prefix}_p50_ms": _p(cpu, 0.5),
+        f"{prefix}_p99_ms": _p(cpu, 0.99),
+        f"{prefix}_wall_p99_ms": _p(wall, 0.99),
+    }
+
+
+def baseline(faq: Faq, cutoff: float = BASELINE_CUTOFF):
+    """extractOne over every sample question: its topic, or None below `cutoff`."""
+    texts = [s.text for s in faq.matcher.samples]
+    topics = [s.topic for s in faq.matcher.samples]
+    processed = [utils.default_process(t) for t in texts]
+
+    def ask(question: str) -> str | None:
+        found = process.extractOne(
+            utils.default_process(question), processed, scorer=fuzz.WRatio, processor=None
+        )
+        return topics[found[2]] if found and found[1] >= cutoff else None
+
+    return ask
+
+
+def accuracy(ask, held, oos) -> tuple[float, float]:
+    right = sum(ask(q) == topic for topic, q in held) / len(held)
+    fallback = sum(ask(q) is None for q in oos) / len(oos)
+    return right, fallback
+
+
+def matcher_answer(faq: Faq):
+    """The topic our matcher answers with; "" for a did-you-mean; None for a fallback."""
+
+    def ask(question: str) -> str | None:
+        decision = faq.matcher.decide(question)
+        return {"answer": decision.topic, "fallback": None}.get(decision.kind, "")
+
+    return ask
+
+
+async def run(quick: bool) -> dict:
+    copies = 10 if quick else 100
+    repeat = 1 if quick else 3
+    held, oos = tables()
+    questions = [q for _, q in held] + oos
+    real = load_knowledge().faq
+    result: dict = {"faq_topics": len(real.entries), "faq_samples": len(real.matcher.samples)}
+    ours = matcher_answer(real)
+    result.update(figures("faq_real", timed(ours, questions, repeat)))
+    right, fallback = accuracy(ours, held, oos)
+    result.update(
+        {"faq_real_heldout_right": round(right, 3), "faq_real_oos_fallback": round(fallback, 3)}
+    )
+    plain = baseline(real)
+    result.update(figures("extractone_real", timed(plain, questions, repeat)))
+    right, fallback = accuracy(plain, held, oos)
+    top1, _ = accuracy(baseline(real, cutoff=0), held, oos)
+    result.update(
+        {
+            "extractone_heldout_right": round(right, 3),
+            "extractone_heldout_top1": round(top1, 3),
+            "extractone_oos_fallback": round(fallback, 3),
+        }
+    )
+    start = time.perf_counter()
+    big = scaled(real, copies)
+    result[f"faq_x{copies}_build_s"] = round(time.perf_counter() - start, 1)
+    result["faq_scale"] = copies
+    result[f"faq_x{copies}_samples"] = len(big.matcher.samples)
+    sample = questions[:: max(1, len(questions) // 120)]
+    result.update(figures(f"faq_x{copies}", timed(matcher_answer(big), sample, 1)))
+    result.update(figures(f"extractone_x{copies}", timed(baseline(big), sample, 1)))
+    for name, value in result.items():
+        print(f"  {name:32} {value}")
+    return result
