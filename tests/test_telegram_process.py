@@ -109,3 +109,25 @@ async def test_serve_process_answers_webhook_and_stops_cleanly(
     assert api.texts(1001)[0].startswith("Halo Sari")
     assert not (tmp_path / "bot.sqlite3-wal").exists()
     assert api.webhook["secret_token"] == SECRET and api.token not in log
+
+
+async def test_refused_token_and_missing_secret_are_one_line_errors(
+    telegram_api: FakeBotApi, tmp_path: Path
+) -> None:
+    wrong = "7000000001:AAWrongTokenWrongTokenWrongToken12"
+    process = await _start(
+        ["telegram"], _env(telegram_api, tmp_path, TELEGRAM_BOT_TOKEN=wrong), tmp_path
+    )
+    async with asyncio.timeout(60):
+        _, stderr = await process.communicate()
+    assert process.returncode == 2
+    assert "TELEGRAM_BOT_TOKEN: Telegram refused this token" in stderr.decode()
+    assert wrong not in stderr.decode()
+
+    process = await _start(
+        ["serve", "--port", str(_free_port())], _env(telegram_api, tmp_path), tmp_path
+    )
+    async with asyncio.timeout(60):
+        _, stderr = await process.communicate()
+    assert process.returncode == 2
+    assert "TELEGRAM_WEBHOOK_SECRET: must be set" in stderr.decode()

@@ -7,9 +7,11 @@ import asyncio
 import logging
 import signal
 
+from telegram.error import InvalidToken, NetworkError
+
 from channels.telegram.app import TelegramChannel
 from handlers import Assistant
-from settings import Settings
+from settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
 
@@ -24,19 +26,31 @@ def stop_on_signals(event: asyncio.Event) -> None:
 async def run_polling(settings: Settings, args: argparse.Namespace) -> int:
     """Answer Telegram users by long polling; in-flight updates finish on shutdown."""
     from bot import open_deps  # late: bot.py imports the channels' runners
+    from channels.broadcasting import broadcast_web_part  # late: it imports channels.web
 
     if settings.telegram_bot_token is None:
-        log.error("TELEGRAM_BOT_TOKEN is not set")
-        return 2
+        raise SettingsError("TELEGRAM_BOT_TOKEN: not set")
     deps = await open_deps(settings)
     stop = asyncio.Event()
     stop_on_signals(stop)
-    channel = TelegramChannel(Assistant(deps))
+    assistant = Assistant(deps)
+    channel = TelegramChannel(assistant)
+    background = broadcast_web_part(assistant)  # the broadcast worker, as under `serve`
     try:
-        await channel.start_polling()
+        try:
+            await channel.start_polling()
+        except InvalidToken:
+            raise SettingsError("TELEGRAM_BOT_TOKEN: Telegram refused this token") from None
+        except NetworkError as exc:
+            log.error("cannot reach the Telegram Bot API (%s); is it up?", type(exc).__name__)
+            return 1
+        for hook in background.on_startup:
+            await hook()
         await stop.wait()
         log.info("stopping: finishing updates in progress")
     finally:
+        for hook in reversed(background.on_shutdown):
+            await hook()
         await channel.stop()
         await deps.storage.close()
     return 0

@@ -14,6 +14,7 @@ from telegram import Update
 from channels.telegram.app import WEBHOOK_PATH, TelegramChannel
 from channels.web import WebPart
 from handlers import Assistant
+from settings import SettingsError
 
 log = logging.getLogger(__name__)
 
@@ -52,7 +53,7 @@ def telegram_web_part(assistant: Assistant) -> WebPart | None:
     if settings.telegram_bot_token is None:
         return None
     if settings.telegram_webhook_secret is None:
-        raise ValueError("TELEGRAM_WEBHOOK_SECRET must be set to receive Telegram webhooks")
+        raise SettingsError("TELEGRAM_WEBHOOK_SECRET: must be set to receive Telegram webhooks")
     secret = settings.telegram_webhook_secret.get_secret_value()
     channel = TelegramChannel(assistant, webhook=True)
     route = Route(WEBHOOK_PATH, webhook_endpoint(channel, secret), methods=["POST"])
