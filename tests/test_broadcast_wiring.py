@@ -1,0 +1,119 @@
+"""The broadcast worker in the running bot: composed on Telegram, sent by `serve`, paced per chat."""
+
+from __future__ import annotations
+
+import time
+from datetime import timedelta
+
+from channels.broadcasting import broadcast_web_part
+from channels.telegram.webhook import telegram_web_part
+from channels.web import build_app
+from handlers import Assistant
+from handlers.broadcast.progress import render_status
+from handlers.broadcast.worker import BroadcastWorker
+from storage.audience import Audience
+from tests.broadcasting import RecordingSender, add_registration, add_user
+from tests.fakes.asgi import serving
+from tests.fakes.telegram_api import FakeBotApi
+from tests.fakes.telegram_updates import user
+from tests.test_broadcast_outbox import until
+
+ADMIN = user(9000, "Admin", "en")
+FAST = {"rate": 1000, "progress_every": 0.05, "poll": 0.02}
+
+
+async def _done(deps, broadcast_id: int) -> bool:
+    return (await deps.storage.broadcasts.get(broadcast_id)).status == "done"
+
+
+async def test_compose_on_telegram_and_confirm(telegram_bot, telegram_api: FakeBotApi,
+                                               telegram_deps):
+    pk = await add_user(telegram_deps.storage, "1201", name="rina", language="id")
+    await add_registration(telegram_deps.storage, pk, owner="Rina Kartika", business="Kopi Rina")
+    await add_user(telegram_deps.storage, "1202", name="Tono", language="ms")
+    async with BroadcastWorker(telegram_deps, **FAST):
+        await telegram_bot.send(ADMIN, "/language en")
+        texts = await telegram_bot.send(ADMIN, "/broadcast Hi {{ name }} from {{ business }}")
+        assert texts[1] == ("Hi Rina Kartika from Kopi Rina\n\n"
+                            "— Tidak ingin menerima pengumuman lagi? Ketik /berhenti.")
+        await telegram_bot.press(ADMIN, "Channel…")
+        await telegram_bot.press(ADMIN, "Telegram")
+        await telegram_bot.press(ADMIN, "« Back")
+        texts = await telegram_bot.press(ADMIN, "Send to 3")
+        assert "Broadcast #1 is being sent to 3 recipients" in texts[-1]
+        await until(lambda: _done(telegram_deps, 1))
+        await until(lambda: any("Report" in t for t in telegram_api.texts(9000)))
+    assert telegram_api.texts(1202) == ["Hi Tono from perniagaan anda\n\n"
+                                        "— Tidak mahu menerima pengumuman lagi? Taip /berhenti."]
+    assert telegram_api.texts(1201)[0].startswith("Hi Rina Kartika from Kopi Rina")
+    assert "Sent: 3" in telegram_api.texts(9000)[-1]
+
+
+async def test_serve_starts_and_stops_the_worker(telegram_api: FakeBotApi, telegram_deps):
+    for i in range(5):
+        await add_user(telegram_deps.storage, str(1300 + i), name=f"U{i}")
+    assistant = Assistant(telegram_deps)
+    parts = [telegram_web_part(assistant), broadcast_web_part(assistant)]
+    async with serving(build_app(telegram_deps, parts)):
+        assert "telegram" in telegram_deps.senders
+        broadcast = await telegram_deps.storage.broadcasts.create_now(
+            ("telegram", "9000", "id"), "Halo {{ nama }}", Audience())
+        telegram_deps.services["broadcast_wake"]()
+        await until(lambda: _done(telegram_deps, broadcast.id))
+    assert "broadcast_wake" not in telegram_deps.services  # stopped with the server
+    assert [telegram_api.texts(1300 + i) for i in range(5)] == [
+        [f"Halo U{i}\n\n— Tidak ingin menerima pengumuman lagi? Ketik /berhenti."]
+        for i in range(5)]
+
+
+async def test_one_chat_never_gets_two_messages_within_a_second(deps):
+    ids = [str(1400 + i) for i in range(3)]
+    for user_id in ids:
+        await add_user(deps.storage, user_id)
+    times: dict[str, list[float]] = {u: [] for u in ids}
+    sender = RecordingSender()
+    original = sender.send
+
+    async def timed_send(user_id, replies):
+        times.setdefault(user_id, []).append(time.monotonic())
+        return await original(user_id, replies)
+
+    sender.send = timed_send
+    deps.senders["telegram"] = sender
+    first = await deps.storage.broadcasts.create_now(("telegram", "9000", "id"), "A", Audience())
+    second = await deps.storage.broadcasts.create_now(("telegram", "9000", "id"), "B", Audience())
+    async with BroadcastWorker(deps, **FAST):
+        await until(lambda: _done(deps, first.id))
+        await until(lambda: _done(deps, second.id))
+    for user_id in ids:
+        a, b = times[user_id]
+        assert b - a >= 0.99  # a lower bound: a slow machine can only make the gap longer
+        assert [t.split("\n")[0] for t in sender.sent[user_id]] == ["A", "B"]
+
+
+def test_progress_text_bar_figures_and_time_left(deps):
+    texts = deps.knowledge.texts
+    broadcast = _broadcast(total=1000, status="sending")
+    now = broadcast.started_at + timedelta(seconds=10)
+    counts = {"sent": 240, "failed": 3, "blocked": 7, "pending": 740, "sending": 10}
+    text = render_status(texts, "en", broadcast, counts, now, 25)
+    assert text.splitlines() == [
+        "Broadcast #7 is being sent",
+        "▓▓▓▓▓░░░░░░░░░░░░░░░ 25%",
+        "Sent 240 · Failed 3 · Blocked 7 · 750 of 1000 left",
+        "About 30 s to go",
+    ]
+    done = _broadcast(total=1000, status="done")
+    report = render_status(texts, "ms", done, {"sent": 990, "blocked": 10}, now, 25)
+    assert report.splitlines()[0] == "Laporan siaran #7: selesai"
+    assert "Tempoh penghantaran: 1 minit 40 saat" in report
+
+
+def _broadcast(total: int, status: str):
+    from datetime import UTC, datetime
+
+    from storage.broadcasts import Broadcast
+
+    start = datetime(2026, 11, 28, 2, 0, tzinfo=UTC)
+    return Broadcast(7, "telegram", "9000", "en", "x", Audience(), status, None, total, None,
+                     start, start, start + timedelta(seconds=100))
