@@ -238,3 +238,20 @@ async def test_one_registration_per_user_even_with_a_forged_second_submit(chat: 
     await chat.payload("reg:submit")
     assert "tidak berlaku" in chat.text
     assert await deps.storage.registrations.count() == 1
+
+
+async def test_status_and_data_messages_render_in_every_language(make_chat, deps):
+    for number, lang in enumerate(("id", "en", "ms")):
+        chat = make_chat(f"lang-{lang}", language_hint=lang)
+        await register(chat, subsector="lainnya", subsector_other="Jasa acara",
+                       phone=f"0812 3456 789{number}")
+        reg = await deps.storage.registrations.get_for_user(await user_pk(deps, chat))
+        for status, note in (("submitted", None), ("verified", "Lengkap"), ("rejected", "Cek")):
+            await deps.storage.registrations.set_status(reg.id, status, note, "staff")
+            await chat.send("/status")
+            assert reg.reference in chat.text and (note or reg.reference) in chat.text
+        for command in ("/datasaya", "/ubah", "/hapus"):
+            await chat.send(command)
+            assert chat.replies and chat.buttons, (lang, command)
+        await chat.send("/datasaya")
+        assert "Jasa acara" in chat.text and reg.reference in chat.text
