@@ -115,3 +115,18 @@ async def test_sender_maps_errors(telegram_api: FakeBotApi, telegram_bot, telegr
     with pytest.raises(SendError) as dropped:
         await sender.send("1003", [Reply("x")])
     assert not dropped.value.permanent
+
+
+async def test_an_outage_is_logged_once_and_its_end_once(
+    telegram_bot: BotUnderTest, telegram_api: FakeBotApi, caplog: pytest.LogCaptureFixture
+) -> None:
+    # Three failures in all, fewer than the attempts one reply gets, however they interleave.
+    telegram_api.fail_next("sendMessage", 502, times=2)
+    telegram_api.drop_next("sendMessage", times=1)
+    first = telegram_api.send_text(SARI, "/help")
+    second = telegram_api.send_text(BUDI, "/help")
+    await telegram_api.wait_until(lambda: {first, second} <= telegram_bot.handled)
+    assert len(telegram_api.sent_to(1001)) == len(telegram_api.sent_to(1002)) == 1
+    warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
+    assert len([w for w in warnings if "Bot API failing" in w]) == 1
+    assert len([w for w in warnings if "reachable again" in w]) == 1

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import time
 
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
@@ -91,7 +90,6 @@ class TelegramChannel:
             self.app.bot, deps.storage, deps.knowledge, self.bridge.keyboards
         )
         deps.senders[CHANNEL] = self.sender
-        self._outage_logged_at = 0.0
 
     @property
     def bot(self):
@@ -142,8 +140,5 @@ class TelegramChannel:
             log.warning("could not set the command menu: %s", type(exc).__name__)
 
     def _polling_error(self, exc: TelegramError) -> None:
-        """Log a polling outage once a minute, not on every retry."""
-        now = time.monotonic()
-        if now - self._outage_logged_at >= 60:
-            self._outage_logged_at = now
-            log.warning("cannot reach the Telegram Bot API (%s); retrying", type(exc).__name__)
+        """A failed getUpdates: part of an outage, logged once (PTB retries with backoff)."""
+        self.bridge.policy.outage.failed(exc)

@@ -15,7 +15,7 @@ from telegram.ext import ContextTypes
 from channels.telegram import CHANNEL
 from channels.telegram.incoming import to_incoming
 from channels.telegram.render import ChatKeyboards, Renderer
-from channels.telegram.retry import RetryPolicy
+from channels.telegram.retry import RetryPolicy, is_transient
 from handlers import Assistant
 from handlers.types import Incoming
 from knowledge.languages import pick_language
@@ -120,6 +120,10 @@ class Bridge:
         """Log the failure (update id and error type only) and apologise to the user."""
         error = context.error
         update_id = getattr(update, "update_id", None)
+        if isinstance(error, TelegramError) and is_transient(error):
+            self.policy.outage.failed(error)  # an outage is logged once, not per update
+            log.info("update %s not answered: Bot API unreachable", update_id)
+            return
         # Frames only: an exception's message may quote user text or a URL with the token.
         frames = "".join(traceback.format_tb(error.__traceback__)) if error else ""
         log.error("failed to handle update %s: %s\n%s", update_id, type(error).__name__, frames)

@@ -11,8 +11,10 @@ from channels.telegram.retry import RetryPolicy
 from handlers import Assistant
 from tests.fakes.telegram_api import FakeBotApi
 
-# Fast backoff for tests: the behaviour is the same, the waits are shorter.
-TEST_POLICY = RetryPolicy(attempts=4, backoff=0.05, max_backoff=0.2)
+
+def fast_policy() -> RetryPolicy:
+    """Fast backoff for tests: the behaviour is the same, the waits are shorter."""
+    return RetryPolicy(attempts=4, backoff=0.05, max_backoff=0.2)
 
 
 class BotUnderTest:
@@ -58,14 +60,14 @@ def _chat(user: Any) -> int:
 
 @asynccontextmanager
 async def running_bot(
-    api: FakeBotApi, assistant: Assistant, policy: RetryPolicy = TEST_POLICY
+    api: FakeBotApi, assistant: Assistant, policy: RetryPolicy | None = None
 ) -> AsyncIterator[BotUnderTest]:
     """Start the bot in polling mode against `api`; stop it cleanly afterwards.
 
     The assistant's settings must carry TELEGRAM_BOT_TOKEN=api.token and
     TELEGRAM_API_URL=api.base_url.
     """
-    channel = TelegramChannel(assistant, policy=policy)
+    channel = TelegramChannel(assistant, policy=policy or fast_policy())
     await channel.start_polling()
     try:
         yield BotUnderTest(api, channel)
