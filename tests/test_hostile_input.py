@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -19,8 +20,10 @@ from tests.strategies import (
     unsupported_kinds,
 )
 
+# HOSTILE_EXAMPLES=500 searches harder (the default keeps `make test` quick).
+SCALE = int(os.environ.get("HOSTILE_EXAMPLES", "40")) / 40
 FAST = settings(
-    max_examples=40,
+    max_examples=int(40 * SCALE),
     deadline=None,
     suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
 )
@@ -90,7 +93,7 @@ def test_random_conversations_of_ordinary_users(data):
     run(conversation(data, USERS, data.draw(st.integers(1, 15))))
 
 
-@settings(FAST, max_examples=25)
+@settings(FAST, max_examples=int(25 * SCALE))
 @given(data=st.data())
 def test_random_conversations_with_the_admin_among_users(data):
     run(conversation(data, [ADMIN, *USERS[:2]], data.draw(st.integers(1, 15))))
@@ -107,7 +110,7 @@ def test_any_text_is_answered_and_never_rendered(text, hint):
     run(go())
 
 
-@settings(FAST, max_examples=15)
+@settings(FAST, max_examples=int(15 * SCALE))
 @given(text=long_text)
 def test_ten_thousand_character_messages(text):
     async def go():
@@ -119,7 +122,7 @@ def test_ten_thousand_character_messages(text):
     run(go())
 
 
-@settings(FAST, max_examples=20)
+@settings(FAST, max_examples=int(20 * SCALE))
 @given(
     broken=st.lists(st.sampled_from(["\ud800", "\udfff", "\ud83d", "ok", "🙂"]), min_size=1).map(
         "".join
@@ -180,7 +183,7 @@ async def test_sql_in_text_leaves_tables_and_rows_alone():
         assert user.display_name == "'; DROP TABLE users;--"  # stored verbatim, as data
 
 
-@settings(FAST, max_examples=30)
+@settings(FAST, max_examples=int(30 * SCALE))
 @given(payload=payloads(["lang", "menu"]), user=st.sampled_from(["1001", ADMIN]))
 def test_forged_payloads_from_a_fresh_user(payload, user):
     async def go():
@@ -192,7 +195,7 @@ def test_forged_payloads_from_a_fresh_user(payload, user):
     run(go())
 
 
-@settings(FAST, max_examples=20)
+@settings(FAST, max_examples=int(20 * SCALE))
 @given(phone=phones, own=st.booleans(), kind=unsupported_kinds)
 def test_contacts_and_unsupported_kinds(phone, own, kind):
     async def go():
