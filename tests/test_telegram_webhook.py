@@ -73,6 +73,14 @@ async def test_malformed_body_is_400(webhook, body: bytes) -> None:
     assert response.status_code == 400
 
 
+async def test_oversized_body_is_refused_unread(webhook) -> None:
+    client, _ = webhook
+    response = await client.post(
+        "/telegram/webhook", content=b"{" + b" " * 1_100_000 + b"}", headers={SECRET_HEADER: SECRET}
+    )
+    assert response.status_code == 413
+
+
 async def test_healthz_reports_database_knowledge_version(webhook, telegram_deps) -> None:
     client, _ = webhook
     response = await client.get("/healthz")

@@ -22,6 +22,19 @@ SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
 MAX_BODY = 1_000_000  # bytes; real updates are a few kilobytes
 
 
+async def read_limited(request: Request, limit: int = MAX_BODY) -> bytes | None:
+    """The request body, or None once it grows past `limit` bytes (not read any further)."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)
+
+
 def webhook_endpoint(channel: TelegramChannel, secret: str):
     """The Starlette endpoint: 403 without the secret, 400 for a malformed body, else 200."""
     expected = secret.encode()
@@ -30,8 +43,8 @@ def webhook_endpoint(channel: TelegramChannel, secret: str):
         given = request.headers.get(SECRET_HEADER, "").encode()
         if not hmac.compare_digest(given, expected):
             return Response("forbidden", status_code=403)
-        body = await request.body()
-        if len(body) > MAX_BODY:
+        body = await read_limited(request)
+        if body is None:
             return Response("too large", status_code=413)
         try:
             data = json.loads(body)
