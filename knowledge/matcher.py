@@ -21,6 +21,7 @@ FUZZY_FLOOR = 0.0  # similarity any two short sentences reach by chance
 MASS_SCALE = 2.0
 ANSWER_KNOWN = 0.0  # how far a word found only in answers counts as known
 KNOWN_POWER = 0.5  # the score is scaled by (share of the question's words known at all) ** this
+FUNCTION_WEIGHT = 0.3  # rarity weight of numbers and of `function` words in normalise.yaml
 TYPO_CUTOFF = 84  # an unknown word this close (fuzz.ratio) to a known one is read as it
 TYPO_MIN_LENGTH = 5
 _KNOWN = "\0known"
@@ -197,8 +198,8 @@ class Matcher:
         """Rarity weight: high for a word few topics use, highest for a word none uses."""
         if skip is None and token in self._idf_cache:
             return self._idf_cache[token]
-        if token == NUMBER_TOKEN:
-            return 0.5
+        if token == NUMBER_TOKEN or token in self.normaliser.function:
+            return FUNCTION_WEIGHT
         df = len(self._topics_with(token, skip)) or len(self._answer_topics.get(token, ()))
         weight = math.log((len(self._topic_words) + 1) / (df + 0.5))
         if skip is None:

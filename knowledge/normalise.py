@@ -20,7 +20,7 @@ _NUMBER = re.compile(r"^\d+$")
 NUMBER_TOKEN = "0"
 _STEMMERS = (snowballstemmer.stemmer("indonesian"), snowballstemmer.stemmer("english"))
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-SECTIONS = ("slang", "drop", "greetings", "thanks", "synonyms")
+SECTIONS = ("slang", "drop", "greetings", "thanks", "function", "synonyms")
 
 
 @dataclass(frozen=True)
@@ -52,6 +52,7 @@ class Normaliser:
         self.thanks = thanks
         self.phrases = phrases
         self.longest = max((len(p) for p in phrases), default=1)
+        self.function: set[str] = set()  # question and function words: little evidence
 
     @classmethod
     def load(cls, path: Path) -> Normaliser:
@@ -77,7 +78,7 @@ class Normaliser:
             if not isinstance(repl, str | type(None)):
                 raise KnowledgeError(f"{where}: slang: {word}: replacement must be text")
             slang[_plain(str(word))] = _plain(repl or "")
-        words = {name: _word_set(data.get(name), where, name) for name in SECTIONS[1:4]}
+        words = {name: _word_set(data.get(name), where, name) for name in SECTIONS[1:5]}
         words = {name: found | {_stem(w) for w in found} for name, found in words.items()}
         synonyms = data.get("synonyms") or []
         if not isinstance(synonyms, list):
@@ -101,7 +102,9 @@ class Normaliser:
                         f" the group of {phrases[key]!r}"
                     )
                 phrases[key] = canonical
-        return cls(slang, words["drop"], words["greetings"], words["thanks"], phrases)
+        normaliser = cls(slang, words["drop"], words["greetings"], words["thanks"], phrases)
+        normaliser.function = words["function"]
+        return normaliser
 
     def analyse(self, text: str) -> Analysis:
         """The tokens to match, without address words, greetings and thanks."""
@@ -148,9 +151,25 @@ class Normaliser:
         return out
 
 
+_NOT_INFORMAL = {"within", "certain", "maintain", "domain", "margin", "origin", "protein",
+                 "bulletin", "plugin", "linkedin", "cousin", "basin", "raisin", "vitamin"}  # fmt: skip
+
+
+def _formal(word: str) -> str:
+    """Informal Indonesian affixes as formal ones: "daftarin" -> "daftarkan", "ngurus" -> "mengurus"."""
+    if len(word) >= 6 and word.endswith("in") and word not in _NOT_INFORMAL:
+        word = word[:-2] + "kan"
+    if len(word) >= 6 and word.startswith("nge") and word[3] not in "aeiou":
+        return word[3:]  # "ngecek" -> "cek"
+    if len(word) >= 5 and word[:2] in ("ng", "ny") and word[2] in "aeiou":
+        word = "me" + word
+    return word
+
+
 @lru_cache(maxsize=65536)
 def _stem(word: str) -> str:
     """Indonesian/Malay affixes off, then English endings ("pendaftaran" -> "daftar")."""
+    word = _formal(word)
     for stemmer in _STEMMERS:
         word = stemmer.stemWord(word)
     return word
