@@ -26,6 +26,12 @@ class WatchedBotApi(FakeBotApi):
         self.last_message: dict[int, dict] = {}
         self.replies = 0
         self.rejected: dict[str, int] = {}  # calls the real Bot API would refuse, by reason
+        self.processes: list[BotProcess] = []  # killed on exit, so a failed test leaves none
+
+    async def __aexit__(self, *exc: object) -> None:
+        for process in self.processes:
+            await process.kill()
+        await super().__aexit__(*exc)
 
     async def dispatch(self, method: str, params: dict, files: dict):
         try:
@@ -68,6 +74,8 @@ class BotProcess:
         self.env = env
         self.proc: subprocess.Popen | None = None
         self.starts = 0
+        if isinstance(api, WatchedBotApi):
+            api.processes.append(self)
 
     def environ(self) -> dict[str, str]:
         return {
@@ -122,6 +130,14 @@ class BotProcess:
         except subprocess.TimeoutExpired:
             await self.kill()
             return -9
+
+    async def __aenter__(self) -> BotProcess:
+        await self.start()
+        return self
+
+    async def __aexit__(self, *exc: object) -> None:
+        """Never leave a bot process behind, even when the test fails."""
+        await self.kill()
 
     @property
     def alive(self) -> bool:
