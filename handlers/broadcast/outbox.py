@@ -46,8 +46,9 @@ class ChannelOutbox:
         self.limiter = make_limiter(rate)
         self.retry_base, self.max_attempts = retry_base, max_attempts
         self.chat_gap, self.poll = chat_gap, poll
-        # enough calls under way to keep `rate` with up to 2 s per call (a slow, loaded link)
-        self.concurrency = max(16, min(500, int(rate * 2)))
+        # Calls under way: enough for `rate` at up to 0.5 s per call. More would keep the rate on
+        # a slower link, but lets queued requests reach the platform in bursts (429s).
+        self.concurrency = max(8, min(500, int(rate / 2)))
         self.wake = asyncio.Event()
         self.resume_at = 0.0  # monotonic time the channel may send again after a 429
         self.stats = {"sent": 0, "retry_later": 0, "blocked": 0, "failed": 0, "errors": 0}
