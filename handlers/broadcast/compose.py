@@ -36,15 +36,15 @@ def compile_text(source: str) -> Template:
         unknown = sorted(meta.find_undeclared_variables(_env.parse(source)) - set(ALLOWED))
         template = _env.from_string(source)
     except TemplateError as exc:
-        raise ComposeError("broadcast.error_syntax", detail=str(exc), allowed=_allowed()) from exc
+        raise ComposeError("broadcast.error_syntax", detail=str(exc), allowed=allowed_list()) from exc
     if unknown:
         raise ComposeError(
-            "broadcast.error_variables", unknown=", ".join(unknown), allowed=_allowed()
+            "broadcast.error_variables", unknown=", ".join(unknown), allowed=allowed_list()
         )
     try:  # a trial run catches sandbox refusals and filters that fail on text
         sample = template.render(_values("Nama Contoh Panjang", "Usaha Contoh Panjang"))
     except Exception as exc:
-        raise ComposeError("broadcast.error_syntax", detail=str(exc), allowed=_allowed()) from exc
+        raise ComposeError("broadcast.error_syntax", detail=str(exc), allowed=allowed_list()) from exc
     if len(sample) > MAX_LENGTH:
         raise ComposeError("broadcast.error_too_long", length=len(sample), limit=MAX_LENGTH)
     if not sample.strip():
@@ -52,7 +52,7 @@ def compile_text(source: str) -> Template:
     return template
 
 
-def _allowed() -> str:
+def allowed_list() -> str:
     return ", ".join("{{ %s }}" % name for name in ALLOWED)  # noqa: UP031 -- braces are literal
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from handlers.broadcast import manage
-from handlers.broadcast.compose import ComposeError, _allowed, compile_text
+from handlers.broadcast.compose import ComposeError, allowed_list, compile_text
 from handlers.broadcast.panel import CATEGORIES, category_menu, filter_values, panel, toggled
 from handlers.broadcast.schedule import ScheduleError, parse_local, show_local
 from handlers.context import Ctx
@@ -35,7 +35,7 @@ async def siaran(ctx: Ctx) -> list[Reply]:
     if args:
         return await take_text(ctx, args)
     await ctx.set_state(FLOW, "text", {})
-    return [ctx.say("broadcast.ask_text", allowed=_allowed())]
+    return [ctx.say("broadcast.ask_text", allowed=allowed_list())]
 
 
 async def take_text(ctx: Ctx, text: str) -> list[Reply]:
@@ -58,7 +58,7 @@ async def in_flow(ctx: Ctx) -> list[Reply]:
     step, typed = ctx.conv.step, ctx.incoming.text
     if step == "text":
         if not typed or not typed.strip():
-            return [ctx.say("broadcast.ask_text", allowed=_allowed())]
+            return [ctx.say("broadcast.ask_text", allowed=allowed_list())]
         return await take_text(ctx, typed)
     draft = ctx.conv.draft
     if step == "when" and typed:
@@ -92,7 +92,7 @@ async def on_button(ctx: Ctx, value: str) -> list[Reply]:
         return [ctx.say("broadcast.ask_when")]
     if action == "edit":
         await ctx.set_state(FLOW, "text", {})
-        return [ctx.say("broadcast.ask_text", allowed=_allowed())]
+        return [ctx.say("broadcast.ask_text", allowed=allowed_list())]
     if action == "no":
         await ctx.clear_state()
         return [ctx.say("broadcast.cancelled", buttons=main_menu_buttons(ctx))]
