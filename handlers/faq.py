@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 
 from handlers.context import Ctx
@@ -100,7 +101,7 @@ def _topic_button(ctx: Ctx, topic: str) -> Button:
 async def reload_knowledge(deps: Deps) -> str | None:
     """Reload the knowledge files; on error keep the old knowledge and return the error text."""
     try:
-        knowledge = load_knowledge()
+        knowledge = await asyncio.to_thread(load_knowledge)  # a few seconds: off the event loop
     except KnowledgeError as exc:
         log.warning("knowledge reload failed; keeping the old knowledge")
         return str(exc)
@@ -129,7 +130,9 @@ async def add_phrasings(
         raise KeyError(f"unknown FAQ topic {topic!r}")
     new = 0
     for text in (t.strip() for t in texts):
-        if text and await deps.storage.phrasings.add(topic, lang, text, created_by):
+        if not text:
+            continue
+        if await deps.storage.phrasings.add(topic, lang, text, created_by):
             new += 1
         faq.add_phrasings(topic, lang, [text])
     return new
