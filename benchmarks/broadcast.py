@@ -3,6 +3,7 @@
 1. BROADCAST_RATE 25/s against a stand-in that, like Telegram, answers 429 beyond 30 messages
    in any second: the achieved rate as a share of 25 (target >= 95%) and the 429s we caused (0).
 2. The ceiling: the rate raised to 1,000/s (Telegram's paid-broadcast limit), no limit enforced.
+3. For scale: the outbox with a sender that costs nothing, and bare httpx calls to the stand-in.
 The stand-in runs in its own process, so that it does not share the bot's event loop.
 """
 
@@ -133,6 +134,24 @@ async def one_broadcast(folder: str, recipients: int, rate: float, limit: int | 
             "retry_later": stats["retry_later"], "elapsed": elapsed}
 
 
+async def bare_http(requests: int) -> float:
+    """sendMessage calls per second a plain httpx client gets from the stand-in right now."""
+    import httpx
+
+    async with stand_in(None) as (base_url, token):
+        async with httpx.AsyncClient(limits=httpx.Limits(max_connections=12)) as client:
+            slots = asyncio.Semaphore(12)
+
+            async def one(i: int) -> None:
+                async with slots:
+                    await client.post(f"{base_url}{token}/sendMessage",
+                                      data={"chat_id": FIRST_CHAT + i, "text": "hi"})
+
+            started = time.perf_counter()
+            await asyncio.gather(*(one(i) for i in range(requests)))
+            return requests / (time.perf_counter() - started)
+
+
 class NullSender:
     """Accepts every message at once: what the outbox itself (storage, pacing) can do."""
 
@@ -176,6 +195,7 @@ async def run(quick: bool) -> dict:
         paced = await one_broadcast(folder, paced_n, 25, TELEGRAM_LIMIT)
         ceiling = await one_broadcast(folder, ceiling_n, 1000, None)
         null_rate = await outbox_only(folder, ceiling_n)
+        bare = await bare_http(paced_n)
     figures = {
         "broadcast_rate_setting": 25,
         "broadcast_recipients": paced_n,
@@ -188,12 +208,14 @@ async def run(quick: bool) -> dict:
         "broadcast_ceiling_share_of_1000_pct": round(ceiling["rate"] / 10, 1),
         "broadcast_ceiling_all_sent": int(ceiling["sent"] == ceiling_n),
         "broadcast_outbox_null_sender_per_s": round(null_rate, 1),
+        "broadcast_bare_http_per_s": round(bare, 1),
     }
     print(f"broadcast at 25/s to {paced_n}: {paced['rate']:.2f}/s "
           f"({figures['broadcast_share_of_rate_pct']}% of the setting), "
           f"429s caused: {paced['too_many']}")
     print(f"broadcast ceiling (rate 1000/s) to {ceiling_n}: {ceiling['rate']:.1f}/s; "
-          f"outbox alone (sender that costs nothing): {null_rate:.0f}/s")
+          f"outbox alone (sender that costs nothing): {null_rate:.0f}/s; "
+          f"bare httpx to the same stand-in: {bare:.0f}/s")
     return figures
 
 
