@@ -1,9 +1,10 @@
 """Load: 2,000 simulated users for 60 s through the stand-in Bot API against `python bot.py telegram`.
 
 Every user is a closed loop: send, wait for the reply, think, send again. A third ask FAQ
-questions (reading an answer takes 30-90 s), a third fill in the registration form (8-20 s a
-question) and then check /status, a third check /status and the menu (30-90 s). That offers
-about 70 messages a second from 2,000 people, all of them active at once. Reported: replies per
+questions (reading an answer and asking the next takes 1-3 minutes), a third fill in the
+registration form (10-30 s a question) and then check /status, a third check /status and the
+menu (1-3 minutes). That offers about 45 messages a second from 2,000 people, all of them
+active at once. Reported: replies per
 second, p50/p99 time from update to first reply, and errors (no reply within 30 s, an apology,
 a call the real Bot API would refuse, an ERROR logged, a registration confirmed but not stored,
 a damaged database). BENCH_LOAD_USERS / BENCH_LOAD_SECONDS override the size (quick: 300 users
@@ -26,7 +27,7 @@ from tests.botprocess import BotProcess, WatchedBotApi
 from tests.fakes import telegram_updates as updates
 
 REPLY_TIMEOUT = 30.0
-THINK = {"faq": (30.0, 90.0), "register": (8.0, 20.0), "status": (30.0, 90.0)}
+THINK = {"faq": (60.0, 180.0), "register": (10.0, 30.0), "status": (60.0, 180.0)}
 FIRST_CHAT = 5_000_001
 QUESTIONS = {
     "id": ["gmn caranya gabung little bandung kak", "apa itu MEA", "cara daftar nib di oss",
