@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import asyncio
-import inspect
 import random
 import sqlite3
 from collections import Counter
 
 import pytest
 
-import bot
-import channels.telegram.polling
 from storage import open_storage
 from storage.audience import Audience
 from tests.botprocess import BotProcess, WatchedBotApi
@@ -21,15 +18,6 @@ pytestmark = pytest.mark.slow
 RECIPIENTS = 2_000
 FIRST_CHAT = 6_000_001
 STAFF = "9000"
-
-
-def command() -> tuple[str, ...]:
-    """`bot.py telegram` if it runs the broadcast worker, else the same pieces in one process."""
-    wired = any(
-        "BroadcastWorker" in inspect.getsource(m) or "broadcast.worker" in inspect.getsource(m)
-        for m in (bot, channels.telegram.polling)
-    )
-    return ("bot.py", "telegram") if wired else ("-m", "tests.outbox_process")
 
 
 async def prepare(path) -> int:
@@ -76,9 +64,7 @@ async def test_sigkill_mid_broadcast_then_restart_sends_to_everyone(tmp_path):
             sends = (c.chat_id for c in api.calls if c.method == "sendMessage")
             return Counter(chat for chat in sends if chat in recipients)
 
-        process = BotProcess(
-            api, db, tmp_path / "bot.log", command(), FLOOD_RATE="0", BROADCAST_RATE="200"
-        )
+        process = BotProcess(api, db, tmp_path / "bot.log", FLOOD_RATE="0", BROADCAST_RATE="200")
         await process.start()
         await api.wait_until(lambda: sum(received().values()) >= kill_after, 120)
         await process.kill()
