@@ -21,7 +21,7 @@ from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
 from handlers import Assistant, Deps
-from settings import Settings
+from settings import Settings, SettingsError
 
 log = logging.getLogger(__name__)
 
@@ -96,11 +96,15 @@ def build_app(deps: Deps, parts: Sequence[WebPart]) -> Starlette:
     @contextlib.asynccontextmanager
     async def lifespan(app: Starlette) -> AsyncIterator[None]:
         async with contextlib.AsyncExitStack() as stack:
-            for part in parts:
-                for hook in part.on_startup:
-                    await hook()
-                for hook in part.on_shutdown:
-                    stack.push_async_callback(hook)
+            try:
+                for part in parts:
+                    for hook in part.on_startup:
+                        await hook()
+                    for hook in part.on_shutdown:
+                        stack.push_async_callback(hook)
+            except Exception as exc:
+                app.state.startup_error = exc  # run_serve reports it after uvicorn gives up
+                raise
             log.info("web server ready: %s", ", ".join(p.name for p in parts) or "health only")
             yield
 
@@ -116,6 +120,15 @@ class _Server(uvicorn.Server):
         yield
 
 
+async def _serve(server: uvicorn.Server) -> bool:
+    """Run uvicorn; False if it could not start (it logs why and raises SystemExit)."""
+    try:
+        await server.serve()
+    except SystemExit:
+        return False
+    return server.started
+
+
 async def run_serve(settings: Settings, args: argparse.Namespace) -> int:
     """Serve webhooks until SIGINT/SIGTERM; in-flight updates finish, then the database closes."""
     from bot import open_deps  # late: bot.py imports this module's runner
@@ -125,8 +138,9 @@ async def run_serve(settings: Settings, args: argparse.Namespace) -> int:
     try:
         assistant = Assistant(deps)
         parts = [part for factory in WEB_PARTS if (part := factory(assistant)) is not None]
+        app = build_app(deps, parts)
         config = uvicorn.Config(
-            build_app(deps, parts),
+            app,
             host=args.host or settings.host,
             port=args.port or settings.port,
             log_config=None,
@@ -136,13 +150,16 @@ async def run_serve(settings: Settings, args: argparse.Namespace) -> int:
         server = _Server(config)
         stop = asyncio.Event()
         stop_on_signals(stop)
-        serving = asyncio.create_task(server.serve())
-        await asyncio.wait(
-            [serving, asyncio.create_task(stop.wait())], return_when="FIRST_COMPLETED"
-        )
+        serving = asyncio.create_task(_serve(server))
+        stopping = asyncio.create_task(stop.wait())
+        await asyncio.wait([serving, stopping], return_when="FIRST_COMPLETED")
+        stopping.cancel()
         server.should_exit = True
-        await serving
-        return 0 if server.started else 1
+        started = await serving
+        error = getattr(app.state, "startup_error", None)
+        if isinstance(error, SettingsError):
+            raise error  # one line for the operator (bot.py prints it)
+        return 0 if started else 1
     finally:
         await deps.storage.close()
 

@@ -131,3 +131,16 @@ async def test_refused_token_and_missing_secret_are_one_line_errors(
         _, stderr = await process.communicate()
     assert process.returncode == 2
     assert "TELEGRAM_WEBHOOK_SECRET: must be set" in stderr.decode()
+
+
+async def test_serve_with_a_refused_token_never_logs_it(
+    telegram_api: FakeBotApi, tmp_path: Path
+) -> None:
+    wrong = "7000000001:AAWrongTokenWrongTokenWrongToken12"
+    env = _env(telegram_api, tmp_path, TELEGRAM_BOT_TOKEN=wrong, TELEGRAM_WEBHOOK_SECRET=SECRET)
+    process = await _start(["serve", "--port", str(_free_port())], env, tmp_path)
+    async with asyncio.timeout(60):
+        _, stderr = await process.communicate()
+    assert process.returncode == 2
+    assert "Configuration error: TELEGRAM_BOT_TOKEN: Telegram refused this token" in stderr.decode()
+    assert wrong not in stderr.decode()

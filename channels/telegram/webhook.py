@@ -10,6 +10,7 @@ from starlette.requests import Request
 from starlette.responses import Response
 from starlette.routing import Route
 from telegram import Update
+from telegram.error import InvalidToken
 
 from channels.telegram.app import WEBHOOK_PATH, TelegramChannel
 from channels.web import WebPart
@@ -72,6 +73,9 @@ def telegram_web_part(assistant: Assistant) -> WebPart | None:
     route = Route(WEBHOOK_PATH, webhook_endpoint(channel, secret), methods=["POST"])
 
     async def startup() -> None:
-        await channel.start_webhook(settings.public_url, secret)
+        try:
+            await channel.start_webhook(settings.public_url, secret)
+        except InvalidToken:  # PTB's message quotes the token: never let it reach a log
+            raise SettingsError("TELEGRAM_BOT_TOKEN: Telegram refused this token") from None
 
     return WebPart("telegram", [route], [startup], [channel.stop])
