@@ -18,7 +18,7 @@ class PrivacyRepo:
         self.db = db
 
     async def erase_user(self, user_pk: int) -> Erasure:
-        """Delete the registration and conversation, forget the name, unlink logged questions."""
+        """Delete registration, conversation and WhatsApp records; forget the name; unlink questions."""
         month = self.db.now().strftime("%Y-%m")
         async with self.db.transaction() as tx:
             deleted = await tx.execute("DELETE FROM registrations WHERE user_pk = ?", (user_pk,))
@@ -27,6 +27,10 @@ class PrivacyRepo:
             unlinked = await tx.execute(
                 "UPDATE questions SET user_pk = NULL WHERE user_pk = ?", (user_pk,)
             )
+            # On WhatsApp the user id is the phone number: drop what is kept under it.
+            wa_id = "SELECT user_id FROM users WHERE id = ? AND channel = 'whatsapp'"
+            await tx.execute(f"DELETE FROM whatsapp_contacts WHERE wa_id = ({wa_id})", (user_pk,))  # noqa: S608
+            await tx.execute(f"DELETE FROM whatsapp_messages WHERE wa_id = ({wa_id})", (user_pk,))  # noqa: S608
             await tx.execute(
                 """INSERT INTO erasures (month, count) VALUES (?, 1)
                    ON CONFLICT (month) DO UPDATE SET count = count + 1""",
