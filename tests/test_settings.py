@@ -99,3 +99,17 @@ def test_env_example_documents_every_setting_and_loads_as_is():
         assert f"\n{name.upper()}=" in example, name
     settings = load_settings(environ={}, env_file=ROOT / ".env.example")
     assert settings.telegram_bot_token is None and settings.public_url is None
+
+
+def test_tracebacks_in_logs_are_redacted_too():
+    from logsetup import RedactingFormatter
+
+    formatter = RedactingFormatter("%(message)s", ["123:SECRET-TOKEN"])
+    try:
+        raise ValueError("InvalidToken: 123:SECRET-TOKEN was refused")
+    except ValueError:
+        import sys
+
+        record = logging.LogRecord("x", logging.ERROR, __file__, 1, "failed", (), sys.exc_info())
+    text = formatter.format(record)
+    assert "SECRET-TOKEN" not in text and "InvalidToken: *** was refused" in text
