@@ -28,7 +28,7 @@ from channels.whatsapp.signature import sign
 from handlers import Assistant
 from settings import load_settings
 from tests.fakes import graph_api
-from tests.fakes.loopback import serve
+from tests.fakes.asgi import serving as serve
 
 SECRET = "bench-app-secret"
 

@@ -19,7 +19,14 @@ class _Server(uvicorn.Server):
 async def serving(app, lifespan: str = "on") -> AsyncIterator[str]:
     """Run `app` (its lifespan too) and yield its base URL; shut it down gracefully after."""
     config = uvicorn.Config(
-        app, host="127.0.0.1", port=0, lifespan=lifespan, log_level="warning", access_log=False
+        app,
+        host="127.0.0.1",
+        port=0,
+        lifespan=lifespan,
+        log_level="warning",
+        access_log=False,
+        ws="none",
+        timeout_graceful_shutdown=5,
     )
     server = _Server(config)
     task = asyncio.create_task(server.serve())

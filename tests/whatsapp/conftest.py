@@ -18,8 +18,8 @@ from channels.whatsapp import WhatsAppChannel, whatsapp_web_part
 from channels.whatsapp.signature import sign
 from handlers import Assistant
 from tests.fakes import graph_api
+from tests.fakes.asgi import serving as serve
 from tests.fakes.graph_api import FakeGraphApi
-from tests.fakes.loopback import serve
 
 APP_SECRET = "wa-app-secret-for-tests"
 VERIFY_TOKEN = "wa-verify-token"
