@@ -72,7 +72,7 @@ async def user_loop(api: LoadApi, i: int, stop_at: float, stats: Stats, bad: set
     script = itertools.cycle(STATUS) if persona == "status" else iter(FORM)
     ids = itertools.count(1)
     think = THINK[persona]
-    await asyncio.sleep(rng.uniform(0, think[0]))  # users arrive spread out
+    await asyncio.sleep(rng.uniform(0, min(think[0], seconds_left(stop_at) / 2)))  # spread out
     while time.perf_counter() < stop_at:
         if persona == "faq":
             action, value = "text", rng.choice(QUESTIONS[lang])
@@ -99,7 +99,14 @@ async def user_loop(api: LoadApi, i: int, stop_at: float, stats: Stats, bad: set
             stats.apologies += 1
         if value == "reg:submit":
             stats.registered += 1
-        await asyncio.sleep(rng.uniform(*think))
+        pause = rng.uniform(*think)
+        if time.perf_counter() + pause >= stop_at:
+            return  # the run is over for this person; do not wait past its end
+        await asyncio.sleep(pause)
+
+
+def seconds_left(stop_at: float) -> float:
+    return max(0.0, stop_at - time.perf_counter())
 
 
 def apology_texts() -> set[str]:
