@@ -12,7 +12,7 @@ ASKED = [
     ("3001", "kapan ada bazar umkm di gedung sate"),
     ("3002", "kapan ada bazar umkm di gedung sate?"),
     ("3003", "kapan ada bazar UMKM di Gedung Sate kak"),
-    ("3004", "harga tiket pesawat ke kuala lumpur"),
+    ("3004", "resep rendang padang yang enak"),
 ]
 
 
