@@ -52,8 +52,8 @@ async def run_console_command(settings: Settings, args: argparse.Namespace) -> i
 
 async def run_default(settings: Settings, args: argparse.Namespace) -> int:
     """Telegram polling with a token, else the console."""
-    if settings.telegram_bot_token is not None and "telegram" in COMMANDS:
-        return await COMMANDS["telegram"][1](settings, args)
+    if settings.telegram_bot_token is not None:
+        return await run_polling(settings, args)
     args.user, args.admin = "console-user", False
     return await run_console_command(settings, args)
 
