@@ -14,6 +14,7 @@ from storage.conversations import Conversation, ConversationRepo
 from storage.curation import CurationRepo
 from storage.db import Database, StorageError, utcnow
 from storage.deliveries import DeliveryRepo
+from storage.inbox import InboxRepo
 from storage.privacy import PrivacyRepo
 from storage.questions import PhrasingRepo, QuestionRepo
 from storage.receipts import ReceiptRepo
@@ -46,6 +47,7 @@ class Storage:
         self.phrasings = PhrasingRepo(db)
         self.whatsapp = WhatsAppRepo(db)
         self.receipts = ReceiptRepo(db)
+        self.telegram_inbox = InboxRepo(db)
 
     async def close(self) -> None:
         await self.db.close()

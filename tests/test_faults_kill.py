@@ -65,6 +65,7 @@ class Users:
         self.confirmed: dict[int, str] = {}  # user -> reference the bot told them
         self.steps: dict[int, list[str]] = {i: [] for i in range(USERS)}
         self.lost = 0
+        self.sent_at_kill: dict[int, int] = {}  # chat -> messages it had got when the bot died
 
     def state(self, i: int) -> tuple[str | None, dict, bool]:
         """(step, draft, registered) of user `i` as stored now."""
@@ -81,6 +82,11 @@ class Users:
         return (
             (row[0], json.loads(row[1]), bool(registered)) if row else (None, {}, bool(registered))
         )
+
+    def in_inbox(self, update_id: int) -> bool:
+        """True while the bot keeps `update_id` stored as not yet handled."""
+        sql = "SELECT 1 FROM telegram_inbox WHERE update_id = ?"
+        return self.read.execute(sql, (update_id,)).fetchone() is not None
 
     def push(self, i: int, action: str, value: str, n: int) -> int:
         sender = updates.user(FIRST_CHAT + i, f"Pemilik{i}", "id")
@@ -123,18 +129,23 @@ class Users:
 
     async def after_kill(self, chat: int, update_id: int) -> bool:
         """The bot died with our message in flight: True if it was answered after all."""
-        await self.up.wait()
-        reply = self.api.expect_reply(chat)
-        await self.api.wait_until(lambda: self.api.delivered(update_id), 60)
-        try:
-            result = await asyncio.wait_for(reply, 5)
-        except TimeoutError:  # taken by the dead process and never answered
-            self.lost += 1
-            return False
-        if result is KILLED:  # killed again meanwhile
+        while True:
             await self.up.wait()
-            return False
-        return True
+            reply = self.api.expect_reply(chat)
+            await self.api.wait_until(lambda: self.api.delivered(update_id), 60)
+            # Still in the bot's inbox: it will be answered (replayed after the restart).
+            await self.api.wait_until(lambda: not self.in_inbox(update_id), 120)
+            # Perhaps answered before this user started listening again.
+            if len(self.api.sent_to(chat)) > self.sent_at_kill.get(chat, 0):
+                return True
+            try:
+                result = await asyncio.wait_for(reply, 5)
+            except TimeoutError:  # taken by the dead process and never answered
+                self.lost += 1
+                return False
+            if result is not KILLED:
+                return True
+            # Killed again meanwhile: the message may still be answered, keep waiting for it.
 
     async def killer(self, kills: int, rng: random.Random) -> list[int]:
         """SIGKILL the bot after random numbers of replies, then start it again."""
@@ -144,6 +155,8 @@ class Users:
             await asyncio.sleep(rng.uniform(0, 0.05))
             self.up.clear()
             await self.bot.kill()
+            for chat in self.api.waiting:
+                self.sent_at_kill[chat] = len(self.api.sent_to(chat))
             for future in list(self.api.waiting.values()):
                 if not future.done():
                     future.set_result(KILLED)

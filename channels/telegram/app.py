@@ -6,14 +6,17 @@ import logging
 
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
-from telegram.ext import Application, ApplicationBuilder, TypeHandler
+from telegram.ext import Application, ApplicationBuilder, ExtBot, TypeHandler
+from telegram.request import HTTPXRequest
 
 from channels.telegram import CHANNEL
 from channels.telegram.bridge import Bridge
+from channels.telegram.inbox import InboxBot, replay
 from channels.telegram.retry import RetryPolicy
 from channels.telegram.sender import TelegramSender
 from handlers import Assistant
 from knowledge.languages import DEFAULT_LANGUAGE, LANGUAGES
+from storage.inbox import InboxRepo
 
 log = logging.getLogger(__name__)
 
@@ -31,21 +34,23 @@ def file_url(api_url: str) -> str:
 
 
 def application_builder(
-    token: str, api_url: str, concurrency: int = CONCURRENCY
+    token: str, api_url: str, concurrency: int = CONCURRENCY, inbox: InboxRepo | None = None
 ) -> ApplicationBuilder:
-    """PTB's builder with our server, timeouts and concurrency (the benchmark's echo bot uses it too)."""
-    return (
-        Application.builder()
-        .token(token)
-        .base_url(api_url)
-        .base_file_url(file_url(api_url))
-        .concurrent_updates(concurrency)
-        .connection_pool_size(concurrency)
-        .connect_timeout(5.0)
-        .read_timeout(15.0)
-        .write_timeout(15.0)
-        .pool_timeout(10.0)
-    )
+    """PTB's builder with our server, timeouts and concurrency (the benchmark's echo bot uses it too).
+
+    With `inbox`, the bot stores every polled update there before PTB can confirm it.
+    """
+    timeouts = {"connect_timeout": 5.0, "read_timeout": 15.0, "write_timeout": 15.0,
+                "pool_timeout": 10.0}  # fmt: skip
+    fields = {
+        "token": token,
+        "base_url": api_url,
+        "base_file_url": file_url(api_url),
+        "request": HTTPXRequest(connection_pool_size=concurrency, **timeouts),
+        "get_updates_request": HTTPXRequest(connection_pool_size=1, **timeouts),
+    }
+    bot = ExtBot(**fields) if inbox is None else InboxBot(inbox=inbox, **fields)
+    return Application.builder().bot(bot).concurrent_updates(concurrency)
 
 
 def command_menu(assistant: Assistant, lang: str) -> list[BotCommand]:
@@ -76,13 +81,17 @@ class TelegramChannel:
         if settings.telegram_bot_token is None:
             raise ValueError("TELEGRAM_BOT_TOKEN is not set")
         self.assistant = assistant
+        self.inbox = assistant.deps.storage.telegram_inbox
         builder = application_builder(
-            settings.telegram_bot_token.get_secret_value(), settings.telegram_api_url, concurrency
+            settings.telegram_bot_token.get_secret_value(),
+            settings.telegram_api_url,
+            concurrency,
+            self.inbox,
         )
         if webhook:
             builder = builder.updater(None)
         self.app = builder.build()
-        self.bridge = Bridge(assistant, policy)
+        self.bridge = Bridge(assistant, policy, self.inbox)
         self.app.add_handler(TypeHandler(Update, self.bridge.on_update))
         self.app.add_error_handler(self.bridge.on_error)
         deps = assistant.deps
@@ -96,10 +105,14 @@ class TelegramChannel:
         return self.app.bot
 
     async def start(self) -> None:
-        """Log in (getMe), publish the command menus, start processing updates."""
+        """Log in (getMe), publish the command menus, start processing updates.
+
+        Updates the last run stored but never answered are queued first, before any new one.
+        """
         await self.app.initialize()
         await self.register_commands()
         await self.app.start()
+        await replay(self.app, self.inbox)
         log.info("Telegram bot @%s ready", self.app.bot.username)
 
     async def start_polling(self) -> None:

@@ -19,6 +19,7 @@ from channels.telegram.retry import RetryPolicy, is_transient
 from handlers import Assistant
 from handlers.types import Incoming
 from knowledge.languages import pick_language
+from storage.inbox import InboxRepo
 
 log = logging.getLogger(__name__)
 
@@ -52,8 +53,14 @@ class Bridge:
     One chat's replies go out in the order its updates came; different chats run concurrently.
     """
 
-    def __init__(self, assistant: Assistant, policy: RetryPolicy | None = None) -> None:
+    def __init__(
+        self,
+        assistant: Assistant,
+        policy: RetryPolicy | None = None,
+        inbox: InboxRepo | None = None,
+    ) -> None:
         self.assistant = assistant
+        self.inbox = inbox  # the stored update is forgotten once its handling has ended
         self.deps = assistant.deps
         self.policy = policy or RetryPolicy()
         self.keyboards = ChatKeyboards()
@@ -72,11 +79,14 @@ class Bridge:
         return self.deps.knowledge.texts.render(lang, "telegram.share_contact")
 
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Answer one update (PTB handler callback)."""
+        """Answer one update (PTB handler callback); a failure goes on to `on_error`."""
         chat = update.effective_chat
         chat_id = chat.id if chat is not None else 0
         previous, mine = self._order.ticket(chat_id)
         try:
+            # Taken from the inbox as handling starts: the core stores its effects as it goes,
+            # so an update replayed after it had started could be applied twice.
+            await self._forget(update.update_id)
             incoming = to_incoming(update, self.keyboards.take_labels(chat_id))
             if incoming is None:
                 return
@@ -91,8 +101,16 @@ class Bridge:
             await self._deliver(context.bot, chat_id, incoming, replies)
         finally:
             self._order.done(chat_id, mine)
-            if self.on_handled is not None:
-                self.on_handled(update.update_id)
+        self._ended(update.update_id)
+
+    async def _forget(self, update_id: int) -> None:
+        """Drop the stored update: its handling has started and must not be replayed."""
+        if self.inbox is not None:
+            await self.inbox.done(update_id)
+
+    def _ended(self, update_id: int) -> None:
+        if self.on_handled is not None:
+            self.on_handled(update_id)
 
     async def _deliver(self, bot, chat_id: int, incoming: Incoming, replies) -> None:
         lang = await self._language(incoming)
@@ -118,6 +136,16 @@ class Bridge:
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Log the failure (update id and error type only) and apologise to the user."""
+        try:
+            await self._report(update, context)
+        finally:
+            if isinstance(update, Update):
+                try:
+                    await self._forget(update.update_id)
+                finally:
+                    self._ended(update.update_id)
+
+    async def _report(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
         error = context.error
         update_id = getattr(update, "update_id", None)
         if isinstance(error, TelegramError) and is_transient(error):

@@ -1,4 +1,4 @@
-"""POST /telegram/webhook: check the secret header, hand the update to the PTB application."""
+"""POST /telegram/webhook: check the secret header, store the update, hand it to the PTB application."""
 
 from __future__ import annotations
 
@@ -16,6 +16,7 @@ from channels.telegram.app import WEBHOOK_PATH, TelegramChannel
 from channels.web import WebPart
 from handlers import Assistant
 from settings import SettingsError
+from storage import StorageError
 
 log = logging.getLogger(__name__)
 
@@ -55,7 +56,13 @@ def webhook_endpoint(channel: TelegramChannel, secret: str):
         except Exception:  # any malformed shape: PTB raises KeyError, TypeError, ValueError...
             log.info("malformed Telegram webhook body refused")
             return Response("malformed update", status_code=400)
-        await channel.app.update_queue.put(update)  # answered by the application's workers
+        try:  # stored before the 200: a crash after it cannot lose the update
+            new = await channel.inbox.add(update.update_id, update.to_json())
+        except StorageError:
+            log.error("could not store Telegram update %s; Telegram will retry", update.update_id)
+            return Response("not stored", status_code=503)
+        if new:  # else a re-delivery of one already waiting to be answered
+            await channel.app.update_queue.put(update)  # answered by the application's workers
         return Response("ok")
 
     return endpoint

@@ -1,0 +1,104 @@
+"""The durable inbox: updates are stored before Telegram is told they arrived, replayed after a crash."""
+
+from __future__ import annotations
+
+import json
+
+import httpx
+
+from channels.telegram.app import ALLOWED_UPDATES, TelegramChannel
+from channels.telegram.webhook import SECRET_HEADER, telegram_web_part
+from channels.web import build_app
+from handlers import Assistant
+from tests.fakes.asgi import serving
+from tests.fakes.telegram_api import FakeBotApi
+from tests.fakes.telegram_bot import fast_policy, running_bot
+from tests.fakes.telegram_updates import text, user
+
+SARI = user(1001, "Sari", "id")
+BUDI = user(1002, "Budi", "id")
+SECRET = "test-webhook-secret_123"  # as set by the telegram_deps fixture
+
+
+async def test_inbox_keeps_updates_until_done(deps) -> None:
+    inbox = deps.storage.telegram_inbox
+    assert await inbox.add(7, '{"update_id": 7}')
+    assert not await inbox.add(7, '{"update_id": 7, "again": true}')  # re-delivery ignored
+    assert await inbox.add_many([(5, '{"update_id": 5}'), (7, "{}"), (6, "{}")]) == {5, 6}
+    pending = await inbox.pending()
+    assert [row.update_id for row in pending] == [5, 6, 7]
+    assert pending[2].body == '{"update_id": 7}'  # the first copy stays
+    await inbox.done(6)
+    await inbox.done(6)  # twice is harmless
+    assert [row.update_id for row in await inbox.pending()] == [5, 7]
+
+
+def _greetings(api: FakeBotApi, chat_id: int) -> list[str]:
+    return [t for t in api.texts(chat_id) if t.startswith("Halo")]
+
+
+async def test_polled_updates_are_stored_before_they_are_confirmed(
+    telegram_api, telegram_deps
+) -> None:
+    inbox = telegram_deps.storage.telegram_inbox
+    channel = TelegramChannel(Assistant(telegram_deps), policy=fast_policy())
+    await channel.start()  # processing, but not polling yet
+    try:
+        update_id = telegram_api.send_text(SARI, "/start")
+        [fetched] = await channel.bot.get_updates(timeout=0)  # what PTB's Updater calls
+        assert fetched.update_id == update_id
+        assert not telegram_api.delivered(update_id)  # not confirmed yet, but already stored:
+        assert [row.update_id for row in await inbox.pending()] == [update_id]
+        await channel.app.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
+        await telegram_api.wait_for_messages(1001, 1)
+        await telegram_api.wait_until(lambda: telegram_api.delivered(update_id))
+    finally:
+        await channel.stop()
+    assert len(_greetings(telegram_api, 1001)) == 1
+    assert await inbox.pending() == []  # handled: forgotten
+
+
+async def test_unanswered_updates_are_answered_once_after_restart(
+    telegram_api, telegram_deps
+) -> None:
+    """A crash left two updates stored, one of them also never confirmed to Telegram."""
+    inbox = telegram_deps.storage.telegram_inbox
+    update_id = telegram_api.send_text(SARI, "/start")  # fetched, stored, then the bot died
+    await inbox.add(update_id, json.dumps(telegram_api.pushed[-1]))
+    earlier = {**text(BUDI, "/start", 1), "update_id": update_id - 1}  # confirmed, stored
+    await inbox.add(update_id - 1, json.dumps(earlier))
+
+    async with running_bot(telegram_api, Assistant(telegram_deps)):
+        await telegram_api.wait_for_messages(1001, 1)
+        await telegram_api.wait_for_messages(1002, 1)
+        await telegram_api.wait_until(lambda: telegram_api.delivered(update_id))
+        after = telegram_api.send_text(SARI, "/help")  # new updates still flow after the replay
+        await telegram_api.wait_until(lambda: telegram_api.delivered(after))
+        await telegram_api.wait_for_messages(1001, 2)
+    assert len(_greetings(telegram_api, 1001)) == 1  # replayed, and not fetched a second time
+    assert len(_greetings(telegram_api, 1002)) == 1
+    assert await inbox.pending() == []
+
+
+async def test_webhook_stores_replays_and_ignores_redelivery(telegram_api, telegram_deps) -> None:
+    inbox = telegram_deps.storage.telegram_inbox
+    left = {**text(BUDI, "/start", 1), "update_id": 41}  # stored by a run that then died
+    await inbox.add(41, json.dumps(left))
+    part = telegram_web_part(Assistant(telegram_deps))
+    headers = {SECRET_HEADER: SECRET}
+    async with serving(build_app(telegram_deps, [part])) as base_url:
+        await telegram_api.wait_for_messages(1002, 1)  # replayed at start-up
+        async with httpx.AsyncClient(base_url=base_url) as client:
+            update = {**text(SARI, "/start", 1), "update_id": 42}
+            response = await client.post("/telegram/webhook", json=update, headers=headers)
+            assert response.status_code == 200
+            await telegram_api.wait_for_messages(1001, 1)
+            # 43 is stored and still being handled when Telegram sends it again: not queued twice.
+            again = {**text(user(1003, "Dewi", "id"), "/start", 1), "update_id": 43}
+            await inbox.add(43, json.dumps(again))
+            response = await client.post("/telegram/webhook", json=again, headers=headers)
+            assert response.status_code == 200
+    assert len(_greetings(telegram_api, 1001)) == 1
+    assert len(_greetings(telegram_api, 1002)) == 1
+    assert _greetings(telegram_api, 1003) == []  # left to the run that stored it
+    assert [row.update_id for row in await inbox.pending()] == [43]
