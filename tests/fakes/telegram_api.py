@@ -45,6 +45,7 @@ class Call:
     params: dict[str, Any]
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     at: float = field(default_factory=time.monotonic)
+    faulted: bool = False  # answered with an injected fault (429, 500, drop...) instead
 
     @property
     def chat_id(self) -> int | None:
@@ -273,6 +274,7 @@ class FakeBotApi(Methods):
         self._notify()
         fault = self._take_fault(call)
         if fault is not None:
+            call.faulted = not fault.delay
             if fault.delay:
                 await asyncio.sleep(fault.delay)
             elif fault.drop:
