@@ -57,7 +57,17 @@ class Assistant:
         storage = self.deps.storage
         user = await storage.users.touch(incoming.channel, incoming.user_id, incoming.display_name)
         conv = await storage.conversations.get(user.id)
-        ctx = Ctx(self.deps, incoming, user, conv, run_command=self.run_command)
+        ctx = Ctx(
+            self.deps, incoming, user, conv, run_command=self.run_command,
+            kept_flows=frozenset(self.router.returns),
+        )  # fmt: skip
+        replies = await self._route(ctx)
+        if ctx.returned_to is not None:
+            replies += await self.router.returns[ctx.returned_to](ctx)
+        return replies
+
+    async def _route(self, ctx: Ctx) -> list[Reply]:
+        incoming = ctx.incoming
         if incoming.command is not None:
             return await self.run_command(ctx, incoming.command)
         if incoming.payload is not None:

@@ -11,6 +11,8 @@ from handlers.types import Button, Incoming, Reply, ReplyKind
 from knowledge.languages import pick_language
 from storage import Conversation, User
 
+KEPT = "_kept"  # draft key holding an interrupted flow's state
+
 
 @dataclass
 class Ctx:
@@ -21,6 +23,8 @@ class Ctx:
     run_command: Callable[[Ctx, str], Awaitable[list[Reply]]] | None = field(
         default=None, repr=False
     )
+    kept_flows: frozenset[str] = frozenset()  # flows put aside, not lost, when another starts
+    returned_to: str | None = None  # set when clear_state() brought a kept flow back
     _roles: set[str] | None = field(default=None, repr=False)
 
     @property
@@ -47,13 +51,35 @@ class Ctx:
         return Button(self.t(key, **data), payload)
 
     async def set_state(self, flow: str, step: str, draft: dict[str, Any]) -> None:
-        """Store the conversation state now (every step)."""
+        """Store the conversation state now (every step).
+
+        Starting another flow while in a kept one (a reviewer halfway through their own
+        registration) keeps the interrupted state inside the new draft; clear_state() brings it
+        back.
+        """
+        kept = self._kept_for(flow)
+        if kept is not None:
+            draft = {**draft, KEPT: kept}
         self.conv = await self.deps.storage.conversations.save(self.user.id, flow, step, draft)
 
     async def clear_state(self) -> None:
-        """End the current flow."""
+        """End the current flow, returning to a kept one if this flow interrupted it."""
+        kept = self.conv.draft.get(KEPT) if self.conv is not None else None
+        if isinstance(kept, dict) and kept.get("flow") in self.kept_flows:
+            self.conv = await self.deps.storage.conversations.save(
+                self.user.id, kept["flow"], kept["step"], kept["draft"]
+            )
+            self.returned_to = kept["flow"]
+            return
         await self.deps.storage.conversations.clear(self.user.id)
         self.conv = None
+
+    def _kept_for(self, flow: str) -> dict[str, Any] | None:
+        if self.conv is None:
+            return None
+        if self.conv.flow != flow and self.conv.flow in self.kept_flows:
+            return {"flow": self.conv.flow, "step": self.conv.step, "draft": self.conv.draft}
+        return self.conv.draft.get(KEPT)
 
     async def command(self, name: str) -> list[Reply]:
         """Run `/name` as if the user typed it (role checks included)."""

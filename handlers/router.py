@@ -33,6 +33,7 @@ class Router:
         self.commands: dict[str, CommandSpec] = {}
         self.payloads: dict[str, PayloadSpec] = {}
         self.flows: dict[str, Handler] = {}
+        self.returns: dict[str, Handler] = {}  # kept flows: what to say when one comes back
         self.text_handler: Handler | None = None
 
     def command(self, *names: str, role: str | None = None) -> Callable[[Handler], Handler]:
@@ -60,11 +61,17 @@ class Router:
 
         return register
 
-    def flow(self, name: str) -> Callable[[Handler], Handler]:
-        """Register the handler for messages while a user is in flow `name`."""
+    def flow(self, name: str, on_return: Handler | None = None) -> Callable[[Handler], Handler]:
+        """Register the handler for messages while a user is in flow `name`.
+
+        With `on_return`, the flow is kept when another flow interrupts it; `on_return` runs
+        (adding its replies) when the interrupting flow ends.
+        """
 
         def register(fn: Handler) -> Handler:
             self.flows[name] = fn
+            if on_return is not None:
+                self.returns[name] = on_return
             return fn
 
         return register

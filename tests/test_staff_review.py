@@ -142,3 +142,38 @@ async def test_blocked_owner_is_marked(deps, reviewer) -> None:
 
 async def _pk(deps, user_id: str) -> int:
     return (await deps.storage.users.get("telegram", user_id)).id
+
+
+async def test_reviewers_own_unfinished_registration_is_kept(deps, reviewer) -> None:
+    """Reviewing (and rejecting with a note) in the middle of one's own form loses nothing."""
+    deps.senders["telegram"] = RecordingSender()
+    await reviewer.send("/register")
+    await reviewer.press("reg:consent:yes")
+    await reviewer.send("Dewi Lestari")  # owner name; the form now asks the business name
+    registration = await add_registration(deps, "2009", "id")
+    await reviewer.send("/review")
+    await reviewer.press("❌ Reject")
+    await reviewer.send("Please add your NIB number")
+    assert "is rejected with your note" in reviewer.text
+    assert "your unfinished registration is still saved" in reviewer.text
+    assert (await deps.storage.registrations.get(registration.id)).status == "rejected"
+    await reviewer.send("/register")
+    assert "unfinished registration" in reviewer.text
+    await reviewer.press("Continue")
+    await reviewer.send("Batik Dewi")
+    conv = await deps.storage.conversations.get(await _pk(deps, "7001"))
+    assert conv.flow == "register"
+    assert conv.draft["answers"] == {"owner_name": "Dewi Lestari", "business_name": "Batik Dewi"}
+    assert "_kept" not in conv.draft
+
+
+async def test_cancelling_a_staff_task_returns_to_the_kept_form(deps, reviewer) -> None:
+    await reviewer.send("/register")
+    await reviewer.press("reg:consent:yes")
+    await add_registration(deps, "2010", "id")
+    await reviewer.send("/review")
+    await reviewer.press("❌ Reject")
+    await reviewer.send("/cancel")
+    assert "still saved" in reviewer.text
+    conv = await deps.storage.conversations.get(await _pk(deps, "7001"))
+    assert (conv.flow, conv.step, conv.draft["resume"]) == ("register", "resume", "owner_name")

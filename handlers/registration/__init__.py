@@ -14,4 +14,4 @@ def register(router: Router) -> None:
     router.command("datasaya", "mydata")(account.my_data)
     router.command("hapus", "forget")(account.forget)
     router.payload("reg")(flow.on_payload)
-    router.flow(FLOW)(flow.on_message)
+    router.flow(FLOW, on_return=flow.come_back)(flow.on_message)

@@ -36,6 +36,16 @@ async def start(ctx: Ctx) -> list[Reply]:
     return await goto(ctx, new_draft(), CONSENT)
 
 
+async def come_back(ctx: Ctx) -> list[Reply]:
+    """A staff task interrupted the form and has ended: park the form, say how to go on."""
+    assert ctx.conv is not None
+    draft, step = dict(ctx.conv.draft), ctx.conv.step
+    if step != RESUME:
+        draft["resume"] = step
+    await ctx.set_state(FLOW, RESUME, draft)
+    return [ctx.say("register.kept", mode=draft.get("mode"))]
+
+
 async def on_message(ctx: Ctx) -> list[Reply]:
     """A typed message, shared contact or other message while the form is open."""
     assert ctx.conv is not None
