@@ -11,27 +11,23 @@ from __future__ import annotations
 
 import statistics
 import time
-from pathlib import Path
 
-import yaml
 from rapidfuzz import fuzz, process, utils
 
 from knowledge import load_knowledge
 from knowledge.faq import Faq, build_faq
 from knowledge.languages import LANGUAGES
 
-DATA = Path(__file__).resolve().parent.parent / "tests" / "data"
 BASELINE_CUTOFF = 80  # extractOne score from which the baseline answers (else falls back)
 
 
 def tables() -> tuple[list[tuple[str, str]], list[str]]:
-    """(topic, question) held out, and out-of-scope questions."""
-    held = []
-    for name in ("faq_heldout_a.yaml", "faq_heldout_b.yaml"):
-        for topic, by_lang in yaml.safe_load((DATA / name).read_text(encoding="utf-8")).items():
-            held += [(topic, q) for qs in by_lang.values() for q in qs]
-    oos = yaml.safe_load((DATA / "faq_out_of_scope.yaml").read_text(encoding="utf-8"))
-    return held, [q for qs in oos["out_of_scope"].values() for q in qs]
+    """(topic, question) of the held-out table (written blind), and its out-of-scope questions."""
+    from tests import faq_tables
+
+    held = [(topic, q) for topic, _, q in faq_tables.in_scope(faq_tables.HELD_OUT)]
+    oos = faq_tables.held_out_out_of_scope()
+    return held, [q for qs in oos.values() for q in qs]
 
 
 def scaled(faq: Faq, copies: int) -> Faq:
@@ -50,7 +46,7 @@ def scaled(faq: Faq, copies: int) -> Faq:
             bigger.append(
                 type(entry)(**{**entry.__dict__, "id": f"{entry.id}-{k}", "questions": questions})
             )
-    return build_faq(bigger, faq.contacts, faq.matcher.normaliser)
+    return build_faq(bigger, faq.contacts, faq.matcher.normaliser, faq.out_of_scope)
 
 
 def timed(fn, questions: list[str], repeat: int) -> tuple[list[float], list[float]]:

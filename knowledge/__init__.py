@@ -8,7 +8,7 @@ from typing import Any
 
 import yaml
 
-from knowledge.faq import Faq, load_faq
+from knowledge.faq import Faq, load_faq, load_out_of_scope
 from knowledge.normalise import Normaliser
 from knowledge.texts import KnowledgeError, Texts
 
@@ -42,5 +42,6 @@ def load_knowledge(folder: Path = KNOWLEDGE_DIR) -> Knowledge:
     contacts = load_contacts(folder / "contacts.yaml")
     texts = Texts.load(folder / "texts", {"contacts": contacts})
     normaliser = Normaliser.load(folder / "normalise.yaml")
-    faq = load_faq(folder / "faq", contacts, normaliser)
+    out_of_scope = load_out_of_scope(folder / "out_of_scope.yaml")
+    faq = load_faq(folder / "faq", contacts, normaliser, out_of_scope)
     return Knowledge(texts=texts, contacts=contacts, faq=faq)

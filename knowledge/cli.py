@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from knowledge import KNOWLEDGE_DIR, Knowledge, KnowledgeError, load_contacts, load_knowledge
-from knowledge.faq import build_faq, validate_faq
+from knowledge.faq import build_faq, load_out_of_scope, validate_faq
 from knowledge.languages import DEFAULT_LANGUAGE, LANGUAGES
 from knowledge.normalise import Normaliser
 from knowledge.texts import Texts
@@ -101,10 +101,15 @@ def check_knowledge(folder: Path = KNOWLEDGE_DIR) -> tuple[list[str], list[str]]
         normaliser = Normaliser.load(folder / "normalise.yaml")
     except KnowledgeError as exc:
         errors.append(str(exc))
+    out_of_scope: dict = {}
+    try:
+        out_of_scope = load_out_of_scope(folder / "out_of_scope.yaml")
+    except KnowledgeError as exc:
+        errors.append(str(exc))
     entries, faq_errors, warnings = validate_faq(folder / "faq", contacts)
     errors += faq_errors
     if not errors and normaliser is not None:
-        warnings += self_consistency(build_faq(entries, contacts, normaliser))
+        warnings += self_consistency(build_faq(entries, contacts, normaliser, out_of_scope))
     return errors, warnings
 
 
@@ -113,11 +118,19 @@ def self_consistency(faq) -> list[str]:
     found = []
     matcher = faq.matcher
     for index, sample in enumerate(matcher.samples):
+        entry = faq.get(sample.topic)
+        if entry is None:  # the out-of-scope list
+            continue
         decision = matcher.decide(sample.text, exclude=index)
-        if decision.kind == "answer" and decision.topic != sample.topic:
+        if decision.out_of_scope:
+            found.append(
+                f"{entry.file}: {sample.topic}: questions.{sample.lang} {sample.text!r}"
+                " matches knowledge/out_of_scope.yaml better than any topic"
+            )
+        elif decision.kind == "answer" and decision.topic != sample.topic:
             own = dict(decision.ranked).get(sample.topic, 0.0)
             found.append(
-                f"{faq.get(sample.topic).file}: {sample.topic}: questions.{sample.lang}"
+                f"{entry.file}: {sample.topic}: questions.{sample.lang}"
                 f" {sample.text!r} scores {decision.score} for {decision.topic}, {own} for its own"
             )
     return found

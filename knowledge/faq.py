@@ -11,7 +11,7 @@ import yaml
 from jinja2 import Template, TemplateError
 
 from knowledge.languages import LANGUAGES
-from knowledge.matcher import Matcher
+from knowledge.matcher import OUT_OF_SCOPE, Matcher
 from knowledge.normalise import Normaliser
 from knowledge.templating import compile_template
 from knowledge.texts import KnowledgeError
@@ -34,6 +34,7 @@ ANSWER_MAX = 700  # characters once rendered: a phone screen
 MIN_QUESTIONS = 6
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: much faster
 _ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
+Questions = dict[str, list[str]]  # questions per language
 
 
 @dataclass(frozen=True)
@@ -59,6 +60,7 @@ class Faq:
         self.entries = {entry.id: entry for entry in entries}
         self.matcher = matcher
         self.contacts = contacts
+        self.out_of_scope: Questions = {}  # knowledge/out_of_scope.yaml, indexed in the matcher
 
     def get(self, topic: str) -> FaqEntry | None:
         return self.entries.get(topic)
@@ -85,22 +87,53 @@ class Faq:
         return sum(self.matcher.add_sample(topic, lang, text) for text in texts)
 
 
-def load_faq(folder: Path, contacts: dict[str, Any], normaliser: Normaliser) -> Faq:
+def load_faq(
+    folder: Path, contacts: dict[str, Any], normaliser: Normaliser, out_of_scope: Questions
+) -> Faq:
     """Load and validate every `folder/*.yaml`; raise KnowledgeError listing every problem."""
     entries, errors, _warnings = validate_faq(folder, contacts)
     if errors:
         raise KnowledgeError("\n".join(errors))
-    return build_faq(entries, contacts, normaliser)
+    return build_faq(entries, contacts, normaliser, out_of_scope)
 
 
-def build_faq(entries: list[FaqEntry], contacts: dict[str, Any], normaliser: Normaliser) -> Faq:
-    """The Faq with a matcher over the sample questions, keywords and titles."""
+def build_faq(
+    entries: list[FaqEntry],
+    contacts: dict[str, Any],
+    normaliser: Normaliser,
+    out_of_scope: Questions | None = None,
+) -> Faq:
+    """The Faq with a matcher over the sample questions, keywords and titles, and the
+    out-of-scope questions as a pseudo-topic that always falls back."""
     matcher = Matcher(normaliser)
     for entry in entries:
         questions = [(lang, q) for lang in LANGUAGES for q in entry.questions[lang]]
         answers = [entry.answer[lang].render(contacts=contacts) for lang in LANGUAGES]
         matcher.add_topic(entry.id, questions, [*entry.keywords, *entry.title.values()], answers)
-    return Faq(entries, matcher, contacts)
+    if out_of_scope:
+        matcher.add_topic(
+            OUT_OF_SCOPE, [(lg, q) for lg, qs in out_of_scope.items() for q in qs], []
+        )
+    faq = Faq(entries, matcher, contacts)
+    faq.out_of_scope = dict(out_of_scope or {})
+    return faq
+
+
+def load_out_of_scope(path: Path) -> Questions:
+    """The questions of `out_of_scope.yaml` per language (none if the file is absent)."""
+    if not path.exists():
+        return {}
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise KnowledgeError(f"{path}: {exc}") from exc
+    questions = data.get("questions") if isinstance(data, dict) else None
+    if not isinstance(questions, dict) or set(questions) - set(LANGUAGES):
+        raise KnowledgeError(f"{path}: needs `questions:` with lists for {', '.join(LANGUAGES)}")
+    for lang, items in questions.items():
+        if not isinstance(items, list) or not all(isinstance(q, str) and q.strip() for q in items):
+            raise KnowledgeError(f"{path}: questions.{lang}: must be a list of questions")
+    return {lang: list(items) for lang, items in questions.items()}
 
 
 def validate_faq(
@@ -223,7 +256,9 @@ def _templates(
             errors.append(f"{where}: answer.{lang}: template does not render: {exc}")
             continue
         if len(text) > ANSWER_MAX:
-            warnings.append(f"{where}: answer.{lang} is {len(text)} characters (aim <= {ANSWER_MAX})")
+            warnings.append(
+                f"{where}: answer.{lang} is {len(text)} characters (aim <= {ANSWER_MAX})"
+            )
         compiled[lang] = template
     return compiled
 

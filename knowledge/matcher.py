@@ -25,6 +25,7 @@ FUNCTION_WEIGHT = 0.3  # rarity weight of numbers and of `function` words in nor
 TYPO_CUTOFF = 84  # an unknown word this close (fuzz.ratio) to a known one is read as it
 TYPO_MIN_LENGTH = 5
 _KNOWN = "\0known"
+OUT_OF_SCOPE = "~out-of-scope"  # pseudo-topic: questions of knowledge/out_of_scope.yaml
 
 
 @dataclass(frozen=True)
@@ -45,6 +46,7 @@ class Decision:
     score: float = 0.0
     choices: tuple[str, ...] = ()  # topics to offer on "suggest"
     ranked: tuple[tuple[str, float], ...] = field(default=(), repr=False)
+    out_of_scope: bool = False  # a fallback because the out-of-scope list matched best
 
 
 @dataclass(frozen=True)
@@ -68,6 +70,7 @@ class Matcher:
         self._topic_words: dict[str, Counter[str]] = defaultdict(Counter)
         self._token_topics: dict[str, Counter[str]] = defaultdict(Counter)
         self._answer_topics: dict[str, set[str]] = defaultdict(set)
+        self._surface: set[str] = set()  # plain words of samples, keywords and answers
         self._changed()
 
     # -- building -----------------------------------------------------------------------------
@@ -84,9 +87,11 @@ class Matcher:
         for lang, text in questions:
             self.add_sample(topic, lang, text)
         for phrase in words:
+            self._surface.update(self.normaliser.words(phrase))
             for token in set(self.normaliser.tokens(phrase)):
                 self._count(topic, token)
         for answer in answers:  # weaker evidence: words of the answer itself
+            self._surface.update(self.normaliser.words(answer))
             for token in set(self.normaliser.tokens(answer)):
                 self._answer_topics[token].add(topic)
         self._changed()
@@ -99,6 +104,7 @@ class Matcher:
         self._seen.add((topic, " ".join(tokens)))
         index = len(self.samples)
         self.samples.append(_Sample(topic, lang, text, frozenset(tokens), " ".join(tokens)))
+        self._surface.update(self.normaliser.words(text))
         for token in set(tokens):
             self._postings[token].append(index)
             self._count(topic, token)
@@ -117,28 +123,38 @@ class Matcher:
 
     def rank(self, text: str, exclude: int | None = None) -> list[tuple[str, float]]:
         """Topics by score (0-100), best first; `exclude` leaves one sample out (self-tests)."""
-        tokens = self.normaliser.tokens(text)
+        tokens = self.normaliser.analyse(text, self._fix_word).tokens
         return self._rank_tokens(tokens, exclude)
 
     def decide(self, text: str, exclude: int | None = None) -> Decision:
         """Answer, suggest, fall back, or recognise small talk."""
-        analysis = self.normaliser.analyse(text)
+        analysis = self.normaliser.analyse(text, self._fix_word)
         if analysis.small_talk and not analysis.tokens:
             return Decision(analysis.small_talk)
         ranked = self._rank_tokens(analysis.tokens, exclude)
         return self.judge(ranked)
 
     def judge(self, ranked: list[tuple[str, float]]) -> Decision:
-        """Apply the thresholds to a ranking."""
+        """Apply the thresholds to a ranking.
+
+        The out-of-scope list never answers: when it scores best, the question falls back;
+        when it is nearly as close as the best topic, the topic is only offered.
+        """
         limits = self.thresholds
-        if not ranked or ranked[0][1] < limits.suggest:
-            best = ranked[0] if ranked else (None, 0.0)
-            return Decision("fallback", best[0], best[1], ranked=tuple(ranked[:5]))
-        top, score = ranked[0]
-        close = [t for t, s in ranked[1:3] if s >= limits.suggest and score - s < limits.margin]
-        kind = "answer" if score >= limits.answer and not close else "suggest"
+        real = [(t, s) for t, s in ranked if t != OUT_OF_SCOPE]
+        excluded = next((s for t, s in ranked if t == OUT_OF_SCOPE), 0.0)
+        best = real[0] if real else (None, 0.0)
+        if best[1] < limits.suggest or (excluded > 0 and excluded >= best[1]):
+            return Decision(
+                "fallback", best[0], best[1], ranked=tuple(real[:5]),
+                out_of_scope=excluded > 0 and excluded >= best[1],
+            )  # fmt: skip
+        top, score = best
+        close = [t for t, s in real[1:3] if s >= limits.suggest and score - s < limits.margin]
+        doubt = score - excluded < limits.margin
+        kind = "answer" if score >= limits.answer and not close and not doubt else "suggest"
         choices = (top, *close) if kind == "suggest" else ()
-        return Decision(kind, top, score, choices, tuple(ranked[:5]))
+        return Decision(kind, top, score, choices, tuple(real[:5]))
 
     def _rank_tokens(self, tokens: Iterable[str], exclude: int | None) -> list[tuple[str, float]]:
         evidence = self.evidence(tokens, exclude)
@@ -218,12 +234,40 @@ class Matcher:
         self._idf_cache: dict[str, float] = {}
         self._weight_cache: dict[int, float] = {}
         self._vocab = None
+        self._surface_list: list[str] | None = None
+        self._fixed: dict[str, str] = {}
 
     def _known(self) -> list[str]:
         if self._vocab is None:
             known = set(self._token_topics) | set(self._answer_topics)
             self._vocab = sorted(t for t in known if len(t) >= TYPO_MIN_LENGTH - 1)
         return self._vocab
+
+    def _fix_word(self, word: str) -> str:
+        """A known spelling for an unknown, typo'd plain word ("regester" -> "register").
+
+        Runs before slang and synonyms, so a typo of a synonym ("subcribe") finds its group.
+        """
+        if len(word) < TYPO_MIN_LENGTH or word.isdigit() or word in self._surface:
+            return word
+        fixed = self._fixed.get(word)
+        if fixed is None:
+            fixed = word
+            if not self.normaliser.knows(word) and not self._is_known_token(word):
+                if self._surface_list is None:
+                    self._surface_list = sorted(
+                        w for w in self._surface if len(w) >= TYPO_MIN_LENGTH - 1
+                    )
+                fixed = _closest(word, self._surface_list)
+            if len(self._fixed) < 100_000:
+                self._fixed[word] = fixed
+        return fixed
+
+    def _is_known_token(self, word: str) -> bool:
+        tokens = self.normaliser.tokens(word)
+        return bool(tokens) and all(
+            t in self._token_topics or t in self._answer_topics for t in tokens
+        )
 
     def _correct(self, token: str, skip: _Sample | None = None) -> str:
         """A known word for an unknown, typo'd one ("pendaftran" -> "pendaftaran")."""
@@ -234,12 +278,18 @@ class Matcher:
             or self._topics_with(token, skip)
         ):
             return token
-        for word, _, _ in process.extract(
-            token, self._known(), scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF, limit=2
-        ):
-            if word != token:  # (a word known only from a left-out sample is not known)
-                return word
-        return token
+        return _closest(token, self._known())
+
+
+def _closest(word: str, known: list[str]) -> str:
+    """The known word closest to `word` if close enough and with the same first letter
+    (typos seldom hit the first letter; "iphone" is not "phone"), else `word`."""
+    for candidate, _, _ in process.extract(
+        word, known, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF, limit=3
+    ):
+        if candidate != word and candidate[0] == word[0]:
+            return candidate
+    return word
 
 
 def _combine(found: list[float]) -> float:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 import unicodedata
+from collections.abc import Callable
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -53,6 +54,7 @@ class Normaliser:
         self.phrases = phrases
         self.longest = max((len(p) for p in phrases), default=1)
         self.function: set[str] = set()  # question and function words: little evidence
+        self._phrase_words: set[str] | None = None
 
     @classmethod
     def load(cls, path: Path) -> Normaliser:
@@ -106,9 +108,12 @@ class Normaliser:
         normaliser.function = words["function"]
         return normaliser
 
-    def analyse(self, text: str) -> Analysis:
-        """The tokens to match, without address words, greetings and thanks."""
-        tokens = self._canonical(text)
+    def analyse(self, text: str, fix: Callable[[str], str] | None = None) -> Analysis:
+        """The tokens to match, without address words, greetings and thanks.
+
+        `fix` may replace each plain word first (the matcher's spelling correction).
+        """
+        tokens = self._canonical(text, fix)
         kept = tuple(
             t
             for t in tokens
@@ -126,9 +131,22 @@ class Normaliser:
         """The tokens to match (see `analyse`)."""
         return self.analyse(text).tokens
 
-    def _canonical(self, text: str) -> list[str]:
+    def words(self, text: str) -> list[str]:
+        """The plain words of a text, before slang and synonyms."""
+        return _plain(text).split()
+
+    def knows(self, word: str) -> bool:
+        """True if `word` is slang, in a synonym phrase or a word list (so never a typo)."""
+        if self._phrase_words is None:
+            self._phrase_words = {w for phrase in self.phrases for w in phrase}
+            self._phrase_words |= self.drop | self.greetings | self.thanks | self.function
+        return word in self.slang or word in self._phrase_words
+
+    def _canonical(self, text: str, fix: Callable[[str], str] | None = None) -> list[str]:
         words: list[str] = []
         for raw in _plain(text).split():
+            if fix is not None:
+                raw = fix(raw)
             replaced = self.slang.get(raw, raw)
             for word in replaced.split():
                 words.extend(self.slang.get(word, word).split())
