@@ -12,6 +12,44 @@ _TEXT_FIELDS = (
     "user_id", "display_name", "language_hint", "text", "args", "payload", "contact_phone",
     "unsupported",
 )  # fmt: skip
+MEDIA_KINDS = ("photo", "document")
+
+
+@dataclass(frozen=True)
+class Media:
+    """A photo or document a user sent: the channel's reference to the file, not its bytes.
+
+    `ref` is what the channel needs to download it (Telegram file_id, WhatsApp media id).
+    """
+
+    kind: str  # "photo" or "document"
+    ref: str
+    filename: str | None = None
+    mime_type: str | None = None
+    size: int | None = None  # bytes, when the channel says
+    caption: str | None = None
+
+    def __post_init__(self) -> None:
+        if self.kind not in MEDIA_KINDS:
+            raise ValueError(f"media kind must be one of {MEDIA_KINDS}: {self.kind!r}")
+        for name in ("filename", "caption"):
+            value = getattr(self, name)
+            if value and _LONE_SURROGATE.search(value):
+                object.__setattr__(self, name, _LONE_SURROGATE.sub("\ufffd", value))
+
+
+@dataclass(frozen=True)
+class Attachment:
+    """A stored file to send (broadcast media): its row id in storage, never its bytes.
+
+    Channel senders load the bytes once, upload them, and reuse the platform's id after.
+    """
+
+    id: int
+    kind: str  # "photo" or "document"
+    filename: str
+    mime_type: str
+    size: int
 
 
 @dataclass(frozen=True)
@@ -29,6 +67,9 @@ class Incoming:
     contact_phone: str | None = None
     contact_is_own: bool = False
     unsupported: str | None = None
+    # A photo or document also names its kind in `unsupported`, so flows that take no files
+    # answer it as before; only a flow that looks at `media` uses the file.
+    media: Media | None = None
 
     def __post_init__(self) -> None:
         # Half a UTF-16 pair (JSON "\ud83d" alone) can be neither stored nor sent back.
@@ -49,13 +90,15 @@ class Incoming:
 
     @property
     def kind(self) -> str:
-        """'command', 'payload', 'contact', 'unsupported' or 'text'."""
+        """'command', 'payload', 'contact', 'media', 'unsupported' or 'text'."""
         if self.command is not None:
             return "command"
         if self.payload is not None:
             return "payload"
         if self.contact_phone is not None:
             return "contact"
+        if self.media is not None:
+            return "media"
         if self.unsupported is not None:
             return "unsupported"
         return "text"
@@ -76,8 +119,8 @@ class Button:
 class ReplyKind(StrEnum):
     TEXT = "text"
     ASK_CONTACT = "ask_contact"  # offer a "share my phone number" button where the channel can
-    DOCUMENT = "document"  # `file` bytes sent as a file called `filename`
-    PHOTO = "photo"  # `file` bytes of a PNG/JPEG image, `text` as caption
+    DOCUMENT = "document"  # `file` bytes (or `attachment`) sent as a file called `filename`
+    PHOTO = "photo"  # `file` bytes (or `attachment`) of a PNG/JPEG image, `text` as caption
 
 
 @dataclass(frozen=True)
@@ -89,6 +132,7 @@ class Reply:
     kind: ReplyKind = ReplyKind.TEXT
     file: bytes | None = None
     filename: str | None = None
+    attachment: Attachment | None = None  # a stored file (PHOTO/DOCUMENT); `text` = caption
 
     def __post_init__(self) -> None:
         object.__setattr__(self, "buttons", tuple(self.buttons))

@@ -15,6 +15,7 @@ from storage.curation import CurationRepo
 from storage.db import Database, StorageError, utcnow
 from storage.deliveries import DeliveryRepo
 from storage.inbox import InboxRepo
+from storage.media import MediaRepo
 from storage.privacy import PrivacyRepo
 from storage.questions import PhrasingRepo, QuestionRepo
 from storage.receipts import ReceiptRepo
@@ -41,6 +42,7 @@ class Storage:
         self.audience = AudienceRepo(db)
         self.broadcasts = BroadcastRepo(db)
         self.deliveries = DeliveryRepo(db)
+        self.media = MediaRepo(db)
         self.reports = ReportRepo(db)
         self.curation = CurationRepo(db)
         self.questions = QuestionRepo(db)

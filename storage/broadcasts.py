@@ -31,6 +31,7 @@ class Broadcast:
     created_at: datetime
     started_at: datetime | None
     finished_at: datetime | None
+    media_id: int | None = None  # a photo or document sent with the text (storage.media)
 
 
 def _broadcast(row) -> Broadcast:
@@ -48,6 +49,7 @@ def _broadcast(row) -> Broadcast:
         created_at=parse_time(row["created_at"]),
         started_at=parse_time(row["started_at"]),
         finished_at=parse_time(row["finished_at"]),
+        media_id=row["media_id"],
     )
 
 
@@ -73,31 +75,38 @@ class BroadcastRepo:
 
     async def _insert(
         self, tx: Tx, creator: tuple[str, str, str], text: str, audience: Audience, status: str,
-        scheduled_at: datetime | None,
+        scheduled_at: datetime | None, media_id: int | None,
     ) -> int:
         cursor = await tx.execute(
             """INSERT INTO broadcasts (creator_channel, creator_user_id, creator_language, text,
-                 audience, status, scheduled_at, created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
+                 audience, status, scheduled_at, created_at, media_id)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (*creator, text, audience.to_json(), status,
-             stamp(scheduled_at) if scheduled_at else None, stamp(self.db.now())),
+             stamp(scheduled_at) if scheduled_at else None, stamp(self.db.now()), media_id),
         )
         return cursor.lastrowid
 
     async def create_now(
-        self, creator: tuple[str, str, str], text: str, audience: Audience
+        self, creator: tuple[str, str, str], text: str, audience: Audience,
+        media_id: int | None = None,
     ) -> Broadcast:
         """Store the broadcast and one delivery per recipient in one transaction."""
         async with self.db.transaction() as tx:
-            broadcast_id = await self._insert(tx, creator, text, audience, "scheduled", None)
+            broadcast_id = await self._insert(
+                tx, creator, text, audience, "scheduled", None, media_id
+            )
             await _materialise(tx, broadcast_id, audience, stamp(self.db.now()))
         return await self.get(broadcast_id)
 
     async def create_scheduled(
-        self, creator: tuple[str, str, str], text: str, audience: Audience, when: datetime
+        self, creator: tuple[str, str, str], text: str, audience: Audience, when: datetime,
+        media_id: int | None = None,
     ) -> Broadcast:
         """Store a broadcast due at `when`; its recipients are chosen when it starts."""
         async with self.db.transaction() as tx:
-            broadcast_id = await self._insert(tx, creator, text, audience, "scheduled", when)
+            broadcast_id = await self._insert(
+                tx, creator, text, audience, "scheduled", when, media_id
+            )
         return await self.get(broadcast_id)
 
     async def start_due(self, now: datetime) -> list[Broadcast]:

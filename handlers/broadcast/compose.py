@@ -6,15 +6,18 @@ from dataclasses import dataclass
 
 from jinja2 import Template, TemplateError, meta
 
+from handlers.types import Attachment, Reply, ReplyKind
 from knowledge import Knowledge
 from knowledge.templating import make_environment
 from storage.audience import Recipient
+from storage.media import StoredMedia
 
 # Variables a broadcast may use; the recipient's values are passed as data.
 NAME_VARS = ("nama", "name")
 BUSINESS_VARS = ("usaha", "business")
 ALLOWED = NAME_VARS + BUSINESS_VARS
 MAX_LENGTH = 3500  # leaves room for the stop hint within Telegram's 4096 characters
+CAPTION_MAX = 1024  # Telegram and WhatsApp media captions (counted in UTF-16 units, to be safe)
 
 _env = make_environment()
 
@@ -77,3 +80,32 @@ class Personaliser:
         business = recipient.business_name or texts.render(lang, "broadcast.fallback_business")
         body = self.template.render(_values(name, business)).strip()
         return f"{body}\n\n{texts.render(lang, 'broadcast.stop_hint')}"
+
+
+def attachment_of(media: StoredMedia | None) -> Attachment | None:
+    """The Attachment a Reply carries for stored broadcast media."""
+    if media is None:
+        return None
+    return Attachment(media.id, media.kind, media.filename, media.mime_type, media.size)
+
+
+def caption_fits(text: str) -> bool:
+    return len(text.encode("utf-16-le")) // 2 <= CAPTION_MAX
+
+
+def message_replies(text: str, attachment: Attachment | None) -> list[Reply]:
+    """Exactly what one recipient receives (the preview shows the same).
+
+    With a file: the file with the text as its caption; a text too long for a caption goes
+    as its own message right after the file (sent without caption), so the stop hint still
+    ends the broadcast.
+    """
+    if attachment is None:
+        return [Reply(text)]
+    kind = ReplyKind.PHOTO if attachment.kind == "photo" else ReplyKind.DOCUMENT
+    if caption_fits(text):
+        return [Reply(text, kind=kind, filename=attachment.filename, attachment=attachment)]
+    return [
+        Reply("", kind=kind, filename=attachment.filename, attachment=attachment),
+        Reply(text),
+    ]

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from handlers.broadcast import manage
+from handlers.broadcast import attach, manage
 from handlers.broadcast.compose import ComposeError, allowed_list, compile_text
 from handlers.broadcast.panel import CATEGORIES, category_menu, filter_values, panel, toggled
 from handlers.broadcast.schedule import ScheduleError, parse_local, show_local
@@ -38,16 +38,22 @@ async def siaran(ctx: Ctx) -> list[Reply]:
     return [ctx.say("broadcast.ask_text", allowed=allowed_list())]
 
 
-async def take_text(ctx: Ctx, text: str) -> list[Reply]:
+def _kept(draft: dict) -> dict:
+    """What survives a new text: the attached file."""
+    return {"media_id": draft["media_id"]} if draft.get("media_id") is not None else {}
+
+
+async def take_text(ctx: Ctx, text: str, draft: dict | None = None) -> list[Reply]:
     """Check the text; on success show the audience panel and preview."""
+    kept = _kept(draft or {})
     try:
         compile_text(text)
     except ComposeError as exc:
-        await ctx.set_state(FLOW, "text", {})
+        await ctx.set_state(FLOW, "text", kept)
         return [ctx.say(exc.key, **exc.data)]
     audience = Audience()
-    await ctx.set_state(FLOW, "audience", {"text": text, "audience": audience.to_json()})
-    return await panel(ctx, text, audience)
+    await ctx.set_state(FLOW, "audience", {**kept, "text": text, "audience": audience.to_json()})
+    return await panel(ctx, text, audience, kept.get("media_id"))
 
 
 async def in_flow(ctx: Ctx) -> list[Reply]:
@@ -55,18 +61,22 @@ async def in_flow(ctx: Ctx) -> list[Reply]:
     if not await has_role(ctx, ROLE):  # the role was taken away meanwhile
         await ctx.clear_state()
         return [ctx.say("core.not_understood", buttons=main_menu_buttons(ctx))]
-    step, typed = ctx.conv.step, ctx.incoming.text
+    step, typed, draft = ctx.conv.step, ctx.incoming.text, ctx.conv.draft
+    if ctx.incoming.media is not None and step in ("text", "audience", "media"):
+        return await attach.take_media(ctx, draft, ctx.incoming.media)
     if step == "text":
         if not typed or not typed.strip():
             return [ctx.say("broadcast.ask_text", allowed=allowed_list())]
-        return await take_text(ctx, typed)
-    draft = ctx.conv.draft
+        return await take_text(ctx, typed, draft)
     if step == "when" and typed:
         return await schedule(ctx, draft, typed)
     if step == "when":
         return [ctx.say("broadcast.ask_when")]
+    if step == "media":
+        return [ctx.say("broadcast.ask_media",
+                        buttons=[ctx.button("broadcast.btn_back", "bc:back")])]
     return [ctx.say("broadcast.use_buttons"), *await panel(
-        ctx, draft["text"], Audience.from_data(draft["audience"]))]
+        ctx, draft["text"], Audience.from_data(draft["audience"]), draft.get("media_id"))]
 
 
 async def on_button(ctx: Ctx, value: str) -> list[Reply]:
@@ -75,6 +85,7 @@ async def on_button(ctx: Ctx, value: str) -> list[Reply]:
         return [ctx.say("core.stale_button", buttons=main_menu_buttons(ctx))]
     draft = dict(ctx.conv.draft)
     text, audience = draft["text"], Audience.from_data(draft["audience"])
+    media_id = draft.get("media_id")
     action, _, rest = value.partition(":")
     if action == "m" and rest in CATEGORIES:
         return await category_menu(ctx, rest, audience)
@@ -86,32 +97,48 @@ async def on_button(ctx: Ctx, value: str) -> list[Reply]:
         await ctx.set_state(FLOW, "audience", {**draft, "audience": audience.to_json()})
         return await category_menu(ctx, category, audience)
     if action == "go":
-        return await send_now(ctx, text, audience)
+        return await send_now(ctx, text, audience, media_id)
+    if action == "att":
+        return await attach.ask_media(ctx, draft)
+    if action == "rm":
+        return await attach.remove_media(ctx, draft)
     if action == "later":
         await ctx.set_state(FLOW, "when", draft)
         return [ctx.say("broadcast.ask_when")]
     if action == "edit":
-        await ctx.set_state(FLOW, "text", {})
+        await ctx.set_state(FLOW, "text", _kept(draft))
         return [ctx.say("broadcast.ask_text", allowed=allowed_list())]
     if action == "no":
         await ctx.clear_state()
+        await attach.forget(ctx, draft)
         return [ctx.say("broadcast.cancelled", buttons=main_menu_buttons(ctx))]
     if action == "all":
         audience = Audience()
     elif action == "reg":
         audience = replace(audience, registered=not audience.registered)
     await ctx.set_state(FLOW, "audience", {**draft, "audience": audience.to_json()})
-    return await panel(ctx, text, audience)
+    return await panel(ctx, text, audience, media_id)
 
 
 def _creator(ctx: Ctx) -> tuple[str, str, str]:
     return (ctx.user.channel, ctx.user.user_id, ctx.lang)
 
 
-async def send_now(ctx: Ctx, text: str, audience: Audience) -> list[Reply]:
+async def _existing(ctx: Ctx, media_id: int | None) -> int | None:
+    """The draft's file id if the file is still stored."""
+    if media_id is None or await ctx.deps.storage.media.get(media_id) is None:
+        return None
+    return media_id
+
+
+async def send_now(
+    ctx: Ctx, text: str, audience: Audience, media_id: int | None = None
+) -> list[Reply]:
     """Write the broadcast and its deliveries, then wake the sender."""
     compile_text(text)  # checked again: the draft came from storage
-    broadcast = await ctx.deps.storage.broadcasts.create_now(_creator(ctx), text, audience)
+    broadcast = await ctx.deps.storage.broadcasts.create_now(
+        _creator(ctx), text, audience, await _existing(ctx, media_id)
+    )
     await ctx.clear_state()
     await ctx.deps.storage.audit.record(
         ctx.user.key, "broadcast.send", f"broadcast:{broadcast.id}",
@@ -129,7 +156,7 @@ async def schedule(ctx: Ctx, draft: dict, typed: str) -> list[Reply]:
         return [ctx.say(exc.key)]
     audience = Audience.from_data(draft["audience"])
     broadcast = await ctx.deps.storage.broadcasts.create_scheduled(
-        _creator(ctx), draft["text"], audience, when
+        _creator(ctx), draft["text"], audience, when, await _existing(ctx, draft.get("media_id"))
     )
     await ctx.clear_state()
     await ctx.deps.storage.audit.record(

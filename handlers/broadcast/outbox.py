@@ -16,10 +16,15 @@ from datetime import datetime, timedelta
 
 from aiolimiter import AsyncLimiter
 
-from handlers.broadcast.compose import Personaliser, compile_text
+from handlers.broadcast.compose import (
+    Personaliser,
+    attachment_of,
+    compile_text,
+    message_replies,
+)
 from handlers.deps import Deps
 from handlers.outbound import PermanentFailure, RecipientBlocked, RetryLater, Sender, SendError
-from handlers.types import Reply
+from handlers.types import Attachment
 from storage.deliveries import Delivery
 
 log = logging.getLogger(__name__)
@@ -55,7 +60,7 @@ class ChannelOutbox:
         self._next_slot: dict[str, float] = {}  # per chat: earliest monotonic time to send
         self._tasks: dict[int, asyncio.Task] = {}
         self._calling: set[int] = set()
-        self._personalisers: dict[int, Personaliser | None] = {}
+        self._personalisers: dict[int, tuple[Personaliser, Attachment | None]] = {}
         self._room = asyncio.Event()
 
     async def run(self) -> None:
@@ -153,14 +158,15 @@ class ChannelOutbox:
         repo = self.deps.storage.deliveries
         attempts = delivery.attempts + 1
         try:
-            text = (await self._personaliser(delivery.broadcast_id)).render(delivery.recipient)
+            personaliser, attachment = await self._personaliser(delivery.broadcast_id)
+            replies = message_replies(personaliser.render(delivery.recipient), attachment)
         except Exception as exc:
             self.stats["failed"] += 1
             await repo.failed(delivery.id, f"cannot render: {exc}", attempts)
             return
         while True:
             try:
-                ids = await self.sender.send(delivery.recipient.user_id, [Reply(text)])
+                ids = await self.sender.send(delivery.recipient.user_id, replies)
             except RetryLater as exc:  # the whole channel waits, then this one is tried again
                 self.stats["retry_later"] += 1
                 self.pause(exc.retry_after)
@@ -194,10 +200,14 @@ class ChannelOutbox:
         delay = self.retry_base * 2 ** (attempts - 1)
         await repo.retry_at(delivery.id, self.clock() + timedelta(seconds=delay), attempts, reason)
 
-    async def _personaliser(self, broadcast_id: int) -> Personaliser:
+    async def _personaliser(self, broadcast_id: int) -> tuple[Personaliser, Attachment | None]:
+        """The broadcast's compiled text and its file (if any), loaded once per broadcast."""
         if broadcast_id not in self._personalisers:
-            broadcast = await self.deps.storage.broadcasts.get(broadcast_id)
-            self._personalisers[broadcast_id] = Personaliser(
-                compile_text(broadcast.text), self.deps.knowledge
+            storage = self.deps.storage
+            broadcast = await storage.broadcasts.get(broadcast_id)
+            media = await storage.media.get(broadcast.media_id) if broadcast.media_id else None
+            self._personalisers[broadcast_id] = (
+                Personaliser(compile_text(broadcast.text), self.deps.knowledge),
+                attachment_of(media),
             )
         return self._personalisers[broadcast_id]

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from handlers.broadcast.compose import Personaliser, compile_text
+from handlers.broadcast.compose import Personaliser, attachment_of, compile_text, message_replies
 from handlers.context import Ctx
+from handlers.media import size_text
 from handlers.types import Button, Reply
 from knowledge.languages import LANGUAGE_NAMES
 from storage.audience import Audience
@@ -50,31 +51,35 @@ def toggled(audience: Audience, category: str, value: str) -> Audience:
     return replace(audience, **{field: tuple(sorted(values))})
 
 
-async def panel(ctx: Ctx, text: str, audience: Audience) -> list[Reply]:
-    """The count and filters with their buttons, then the preview as the first recipient sees it."""
+async def panel(
+    ctx: Ctx, text: str, audience: Audience, media_id: int | None = None
+) -> list[Reply]:
+    """The count and filters with their buttons, then the preview as the first recipient sees it
+    (with the attached photo or document, if any, and the caption personalised)."""
     storage = ctx.deps.storage
     by_channel = await storage.audience.count_by_channel(audience)
     total = sum(by_channel.values())
     split = ", ".join(f"{ch.capitalize()} {n}" for ch, n in sorted(by_channel.items()))
     split = f" ({split})" if split else ""
-    summary = ctx.say(
-        "broadcast.panel",
-        filters=describe(ctx, audience),
-        count=total,
-        split=split,
-        buttons=panel_buttons(ctx, audience, total),
-    )
+    attachment = attachment_of(await storage.media.get(media_id) if media_id else None)
+    summary = ctx.t("broadcast.panel", filters=describe(ctx, audience), count=total, split=split)
+    if attachment is not None:
+        summary += "\n" + ctx.t(f"broadcast.attached_{attachment.kind}",
+                                name=attachment.filename, size=size_text(attachment.size))
+    summary_reply = Reply(summary, panel_buttons(ctx, audience, total, attachment is not None))
     first = await storage.audience.first(audience)
     if first is None:
-        return [summary]
+        return [summary_reply]
     preview = Personaliser(compile_text(text), ctx.deps.knowledge).render(first)
     who = first.owner_name or first.display_name or first.user_id
     heading = ctx.say("broadcast.preview_heading", name=who, language=LANGUAGE_NAMES[first.language]
                       if first.language in LANGUAGE_NAMES else first.language)
-    return [heading, Reply(preview), summary]
+    return [heading, *message_replies(preview, attachment), summary_reply]
 
 
-def panel_buttons(ctx: Ctx, audience: Audience, total: int) -> tuple[Button, ...]:
+def panel_buttons(
+    ctx: Ctx, audience: Audience, total: int, attached: bool = False
+) -> tuple[Button, ...]:
     mark = "✓ " if audience.registered else ""
     buttons = [
         ctx.button("broadcast.btn_everyone", "bc:all"),
@@ -86,7 +91,11 @@ def panel_buttons(ctx: Ctx, audience: Audience, total: int) -> tuple[Button, ...
             ctx.button("broadcast.btn_send", "bc:go", count=total),
             ctx.button("broadcast.btn_schedule", "bc:later"),
         ]
-    buttons += [ctx.button("broadcast.btn_edit", "bc:edit"), ctx.button("broadcast.btn_cancel", "bc:no")]
+    buttons.append(ctx.button("broadcast.btn_edit", "bc:edit"))
+    # One file at most: a new one sent while the panel is open replaces it.
+    buttons.append(ctx.button("broadcast.btn_remove_media", "bc:rm") if attached
+                   else ctx.button("broadcast.btn_attach", "bc:att"))
+    buttons.append(ctx.button("broadcast.btn_cancel", "bc:no"))
     return tuple(buttons)
 
 

@@ -10,7 +10,7 @@ import asyncio
 import contextlib
 import logging
 from collections.abc import Callable
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from handlers.broadcast.outbox import ChannelOutbox
 from handlers.broadcast.progress import render_status
@@ -20,6 +20,8 @@ from handlers.types import Reply
 from storage.broadcasts import Broadcast
 
 log = logging.getLogger(__name__)
+MEDIA_KEPT = timedelta(days=2)  # files of abandoned drafts and finished broadcasts, then dropped
+PURGE_EVERY = 3600.0  # seconds
 
 
 class BroadcastWorker:
@@ -77,11 +79,14 @@ class BroadcastWorker:
     async def _loop(self) -> None:
         """Start due scheduled broadcasts often; refresh progress every `progress_every`."""
         loop = asyncio.get_running_loop()
-        next_progress = 0.0
+        next_progress = next_purge = 0.0
         while True:
             try:
                 if await self.deps.storage.broadcasts.start_due(self.clock()):
                     self.wake()
+                if loop.time() >= next_purge:
+                    next_purge = loop.time() + PURGE_EVERY
+                    await self.deps.storage.media.purge_unused(self.clock() - MEDIA_KEPT)
                 if loop.time() >= next_progress:
                     next_progress = loop.time() + self.progress_every
                     await self.report_progress()
