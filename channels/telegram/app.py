@@ -12,9 +12,11 @@ from telegram.request import HTTPXRequest
 from channels.telegram import CHANNEL
 from channels.telegram.bridge import Bridge
 from channels.telegram.inbox import InboxBot, replay
+from channels.telegram.media import fetch
 from channels.telegram.retry import RetryPolicy
 from channels.telegram.sender import TelegramSender
 from handlers import Assistant
+from handlers.media import fetcher_name
 from knowledge.languages import DEFAULT_LANGUAGE, LANGUAGES
 from storage.inbox import InboxRepo
 
@@ -96,9 +98,15 @@ class TelegramChannel:
         self.app.add_error_handler(self.bridge.on_error)
         deps = assistant.deps
         self.sender = TelegramSender(
-            self.app.bot, deps.storage, deps.knowledge, self.bridge.keyboards
+            self.app.bot, deps.storage, deps.knowledge, self.bridge.keyboards,
+            uploads=self.bridge.uploads,
         )
         deps.senders[CHANNEL] = self.sender
+        deps.services[fetcher_name(CHANNEL)] = self.fetch
+
+    async def fetch(self, media, limit: int) -> bytes:
+        """Download a file a user sent (handlers.media fetcher contract)."""
+        return await fetch(self.app.bot, media, limit)
 
     @property
     def bot(self):

@@ -14,6 +14,7 @@ from telegram.ext import ContextTypes
 
 from channels.telegram import CHANNEL
 from channels.telegram.incoming import to_incoming
+from channels.telegram.media import Uploads
 from channels.telegram.render import ChatKeyboards, Renderer
 from channels.telegram.retry import RetryPolicy, is_transient
 from handlers import Assistant
@@ -64,6 +65,7 @@ class Bridge:
         self.deps = assistant.deps
         self.policy = policy or RetryPolicy()
         self.keyboards = ChatKeyboards()
+        self.uploads = Uploads(self.deps.storage)  # shared with the channel's Sender
         self._order = ChatOrder()
         self.on_handled: Callable[[int], None] | None = None  # told each update id when answered
         self._renderers: dict[int, Renderer] = {}
@@ -71,7 +73,7 @@ class Bridge:
     def renderer(self, bot) -> Renderer:
         found = self._renderers.get(id(bot))
         if found is None:
-            found = Renderer(bot, self._share_label, self.policy, self.keyboards)
+            found = Renderer(bot, self._share_label, self.policy, self.keyboards, self.uploads)
             self._renderers[id(bot)] = found
         return found
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 from telegram import Message, Update
 
 from channels.telegram import CHANNEL
+from channels.telegram.media import media_of
 from handlers.types import Incoming
 
 # Message attributes that carry content the assistant cannot read, in the order checked.
@@ -70,4 +71,7 @@ def to_incoming(update: Update, labels: dict[str, str] | None = None) -> Incomin
             contact_is_own=message.contact.user_id == user.id,
             **meta,
         )
-    return Incoming(CHANNEL, user_id, unsupported=unsupported_kind(message), **meta)
+    # A photo or document also names its kind in `unsupported`: only flows taking files use it.
+    return Incoming(
+        CHANNEL, user_id, unsupported=unsupported_kind(message), media=media_of(message), **meta
+    )

@@ -16,6 +16,7 @@ from telegram import (
 )
 from telegram.constants import MessageLimit
 
+from channels.telegram.media import Uploads
 from channels.telegram.retry import RetryPolicy
 from handlers.types import Button, Reply, ReplyKind
 
@@ -100,12 +101,14 @@ class Renderer:
     """Sends a list of Reply to one chat, in order, through `policy` (retries or not)."""
 
     def __init__(
-        self, bot: Bot, share_label, policy: RetryPolicy, keyboards: ChatKeyboards
+        self, bot: Bot, share_label, policy: RetryPolicy, keyboards: ChatKeyboards,
+        uploads: Uploads | None = None,
     ) -> None:
         self.bot = bot
         self.share_label = share_label  # fn(lang) -> the "share my number" label
         self.policy = policy
         self.keyboards = keyboards
+        self.uploads = uploads  # stored files (Reply.attachment); None: such replies go as text
 
     async def send(self, chat_id: int, replies: list[Reply], lang: str) -> list[Message]:
         sent: list[Message] = []
@@ -125,6 +128,8 @@ class Renderer:
 
     async def _send_one(self, chat_id: int, reply: Reply, lang: str) -> list[Message]:
         markup = self._markup(chat_id, reply, lang)
+        if reply.attachment is not None and self.uploads is not None:
+            return await self._send_file(chat_id, reply, markup)
         if reply.kind in (ReplyKind.DOCUMENT, ReplyKind.PHOTO) and reply.file is not None:
             return await self._send_file(chat_id, reply, markup)
         chunks = split_text(reply.text)
@@ -142,22 +147,24 @@ class Renderer:
         return sent
 
     async def _send_file(self, chat_id: int, reply: Reply, markup) -> list[Message]:
-        caption = reply.text if len(reply.text) <= MAX_CAPTION else None
-        name = reply.filename or ("image.png" if reply.kind == ReplyKind.PHOTO else "file.bin")
-        upload = InputFile(reply.file, filename=name)
-        if reply.kind == ReplyKind.PHOTO:
+        text = reply.text.strip()
+        caption = text if len(text.encode("utf-16-le")) // 2 <= MAX_CAPTION else None
+        photo = reply.kind == ReplyKind.PHOTO or (
+            reply.attachment is not None and reply.attachment.kind == "photo")
+        if photo:
             method, field_name = self.bot.send_photo, "photo"
         else:
             method, field_name = self.bot.send_document, "document"
-        sent = [
-            await self.policy.call(
-                method,
-                chat_id=chat_id,
-                caption=caption,
-                reply_markup=None if caption is None else markup,
-                **{field_name: upload},
-            )
-        ]
+        params = {"chat_id": chat_id, "caption": caption or None,
+                  "reply_markup": None if caption is None else markup}
+        if reply.attachment is not None and self.uploads is not None:
+            message = await self.uploads.send(
+                self.policy.call, method, field_name, reply.attachment, **params)
+        else:
+            name = reply.filename or ("image.png" if photo else "file.bin")
+            upload = InputFile(reply.file, filename=name)
+            message = await self.policy.call(method, **params, **{field_name: upload})
+        sent = [message]
         if caption is None:  # too long for a caption: the text follows as messages
             text_reply = Reply(reply.text, reply.buttons)
             sent += await self._send_one(chat_id, text_reply, "")

@@ -16,6 +16,7 @@ from telegram.error import (
 )
 
 from channels.telegram import CHANNEL
+from channels.telegram.media import Uploads
 from channels.telegram.render import ChatKeyboards, Renderer
 from channels.telegram.retry import ONCE, RetryPolicy, retry_seconds
 from handlers.outbound import PermanentFailure, RecipientBlocked, RetryLater, SendError
@@ -43,10 +44,14 @@ class TelegramSender:
         knowledge: Knowledge,
         keyboards: ChatKeyboards | None = None,
         policy: RetryPolicy = ONCE,
+        uploads: Uploads | None = None,
     ) -> None:
         self.storage = storage
         self.knowledge = knowledge
-        self.renderer = Renderer(bot, self._share_label, policy, keyboards or ChatKeyboards())
+        self.uploads = uploads or Uploads(storage)
+        self.renderer = Renderer(
+            bot, self._share_label, policy, keyboards or ChatKeyboards(), self.uploads
+        )
 
     def _share_label(self, lang: str) -> str:
         return self.knowledge.texts.render(lang or DEFAULT_LANGUAGE, "telegram.share_contact")

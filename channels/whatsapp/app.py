@@ -9,10 +9,13 @@ from starlette.routing import Route
 from channels.web import WebPart
 from channels.whatsapp.client import GraphClient
 from channels.whatsapp.inbound import StatusHook, WhatsAppInbound
+from channels.whatsapp.media import fetch
 from channels.whatsapp.parse import CHANNEL
 from channels.whatsapp.sender import UNDELIVERABLE, WhatsAppSender
 from channels.whatsapp.webhook import WhatsAppWebhook
 from handlers import Assistant, Deps
+from handlers.media import fetcher_name
+from handlers.types import Media
 from settings import Settings, SettingsError
 
 KEEP_RECORDS = timedelta(days=30)  # seen message ids and sent-message records
@@ -73,6 +76,11 @@ class WhatsAppChannel:
             self.inbound.process,
         )
         deps.senders[CHANNEL] = self.sender
+        deps.services[fetcher_name(CHANNEL)] = self.fetch
+
+    async def fetch(self, media: Media, limit: int) -> bytes:
+        """Download a file a user sent (handlers.media fetcher contract)."""
+        return await fetch(self.client, media, limit)
 
     async def record_receipt(self, message_id: str, status: str, error_code: int | None) -> None:
         """A status webhook updates the broadcast delivery sent as `message_id`, if any."""

@@ -32,6 +32,7 @@ class GraphClient:
     """POST {WHATSAPP_API_URL}/{phone_number_id}/messages (and /media) with the bearer token."""
 
     def __init__(self, api_url: str, phone_number_id: str, token: str) -> None:
+        self.api_url = api_url.rstrip("/")
         self._http = httpx.AsyncClient(
             base_url=f"{api_url.rstrip('/')}/{phone_number_id}",
             headers={"Authorization": f"Bearer {token}"},
@@ -64,9 +65,36 @@ class GraphClient:
             raise GraphError(0, "no media id in the answer", 200)
         return answer["id"]
 
-    async def _post(self, path: str, **kwargs: Any) -> dict[str, Any]:
+    async def media_info(self, media_id: str) -> dict[str, Any]:
+        """GET /{media-id}: a short-lived download `url`, `mime_type`, `file_size`, `sha256`."""
+        answer = await self._request("GET", f"{self.api_url}/{media_id}")
+        if not isinstance(answer.get("url"), str):
+            raise GraphError(0, "no media url in the answer", 200)
+        return answer
+
+    async def download(self, url: str, limit: int) -> bytes:
+        """The file at a media `url` (with the token); stops reading after `limit` + 1 bytes,
+        so a longer answer shows up as more than `limit` bytes."""
+        data = bytearray()
         try:
-            response = await self._http.post(path, **kwargs)
+            async with self._http.stream("GET", url) as response:
+                if not response.is_success:
+                    raise GraphError(-1, f"download refused ({response.status_code})",
+                                     response.status_code)
+                async for chunk in response.aiter_bytes():
+                    data += chunk
+                    if len(data) > limit:
+                        break
+        except httpx.HTTPError as exc:
+            raise GraphError(-1, f"network: {type(exc).__name__}", 0) from None
+        return bytes(data)
+
+    async def _post(self, path: str, **kwargs: Any) -> dict[str, Any]:
+        return await self._request("POST", path, **kwargs)
+
+    async def _request(self, method: str, path: str, **kwargs: Any) -> dict[str, Any]:
+        try:
+            response = await self._http.request(method, path, **kwargs)
         except httpx.HTTPError as exc:
             raise GraphError(-1, f"network: {type(exc).__name__}", 0) from None
         try:

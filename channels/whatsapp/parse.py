@@ -6,12 +6,13 @@ from dataclasses import dataclass
 from typing import Any
 
 from handlers.choices import match_choice
-from handlers.types import Button, Incoming
+from handlers.types import Button, Incoming, Media
 
 CHANNEL = "whatsapp"
 # Typed on WhatsApp, these unsubscribe from announcements (Meta's own opt-out words too).
 STOP_WORDS = {"STOP", "BERHENTI", "UNSUBSCRIBE", "BERHENTI LANGGANAN"}
 STOP_COMMAND = "berhenti"
+MEDIA_KINDS = {"image": "photo", "document": "document"}  # WhatsApp type -> Media.kind
 # The country code of the number hints the language until the user chooses one.
 _COUNTRY_LANGUAGE = {"62": "id", "60": "ms"}
 
@@ -32,6 +33,7 @@ class Inbound:
     payload: str | None = None
     contact_phone: str | None = None
     contact_is_own: bool = False
+    media: Media | None = None  # an image or document: its media id, type, name, caption
 
 
 @dataclass(frozen=True)
@@ -97,7 +99,20 @@ def _message(raw: Any, names: dict[str, str]) -> Inbound | None:
         phone = _shared_phone(raw.get("contacts"))
         if phone is not None:
             return Inbound(**base, contact_phone=phone[0], contact_is_own=phone[1] == wa_id)
-    return Inbound(**base)  # unsupported kind (image, audio, location, sticker, ...)
+    if kind in MEDIA_KINDS and isinstance(body.get("id"), str) and body["id"]:
+        return Inbound(**base, media=_media(kind, body))
+    return Inbound(**base)  # unsupported kind (audio, location, sticker, ...)
+
+
+def _media(kind: str, body: dict) -> Media:
+    """An image or document message as Media (the size comes later, from GET /{media-id})."""
+
+    def text(key: str) -> str | None:
+        value = body.get(key)
+        return value if isinstance(value, str) and value else None
+
+    return Media(MEDIA_KINDS[kind], body["id"], text("filename"), text("mime_type"), None,
+                 text("caption"))
 
 
 def _shared_phone(contacts: Any) -> tuple[str, str | None] | None:
@@ -142,8 +157,9 @@ def to_incoming(
             contact_is_own=message.contact_is_own,
             **meta,
         )
-    if message.text is None:
-        return Incoming(CHANNEL, message.wa_id, unsupported=message.kind, **meta)
+    if message.text is None:  # media also named in `unsupported`: flows without files answer it
+        return Incoming(CHANNEL, message.wa_id, unsupported=message.kind, media=message.media,
+                        **meta)
     text = message.text.strip()
     if " ".join(text.upper().split()) in STOP_WORDS:
         return Incoming(CHANNEL, message.wa_id, command=STOP_COMMAND, **meta)

@@ -8,7 +8,7 @@ from typing import Any
 
 from channels.whatsapp import limits
 from handlers.choices import numbered
-from handlers.types import Button, Reply, ReplyKind
+from handlers.types import Attachment, Button, Reply, ReplyKind
 
 
 @dataclass(frozen=True)
@@ -22,12 +22,14 @@ class UiTexts:
 
 @dataclass(frozen=True)
 class Media:
-    """A file to upload first, then send as a document or an image."""
+    """A file to upload first (or a stored one, uploaded once), then send as a document or an
+    image."""
 
     kind: str  # "document" or "image"
     data: bytes
     filename: str
     caption: str | None
+    attachment: Attachment | None = None  # a stored file: `data` is empty, the sender loads it
 
 
 @dataclass
@@ -98,10 +100,14 @@ def split_text(text: str, limit: int = limits.TEXT_MAX) -> list[str]:
 
 
 def _media(reply: Reply) -> Media | None:
+    caption = reply.text.strip() if 0 < len(reply.text.strip()) <= limits.CAPTION_MAX else None
+    if reply.attachment is not None:
+        stored = reply.attachment
+        kind = "image" if stored.kind == "photo" else "document"
+        return Media(kind, b"", stored.filename, caption, stored)
     if reply.kind not in (ReplyKind.DOCUMENT, ReplyKind.PHOTO) or reply.file is None:
         return None
     kind = "image" if reply.kind == ReplyKind.PHOTO else "document"
-    caption = reply.text.strip() if 0 < len(reply.text.strip()) <= limits.CAPTION_MAX else None
     return Media(kind, reply.file, reply.filename or f"{kind}.bin", caption)
 
 

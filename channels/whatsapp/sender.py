@@ -8,6 +8,7 @@ from datetime import timedelta
 
 from channels.whatsapp.client import GraphClient, GraphError, ShapeError
 from channels.whatsapp.limits import TEMPLATE_PARAM_MAX
+from channels.whatsapp.media import Uploads
 from channels.whatsapp.parse import CHANNEL, language_hint
 from channels.whatsapp.render import Media, UiTexts, render_replies
 from handlers.outbound import PermanentFailure, RecipientBlocked, RetryLater, SendError
@@ -45,6 +46,7 @@ class WhatsAppSender:
         self, client: GraphClient, storage: Storage, knowledge: Knowledge, settings: Settings
     ) -> None:
         self.client, self.storage, self.knowledge = client, storage, knowledge
+        self.uploads = Uploads(client, storage)
         self.template_name = settings.whatsapp_template_name
         self.template_languages = settings.whatsapp_template_languages
         self.retry_after = dict(RETRY_AFTER)
@@ -136,8 +138,11 @@ class WhatsAppSender:
 
     async def _send_one(self, wa_id: str, message: dict | Media) -> str:
         if isinstance(message, Media):
-            mime = mimetypes.guess_type(message.filename)[0] or "application/octet-stream"
-            media_id = await self.client.upload_media(message.data, mime, message.filename)
+            if message.attachment is not None:  # a stored file: uploaded once, id reused
+                media_id = await self.uploads.media_id(message.attachment)
+            else:
+                mime = mimetypes.guess_type(message.filename)[0] or "application/octet-stream"
+                media_id = await self.client.upload_media(message.data, mime, message.filename)
             media: dict = {"id": media_id}
             if message.kind == "document":
                 media["filename"] = message.filename
