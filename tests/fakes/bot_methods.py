@@ -6,10 +6,13 @@ import asyncio
 import itertools
 import time
 from collections.abc import Callable
+from pathlib import PurePosixPath
 from typing import Any
 
 MAX_TEXT = 4096
 MAX_CALLBACK_DATA = 64
+DOWNLOAD_MAX = 20 * 1024 * 1024  # getFile: bots download at most 20 MB
+UPLOAD_MAX = {"photo": 10 * 1024 * 1024, "document": 50 * 1024 * 1024}
 
 
 class ApiError(Exception):
@@ -63,7 +66,9 @@ class Methods:
         self.answered_callbacks: list[str] = []
         self.on_message: Callable[[dict], None] | None = None  # called with each new bot message
         self.closing = False
+        self.files: dict[str, dict] = {}  # file_id -> kind, data, file_name, mime_type, path
         self._message_ids = itertools.count(10_000)
+        self._file_ids = itertools.count(1)
         self._update_ids = itertools.count(800_000_001)
         self._new_update = asyncio.Event()
 
@@ -129,30 +134,67 @@ class Methods:
             reply_markup=self._inline(params.get("reply_markup")),
         )
 
+    # --- files -----------------------------------------------------------------------------
+    def add_file(
+        self, kind: str, data: bytes, file_name: str | None = None, mime_type: str | None = None
+    ) -> str:
+        """Keep a file as Telegram would (a user's upload or ours); its new file_id."""
+        number = next(self._file_ids)
+        prefix = "AgACAgUAAx" if kind == "photo" else "BQACAgUAAx"
+        file_id = f"{prefix}{number:06d}"
+        folder = "photos" if kind == "photo" else "documents"
+        ext = ".jpg" if kind == "photo" else PurePosixPath(file_name or "").suffix
+        self.files[file_id] = {
+            "kind": kind, "data": data, "file_name": file_name, "mime_type": mime_type,
+            "path": f"{folder}/file_{number}{ext}",
+        }
+        return file_id
+
+    def photo_sizes(self, file_id: str) -> list[dict]:
+        """A PhotoSize array: a thumbnail (its own file id) and the full size, smallest first."""
+        data = self.files[file_id]["data"]
+        thumb = self.add_file("photo", data[:64], mime_type="image/jpeg")
+        return [
+            {"file_id": thumb, "file_unique_id": thumb[-8:], "width": 90, "height": 67,
+             "file_size": min(len(data), 64)},
+            {"file_id": file_id, "file_unique_id": file_id[-8:], "width": 1280, "height": 960,
+             "file_size": len(data)},
+        ]
+
+    def document_object(self, file_id: str) -> dict:
+        stored = self.files[file_id]
+        found = {"file_id": file_id, "file_unique_id": file_id[-8:],
+                 "file_size": len(stored["data"])}
+        if stored["file_name"]:
+            found["file_name"] = stored["file_name"]
+        if stored["mime_type"]:
+            found["mime_type"] = stored["mime_type"]
+        return found
+
     def _send_file(self, params: dict, files: dict, field: str) -> dict:
         _check_text(params.get("caption"), caption=True)
         _check_markup(params.get("reply_markup"))
-        if field not in files and not isinstance(params.get(field), str):
-            raise ApiError(400, f"Bad Request: there is no {field} in the request")
-        filename, data = files.get(field, (params.get(field), b""))
-        file_id = f"BQACAgUAAx{next(self._message_ids)}"
-        if field == "document":
-            content: Any = {
-                "file_id": file_id,
-                "file_unique_id": file_id[-8:],
-                "file_name": filename,
-                "file_size": len(data),
-            }
+        uploaded = field in files
+        if uploaded:
+            filename, data = files[field]
+            if len(data) > UPLOAD_MAX[field]:
+                raise ApiError(413, "Request Entity Too Large")
+            if not data:
+                raise ApiError(400, f"Bad Request: {field.upper()}_FILE_EMPTY")
+            file_id = self.add_file(field, data, filename if field == "document" else None)
+        elif isinstance(params.get(field), str) and params[field]:
+            file_id = params[field]
+            stored = self.files.get(file_id)
+            if stored is None:
+                raise ApiError(400, "Bad Request: wrong file identifier/HTTP URL specified")
+            if stored["kind"] != field:
+                raise ApiError(400, f"Bad Request: can't use file of type "
+                                    f"{stored['kind'].capitalize()} as {field.capitalize()}")
+            data = stored["data"]
         else:
-            content = [
-                {
-                    "file_id": file_id,
-                    "file_unique_id": file_id[-8:],
-                    "width": 320,
-                    "height": 240,
-                    "file_size": len(data),
-                }
-            ]
+            raise ApiError(400, f"Bad Request: there is no {field} in the request")
+        content: Any = (self.document_object(file_id) if field == "document"
+                        else self.photo_sizes(file_id))
         msg = self._new_message(
             int(params["chat_id"]),
             caption=params.get("caption"),
@@ -160,7 +202,25 @@ class Methods:
             **{field: content},
         )
         msg["_file"] = data  # kept for tests; not part of the Bot API shape
-        return {k: v for k, v in msg.items() if k != "_file"}
+        msg["_uploaded"] = uploaded  # sent as bytes (True) or by file_id (False)
+        return {k: v for k, v in msg.items() if not k.startswith("_")}
+
+    def _get_file(self, params: dict) -> dict:
+        stored = self.files.get(str(params.get("file_id") or ""))
+        if stored is None:
+            raise ApiError(400, "Bad Request: invalid file_id")
+        if len(stored["data"]) > DOWNLOAD_MAX:
+            raise ApiError(400, "Bad Request: file is too big")
+        file_id = str(params["file_id"])
+        return {"file_id": file_id, "file_unique_id": file_id[-8:],
+                "file_size": len(stored["data"]), "file_path": stored["path"]}
+
+    def file_by_path(self, path: str) -> bytes | None:
+        """The bytes behind a file_path getFile gave (the download URL)."""
+        for stored in self.files.values():
+            if stored["path"] == path and len(stored["data"]) <= DOWNLOAD_MAX:
+                return stored["data"]
+        return None
 
     def _edit(self, params: dict, *, text: bool) -> dict:
         key = (int(params.get("chat_id", 0)), int(params.get("message_id", 0)))
@@ -185,7 +245,7 @@ class Methods:
         else:
             msg["reply_markup"] = markup
         msg["edit_date"] = int(time.time())
-        return {k: v for k, v in msg.items() if k != "_file"}
+        return {k: v for k, v in msg.items() if not k.startswith("_")}
 
     # --- dispatch --------------------------------------------------------------------------
     async def dispatch(self, method: str, params: dict, files: dict) -> Any:
@@ -204,6 +264,7 @@ class Methods:
             "sendMessage": lambda: self._send_message(params),
             "sendDocument": lambda: self._send_file(params, files, "document"),
             "sendPhoto": lambda: self._send_file(params, files, "photo"),
+            "getFile": lambda: self._get_file(params),
             "editMessageText": lambda: self._edit(params, text=True),
             "editMessageReplyMarkup": lambda: self._edit(params, text=False),
             "answerCallbackQuery": lambda: self._answer_callback(params),

@@ -7,6 +7,7 @@ documented limits, so a shape the channel gets wrong is caught here rather than 
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import itertools
 import json
 import re
@@ -15,7 +16,7 @@ from typing import Any
 
 from starlette.applications import Starlette
 from starlette.requests import Request
-from starlette.responses import JSONResponse
+from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
 from tests.fakes.forms import parse_body
@@ -32,6 +33,21 @@ TITLES = {
     131000: "Something went wrong",
     100: "Invalid parameter",
     132001: "Template does not exist",
+    131053: "Media upload error",
+}
+MB = 1024 * 1024
+# Meta's supported media: MIME type -> (message type, largest size)
+MEDIA_TYPES = {
+    "image/jpeg": ("image", 5 * MB),
+    "image/png": ("image", 5 * MB),
+    **{mime: ("document", 100 * MB) for mime in (
+        "text/plain", "application/pdf", "application/msword",
+        "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        "application/vnd.ms-excel",
+        "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        "application/vnd.ms-powerpoint",
+        "application/vnd.openxmlformats-officedocument.presentationml.presentation",
+    )},
 }
 
 
@@ -70,7 +86,10 @@ class FakeGraphApi:
         self.messages: list[dict] = []  # accepted bodies, in order
         self.rejected: list[tuple[dict, str]] = []  # (body, why) for bad shapes
         self.refused: list[tuple[dict, int]] = []  # (body, code) for scripted errors
-        self.media: dict[str, tuple[str, bytes]] = {}
+        self.media: dict[str, tuple[str, bytes]] = {}  # uploaded by the bot: (filename, bytes)
+        self.media_types: dict[str, str] = {}  # media id -> MIME type
+        self.incoming_media: dict[str, tuple[str, bytes]] = {}  # sent by users: (mime, bytes)
+        self.downloads: list[str] = []  # media ids whose bytes the bot downloaded
         self.window_closed: set[str] = set()  # wa_ids outside the 24-hour window
         self.faults: list[Fault] = []
         self._ids = itertools.count(1)
@@ -80,9 +99,17 @@ class FakeGraphApi:
             routes=[
                 Route(f"{base}/messages", self._messages, methods=["POST"]),
                 Route(f"{base}/media", self._media, methods=["POST"]),
+                Route(f"/{VERSION}/{{media_id}}", self._media_info, methods=["GET"]),
+                Route("/download/{media_id}", self._download, methods=["GET"]),
             ]
         )
         self.url = ""
+
+    def user_media(self, data: bytes, mime_type: str) -> str:
+        """A file a user sent: its media id, for a webhook image/document message."""
+        media_id = f"{next(self._ids) + 900_000_000_000}"
+        self.incoming_media[media_id] = (mime_type, data)
+        return media_id
 
     def fail(self, code: int, times: int = 1, to: str | None = None) -> None:
         """Answer the next `times` messages (to `to`, or anyone) with error `code`."""
@@ -136,9 +163,42 @@ class FakeGraphApi:
             or not fields.get("type")
         ):
             return self._error(100, "messaging_product, type and file are required")
+        mime, (_, data) = fields["type"], files["file"]
+        if mime not in MEDIA_TYPES:
+            return self._error(131053, f"unsupported media type {mime}")
+        if not data or len(data) > MEDIA_TYPES[mime][1]:
+            return self._error(131053, f"file size {len(data)} not allowed for {mime}")
         media_id = f"media-{next(self._ids)}"
         self.media[media_id] = files["file"]
+        self.media_types[media_id] = mime
         return JSONResponse({"id": media_id})
+
+    async def _media_info(self, request: Request) -> JSONResponse:
+        """GET /{media-id}: a download URL for a file a user sent."""
+        if request.headers.get("authorization") != f"Bearer {TOKEN}":
+            return self._error(190, "Invalid OAuth access token", 401)
+        media_id = request.path_params["media_id"]
+        if media_id not in self.incoming_media:
+            return self._error(100, f"Unsupported get request. Object with ID '{media_id}'")
+        mime, data = self.incoming_media[media_id]
+        return JSONResponse({
+            "messaging_product": "whatsapp",
+            "url": f"{str(request.base_url).rstrip('/')}/download/{media_id}",
+            "mime_type": mime,
+            "sha256": hashlib.sha256(data).hexdigest(),
+            "file_size": str(len(data)),
+            "id": media_id,
+        })
+
+    async def _download(self, request: Request) -> Response:
+        """The media URL: the bytes, only with the access token (as Meta's lookaside URLs)."""
+        if request.headers.get("authorization") != f"Bearer {TOKEN}":
+            return Response(b"", status_code=404)
+        found = self.incoming_media.get(request.path_params["media_id"])
+        if found is None:
+            return Response(b"", status_code=404)
+        self.downloads.append(request.path_params["media_id"])
+        return Response(found[1], media_type=found[0])
 
     async def _messages(self, request: Request) -> JSONResponse:
         try:
@@ -191,8 +251,8 @@ class FakeGraphApi:
             "text": self._check_text,
             "interactive": self._check_interactive,
             "template": self._check_template,
-            "image": self._check_media,
-            "document": self._check_media,
+            "image": lambda media: self._check_media(media, "image"),
+            "document": lambda media: self._check_media(media, "document"),
         }.get(kind)
         if check is None or not isinstance(body.get(kind), dict):
             raise Rejected(100, f"unsupported or missing message type {kind!r}")
@@ -251,7 +311,11 @@ class FakeGraphApi:
                 "param text cannot have new-line/tab characters or more than 4 consecutive spaces",
             )
 
-    def _check_media(self, media: dict) -> None:
+    def _check_media(self, media: dict, kind: str = "image") -> None:
         if media.get("id") not in self.media:
             raise Rejected(100, "media id is not an uploaded file")
+        mime = self.media_types.get(media["id"])
+        if mime is not None and MEDIA_TYPES[mime][0] != kind:
+            raise Rejected(131053, f"a {mime} file cannot be sent as {kind}")
         _text(media.get("caption"), 1024, "caption", required=False)
+        _text(media.get("filename"), 240, "filename", required=False)

@@ -90,7 +90,8 @@ class FakeBotApi(Methods):
         self._server: _QuietServer | None = None
         self._task: asyncio.Task | None = None
         route = Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"])
-        self.app = Starlette(routes=[route])
+        download = Route("/file/bot{token}/{path:path}", self._download, methods=["GET"])
+        self.app = Starlette(routes=[route, download])
 
     # --- lifecycle -------------------------------------------------------------------------
     @property
@@ -243,6 +244,42 @@ class FakeBotApi(Methods):
         """The user sends the message of fixture `name` (photo, sticker, voice, location...)."""
         return self.push_update(updates.message(name, user, next(self._ids), **fields))
 
+    def send_photo(
+        self, user: dict | int, data: bytes, caption: str | None = None,
+        file_size: int | None = None,
+    ) -> int:
+        """The user sends a photo (Telegram keeps it as JPEG sizes); `file_size` overrides the
+        size the update announces (a big photo without the bytes)."""
+        file_id = self.add_file("photo", data, mime_type="image/jpeg")
+        sizes = self.photo_sizes(file_id)
+        if file_size is not None:
+            sizes[-1]["file_size"] = file_size
+        update = updates.message("message_photo", user, next(self._ids), photo=sizes)
+        update["message"].pop("caption", None)
+        if caption is not None:
+            update["message"]["caption"] = caption
+        return self.push_update(update)
+
+    def send_document(
+        self, user: dict | int, data: bytes, file_name: str, mime_type: str,
+        caption: str | None = None, file_size: int | None = None,
+    ) -> int:
+        """The user sends a file as a document."""
+        file_id = self.add_file("document", data, file_name, mime_type)
+        document = self.document_object(file_id)
+        if file_size is not None:
+            document["file_size"] = file_size
+        update = updates.message("message_photo", user, next(self._ids), document=document)
+        del update["message"]["photo"]
+        update["message"].pop("caption", None)
+        if caption is not None:
+            update["message"]["caption"] = caption
+        return self.push_update(update)
+
+    def uploads(self, method: str) -> list[Call]:
+        """Calls of `method` that carried file bytes (not a file_id)."""
+        return [c for c in self.calls_to(method) if c.files and not c.faulted]
+
     def press(self, user: dict | int, label_or_data: str) -> int:
         """The user presses a button (by label or callback data) of the last inline keyboard."""
         chat_id = user["id"] if isinstance(user, dict) else int(user)
@@ -255,7 +292,7 @@ class FakeBotApi(Methods):
                 button["text"].casefold() == label_or_data.casefold()
             ):
                 query_id = f"cbq{next(self._ids)}"
-                shown = {k: v for k, v in msg.items() if k != "_file"}
+                shown = {k: v for k, v in msg.items() if not k.startswith("_")}
                 return self.push_update(
                     updates.callback(user, shown, button["callback_data"], query_id)
                 )
@@ -263,6 +300,16 @@ class FakeBotApi(Methods):
         raise AssertionError(f"no button {label_or_data!r} among {labels}")
 
     # --- HTTP ------------------------------------------------------------------------------
+    async def _download(self, request: Request) -> Response:
+        """GET /file/bot<token>/<file_path>: the file's bytes, as the Bot API serves them."""
+        if request.path_params["token"] != self.token:
+            return _error(401, "Unauthorized")
+        self.calls.append(Call("download", {"path": request.path_params["path"]}))
+        data = self.file_by_path(request.path_params["path"])
+        if data is None:
+            return _error(404, "Not Found")
+        return Response(data, media_type="application/octet-stream")
+
     async def _endpoint(self, request: Request) -> Response:
         if request.path_params["token"] != self.token:
             return _error(401, "Unauthorized")

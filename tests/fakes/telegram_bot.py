@@ -48,6 +48,19 @@ class BotUnderTest:
             _chat(user), lambda: self.api.share_contact(user, phone, own=own)
         )
 
+    async def send_photo(self, user: Any, data: bytes, caption: str | None = None,
+                         **extra: Any) -> list[str]:
+        return await self._exchange(
+            _chat(user), lambda: self.api.send_photo(user, data, caption, **extra)
+        )
+
+    async def send_document(self, user: Any, data: bytes, file_name: str, mime_type: str,
+                            caption: str | None = None, **extra: Any) -> list[str]:
+        return await self._exchange(
+            _chat(user),
+            lambda: self.api.send_document(user, data, file_name, mime_type, caption, **extra),
+        )
+
     async def send_fixture(self, user: Any, name: str, **fields: Any) -> list[str]:
         return await self._exchange(
             _chat(user), lambda: self.api.send_fixture(name, user, **fields)

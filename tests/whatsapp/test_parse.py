@@ -11,7 +11,7 @@ from channels.whatsapp.parse import (
     parse_notification,
     to_incoming,
 )
-from handlers.types import Button
+from handlers.types import Button, Media
 from tests.whatsapp.conftest import fixture, message
 
 
@@ -36,9 +36,24 @@ def test_button_reply_and_list_reply_become_payloads():
     assert to_incoming(only_message("list_reply")).payload == "priority_express"
 
 
-def test_image_is_unsupported():
+def test_image_carries_media_and_still_names_its_kind_as_unsupported():
     incoming = to_incoming(only_message("image"))
-    assert incoming.kind == "unsupported" and incoming.unsupported == "image"
+    assert incoming.kind == "media" and incoming.unsupported == "image"
+    assert incoming.media == Media("photo", "1003383421387256", None, "image/jpeg", None,
+                                   "This is a caption")
+    assert incoming.text is None  # the caption is not taken as a question
+
+
+def test_document_carries_media():
+    content = {"id": "884422", "filename": "jadwal.pdf", "mime_type": "application/pdf",
+               "sha256": "abc", "caption": "Jadwal pameran"}
+    (msg,), _ = parse_notification(message("6281234", "document", content))
+    incoming = to_incoming(msg)
+    assert incoming.media == Media("document", "884422", "jadwal.pdf", "application/pdf", None,
+                                   "Jadwal pameran")
+    assert incoming.unsupported == "document"
+    (bad,), _ = parse_notification(message("6281234", "document", {"filename": "x.pdf"}))
+    assert to_incoming(bad).media is None and to_incoming(bad).kind == "unsupported"
 
 
 @pytest.mark.parametrize(
