@@ -232,3 +232,65 @@ async def test_restart_mid_broadcast_resends_nothing_misses_nobody_uploads_once(
 
 def _copies(api: FakeBotApi) -> Counter[int]:
     return Counter(m["chat"]["id"] for m in api.messages.values() if m["chat"]["id"] >= 100_000)
+
+
+async def test_429_and_a_blocked_first_recipient_still_mean_one_good_upload(make_settings):
+    async with FakeBotApi() as api:
+        deps, channel = await _channel(make_settings, api)
+        langs = await people(deps.storage, 8)
+        api.block(100_000)  # the first recipient: their 403 carries no file_id back
+        api.fail_next("sendPhoto", 429, retry_after=1)
+        media = await deps.storage.media.add("photo", "poster.jpg", "image/jpeg", PHOTO)
+        broadcast = await deps.storage.broadcasts.create_now(
+            ("telegram", str(ADMIN), "id"), CAPTION, Audience(), media.id)
+        await run_to_end(deps, broadcast.id)
+        uploaded = [m for m in api.messages.values() if m.get("_uploaded")]
+        assert len(uploaded) == 1  # one upload arrived; everyone else got the file_id
+        for chat_id, lang in langs.items():
+            if chat_id != 100_000:
+                [message] = received(api, chat_id)
+                assert message["caption"] == expected(chat_id, lang)
+        assert (await deps.storage.broadcasts.counts(broadcast.id)) == {"sent": 7, "blocked": 1}
+        await channel.app.shutdown()
+        await deps.storage.close()
+
+
+def test_incoming_photo_and_document_carry_media():
+    from telegram import Update
+
+    from channels.telegram.incoming import to_incoming
+    from tests.fakes.telegram_updates import message
+
+    photo = to_incoming(Update.de_json(message("message_photo", 42, 7), None))
+    assert photo.kind == "media" and photo.unsupported == "photo" and photo.text is None
+    assert photo.media == Media("photo", "AgACAgUAAxkBAAIBY2Zlarge", None, "image/jpeg", 51234,
+                                "foto produk saya")  # the largest size
+    update = message("message_photo", 42, 8, document={
+        "file_id": "BQACdoc", "file_unique_id": "u1", "file_name": "jadwal.pdf",
+        "mime_type": "application/pdf", "file_size": 9000})
+    del update["message"]["photo"]
+    document = to_incoming(Update.de_json(update, None))
+    assert document.unsupported == "document"
+    assert document.media == Media("document", "BQACdoc", "jadwal.pdf", "application/pdf", 9000,
+                                   "foto produk saya")
+
+
+async def test_stand_in_refuses_what_telegram_refuses(telegram_api, telegram_deps):
+    channel = TelegramChannel(Assistant(telegram_deps))
+    await channel.app.initialize()
+    bot = channel.bot
+    try:
+        doc = telegram_api.add_file("document", PDF, "a.pdf", "application/pdf")
+        with pytest.raises(Exception, match="(?i)wrong file identifier"):
+            await bot.send_photo(1, photo="AgACnosuchfile")
+        with pytest.raises(Exception, match="(?i)use file of type document as photo"):
+            await bot.send_photo(1, photo=doc)
+        with pytest.raises(Exception, match="(?i)caption is too long"):
+            await bot.send_document(1, document=doc, caption="x" * 1025)
+        big = telegram_api.add_file("document", b"x" * (20 * 1024 * 1024 + 1), "b.pdf", None)
+        with pytest.raises(Exception, match="(?i)file is too big"):
+            await bot.get_file(big)
+        sent = await bot.send_document(1, document=doc, caption="ok")
+        assert sent.document.file_id == doc and sent.document.file_name == "a.pdf"
+    finally:
+        await channel.app.shutdown()
