@@ -39,6 +39,10 @@ class ConsoleSender:
         ids = []
         for reply in replies:
             self.count += 1
-            print(f"[console:{user_id}] {reply.text}\n", file=self.out, flush=True)
+            shown = reply.text
+            if reply.attachment is not None:  # a terminal shows the file's name, not the file
+                label = f"[{reply.attachment.kind}: {reply.attachment.filename}]"
+                shown = f"{label} {shown}".strip()
+            print(f"[console:{user_id}] {shown}\n", file=self.out, flush=True)
             ids.append(str(self.count))
         return ids

@@ -160,3 +160,14 @@ def test_caption_limit_is_counted_like_the_platforms():
     assert len(message_replies(emoji, photo)) == 1
     assert len(message_replies(emoji + "x", photo)) == 2
     assert [r.text for r in message_replies("plain", None)] == ["plain"]
+
+
+async def test_console_recipients_see_the_file_name_with_the_text():
+    import io
+
+    from channels.broadcasting import ConsoleSender
+
+    out = io.StringIO()
+    photo = Attachment(3, "photo", "poster.jpg", "image/jpeg", 10)
+    await ConsoleSender(out).send("7", message_replies("Halo Ani", photo))
+    assert out.getvalue() == "[console:7] [photo: poster.jpg] Halo Ani\n\n"
