@@ -112,3 +112,29 @@ async def test_photo_composed_on_whatsapp_is_downloaded_previewed_and_size_check
 
 async def _done(deps, broadcast_id: int) -> bool:
     return (await deps.storage.broadcasts.get(broadcast_id)).status == "done"
+
+
+async def test_upload_id_is_kept_across_restarts_and_renewed_when_old(
+    make_settings, wa_env, graph
+):
+    from channels.whatsapp.client import GraphClient
+    from channels.whatsapp.media import Uploads
+    from handlers.broadcast.compose import attachment_of
+
+    deps = await open_deps(make_settings(**wa_env, WHATSAPP_API_URL=graph.url))
+    client = GraphClient(graph.url, wa_env["WHATSAPP_PHONE_NUMBER_ID"], wa_env["WHATSAPP_TOKEN"])
+    try:
+        stored = await deps.storage.media.add("document", "jadwal.pdf", "application/pdf",
+                                              b"%PDF-1.4 jadwal")
+        attachment = attachment_of(stored)
+        first = await Uploads(client, deps.storage).media_id(attachment)
+        again = await Uploads(client, deps.storage).media_id(attachment)  # a new process
+        assert again == first and list(graph.media) == [first]
+        assert graph.media_types[first] == "application/pdf"
+        old = (deps.storage.db.now() - timedelta(days=26)).isoformat()
+        await deps.storage.db.execute("UPDATE broadcast_media_refs SET created_at = ?", (old,))
+        renewed = await Uploads(client, deps.storage).media_id(attachment)
+        assert renewed != first and len(graph.media) == 2  # Meta forgets uploads after 30 days
+    finally:
+        await client.aclose()
+        await deps.storage.close()
