@@ -128,5 +128,9 @@ async def test_an_outage_is_logged_once_and_its_end_once(
     await telegram_api.wait_until(lambda: {first, second} <= telegram_bot.handled)
     assert len(telegram_api.sent_to(1001)) == len(telegram_api.sent_to(1002)) == 1
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
-    assert len([w for w in warnings if "Bot API failing" in w]) == 1
-    assert len([w for w in warnings if "reachable again" in w]) == 1
+    starts = len([w for w in warnings if "Bot API failing" in w])
+    ends = len([w for w in warnings if "reachable again" in w])
+    # Not one line per failed call (3 here): one per outage, each with its end. The two replies
+    # run concurrently, so on a busy machine one may get through between two failures of the
+    # other, which ends that outage and starts another: 2 is then the honest count.
+    assert 1 <= starts == ends < 3, warnings
