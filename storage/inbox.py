@@ -1,4 +1,4 @@
-"""The Telegram inbox: updates kept from their arrival until they have been answered."""
+"""The Telegram inbox: updates kept from their arrival until their replies have been delivered."""
 
 from __future__ import annotations
 
@@ -7,15 +7,21 @@ from dataclasses import dataclass
 
 from storage.db import Database
 
+RECEIVED = "received"  # stored; handling not started
+HANDLING = "handling"  # handling started: the core may have stored part of its effects
+REPLIED = "replied"  # the replies are stored (JSON) and being sent
+
 
 @dataclass(frozen=True)
 class InboxUpdate:
     update_id: int
     body: str
+    status: str = RECEIVED
+    replies: str | None = None  # JSON, with status REPLIED
 
 
 class InboxRepo:
-    """Rows of telegram_inbox: add on arrival, done when handled, pending after a crash."""
+    """Rows of telegram_inbox: add on arrival, mark progress, done when delivered, pending after a crash."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
@@ -39,13 +45,45 @@ class InboxRepo:
                     new.add(update_id)
         return new
 
-    async def done(self, update_id: int) -> None:
-        """The update has been answered (or deliberately left unanswered): forget it."""
-        await self.db.execute("DELETE FROM telegram_inbox WHERE update_id = ?", (update_id,))
+    async def handling(self, *update_ids: int) -> None:
+        """Handling has started: after a crash these updates must not be handled again."""
+        await self.db.execute(
+            f"UPDATE telegram_inbox SET status = ? WHERE update_id IN ({_marks(update_ids)})",  # noqa: S608
+            (HANDLING, *update_ids),
+        )
+
+    async def replied(self, update_id: int, replies: str) -> None:
+        """The core's replies (JSON), kept until delivered: after a crash they are sent again."""
+        await self.replied_many([(update_id, replies)])
+
+    async def replied_many(self, rows: Iterable[tuple[int, str]]) -> None:
+        """Several updates' replies (update id, JSON) in one transaction."""
+        async with self.db.transaction() as tx:
+            await tx.executemany(
+                "UPDATE telegram_inbox SET status = ?, replies = ? WHERE update_id = ?",
+                [(REPLIED, replies, update_id) for update_id, replies in rows],
+            )
+
+    async def done(self, *update_ids: int) -> None:
+        """The replies are delivered (or cannot be, or there are none): forget these updates."""
+        await self.db.execute(
+            f"DELETE FROM telegram_inbox WHERE update_id IN ({_marks(update_ids)})",  # noqa: S608
+            update_ids,
+        )
 
     async def pending(self) -> list[InboxUpdate]:
-        """Updates not yet answered, oldest first."""
+        """Updates whose replies were not delivered yet, oldest first."""
         rows = await self.db.fetchall(
-            "SELECT update_id, body FROM telegram_inbox ORDER BY update_id"
+            "SELECT update_id, body, status, replies FROM telegram_inbox ORDER BY update_id"
         )
-        return [InboxUpdate(row["update_id"], row["body"]) for row in rows]
+        return [
+            InboxUpdate(row["update_id"], row["body"], row["status"], row["replies"])
+            for row in rows
+        ]
+
+
+def _marks(values: tuple) -> str:
+    """'?, ?, ?': one placeholder per value (at least one id is always given)."""
+    if not values:
+        raise ValueError("no update ids given")
+    return ", ".join("?" * len(values))

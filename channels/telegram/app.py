@@ -120,7 +120,7 @@ class TelegramChannel:
         await self.app.initialize()
         await self.register_commands()
         await self.app.start()
-        await replay(self.app, self.inbox)
+        await replay(self.app, self.inbox, self.bridge.resume)
         log.info("Telegram bot @%s ready", self.app.bot.username)
 
     async def start_polling(self) -> None:

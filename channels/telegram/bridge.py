@@ -13,14 +13,16 @@ from telegram.error import BadRequest, Forbidden, TelegramError
 from telegram.ext import ContextTypes
 
 from channels.telegram import CHANNEL
+from channels.telegram.inbox import InboxWrites, replies_from_json, replies_to_json
 from channels.telegram.incoming import to_incoming
 from channels.telegram.media import Uploads
 from channels.telegram.render import ChatKeyboards, Renderer
 from channels.telegram.retry import RetryPolicy, is_transient
 from handlers import Assistant
-from handlers.types import Incoming
+from handlers.types import Incoming, Reply
 from knowledge.languages import pick_language
-from storage.inbox import InboxRepo
+from storage import StorageError
+from storage.inbox import REPLIED, InboxRepo, InboxUpdate
 
 log = logging.getLogger(__name__)
 
@@ -61,7 +63,8 @@ class Bridge:
         inbox: InboxRepo | None = None,
     ) -> None:
         self.assistant = assistant
-        self.inbox = inbox  # the stored update is forgotten once its handling has ended
+        self.inbox = inbox  # each stored update is forgotten once its replies are delivered
+        self._writes = InboxWrites(inbox) if inbox is not None else None
         self.deps = assistant.deps
         self.policy = policy or RetryPolicy()
         self.keyboards = ChatKeyboards()
@@ -69,6 +72,7 @@ class Bridge:
         self._order = ChatOrder()
         self.on_handled: Callable[[int], None] | None = None  # told each update id when answered
         self._renderers: dict[int, Renderer] = {}
+        self._resumed: dict[int, InboxUpdate] = {}  # replayed updates the last run had started
 
     def renderer(self, bot) -> Renderer:
         found = self._renderers.get(id(bot))
@@ -80,42 +84,112 @@ class Bridge:
     def _share_label(self, lang: str) -> str:
         return self.deps.knowledge.texts.render(lang, "telegram.share_contact")
 
+    def resume(self, row: InboxUpdate) -> None:
+        """A stored update the last run had started (given by `replay` before it is queued)."""
+        self._resumed[row.update_id] = row
+
     async def on_update(self, update: Update, context: ContextTypes.DEFAULT_TYPE) -> None:
         """Answer one update (PTB handler callback); a failure goes on to `on_error`."""
         chat = update.effective_chat
         chat_id = chat.id if chat is not None else 0
         previous, mine = self._order.ticket(chat_id)
         try:
-            # Taken from the inbox as handling starts: the core stores its effects as it goes,
-            # so an update replayed after it had started could be applied twice.
-            await self._forget(update.update_id)
-            incoming = to_incoming(update, self.keyboards.take_labels(chat_id))
-            if incoming is None:
-                return
-            if update.callback_query is not None:
-                replies, _ = await asyncio.gather(
-                    self.assistant.handle(incoming), self._tidy(update)
-                )
+            row = self._resumed.pop(update.update_id, None)
+            if row is None:
+                await self._answer(context.bot, chat_id, update, previous)
             else:
-                replies = await self.assistant.handle(incoming)
-            if previous is not None:
-                await previous
-            await self._deliver(context.bot, chat_id, incoming, replies)
+                await self._finish(context.bot, chat_id, update, row, previous)
         finally:
             self._order.done(chat_id, mine)
         self._ended(update.update_id)
 
-    async def _forget(self, update_id: int) -> None:
-        """Drop the stored update: its handling has started and must not be replayed."""
-        if self.inbox is not None:
-            await self.inbox.done(update_id)
+    async def _answer(self, bot, chat_id: int, update: Update, previous) -> None:
+        """Handle the update; its stored row records how far it got until the replies are out."""
+        update_id = update.update_id
+        incoming = to_incoming(update, self.keyboards.take_labels(chat_id))
+        if incoming is None:
+            await self._forget(update_id)
+            return
+        # Marked as handling starts: the core stores its effects as it goes, so an update
+        # replayed after it had started could be applied twice.
+        await self._mark(update_id)
+        if update.callback_query is not None:  # the button's spinner stops meanwhile
+            replies, _ = await asyncio.gather(self._handle(update_id, incoming), self._tidy(update))
+        else:
+            replies = await self._handle(update_id, incoming)
+        if previous is not None:
+            await previous
+        await self._deliver(bot, chat_id, incoming, replies)
+        await self._forget(update_id, delivered=True)
+
+    async def _handle(self, update_id: int, incoming: Incoming) -> list[Reply]:
+        """The core's replies, stored as soon as they exist (not after the button's tidy-up)."""
+        replies = await self.assistant.handle(incoming)
+        await self._keep(update_id, replies)
+        return replies
+
+    async def _finish(self, bot, chat_id: int, update: Update, row: InboxUpdate, previous) -> None:
+        """An update the last run had started: send its stored replies, or say it was cut off."""
+        incoming = to_incoming(update, {})  # for the user and language only: never handled
+        if incoming is not None:
+            lang = await self._language(incoming)
+            replies = self._stored_replies(row)
+            if replies is None:  # handling was cut off: its effects may be partly stored
+                replies = [Reply(self.deps.knowledge.texts.render(lang, "telegram.interrupted"))]
+                log.info("update %s was cut off by a restart; the user is told", row.update_id)
+            else:
+                log.info("update %s: sending the replies of the last run again", row.update_id)
+            if previous is not None:
+                await previous
+            await self._deliver(bot, chat_id, incoming, replies, lang)
+        await self._forget(row.update_id, delivered=True)
+
+    @staticmethod
+    def _stored_replies(row: InboxUpdate) -> list[Reply] | None:
+        """The replies the last run stored for `row`, or None if it had none (or unreadable)."""
+        if row.status != REPLIED or row.replies is None:
+            return None
+        try:
+            return replies_from_json(row.replies)
+        except (ValueError, KeyError, TypeError):
+            log.warning("stored replies of update %s unreadable", row.update_id)
+            return None
+
+    async def _mark(self, update_id: int) -> None:
+        """Handling starts: from now on a crash must not lead to handling it again."""
+        if self._writes is not None:
+            await self._writes.handling(update_id)
+
+    async def _keep(self, update_id: int, replies: list[Reply]) -> None:
+        """Store the replies before sending them: a crash while sending leads to sending again."""
+        if self._writes is None or not replies:
+            return
+        try:
+            await self._writes.replied((update_id, replies_to_json(replies)))
+        except StorageError:  # the replies are here: send them all the same
+            log.warning("replies to update %s not stored; sending them anyway", update_id)
+
+    async def _forget(self, update_id: int, delivered: bool = False) -> None:
+        """Drop the stored update: answered, or its failure has been dealt with."""
+        if self._writes is None:
+            return
+        try:
+            await self._writes.done(update_id)
+        except StorageError:
+            if not delivered:
+                raise
+            # The user has their replies; a restart may send them once more.
+            log.warning("answered update %s could not be removed from the inbox", update_id)
 
     def _ended(self, update_id: int) -> None:
         if self.on_handled is not None:
             self.on_handled(update_id)
 
-    async def _deliver(self, bot, chat_id: int, incoming: Incoming, replies) -> None:
-        lang = await self._language(incoming)
+    async def _deliver(
+        self, bot, chat_id: int, incoming: Incoming, replies, lang: str | None = None
+    ) -> None:
+        """Send the replies; a user who blocked the bot is marked so (nothing else to do)."""
+        lang = lang or await self._language(incoming)
         try:
             await self.renderer(bot).send(chat_id, replies, lang)
         except Forbidden:
@@ -137,7 +211,11 @@ class Bridge:
                 await self.policy.call(query.edit_message_reply_markup, reply_markup=None)
 
     async def on_error(self, update: object, context: ContextTypes.DEFAULT_TYPE) -> None:
-        """Log the failure (update id and error type only) and apologise to the user."""
+        """Log the failure (update id and error type only) and apologise to the user.
+
+        The stored update is dropped: replies kept for a crash are not kept for an outage that
+        outlasted the retries (they would reach the user at some later start, out of context).
+        """
         try:
             await self._report(update, context)
         finally:

@@ -1,20 +1,30 @@
-"""The durable inbox: each update is stored before Telegram learns it arrived, replayed after a crash.
+"""The durable inbox: each update is stored before Telegram learns it arrived, kept until answered.
 
 PTB confirms polled updates through the offset of its next getUpdates call, before our handlers
 have answered them; `InboxBot.get_updates` stores every fetched update first, so a kill loses none.
+The bridge then marks each row as handling starts and stores the replies before sending them;
+after a crash `replay` queues every row again, oldest first, and tells the bridge how far each got
+(received: handle it; handling: never again, say so; replied: send the stored replies again).
 """
 
 from __future__ import annotations
 
+import asyncio
+import base64
 import json
 import logging
+from collections import Counter
+from collections.abc import Awaitable, Callable
+from typing import Generic, TypeVar
 
 from telegram import Update
 from telegram.ext import Application, ExtBot
 
-from storage.inbox import InboxRepo
+from handlers.types import Attachment, Button, Reply, ReplyKind
+from storage.inbox import RECEIVED, InboxRepo, InboxUpdate
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 
 class InboxBot(ExtBot):
@@ -39,8 +49,95 @@ class InboxBot(ExtBot):
         return updates
 
 
-async def replay(app: Application, inbox: InboxRepo) -> int:
-    """Queue the updates left unanswered by the last run, oldest first; return how many."""
+class GroupWrite(Generic[T]):
+    """One write for all the items asked for while the previous write ran (a group commit).
+
+    Under load every update waits for the one SQLite connection; writing the inbox rows of many
+    updates in one statement keeps the inbox from lengthening that queue for everyone.
+    """
+
+    def __init__(self, write: Callable[[list[T]], Awaitable[object]]) -> None:
+        self._write = write
+        self._queued: list[tuple[T, asyncio.Future[None]]] = []
+        self._task: asyncio.Task[None] | None = None
+
+    async def __call__(self, item: T) -> None:
+        """Return once `item` is written; raise what the write raised."""
+        future = asyncio.get_running_loop().create_future()
+        self._queued.append((item, future))
+        if self._task is None or self._task.done():
+            self._task = asyncio.create_task(self._drain())
+        await future
+
+    async def _drain(self) -> None:
+        while self._queued:
+            batch, self._queued = self._queued, []
+            error: Exception | None = None
+            try:
+                await self._write([item for item, _ in batch])
+            except Exception as exc:  # each waiting caller gets it
+                error = exc
+            for _, future in batch:
+                if future.done():  # its caller was cancelled
+                    continue
+                if error is None:
+                    future.set_result(None)
+                else:
+                    future.set_exception(error)
+
+
+class InboxWrites:
+    """The bridge's three inbox writes, each a group commit (update id, or (id, replies JSON))."""
+
+    def __init__(self, inbox: InboxRepo) -> None:
+        self.handling: GroupWrite[int] = GroupWrite(lambda ids: inbox.handling(*ids))
+        self.replied: GroupWrite[tuple[int, str]] = GroupWrite(inbox.replied_many)
+        self.done: GroupWrite[int] = GroupWrite(lambda ids: inbox.done(*ids))
+
+
+def replies_to_json(replies: list[Reply]) -> str:
+    """Replies as JSON (file bytes in base64); `replies_from_json` gives them back equal."""
+    return json.dumps([_reply_dict(reply) for reply in replies], ensure_ascii=False)
+
+
+def replies_from_json(text: str) -> list[Reply]:
+    """The replies stored by `replies_to_json`."""
+    return [_reply(item) for item in json.loads(text)]
+
+
+def _reply_dict(reply: Reply) -> dict:
+    attachment = reply.attachment
+    return {
+        "text": reply.text,
+        "buttons": [[button.label, button.payload] for button in reply.buttons],
+        "kind": reply.kind.value,
+        "file": None if reply.file is None else base64.b64encode(reply.file).decode("ascii"),
+        "filename": reply.filename,
+        "attachment": None if attachment is None else {
+            "id": attachment.id, "kind": attachment.kind, "filename": attachment.filename,
+            "mime_type": attachment.mime_type, "size": attachment.size,
+        },
+    }  # fmt: skip
+
+
+def _reply(item: dict) -> Reply:
+    file, attachment = item.get("file"), item.get("attachment")
+    return Reply(
+        text=item["text"],
+        buttons=tuple(Button(label, payload) for label, payload in item.get("buttons", [])),
+        kind=ReplyKind(item.get("kind", ReplyKind.TEXT.value)),
+        file=None if file is None else base64.b64decode(file),
+        filename=item.get("filename"),
+        attachment=None if attachment is None else Attachment(**attachment),
+    )
+
+
+async def replay(app: Application, inbox: InboxRepo, resume: Callable[[InboxUpdate], None]) -> int:
+    """Queue the updates left unanswered by the last run, oldest first; return how many.
+
+    Rows whose handling had started are given to `resume` (the bridge) before they are queued,
+    so it finishes them in their chat's order instead of handling them again.
+    """
     pending = await inbox.pending()
     for row in pending:
         try:
@@ -49,9 +146,13 @@ async def replay(app: Application, inbox: InboxRepo) -> int:
             log.warning("stored update %s unreadable; dropped", row.update_id)
             await inbox.done(row.update_id)
             continue
+        if row.status != RECEIVED:
+            resume(row)
         await app.update_queue.put(update)
     if pending:
         if isinstance(app.bot, InboxBot):
             app.bot.skip_below(pending[-1].update_id + 1)
-        log.info("replaying %d update(s) left unanswered by the last run", len(pending))
+        counts = Counter(row.status for row in pending)
+        log.info("replaying %d update(s) left unanswered by the last run: %s",
+                 len(pending), ", ".join(f"{n} {s}" for s, n in sorted(counts.items())))  # fmt: skip
     return len(pending)
