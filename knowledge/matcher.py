@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from knowledge.normalise import NUMBER_TOKEN, Normaliser
+from knowledge.spelling import TYPO_MIN_LENGTH, Speller, closest, correctable
 
 # How the evidence adds up to a score of 0-100 (tuned leaving each sample question out in turn).
 COVER_WEIGHT = 0.11  # share of the question's (rarity-weighted) words the topic's questions know
@@ -22,8 +23,6 @@ MASS_SCALE = 2.0
 ANSWER_KNOWN = 0.0  # how far a word found only in answers counts as known
 KNOWN_POWER = 0.5  # the score is scaled by (share of the question's words known at all) ** this
 FUNCTION_WEIGHT = 0.3  # rarity weight of numbers and of `function` words in normalise.yaml
-TYPO_CUTOFF = 84  # an unknown word this close (fuzz.ratio) to a known one is read as it
-TYPO_MIN_LENGTH = 5
 _KNOWN = "\0known"
 OUT_OF_SCOPE = "~out-of-scope"  # pseudo-topic: questions of knowledge/out_of_scope.yaml
 
@@ -70,7 +69,7 @@ class Matcher:
         self._topic_words: dict[str, Counter[str]] = defaultdict(Counter)
         self._token_topics: dict[str, Counter[str]] = defaultdict(Counter)
         self._answer_topics: dict[str, set[str]] = defaultdict(set)
-        self._surface: set[str] = set()  # plain words of samples, keywords and answers
+        self.speller = Speller(normaliser, self._is_known_token)
         self._changed()
 
     # -- building -----------------------------------------------------------------------------
@@ -87,11 +86,11 @@ class Matcher:
         for lang, text in questions:
             self.add_sample(topic, lang, text)
         for phrase in words:
-            self._surface.update(self.normaliser.words(phrase))
+            self.speller.learn(phrase)
             for token in set(self.normaliser.tokens(phrase)):
                 self._count(topic, token)
         for answer in answers:  # weaker evidence: words of the answer itself
-            self._surface.update(self.normaliser.words(answer))
+            self.speller.learn(answer)
             for token in set(self.normaliser.tokens(answer)):
                 self._answer_topics[token].add(topic)
         self._changed()
@@ -104,7 +103,7 @@ class Matcher:
         self._seen.add((topic, " ".join(tokens)))
         index = len(self.samples)
         self.samples.append(_Sample(topic, lang, text, frozenset(tokens), " ".join(tokens)))
-        self._surface.update(self.normaliser.words(text))
+        self.speller.learn(text)
         for token in set(tokens):
             self._postings[token].append(index)
             self._count(topic, token)
@@ -123,12 +122,12 @@ class Matcher:
 
     def rank(self, text: str, exclude: int | None = None) -> list[tuple[str, float]]:
         """Topics by score (0-100), best first; `exclude` leaves one sample out (self-tests)."""
-        tokens = self.normaliser.analyse(text, self._fix_word).tokens
+        tokens = self.normaliser.analyse(text, self.speller.fix).tokens
         return self._rank_tokens(tokens, exclude)
 
     def decide(self, text: str, exclude: int | None = None) -> Decision:
         """Answer, suggest, fall back, or recognise small talk."""
-        analysis = self.normaliser.analyse(text, self._fix_word)
+        analysis = self.normaliser.analyse(text, self.speller.fix)
         if analysis.small_talk and not analysis.tokens:
             return Decision(analysis.small_talk)
         ranked = self._rank_tokens(analysis.tokens, exclude)
@@ -234,34 +233,13 @@ class Matcher:
         self._idf_cache: dict[str, float] = {}
         self._weight_cache: dict[int, float] = {}
         self._vocab = None
-        self._surface_list: list[str] | None = None
-        self._fixed: dict[str, str] = {}
+        self.speller.forget()
 
     def _known(self) -> list[str]:
         if self._vocab is None:
             known = set(self._token_topics) | set(self._answer_topics)
-            self._vocab = sorted(t for t in known if len(t) >= TYPO_MIN_LENGTH - 1)
+            self._vocab = correctable(known)
         return self._vocab
-
-    def _fix_word(self, word: str) -> str:
-        """A known spelling for an unknown, typo'd plain word ("regester" -> "register").
-
-        Runs before slang and synonyms, so a typo of a synonym ("subcribe") finds its group.
-        """
-        if len(word) < TYPO_MIN_LENGTH or word.isdigit() or word in self._surface:
-            return word
-        fixed = self._fixed.get(word)
-        if fixed is None:
-            fixed = word
-            if not self.normaliser.knows(word) and not self._is_known_token(word):
-                if self._surface_list is None:
-                    self._surface_list = sorted(
-                        w for w in self._surface if len(w) >= TYPO_MIN_LENGTH - 1
-                    )
-                fixed = _closest(word, self._surface_list)
-            if len(self._fixed) < 100_000:
-                self._fixed[word] = fixed
-        return fixed
 
     def _is_known_token(self, word: str) -> bool:
         tokens = self.normaliser.tokens(word)
@@ -278,18 +256,7 @@ class Matcher:
             or self._topics_with(token, skip)
         ):
             return token
-        return _closest(token, self._known())
-
-
-def _closest(word: str, known: list[str]) -> str:
-    """The known word closest to `word` if close enough and with the same first letter
-    (typos seldom hit the first letter; "iphone" is not "phone"), else `word`."""
-    for candidate, _, _ in process.extract(
-        word, known, scorer=fuzz.ratio, score_cutoff=TYPO_CUTOFF, limit=3
-    ):
-        if candidate != word and candidate[0] == word[0]:
-            return candidate
-    return word
+        return closest(token, self._known())
 
 
 def _combine(found: list[float]) -> float:
