@@ -42,23 +42,21 @@ def _size(value: object) -> int | None:
 
 
 class Uploads:
-    """Stored files uploaded once per file; every later message refers to the media id."""
+    """Stored files uploaded once per file; later messages refer to the media id.
+
+    The id is read from storage with its age each time (one indexed read per message), so a
+    process running for weeks renews an upload Meta is about to forget.
+    """
 
     def __init__(self, client: GraphClient, storage: Storage) -> None:
         self.client, self.storage = client, storage
         self.uploads = 0
-        self._ids: dict[int, str] = {}
         self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
 
     async def media_id(self, attachment: Attachment) -> str:
         """The media id for the stored file, uploading it the first time (GraphError)."""
-        found = self._ids.get(attachment.id)
-        if found is not None:
-            return found
-        async with self._locks[attachment.id]:
-            found = self._ids.get(attachment.id) or await self.storage.media.ref(
-                attachment.id, CHANNEL, max_age=UPLOAD_KEPT
-            )
+        async with self._locks[attachment.id]:  # others wait for the one upload
+            found = await self.storage.media.ref(attachment.id, CHANNEL, max_age=UPLOAD_KEPT)
             if found is None:
                 data = await self.storage.media.data(attachment.id)
                 if data is None:
@@ -68,5 +66,4 @@ class Uploads:
                 )
                 self.uploads += 1
                 await self.storage.media.set_ref(attachment.id, CHANNEL, found)
-            self._ids[attachment.id] = found
         return found

@@ -133,8 +133,13 @@ async def test_upload_id_is_kept_across_restarts_and_renewed_when_old(
         assert graph.media_types[first] == "application/pdf"
         old = (deps.storage.db.now() - timedelta(days=26)).isoformat()
         await deps.storage.db.execute("UPDATE broadcast_media_refs SET created_at = ?", (old,))
-        renewed = await Uploads(client, deps.storage).media_id(attachment)
+        running = Uploads(client, deps.storage)  # a process that stays up for weeks
+        renewed = await running.media_id(attachment)
         assert renewed != first and len(graph.media) == 2  # Meta forgets uploads after 30 days
+        assert await running.media_id(attachment) == renewed
+        await deps.storage.db.execute("UPDATE broadcast_media_refs SET created_at = ?", (old,))
+        assert await running.media_id(attachment) not in (first, renewed)
+        assert len(graph.media) == 3
     finally:
         await client.aclose()
         await deps.storage.close()
