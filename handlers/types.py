@@ -15,6 +15,19 @@ _TEXT_FIELDS = (
 MEDIA_KINDS = ("photo", "document")
 
 
+def _replace_lone_surrogates(obj: object, names: tuple[str, ...]) -> None:
+    """Half a UTF-16 pair (JSON "\\ud83d" alone) can be neither stored nor sent back: U+FFFD."""
+    for name in names:
+        value = getattr(obj, name)
+        if value and _LONE_SURROGATE.search(value):
+            object.__setattr__(obj, name, _LONE_SURROGATE.sub("\ufffd", value))
+
+
+def utf16_len(text: str) -> int:
+    """Length as Telegram and WhatsApp count it (UTF-16 code units: an emoji may be 2)."""
+    return len(text.encode("utf-16-le")) // 2
+
+
 @dataclass(frozen=True)
 class Media:
     """A photo or document a user sent: the channel's reference to the file, not its bytes.
@@ -32,10 +45,7 @@ class Media:
     def __post_init__(self) -> None:
         if self.kind not in MEDIA_KINDS:
             raise ValueError(f"media kind must be one of {MEDIA_KINDS}: {self.kind!r}")
-        for name in ("filename", "caption"):
-            value = getattr(self, name)
-            if value and _LONE_SURROGATE.search(value):
-                object.__setattr__(self, name, _LONE_SURROGATE.sub("\ufffd", value))
+        _replace_lone_surrogates(self, ("filename", "caption"))
 
 
 @dataclass(frozen=True)
@@ -72,11 +82,7 @@ class Incoming:
     media: Media | None = None
 
     def __post_init__(self) -> None:
-        # Half a UTF-16 pair (JSON "\ud83d" alone) can be neither stored nor sent back.
-        for name in _TEXT_FIELDS:
-            value = getattr(self, name)
-            if value and _LONE_SURROGATE.search(value):
-                object.__setattr__(self, name, _LONE_SURROGATE.sub("\ufffd", value))
+        _replace_lone_surrogates(self, _TEXT_FIELDS)
 
     @classmethod
     def from_text(cls, channel: str, user_id: str, text: str, **meta) -> Incoming:

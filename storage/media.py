@@ -9,10 +9,10 @@ from datetime import datetime, timedelta
 from storage.broadcasts import stamp
 from storage.db import Database, parse_time
 
-FLOW = "broadcast"  # drafts of this conversation flow may hold a media_id
-_UNUSED = """id NOT IN (SELECT media_id FROM broadcasts WHERE media_id IS NOT NULL)
-    AND id NOT IN (SELECT json_extract(draft, '$.media_id') FROM conversations
+FLOW = "broadcast"  # drafts of this conversation flow may hold a media_id (handlers.broadcast)
+_IN_DRAFTS = """id NOT IN (SELECT json_extract(draft, '$.media_id') FROM conversations
       WHERE flow = ? AND json_extract(draft, '$.media_id') IS NOT NULL)"""
+_IN_BROADCASTS = "id NOT IN (SELECT media_id FROM broadcasts WHERE media_id IS NOT NULL{})"
 
 
 @dataclass(frozen=True)
@@ -93,21 +93,20 @@ class MediaRepo:
 
     async def delete_if_unused(self, media_id: int) -> bool:
         """Drop a file no broadcast and no draft refers to (a removed or replaced attachment)."""
+        unused = f"{_IN_BROADCASTS.format('')} AND {_IN_DRAFTS}"
         return bool(
             await self.db.execute(
-                f"""DELETE FROM broadcast_media WHERE id = ? AND {_UNUSED}""",  # noqa: S608 -- constant
+                f"DELETE FROM broadcast_media WHERE id = ? AND {unused}",  # noqa: S608 -- constants
                 (media_id, FLOW),
             )
         )
 
     async def purge_unused(self, before: datetime) -> int:
         """Drop files stored before `before` that no open broadcast or draft refers to."""
+        open_ones = " AND status IN ('scheduled', 'sending')"
+        unused = f"{_IN_BROADCASTS.format(open_ones)} AND {_IN_DRAFTS}"
         return await self.db.execute(
-            """DELETE FROM broadcast_media WHERE created_at < ? AND id NOT IN (
-                  SELECT media_id FROM broadcasts WHERE media_id IS NOT NULL
-                    AND status IN ('scheduled', 'sending'))
-                AND id NOT IN (SELECT json_extract(draft, '$.media_id') FROM conversations
-                  WHERE flow = ? AND json_extract(draft, '$.media_id') IS NOT NULL)""",
+            f"DELETE FROM broadcast_media WHERE created_at < ? AND {unused}",  # noqa: S608 -- constants
             (stamp(before), FLOW),
         )
 

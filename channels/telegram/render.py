@@ -18,7 +18,7 @@ from telegram.constants import MessageLimit
 
 from channels.telegram.media import Uploads
 from channels.telegram.retry import RetryPolicy
-from handlers.types import Button, Reply, ReplyKind
+from handlers.types import Button, Reply, ReplyKind, utf16_len
 
 MAX_TEXT = MessageLimit.MAX_TEXT_LENGTH  # 4096
 MAX_CAPTION = MessageLimit.CAPTION_LENGTH  # 1024
@@ -148,7 +148,7 @@ class Renderer:
 
     async def _send_file(self, chat_id: int, reply: Reply, markup) -> list[Message]:
         text = reply.text.strip()
-        caption = text if len(text.encode("utf-16-le")) // 2 <= MAX_CAPTION else None
+        caption = text if utf16_len(text) <= MAX_CAPTION else None
         photo = reply.kind == ReplyKind.PHOTO or (
             reply.attachment is not None and reply.attachment.kind == "photo")
         if photo:

@@ -6,7 +6,7 @@ half-composed broadcast with a file survives a restart, and every channel can se
 
 from __future__ import annotations
 
-from handlers.broadcast.compose import ComposeError, compile_text
+from handlers.broadcast.compose import FLOW, ComposeError, compile_text
 from handlers.broadcast.panel import panel
 from handlers.context import Ctx
 from handlers.media import (
@@ -19,8 +19,6 @@ from handlers.media import (
 )
 from handlers.types import Media, Reply
 from storage.audience import Audience
-
-FLOW = "broadcast"
 
 
 def _too_big(ctx: Ctx, kind: str, size: int | None) -> list[Reply]:

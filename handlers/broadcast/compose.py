@@ -6,12 +6,13 @@ from dataclasses import dataclass
 
 from jinja2 import Template, TemplateError, meta
 
-from handlers.types import Attachment, Reply, ReplyKind
+from handlers.types import Attachment, Reply, ReplyKind, utf16_len
 from knowledge import Knowledge
 from knowledge.templating import make_environment
 from storage.audience import Recipient
 from storage.media import StoredMedia
 
+FLOW = "broadcast"  # the conversation flow of composing one (storage.media knows it too)
 # Variables a broadcast may use; the recipient's values are passed as data.
 NAME_VARS = ("nama", "name")
 BUSINESS_VARS = ("usaha", "business")
@@ -90,7 +91,7 @@ def attachment_of(media: StoredMedia | None) -> Attachment | None:
 
 
 def caption_fits(text: str) -> bool:
-    return len(text.encode("utf-16-le")) // 2 <= CAPTION_MAX
+    return utf16_len(text) <= CAPTION_MAX
 
 
 def message_replies(text: str, attachment: Attachment | None) -> list[Reply]:

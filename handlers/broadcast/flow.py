@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 from handlers.broadcast import attach, manage
-from handlers.broadcast.compose import ComposeError, allowed_list, compile_text
+from handlers.broadcast.compose import FLOW, ComposeError, allowed_list, compile_text
 from handlers.broadcast.panel import CATEGORIES, category_menu, filter_values, panel, toggled
 from handlers.broadcast.schedule import ScheduleError, parse_local, show_local
 from handlers.context import Ctx
@@ -14,7 +14,6 @@ from handlers.roles import has_role
 from handlers.types import Reply
 from storage.audience import Audience
 
-FLOW = "broadcast"
 ROLE = "broadcaster"
 _SUBCOMMANDS = {"daftar": "list", "list": "list", "batal": "cancel", "cancel": "cancel",
                 "status": "status"}  # fmt: skip
