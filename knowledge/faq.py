@@ -56,11 +56,17 @@ class FaqEntry:
 class Faq:
     """Every FAQ entry by id, the topic menu, and the matcher built over them."""
 
-    def __init__(self, entries: list[FaqEntry], matcher: Matcher, contacts: dict[str, Any]):
+    def __init__(
+        self,
+        entries: list[FaqEntry],
+        matcher: Matcher,
+        contacts: dict[str, Any],
+        out_of_scope: Questions | None = None,
+    ):
         self.entries = {entry.id: entry for entry in entries}
         self.matcher = matcher
         self.contacts = contacts
-        self.out_of_scope: Questions = {}  # knowledge/out_of_scope.yaml, indexed in the matcher
+        self.out_of_scope = dict(out_of_scope or {})  # out_of_scope.yaml, indexed in the matcher
 
     def get(self, topic: str) -> FaqEntry | None:
         return self.entries.get(topic)
@@ -114,9 +120,7 @@ def build_faq(
         matcher.add_topic(
             OUT_OF_SCOPE, [(lg, q) for lg, qs in out_of_scope.items() for q in qs], []
         )
-    faq = Faq(entries, matcher, contacts)
-    faq.out_of_scope = dict(out_of_scope or {})
-    return faq
+    return Faq(entries, matcher, contacts, out_of_scope)
 
 
 def load_out_of_scope(path: Path) -> Questions:

@@ -143,11 +143,11 @@ class Matcher:
         real = [(t, s) for t, s in ranked if t != OUT_OF_SCOPE]
         excluded = next((s for t, s in ranked if t == OUT_OF_SCOPE), 0.0)
         best = real[0] if real else (None, 0.0)
-        if best[1] < limits.suggest or (excluded > 0 and excluded >= best[1]):
+        outside = excluded > 0 and excluded >= best[1]
+        if best[1] < limits.suggest or outside:
             return Decision(
-                "fallback", best[0], best[1], ranked=tuple(real[:5]),
-                out_of_scope=excluded > 0 and excluded >= best[1],
-            )  # fmt: skip
+                "fallback", best[0], best[1], ranked=tuple(real[:5]), out_of_scope=outside
+            )
         top, score = best
         close = [t for t, s in real[1:3] if s >= limits.suggest and score - s < limits.margin]
         doubt = score - excluded < limits.margin

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import base64
+import dataclasses
 import json
 import logging
 from collections import Counter
@@ -113,11 +114,8 @@ def _reply_dict(reply: Reply) -> dict:
         "kind": reply.kind.value,
         "file": None if reply.file is None else base64.b64encode(reply.file).decode("ascii"),
         "filename": reply.filename,
-        "attachment": None if attachment is None else {
-            "id": attachment.id, "kind": attachment.kind, "filename": attachment.filename,
-            "mime_type": attachment.mime_type, "size": attachment.size,
-        },
-    }  # fmt: skip
+        "attachment": None if attachment is None else dataclasses.asdict(attachment),
+    }
 
 
 def _reply(item: dict) -> Reply:
