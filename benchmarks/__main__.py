@@ -2,8 +2,8 @@
 
 python -m benchmarks [--quick] [NAME ...]   (BENCH_QUICK=1 also means --quick)
 Prints one table and writes benchmarks/results.json with the figures and the machine. A full
-run (every benchmark, not --quick, none failed) also puts the table into the Performance section
-(README.md, between its bench:start and bench:end markers).
+run (every benchmark, not --quick, none failed) also puts the table into docs/benchmarks.md,
+between its bench:start and bench:end markers.
 """
 
 from __future__ import annotations
@@ -23,7 +23,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 RESULTS = HERE / "results.json"
-DOC = HERE.parent / "README.md"
+DOC = HERE.parent / "docs" / "benchmarks.md"
 START, END = "<!-- bench:start -->", "<!-- bench:end -->"
 # Cheap ones first, so a failure late in the run still leaves figures behind.
 ORDER = ["faq", "registration", "memory", "telegram_e2e", "whatsapp_e2e", "broadcast", "load"]
