@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers.context import Ctx
+from handlers.deps import Deps
 
 ROLES = ("admin", "broadcaster", "reviewer", "viewer")
 
@@ -25,3 +26,11 @@ async def user_roles(ctx: Ctx) -> set[str]:
 async def has_role(ctx: Ctx, role: str | None) -> bool:
     """True if no role is needed or the user holds it."""
     return role is None or role in await user_roles(ctx)
+
+
+async def holds_role(deps: Deps, channel: str, user_id: str, role: str) -> bool:
+    """has_role for someone outside the conversation (e.g. a scheduled broadcast's author)."""
+    if deps.settings.is_admin(channel, user_id):
+        return True
+    roles = await deps.storage.roles.roles_of(channel, user_id)
+    return "admin" in roles or role in roles

@@ -109,6 +109,14 @@ class BroadcastRepo:
             )
         return await self.get(broadcast_id)
 
+    async def due(self, now: datetime) -> list[Broadcast]:
+        """Scheduled broadcasts due by `now`, not started yet."""
+        rows = await self.db.fetchall(
+            "SELECT * FROM broadcasts WHERE status = 'scheduled' AND scheduled_at <= ? ORDER BY id",
+            (stamp(now),),
+        )
+        return [_broadcast(row) for row in rows]
+
     async def start_due(self, now: datetime) -> list[Broadcast]:
         """Start every scheduled broadcast due by `now`, writing its deliveries atomically."""
         rows = await self.db.fetchall(

@@ -55,9 +55,9 @@ async def test_granted_broadcaster_can_open_the_composer(deps, make_chat):
     [
         ("Halo {{ alamat }}", "broadcast.error_variables"),
         ("Halo {{ nama }", "broadcast.error_syntax"),
-        ("{% for x in y %}{% endfor %}", "broadcast.error_variables"),
-        ("{{ nama.__class__.__mro__ }}", "broadcast.error_syntax"),
-        ("{{ nama | nosuchfilter }}", "broadcast.error_syntax"),
+        ("{% for x in y %}{% endfor %}", "broadcast.error_construct"),
+        ("{{ nama.__class__.__mro__ }}", "broadcast.error_construct"),
+        ("{{ nama | nosuchfilter }}", "broadcast.error_construct"),
         ("x" * 3600, "broadcast.error_too_long"),
         ("   ", "broadcast.error_empty"),
     ],

@@ -8,7 +8,7 @@ from jinja2 import Template, TemplateError, meta
 
 from handlers.types import Attachment, Reply, ReplyKind, utf16_len
 from knowledge import Knowledge
-from knowledge.templating import make_environment
+from knowledge.templating import SAFE_FILTERS, TemplateRefused, check_bounded, make_environment
 from storage.audience import Recipient
 from storage.media import StoredMedia
 
@@ -33,12 +33,22 @@ class ComposeError(Exception):
 
 
 def compile_text(source: str) -> Template:
-    """Compile and check the staff text; raise ComposeError on bad syntax or variables."""
+    """Compile and check the staff text; raise ComposeError on bad syntax, variables or constructs.
+
+    Only the restricted template language is accepted (knowledge.templating.check_bounded), so
+    rendering costs microseconds per recipient and can stay on the event loop.
+    """
     if not source.strip():
         raise ComposeError("broadcast.error_empty")
     try:
-        unknown = sorted(meta.find_undeclared_variables(_env.parse(source)) - set(ALLOWED))
-        template = _env.from_string(source)
+        tree = check_bounded(source)
+        unknown = sorted(meta.find_undeclared_variables(tree) - set(ALLOWED))
+        template = _env.from_string(tree)
+    except TemplateRefused as exc:
+        raise ComposeError(
+            "broadcast.error_construct", problem=exc.kind, detail=exc.detail,
+            allowed=allowed_list(), filters=", ".join(sorted(SAFE_FILTERS)),
+        ) from exc
     except TemplateError as exc:
         raise ComposeError("broadcast.error_syntax", detail=str(exc), allowed=allowed_list()) from exc
     if unknown:

@@ -16,12 +16,14 @@ from handlers.broadcast.outbox import ChannelOutbox
 from handlers.broadcast.progress import render_status
 from handlers.deps import Deps
 from handlers.outbound import SendError
+from handlers.roles import holds_role
 from handlers.types import Reply
 from storage.broadcasts import Broadcast
 
 log = logging.getLogger(__name__)
 MEDIA_KEPT = timedelta(days=2)  # files of abandoned drafts and finished broadcasts, then dropped
 PURGE_EVERY = 3600.0  # seconds
+ROLE = "broadcaster"  # a scheduled broadcast's author must still hold it when it is due
 
 
 class BroadcastWorker:
@@ -82,7 +84,7 @@ class BroadcastWorker:
         next_progress = next_purge = 0.0
         while True:
             try:
-                if await self.deps.storage.broadcasts.start_due(self.clock()):
+                if await self.start_due():
                     self.wake()
                 if loop.time() >= next_purge:
                     next_purge = loop.time() + PURGE_EVERY
@@ -95,6 +97,32 @@ class BroadcastWorker:
             except Exception:
                 log.exception("broadcast scheduler tick failed")
             await asyncio.sleep(min(self.poll, self.progress_every))
+
+    async def start_due(self) -> bool:
+        """Start the scheduled broadcasts now due whose author still holds the role; cancel
+        (and tell the author about) those whose author lost it meanwhile."""
+        repo, now = self.deps.storage.broadcasts, self.clock()
+        for broadcast in await repo.due(now):
+            author = (broadcast.creator_channel, broadcast.creator_user_id)
+            if not await holds_role(self.deps, *author, ROLE) and await repo.cancel(broadcast.id):
+                log.warning("scheduled broadcast %d cancelled: its author lost the %s role",
+                            broadcast.id, ROLE)
+                await self.deps.storage.audit.record(
+                    "system", "broadcast.cancel", f"broadcast:{broadcast.id}",
+                    {"reason": "author no longer a broadcaster"},
+                )
+                await self._tell_author(broadcast, "broadcast.scheduled_refused")
+        return bool(await repo.start_due(now))
+
+    async def _tell_author(self, broadcast: Broadcast, key: str) -> None:
+        outbox = self.outboxes.get(broadcast.creator_channel)
+        if outbox is None:
+            return
+        text = self.deps.knowledge.texts.render(broadcast.creator_language, key, id=broadcast.id)
+        try:
+            await outbox.sender.send(broadcast.creator_user_id, [Reply(text)])
+        except SendError as exc:
+            log.warning("author of broadcast %d not told: %s", broadcast.id, type(exc).__name__)
 
     async def report_progress(self) -> None:
         """Edit each running broadcast's progress message; finish and report completed ones."""
