@@ -23,6 +23,21 @@ def _replace_lone_surrogates(obj: object, names: tuple[str, ...]) -> None:
             object.__setattr__(obj, name, _LONE_SURROGATE.sub("\ufffd", value))
 
 
+# C0 controls, DEL and C1 controls: invisible, and XLSX cannot store most of them (openpyxl
+# raises IllegalCharacterError), so one registrant's ESC could break every staff export.
+_CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+_LINE_BREAKS = re.compile(r"[\t\n\r]+")
+
+
+def strip_controls(text: str, keep_lines: bool = True) -> str:
+    """`text` without control characters; tab and newline kept only with `keep_lines`
+    (CR LF becomes LF), else each run of them becomes one space."""
+    text = text.replace("\r\n", "\n")
+    if not keep_lines:
+        text = _LINE_BREAKS.sub(" ", text)
+    return _CONTROLS.sub("", text.replace("\r", "\n"))
+
+
 def utf16_len(text: str) -> int:
     """Length as Telegram and WhatsApp count it (UTF-16 code units: an emoji may be 2)."""
     return len(text.encode("utf-16-le")) // 2

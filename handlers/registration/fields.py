@@ -43,6 +43,7 @@ class Field:
     options: tuple[str, ...] = ()
     parent: str | None = None  # asked only when the parent's answer is one of `when`
     when: tuple[str, ...] = ()
+    multiline: bool = False  # may keep line breaks and tabs (other control characters never)
 
     @property
     def option_key(self) -> str:
@@ -55,7 +56,7 @@ FIELDS = (
     Field("business_name", Kind.TEXT, 2, 100),
     Field("subsector", Kind.CHOICE, options=SUBSECTORS),
     Field("subsector_other", Kind.TEXT, 3, 60, parent="subsector", when=("lainnya",)),
-    Field("description", Kind.TEXT, 10, 500),
+    Field("description", Kind.TEXT, 10, 500, multiline=True),
     Field("city", Kind.TEXT, 3, 60),
     Field("district", Kind.TEXT, 3, 60),
     Field("phone", Kind.PHONE, max_len=30),

@@ -21,7 +21,7 @@ from handlers.registration.state import (
     next_step,
 )
 from handlers.registration.steps import already_registered, goto, is_idle, offer_resume, show
-from handlers.types import Button, Reply
+from handlers.types import Button, Reply, strip_controls
 
 STEPS = {*BY_NAME, CONSENT, RESUME, SUMMARY, DUP_PHONE}
 
@@ -83,7 +83,8 @@ async def _typed_answer(ctx: Ctx, draft: dict, step: str, text: str) -> list[Rep
             number = normalise(text)
             own = whatsapp_number(ctx) == number
             return await answers.phone(ctx, draft, number, verified=own)
-        value = TEXT_VALIDATORS[field.kind](field, text)
+        clean = strip_controls(text, keep_lines=field.multiline)
+        value = TEXT_VALIDATORS[field.kind](field, clean)
     except Invalid as exc:
         return show(ctx, draft, step, ctx.t(f"register.err.{exc.code}", **exc.data))
     return await answers.accept(ctx, draft, step, value)

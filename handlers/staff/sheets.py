@@ -1,4 +1,9 @@
-"""Registrations as a spreadsheet: XLSX (openpyxl) or CSV, safe against formula injection."""
+"""Registrations as a spreadsheet: XLSX (openpyxl) or CSV, safe against formula injection.
+
+Every text cell loses its control characters (tab and newline stay), whatever was stored.
+CSV: every field is quoted, and every part of a field that a spreadsheet could split off and
+run (after a `,`, `;` or line break, in either list-separator convention) is neutralised.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +17,13 @@ from openpyxl import Workbook
 from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 
+from handlers.types import strip_controls
+
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 _PHONE = re.compile(r"^\+[0-9]{6,15}$")
+# The start of every part a spreadsheet may read as a cell: the field's start, or just after a
+# comma, semicolon or line break; then spaces; then a character that starts a formula.
+_PART_FORMULA = re.compile(r"(^|[,;\n])( *)(?=[=+\-@\t\r])")
 MAX_WIDTH = 60
 
 
@@ -22,6 +32,16 @@ def neutralise(value: Any) -> Any:
     if isinstance(value, str) and value.startswith(_FORMULA_START):
         return "'" + value
     return value
+
+
+def neutralise_parts(value: str) -> str:
+    """Prefix `'` to every part of `value` that starts a formula once split at `,` `;` or a
+    line break ('Toko;=1+1;x' -> "Toko;'=1+1;x")."""
+    return _PART_FORMULA.sub(r"\1\2'", value)
+
+
+def _text(value: Any) -> Any:
+    return strip_controls(value) if isinstance(value, str) else value
 
 
 def xlsx_bytes(title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
@@ -47,16 +67,21 @@ def xlsx_bytes(title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]
 
 def _xlsx_cell(value: Any) -> Any:
     # An E.164 phone number is plain digits; written as text it stays "+62…" and cannot run.
+    value = _text(value)
     if isinstance(value, str) and _PHONE.match(value):
         return value
     return neutralise(value)
 
 
 def csv_bytes(headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
-    """UTF-8 with BOM (Excel reads it right), every formula-like cell neutralised."""
+    """UTF-8 with BOM (Excel reads it right), every field quoted, formula-like parts neutralised."""
     buffer = io.StringIO()
-    writer = csv.writer(buffer)
-    writer.writerow([neutralise(header) for header in headers])
+    writer = csv.writer(buffer, quoting=csv.QUOTE_ALL)
+    writer.writerow([_csv_cell(header) for header in headers])
     for row in rows:
-        writer.writerow([neutralise("" if value is None else value) for value in row])
+        writer.writerow([_csv_cell(value) for value in row])
     return buffer.getvalue().encode("utf-8-sig")
+
+
+def _csv_cell(value: Any) -> str:
+    return neutralise_parts(strip_controls("" if value is None else str(value)))
