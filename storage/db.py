@@ -100,6 +100,7 @@ class Database:
         try:
             await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
             await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute("PRAGMA secure_delete = ON")  # deleted rows are overwritten
             if path != ":memory:":
                 await conn.execute("PRAGMA journal_mode = WAL")
                 await conn.execute("PRAGMA synchronous = NORMAL")
@@ -180,6 +181,15 @@ class Database:
                 if self._conn.in_transaction:
                     await self._conn.execute("ROLLBACK")
                 raise
+
+    async def checkpoint(self) -> None:
+        """Copy the write-ahead log into the database and truncate it to zero bytes, so that
+        no older copy of erased rows stays in the -wal file."""
+        async with self._lock, unusable_as_storage_error(self.path):
+            async with self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
+                busy, _, _ = await cursor.fetchone()
+        if busy:
+            log.warning("WAL checkpoint after an erasure was blocked; the next erasure or reply runs it again")
 
     async def integrity_ok(self) -> bool:
         """True if PRAGMA integrity_check reports ok."""

@@ -1,4 +1,10 @@
-"""Erasure of a user's personal data (UU 27/2022): rows really go, only anonymous counts stay."""
+"""Erasure of a user's personal data (UU 27/2022): rows really go, only anonymous counts stay.
+
+What happens to each table on `/hapus` is written down in ERASURE_POLICY (a test checks that
+every table of the schema has an entry, so a new table must decide). Deleted content is
+overwritten (PRAGMA secure_delete) and the write-ahead log is truncated after an erasure, so no
+copy stays in the -wal file either.
+"""
 
 from __future__ import annotations
 
@@ -6,37 +12,85 @@ from dataclasses import dataclass
 
 from storage.db import Database
 
+ERASURE_POLICY = {
+    "users": "deleted (with it: conversation, registration and broadcast deliveries)",
+    "conversations": "deleted (the form in progress)",
+    "registrations": "deleted",
+    "questions": "deleted: the verbatim text of every question the user asked",
+    "faq_phrasings": "deleted when its text is one of the user's questions",
+    "audit": "entries about the user's registration lose their target and details (notes)",
+    "deliveries": "deleted with the user",
+    "whatsapp_contacts": "deleted (keyed by the phone number)",
+    "whatsapp_messages": "deleted (keyed by the phone number; hold personalised texts)",
+    "telegram_inbox": "the update asking for erasure is deleted once answered; holds no other",
+    "erasures": "one more in this month's anonymous count",
+    "whatsapp_seen": "kept: message ids only, no number or text; pruned after 30 days",
+    "staff_roles": "kept: staff members, not registrants (an admin revokes a role)",
+    "broadcasts": "kept: staff-written templates and the staff author",
+    "broadcast_media": "kept: files staff attached to broadcasts",
+    "broadcast_media_refs": "kept: platform ids of those files",
+    "schema_migrations": "kept: no personal data",
+}
+
 
 @dataclass(frozen=True)
 class Erasure:
     registration_deleted: bool
-    questions_unlinked: int
+    questions_deleted: int
+    phrasings_deleted: int
 
 
 class PrivacyRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
+        # (channel, user id) erased while their request is being answered: the channel drops
+        # what answering them stored again (see `settle`).
+        self._erased: set[tuple[str, str]] = set()
 
     async def erase_user(self, user_pk: int) -> Erasure:
-        """Delete registration, conversation and WhatsApp records; forget the name; unlink questions."""
+        """Delete the user and everything kept about them; anonymise staff notes about them."""
         month = self.db.now().strftime("%Y-%m")
         async with self.db.transaction() as tx:
-            deleted = await tx.execute("DELETE FROM registrations WHERE user_pk = ?", (user_pk,))
-            await tx.execute("DELETE FROM conversations WHERE user_pk = ?", (user_pk,))
-            await tx.execute("UPDATE users SET display_name = NULL WHERE id = ?", (user_pk,))
-            unlinked = await tx.execute(
-                "UPDATE questions SET user_pk = NULL WHERE user_pk = ?", (user_pk,)
+            user = await tx.fetchone("SELECT channel, user_id FROM users WHERE id = ?", (user_pk,))
+            if user is None:
+                return Erasure(False, 0, 0)
+            reg = await tx.fetchone(
+                "SELECT reference FROM registrations WHERE user_pk = ?", (user_pk,)
             )
-            # On WhatsApp the user id is the phone number: drop what is kept under it.
-            wa_id = "SELECT user_id FROM users WHERE id = ? AND channel = 'whatsapp'"
-            await tx.execute(f"DELETE FROM whatsapp_contacts WHERE wa_id = ({wa_id})", (user_pk,))  # noqa: S608
-            await tx.execute(f"DELETE FROM whatsapp_messages WHERE wa_id = ({wa_id})", (user_pk,))  # noqa: S608
+            if reg is not None:
+                await _anonymise_audit(tx, reg["reference"])
+            phrasings = await tx.execute(
+                """DELETE FROM faq_phrasings WHERE EXISTS (
+                     SELECT 1 FROM questions q WHERE q.user_pk = ?
+                       AND q.language = faq_phrasings.language
+                       AND TRIM(q.text) = faq_phrasings.text)""",
+                (user_pk,),
+            )
+            questions = await tx.execute("DELETE FROM questions WHERE user_pk = ?", (user_pk,))
+            await _forget_address(tx, user["channel"], user["user_id"])
+            await tx.execute("DELETE FROM users WHERE id = ?", (user_pk,))  # cascades
             await tx.execute(
                 """INSERT INTO erasures (month, count) VALUES (?, 1)
-                   ON CONFLICT (month) DO UPDATE SET count = count + 1""",
+                   ON CONFLICT (month) DO UPDATE SET count = erasures.count + 1""",
                 (month,),
             )
-        return Erasure(deleted.rowcount > 0, unlinked.rowcount)
+        self._erased.add((user["channel"], user["user_id"]))
+        await self.db.checkpoint()
+        return Erasure(reg is not None, questions.rowcount, phrasings.rowcount)
+
+    async def settle(self, channel: str, user_id: str) -> bool:
+        """After the reply to an erasure went out: drop what sending it stored, truncate the log.
+
+        Channels call this once a message's replies are delivered; it costs nothing unless the
+        user was erased while that message was handled. True if there was something to settle.
+        """
+        if (channel, user_id) not in self._erased:
+            return False
+        self._erased.discard((channel, user_id))
+        async with self.db.transaction() as tx:
+            await _forget_address(tx, channel, user_id)
+        await self.db.checkpoint()
+        return True
 
     async def questions_logged(self, user_pk: int) -> int:
         """How many of the user's questions are in the FAQ log (shown by /datasaya)."""
@@ -47,3 +101,20 @@ class PrivacyRepo:
         """How many erasures ever happened (anonymous)."""
         row = await self.db.fetchone("SELECT COALESCE(SUM(count), 0) FROM erasures")
         return row[0]
+
+
+async def _anonymise_audit(tx, reference: str | None) -> None:
+    """Staff actions on the registration stay (who did what, when); the notes quoting it go."""
+    if reference is not None:  # review entries name the registration by its reference
+        await tx.execute(
+            """UPDATE audit SET target = 'erased', detail = '{"erased": true}'
+               WHERE target = ?""",
+            (reference,),
+        )
+
+
+async def _forget_address(tx, channel: str, user_id: str) -> None:
+    """On WhatsApp the user id is the phone number: drop what is kept under it."""
+    if channel == "whatsapp":
+        await tx.execute("DELETE FROM whatsapp_contacts WHERE wa_id = ?", (user_id,))
+        await tx.execute("DELETE FROM whatsapp_messages WHERE wa_id = ?", (user_id,))

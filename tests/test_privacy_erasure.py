@@ -20,4 +20,5 @@ async def test_erasure_drops_whatsapp_records_of_that_user_only(deps):
     for table in ("whatsapp_contacts", "whatsapp_messages"):
         rows = await storage.db.fetchall(f"SELECT wa_id FROM {table}")  # noqa: S608
         assert [row[0] for row in rows] == [other.user_id], table
-    assert (await storage.users.get_by_id(wa.id)).display_name is None
+    assert await storage.users.get_by_id(wa.id) is None
+    assert (await storage.users.get_by_id(other.id)).display_name == "Siti"

@@ -121,6 +121,7 @@ class Bridge:
             await previous
         await self._deliver(bot, chat_id, incoming, replies)
         await self._forget(update_id, delivered=True)
+        await self.deps.storage.privacy.settle(CHANNEL, incoming.user_id)  # after an erasure
 
     async def _handle(self, update_id: int, incoming: Incoming) -> list[Reply]:
         """The core's replies, stored as soon as they exist (not after the button's tidy-up)."""

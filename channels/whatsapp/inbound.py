@@ -7,7 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from channels.whatsapp.client import GraphError
-from channels.whatsapp.parse import Inbound, Status, to_incoming
+from channels.whatsapp.parse import CHANNEL, Inbound, Status, to_incoming
 from channels.whatsapp.sender import (
     OPTED_OUT,
     OUTSIDE_WINDOW,
@@ -69,6 +69,7 @@ class WhatsAppInbound:
             replies = await self.assistant.handle(to_incoming(message, buttons, options.numbered))
             if replies:
                 await self._reply(message.wa_id, replies)
+            await self.storage.privacy.settle(CHANNEL, message.wa_id)  # after an erasure
 
     async def _reply(self, wa_id: str, replies) -> None:
         """Send the replies; retry after a rate limit while nothing reached the user yet."""

@@ -109,7 +109,7 @@ async def forget(ctx: Ctx) -> list[Reply]:
 
 
 async def forget_answer(ctx: Ctx, arg: str) -> list[Reply]:
-    """Erase for real (registration, form, name; questions unlinked), or keep everything."""
+    """Erase for real (storage.privacy.ERASURE_POLICY says what goes), or keep everything."""
     if arg != "yes":
         return [ctx.say("register.forget_kept", buttons=main_menu_buttons(ctx))]
     erasure = await ctx.deps.storage.privacy.erase_user(ctx.user.id)
