@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 
 from handlers.context import Ctx
+from handlers.faq import reload_knowledge
 from handlers.menu import main_menu_buttons
 from handlers.registration.fields import POLICY_VERSION
 from handlers.registration.state import FLOW, SUMMARY
@@ -114,6 +115,8 @@ async def forget_answer(ctx: Ctx, arg: str) -> list[Reply]:
         return [ctx.say("register.forget_kept", buttons=main_menu_buttons(ctx))]
     erasure = await ctx.deps.storage.privacy.erase_user(ctx.user.id)
     ctx.conv = None
+    if erasure.phrasings_deleted:  # the live matcher still knows them: rebuild it
+        await reload_knowledge(ctx.deps)
     return [
         ctx.say(
             "register.forgotten",

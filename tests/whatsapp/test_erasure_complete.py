@@ -99,9 +99,11 @@ async def test_erasure_in_the_core_leaves_nothing(deps, assistant, channel):
     admin = Chat(assistant, "9000", language_hint="en")
     await _life_of_a_user(deps, person, admin)
     assert len(await _leftovers(deps)) > 10
+    knowledge = deps.knowledge
     await person.send("/hapus")
     await person.press("reg:forget:yes")
     assert "sudah dihapus" in person.text
     await deps.storage.privacy.settle(channel, user_id)  # what the channel does after replying
     assert await _leftovers(deps) == []
     assert await deps.storage.users.get(channel, user_id) is None
+    assert deps.knowledge is not knowledge  # rebuilt without the erased phrasing
