@@ -98,7 +98,7 @@ def _message(raw: Any, names: dict[str, str]) -> Inbound | None:
     if kind == "contacts":
         phone = _shared_phone(raw.get("contacts"))
         if phone is not None:
-            return Inbound(**base, contact_phone=phone[0], contact_is_own=phone[1] == wa_id)
+            return Inbound(**base, contact_phone=phone[0], contact_is_own=_is_own(phone, wa_id))
     if kind in MEDIA_KINDS and isinstance(body.get("id"), str) and body["id"]:
         return Inbound(**base, media=_media(kind, body))
     return Inbound(**base)  # unsupported kind (audio, location, sticker, ...)
@@ -121,6 +121,14 @@ def _shared_phone(contacts: Any) -> tuple[str, str | None] | None:
             if isinstance(phone, dict) and isinstance(phone.get("phone"), str):
                 return phone["phone"], phone.get("wa_id")
     return None
+
+
+def _is_own(phone: tuple[str, str | None], sender: str) -> bool:
+    """A shared card proves the number is the sender's own only when both its `phone` (what
+    gets stored) and its `wa_id` are the sender's number: a card of someone else with the
+    sender's wa_id must not let them take over that person's registration."""
+    digits = "".join(ch for ch in phone[0] if ch.isdigit())
+    return phone[1] == sender and digits == sender
 
 
 def _status(raw: Any) -> Status | None:

@@ -138,3 +138,20 @@ def test_malformed_items_are_skipped():
     assert [m.kind for m in messages] == ["text", "interactive"]
     assert to_incoming(messages[1]).unsupported == "interactive"
     assert [s.wamid for s in statuses] == ["wamid.Z"]
+
+
+@pytest.mark.parametrize(
+    ("phone", "wa_id", "own"),
+    [
+        ("+62 812-3456-7890", "6281234567890", True),
+        ("+62 811-1111-2222", "6281234567890", False),  # someone else's number, sender's wa_id
+        ("+62 812-3456-7890", "6289999999999", False),  # sender's number, another account
+        ("+62 812-3456-7890", None, False),  # not on WhatsApp: nothing proves it
+    ],
+)
+def test_a_shared_card_proves_ownership_only_when_phone_and_wa_id_are_the_sender(phone, wa_id, own):
+    card = [{"name": {"formatted_name": "X"}, "phones": [{"phone": phone, "wa_id": wa_id}]}]
+    data = message("6281234567890", "contacts", {})
+    data["entry"][0]["changes"][0]["value"]["messages"][0]["contacts"] = card
+    (msg,), _ = parse_notification(data)
+    assert to_incoming(msg).contact_is_own is own
