@@ -17,6 +17,8 @@ log = logging.getLogger(__name__)
 CONTACT_TOPIC = "contact-office"
 REGISTER_TOPIC = "registration-how"
 MAX_LOGGED = 1000  # characters of a question kept in the log
+MAX_READ = 1000  # characters of a message the matcher reads; a longer one is sent back kindly
+OFF_LOOP = 200  # questions longer than this are matched in a worker thread (tens of ms)
 
 
 def _faq(ctx: Ctx) -> Faq:
@@ -26,7 +28,10 @@ def _faq(ctx: Ctx) -> Faq:
 async def answer_text(ctx: Ctx) -> list[Reply]:
     """Answer a typed question, offer choices when unsure, or fall back kindly and log it."""
     text = ctx.incoming.text or ""
-    decision = _faq(ctx).matcher.decide(text)
+    if len(text) > MAX_READ:  # matching cost grows with length: 100 KB took seconds
+        return [ctx.say("limits.too_long", length=len(text), limit=MAX_READ,
+                        buttons=main_menu_buttons(ctx))]
+    decision = await decide(_faq(ctx), text)
     if decision.kind == "greeting":
         return [ctx.say("faq.greeting", buttons=main_menu_buttons(ctx))]
     if decision.kind == "thanks":
@@ -46,6 +51,15 @@ async def answer_text(ctx: Ctx) -> list[Reply]:
         buttons = [_topic_button(ctx, topic) for topic in decision.choices]
         return [ctx.say("faq.did_you_mean", buttons=buttons)]
     return [fallback(ctx)]
+
+
+async def decide(faq: Faq, text: str):
+    """The matcher's decision on (at most MAX_READ characters of) `text`; a long text is
+    matched off the event loop, so other users' messages and /healthz are not held up."""
+    text = text[:MAX_READ]
+    if len(text) > OFF_LOOP:
+        return await asyncio.to_thread(faq.matcher.decide, text)
+    return faq.matcher.decide(text)
 
 
 def answer_topic(ctx: Ctx, topic: str) -> list[Reply]:
