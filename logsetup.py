@@ -49,3 +49,6 @@ def configure_logging(level: str, secrets: list[str]) -> None:
     root.setLevel(level)
     for noisy in ("httpx", "httpcore", "aiosqlite"):
         logging.getLogger(noisy).setLevel(logging.WARNING)
+    # PTB logs every update in full at DEBUG (names, phone numbers, message texts): its own
+    # documentation calls that unsafe for production, so it never goes below INFO here.
+    logging.getLogger("telegram").setLevel(max(logging.INFO, logging.getLevelName(level)))

@@ -7,6 +7,7 @@ import logging
 from handlers.context import Ctx
 from handlers.deps import Deps
 from handlers.flood import FloodGuard, Verdict
+from handlers.logsafe import log_failure
 from handlers.menu import main_menu_buttons
 from handlers.outage import OutageLog
 from handlers.roles import has_role
@@ -48,7 +49,8 @@ class Assistant:
                 self.storage_outage.failed(exc)
                 return [self._apology(incoming, "core.storage_error")]
             except Exception:
-                log.exception("handler failure on %s %s message", incoming.channel, incoming.kind)
+                log_failure(log, "handler failure on %s %s message", incoming.channel,
+                            incoming.kind)
                 return [self._apology(incoming, "core.error")]
             self.storage_outage.ok()
             return replies

@@ -16,6 +16,7 @@ from channels.whatsapp.sender import (
     WhatsAppSender,
 )
 from handlers import Assistant
+from handlers.logsafe import log_failure
 from handlers.outbound import SendError
 from handlers.serial import KeyedLock
 from handlers.types import Button
@@ -52,7 +53,7 @@ class WhatsAppInbound:
                 else:
                     await self.status(item)
             except Exception:
-                log.exception("failed to handle a WhatsApp %s", type(item).__name__.lower())
+                log_failure(log, "failed to handle a WhatsApp %s", type(item).__name__.lower())
 
     async def message(self, message: Inbound) -> None:
         """Answer one user message, unless Meta delivered it before."""

@@ -23,6 +23,7 @@ from handlers.broadcast.compose import (
     message_replies,
 )
 from handlers.deps import Deps
+from handlers.logsafe import log_failure
 from handlers.outbound import PermanentFailure, RecipientBlocked, RetryLater, Sender, SendError
 from handlers.types import Attachment
 from storage.deliveries import Delivery
@@ -190,7 +191,7 @@ class ChannelOutbox:
         repo = self.deps.storage.deliveries
         reason = str(exc) or type(exc).__name__
         if not isinstance(exc, SendError):
-            log.exception("%s outbox: unexpected error sending delivery %d", self.channel,
+            log_failure(log, "%s outbox: unexpected error sending delivery %d", self.channel,
                           delivery.id)
         if attempts >= self.max_attempts:
             self.stats["failed"] += 1

@@ -15,6 +15,7 @@ from datetime import datetime, timedelta
 from handlers.broadcast.outbox import ChannelOutbox
 from handlers.broadcast.progress import render_status
 from handlers.deps import Deps
+from handlers.logsafe import log_failure
 from handlers.outbound import SendError
 from handlers.roles import holds_role
 from handlers.types import Reply
@@ -95,7 +96,7 @@ class BroadcastWorker:
             except asyncio.CancelledError:
                 raise
             except Exception:
-                log.exception("broadcast scheduler tick failed")
+                log_failure(log, "broadcast scheduler tick failed")
             await asyncio.sleep(min(self.poll, self.progress_every))
 
     async def start_due(self) -> bool:
