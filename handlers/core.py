@@ -23,8 +23,14 @@ async def start(ctx: Ctx) -> list[Reply]:
 
 
 async def help_(ctx: Ctx) -> list[Reply]:
-    """Explain what the assistant can do and list the commands."""
-    return [ctx.say("core.help", buttons=main_menu_buttons(ctx))]
+    """Explain what the assistant can do and list the commands (staff: theirs too)."""
+    from handlers.staff.help import staff_help  # late: handlers.staff imports this package
+
+    text = ctx.t("core.help")
+    staff = await staff_help(ctx)
+    if staff:
+        text = f"{text}\n\n{staff}"
+    return [Reply(text, main_menu_buttons(ctx))]
 
 
 async def language(ctx: Ctx) -> list[Reply]:

@@ -49,6 +49,16 @@ class CurationRepo:
         )
         return [_question(row) for row in rows]
 
+    async def count_waiting(self, days: int = 30) -> int:
+        """How many unanswered questions of the last `days` days wait for a curator."""
+        since = (self.db.now() - timedelta(days=days)).isoformat()
+        row = await self.db.fetchone(
+            """SELECT COUNT(*) FROM questions
+               WHERE answered = 0 AND status = 'new' AND created_at >= ?""",
+            (since,),
+        )
+        return row[0]
+
     async def mark(self, ids: Sequence[int], status: str, topic: str | None = None) -> int:
         """Set the curation status (and linked topic) of still-new questions; return how many."""
         if status not in CURATION_STATUSES:

@@ -20,8 +20,11 @@ class UserCounts:
 class QuestionStats:
     days: int
     total: int
-    unanswered: int
+    unanswered: int  # fell back, whatever curators did with them since
     top_topics: tuple[tuple[str, int], ...]  # answered topics, most asked first
+    waiting: int = 0  # unanswered and not yet curated: what /belumterjawab lists
+    linked: int = 0
+    ignored: int = 0
 
     @property
     def unanswered_rate(self) -> float:
@@ -47,7 +50,14 @@ class ReportRepo:
         """Questions asked in the last `days` days, the unanswered among them, top topics."""
         since = (self.db.now() - timedelta(days=days)).isoformat()
         row = await self.db.fetchone(
-            """SELECT COUNT(*) AS total, COALESCE(SUM(answered = 0), 0) AS unanswered
+            """SELECT COUNT(*) AS total,
+                 COALESCE(SUM(CASE WHEN answered = 0 THEN 1 ELSE 0 END), 0) AS unanswered,
+                 COALESCE(SUM(CASE WHEN answered = 0 AND status = 'new' THEN 1 ELSE 0 END), 0)
+                   AS waiting,
+                 COALESCE(SUM(CASE WHEN answered = 0 AND status = 'linked' THEN 1 ELSE 0 END), 0)
+                   AS linked,
+                 COALESCE(SUM(CASE WHEN answered = 0 AND status = 'ignored' THEN 1 ELSE 0 END), 0)
+                   AS ignored
                FROM questions WHERE created_at >= ?""",
             (since,),
         )
@@ -62,6 +72,9 @@ class ReportRepo:
             row["total"],
             row["unanswered"],
             tuple((t["topic"], t["n"]) for t in topics),
+            row["waiting"],
+            row["linked"],
+            row["ignored"],
         )
 
     async def registrations_per_week(self, weeks: int = 12) -> list[tuple[date, int]]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from zoneinfo import ZoneInfo
 
 from tests.chat import Chat
 from tests.regform import answers, fill, register, user_pk
@@ -88,6 +89,11 @@ async def test_my_data_shows_everything_stored(chat: Chat, deps):
                   "Etalase Little Bandung, Pelatihan", "www.keripik.id", "(tidak diisi)",
                   "2026-11-v1", "Sari", "UMKM-"):
         assert shown in text, shown
+    # Times in Jakarta time, as people in Bandung read them.
+    reg = await deps.storage.registrations.get_for_user(await user_pk(deps, chat))
+    jakarta = reg.consent_at.astimezone(ZoneInfo("Asia/Jakarta"))
+    assert jakarta.strftime("%d-%m-%Y %H:%M WIB") in text
+    assert "UTC" not in text
 
 
 async def test_forget_deletes_the_registration_and_personal_data(chat: Chat, deps):

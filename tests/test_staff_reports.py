@@ -47,11 +47,11 @@ async def test_stats_text_and_chart(deps, assistant, seeded) -> None:
     text = text_reply.text
     assert "Registrations: 3" in text
     assert "By status: awaiting review 2, verified 1" in text
-    assert "By subsector: kuliner 2, fesyen 1" in text
-    assert "By scale: mikro 2, kecil 1" in text
-    assert "By channel: telegram 2, whatsapp 1" in text
-    assert "FAQ questions, last 7 days: 3, unanswered 1 (33%)" in text
-    assert "Top topics: registration-how (2)" in text
+    assert "By subsector: Culinary 2, Fashion 1" in text
+    assert "By scale: Micro 2, Small 1" in text
+    assert "By channel: Telegram 2, Whatsapp 1" in text
+    assert "FAQ questions, last 7 days: 3, unanswered 1 (33%): waiting for review 1" in text
+    assert "Top topics: How to register (2)"  # titles, not topic ids in text
     assert "receiving announcements" in text
     assert chart.kind == "photo" and chart.file.startswith(b"\x89PNG\r\n\x1a\n")
     assert len(chart.file) > 10_000  # matplotlib drew two charts, not an empty canvas

@@ -22,23 +22,32 @@ async def reviewer(deps, assistant) -> Chat:
 
 
 async def test_card_shows_every_field(deps, reviewer) -> None:
-    registration = await add_registration(deps, "2001", "en", email="siti@example.com")
+    registration = await add_registration(
+        deps, "2001", "en", email="siti@example.com", interests=("showcase", "training"),
+        export_experience="once", export_countries="Malaysia",
+    )
     await reviewer.send("/review")
     text = reviewer.text
     for expected in (
         registration.reference,
         "Keripik Ubi Ungu",
         "Siti Rahma",
-        "kuliner",
+        "Subsector: Culinary",  # stored codes show as labels in the reviewer's language
+        "Scale: Micro",
+        "Export experience: Once",
+        "Interests: Little Bandung display, Training",
+        "Language: English",
         "Coblong",
         registration.phone,
         "siti@example.com",
-        "little-bandung, export",
         "awaiting review",
         "telegram:2001",
         "(1 waiting)",
+        "Consent given (WIB): 2026-11-01 07:00",  # stored as 00:00 UTC
     ):
         assert expected in text
+    for code in ("kuliner", "mikro", "showcase", "Language: en"):
+        assert code not in text
     assert reviewer.labels == ["✅ Verify", "❌ Reject", "⏭ Skip"]
 
 

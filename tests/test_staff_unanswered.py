@@ -29,14 +29,22 @@ def admin(assistant) -> Chat:
 
 
 async def test_groups_with_counts_and_languages(asked, admin) -> None:
-    replies = await admin.send("/unanswered")
-    assert "4 unanswered questions from the last 30 days, in 2 groups" in replies[0].text
-    first, second = replies[1], replies[2]
-    assert "Group 1 · 3× · id 3 · number 1" in first.text
-    assert "“kapan ada bazar umkm di gedung sate”" in first.text
-    assert "Group 2 · 1× · id 1 · number 4" in second.text
-    assert [b.payload for b in first.buttons][-1] == "una:i:1"
-    assert all(b.payload.startswith("una:l:1:") for b in first.buttons[:-1])
+    [reply] = await admin.send("/unanswered")
+    assert "4 unanswered questions from the last 30 days, in 2 groups" in reply.text
+    first, second = reply.text.split("\n\n")[1:]
+    assert first.startswith("#1 · 3× · Bahasa Indonesia 3")
+    assert "“kapan ada bazar umkm di gedung sate”" in first
+    assert second.startswith("#4 · 1× · Bahasa Indonesia 1")
+    ignore_buttons = [b for b in reply.buttons if b.payload.startswith("una:i:")]
+    assert [(b.label, b.payload) for b in ignore_buttons] == [
+        ("#1 🚫 Ignore", "una:i:1"), ("#4 🚫 Ignore", "una:i:4")
+    ]
+    links = [b for b in reply.buttons if b.payload.startswith("una:l:1:")]
+    assert all(b.label.startswith("#1 → ") for b in links)
+    # Topics show by their title, with the id the command takes.
+    for button in links:
+        topic = button.payload.split(":")[-1]
+        assert button.label == "#1 → " + admin.assistant.deps.knowledge.faq.title(topic, "en")
 
 
 async def test_link_answers_afterwards_and_survives_restart(
@@ -46,14 +54,16 @@ async def test_link_answers_afterwards_and_survives_restart(
     await asker.send("kapan ada bazar umkm di gedung sate")
     assert (await deps.storage.questions.get(5)).answered is False
     await admin.send("/unanswered link 1 events-schedule")
-    assert "questions linked to events-schedule" in admin.text
+    title = deps.knowledge.faq.title("events-schedule", "en")
+    assert f"questions linked to {title} (events-schedule)" in admin.text
     [entry] = await deps.storage.audit.recent(action="unanswered.link")
     assert entry.target == "events-schedule" and entry.detail["questions"] == [1, 2, 3, 5]
     expected = deps.knowledge.faq.render("events-schedule", "id")
     await asker.send("kapan ada bazar umkm di gedung sate")
     assert asker.text.startswith(expected[:60])
     await admin.send("/unanswered")
-    assert "Group 1 · 1× · id 1 · number 4" in admin.text  # the linked group is gone
+    assert "#4 · 1× · Bahasa Indonesia 1" in admin.text  # the linked group is gone
+    assert "#1 ·" not in admin.text
 
     # A new process on the same database, then a knowledge reload: still answered.
     fresh = await open_deps(settings)
@@ -73,21 +83,22 @@ async def test_ignore_stays_ignored(deps, asked, assistant, admin) -> None:
     assert admin.text == "1 questions ignored; they will not be listed again."
     assert (await deps.storage.questions.get(4)).status == "ignored"
     await admin.send("/unanswered")
-    assert "number 4" not in admin.text
+    assert "#4 ·" not in admin.text
     await admin.payload("una:i:4")
     assert "already been handled" in admin.text
 
 
 async def test_link_button_and_bad_input(deps, asked, admin) -> None:
-    replies = await admin.send("/unanswered")
-    await admin.press(replies[1].buttons[0].payload)
+    [reply] = await admin.send("/unanswered")
+    await admin.press(reply.buttons[0].payload)
     assert "questions linked to" in admin.text
     await admin.send("/unanswered link 4 no-such-topic")
     assert "There is no topic “no-such-topic”" in admin.text
     await admin.send("/unanswered link x")
     assert admin.text.startswith("Usage:")
     await admin.send("/unanswered topics")
-    assert "events-schedule" in admin.text
+    title = deps.knowledge.faq.title("events-schedule", "en")
+    assert f"events-schedule – {title}" in admin.text
     await admin.payload("una:l:999:events-schedule")
     assert "already been handled" in admin.text
 
@@ -116,3 +127,41 @@ async def test_reload_keeps_old_knowledge_on_error(deps, admin, monkeypatch) -> 
     await admin.send("/reload")
     assert admin.text.startswith("Knowledge reloaded")
     assert deps.knowledge is not old
+
+
+async def test_every_groups_buttons_work_by_typed_number_on_the_console(
+    deps, asked, assistant
+) -> None:
+    """Buttons show as numbered options on the console; the first group's are typed too."""
+    import io
+
+    from channels.console import ConsoleChat
+
+    out = io.StringIO()
+    console = ConsoleChat(assistant, "9000", out, files_dir=deps.settings.database_path)
+    await deps.storage.users.set_language(
+        (await deps.storage.users.touch("console", "9000", None)).id, "en"
+    )
+    assistant.deps.settings = deps.settings.model_copy(
+        update={"admin_ids": deps.settings.admin_ids | {"console:9000"}}
+    )
+    [reply] = await console.send("/unanswered")
+    labels = [button.label for button in reply.buttons]
+    first_group_ignore = labels.index("#1 🚫 Ignore") + 1
+    await console.send(str(first_group_ignore))  # not the last group's: still works
+    assert "3 questions ignored" in out.getvalue()
+    assert (await deps.storage.questions.get(1)).status == "ignored"
+    [reply] = await console.send("/unanswered")
+    assert "#1 ·" not in reply.text and "#4 · 1×" in reply.text
+
+
+async def test_statistics_agree_with_the_list_after_curation(deps, asked, admin) -> None:
+    await admin.send("/unanswered link 1 events-schedule")
+    [listing] = await admin.send("/unanswered")
+    assert listing.text.startswith("1 unanswered questions from the last 30 days, in 1 groups")
+    text = (await admin.send("/stats"))[0].text
+    assert ("FAQ questions, last 30 days: 4, unanswered 4 (100%): waiting for review 1, "
+            "linked 3, ignored 0") in text
+    await admin.send("/unanswered ignore 4")
+    assert "No unanswered questions" in (await admin.send("/unanswered"))[0].text
+    assert "waiting for review 0, linked 3, ignored 1" in (await admin.send("/stats"))[0].text

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
-from zoneinfo import ZoneInfo
 
-JAKARTA = ZoneInfo("Asia/Jakarta")
+from handlers.wib import JAKARTA, wib
+
 MAX_AHEAD = timedelta(days=366)
 _FORMATS = (
     "%d-%m-%Y %H:%M",
@@ -62,4 +62,4 @@ def _parse_clock(typed: str, local_now: datetime) -> datetime | None:
 
 def show_local(when: datetime) -> str:
     """'30-11-2026 09:00 WIB'."""
-    return when.astimezone(JAKARTA).strftime("%d-%m-%Y %H:%M") + " WIB"
+    return wib(when)

@@ -12,16 +12,18 @@ from handlers.registration.state import FLOW, SUMMARY
 from handlers.registration.steps import edit_draft, goto, offer_resume
 from handlers.registration.summary import rows
 from handlers.types import Button, Reply
+from handlers.wib import wib, wib_day
 from knowledge.languages import LANGUAGE_NAMES
 
 
 def when(moment: datetime | None) -> str:
-    """A stored time as the user reads it (UTC)."""
-    return moment.strftime("%d-%m-%Y %H:%M UTC") if moment else "-"
+    """A stored time as the user reads it: Jakarta time (WIB)."""
+    return wib(moment, empty="-")
 
 
 def day(moment: datetime | None) -> str:
-    return moment.strftime("%d-%m-%Y") if moment else "-"
+    """The Jakarta calendar day of a stored time."""
+    return wib_day(moment, empty="-")
 
 
 def _not_registered(ctx: Ctx) -> list[Reply]:

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from datetime import datetime
 from typing import Any
-from zoneinfo import ZoneInfo
 
 from handlers.context import Ctx
+from handlers.registration.fields import BY_NAME, Kind
+from handlers.wib import JAKARTA
+from knowledge.languages import LANGUAGE_NAMES
 
-JAKARTA = ZoneInfo("Asia/Jakarta")
 # Column order for the review card and the export; labels are `staff.col_<name>` texts.
 COLUMNS = (
     "reference",
@@ -44,15 +45,39 @@ def local_time(value: datetime | None) -> str:
     return value.astimezone(JAKARTA).strftime("%Y-%m-%d %H:%M") if value else ""
 
 
+def option_label(ctx: Ctx, name: str, code: str) -> str:
+    """The label of a stored option code (subsector, scale...) in the staff member's language."""
+    key = f"register.{name}.{code}"
+    return ctx.t(key) if ctx.deps.knowledge.texts.has(key) else code
+
+
+def code_label(ctx: Ctx, name: str, code: Any) -> Any:
+    """A stored code as staff read it: options, statuses and languages by their labels."""
+    if code is None:
+        return code
+    if name == "status":
+        return ctx.t(f"staff.status_{code}")
+    if name == "language":
+        return LANGUAGE_NAMES.get(code, code)
+    if name == "channel":
+        return str(code).capitalize()
+    field = BY_NAME.get(name)
+    if field is not None and field.kind is Kind.MULTI:
+        return ", ".join(option_label(ctx, name, item) for item in code)
+    if field is not None and field.kind is Kind.CHOICE:
+        return option_label(ctx, name, code)
+    return code
+
+
 def raw_value(ctx: Ctx, registration: Any, name: str) -> Any:
-    """The value of column `name`, made readable (times in WIB, lists joined, yes/no)."""
+    """The value of column `name`, made readable (labels, times in WIB, lists joined, yes/no)."""
     if name == "contact":
         return f"{registration.channel}:{registration.user_id}"
     value = getattr(registration, name)
-    if name == "status":
-        return ctx.t(f"staff.status_{value}")
     if name == "subsector" and registration.subsector_other:
-        return f"{value} ({registration.subsector_other})"
+        return f"{option_label(ctx, name, value)} ({registration.subsector_other})"
+    if name in ("status", "language") or name in BY_NAME and BY_NAME[name].options:
+        return code_label(ctx, name, value)
     if isinstance(value, bool):
         return ctx.t("staff.yes" if value else "staff.no")
     if isinstance(value, datetime):

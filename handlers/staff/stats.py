@@ -10,6 +10,7 @@ from handlers.router import Router
 from handlers.staff.broadcast_figures import recent_broadcasts
 from handlers.staff.chart import draw_chart
 from handlers.staff.common import audit
+from handlers.staff.fields import code_label
 from handlers.types import Reply, ReplyKind
 
 ROLE = "viewer"
@@ -20,15 +21,17 @@ async def statistics(ctx: Ctx) -> list[Reply]:
     """The figures as text, then the chart as a photo."""
     registrations = ctx.deps.storage.registrations
     reports = ctx.deps.storage.reports
-    by = {what: await registrations.count_by(what) for what in BREAKDOWNS}
-    by["status"] = {ctx.t(f"staff.status_{k}"): n for k, n in by["status"].items()}
+    by = {
+        what: {code_label(ctx, what, k): n for k, n in (await registrations.count_by(what)).items()}
+        for what in BREAKDOWNS
+    }
     questions = [await reports.question_stats(days) for days in (7, 30)]
     text = ctx.t(
         "staff.stats",
         total=await registrations.count(),
         by=by,
         users=await reports.user_counts(),
-        questions=[_question_figures(q) for q in questions],
+        questions=[_question_figures(ctx, q) for q in questions],
         broadcasts=await recent_broadcasts(ctx.deps.storage),
     )
     weekly = await reports.registrations_per_week(weeks=12)
@@ -41,13 +44,22 @@ async def statistics(ctx: Ctx) -> list[Reply]:
     return [Reply(text), chart]
 
 
-def _question_figures(stats: Any) -> dict[str, Any]:
+def topic_title(ctx: Ctx, topic: str) -> str:
+    """A topic's title in the staff member's language (its id if it no longer exists)."""
+    faq = ctx.deps.knowledge.faq
+    return faq.title(topic, ctx.lang) if faq.get(topic) is not None else topic
+
+
+def _question_figures(ctx: Ctx, stats: Any) -> dict[str, Any]:
     return {
         "days": stats.days,
         "total": stats.total,
         "unanswered": stats.unanswered,
+        "waiting": stats.waiting,
+        "linked": stats.linked,
+        "ignored": stats.ignored,
         "rate": round(stats.unanswered_rate * 100),
-        "top": list(stats.top_topics),
+        "top": [(topic_title(ctx, topic), n) for topic, n in stats.top_topics],
     }
 
 

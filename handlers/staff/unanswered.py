@@ -7,12 +7,15 @@ from handlers.faq import add_phrasings
 from handlers.router import Router
 from handlers.staff.common import audit, split_args, subcommand
 from handlers.staff.grouping import Group, find_group, group_questions
+from handlers.staff.stats import topic_title
 from handlers.types import Button, Reply
+from knowledge.languages import LANGUAGE_NAMES
 
 ROLE = "admin"  # linking changes what the bot answers to everyone
 DAYS = 30
 SHOWN = 8
 GUESSES = 2
+EXAMPLE_MAX = 160  # characters of an example shown; the list stays one message
 ACTIONS = {"link": ("tautkan", "pautkan"), "ignore": ("abaikan",), "topics": ("topik",)}
 
 
@@ -23,7 +26,8 @@ async def unanswered(ctx: Ctx) -> list[Reply]:
         return await list_groups(ctx)
     action = subcommand(args[0], ACTIONS)
     if action == "topics" and len(args) == 1:
-        return [ctx.say("staff.unanswered_topics", topics=sorted(_faq(ctx).entries))]
+        topics = [(topic, topic_title(ctx, topic)) for topic in sorted(_faq(ctx).entries)]
+        return [ctx.say("staff.unanswered_topics", topics=topics)]
     if action == "link" and len(args) == 3 and args[1].isdigit():
         return await link(ctx, int(args[1]), args[2].lower())
     if action == "ignore" and len(args) == 2 and args[1].isdigit():
@@ -32,19 +36,25 @@ async def unanswered(ctx: Ctx) -> list[Reply]:
 
 
 async def list_groups(ctx: Ctx) -> list[Reply]:
-    """A header, then one message per group with its buttons."""
+    """One message: a header, then each group (named #ANCHOR, the number the command takes)
+    with its buttons. One message, so typed choices (console, WhatsApp lists) reach every group."""
     groups = await _groups(ctx)
     await audit(ctx, "unanswered.view", groups=len(groups))
     if not groups:
         return [ctx.say("staff.unanswered_empty", days=DAYS)]
-    total = sum(group.count for group in groups)
-    replies = [ctx.say("staff.unanswered_header", groups=len(groups), total=total, days=DAYS)]
-    for number, group in enumerate(groups[:SHOWN], 1):
-        replies.append(_group_reply(ctx, number, group))
-    return replies
+    total = await ctx.deps.storage.curation.count_waiting(days=DAYS)
+    blocks = [ctx.t("staff.unanswered_header", groups=len(groups), total=total, days=DAYS,
+                    shown=SHOWN)]
+    buttons: list[Button] = []
+    for group in groups[:SHOWN]:
+        text, group_buttons = _group_block(ctx, group)
+        blocks.append(text)
+        buttons += group_buttons
+    return [Reply("\n\n".join(blocks), tuple(buttons))]
 
 
-def _group_reply(ctx: Ctx, number: int, group: Group) -> Reply:
+def _group_block(ctx: Ctx, group: Group) -> tuple[str, list[Button]]:
+    """The group's text and its buttons (closest topics, ignore), all naming #ANCHOR."""
     guesses = [
         topic for topic, _ in group.guesses.most_common(GUESSES) if topic in _faq(ctx).entries
     ]
@@ -52,18 +62,24 @@ def _group_reply(ctx: Ctx, number: int, group: Group) -> Reply:
     for topic in guesses:
         payload = f"una:l:{group.anchor}:{topic}"
         if len(payload.encode()) <= 64:
-            buttons.append(ctx.button("staff.unanswered_link", payload, topic=topic))
-    buttons.append(ctx.button("staff.unanswered_ignore", f"una:i:{group.anchor}"))
-    return ctx.say(
+            buttons.append(ctx.button("staff.unanswered_link", payload, number=group.anchor,
+                                      topic=topic_title(ctx, topic)))
+    buttons.append(ctx.button("staff.unanswered_ignore", f"una:i:{group.anchor}",
+                              number=group.anchor))
+    text = ctx.t(
         "staff.unanswered_group",
-        number=number,
+        number=group.anchor,
         count=group.count,
-        languages=[f"{lang} {n}" for lang, n in group.languages.most_common()],
-        examples=group.examples(),
-        guesses=guesses,
-        anchor=group.anchor,
-        buttons=buttons,
+        languages=[f"{LANGUAGE_NAMES.get(lang, lang)} {n}"
+                   for lang, n in group.languages.most_common()],
+        examples=[_short(example) for example in group.examples()],
+        guesses=[(topic_title(ctx, topic), topic) for topic in guesses],
     )
+    return text, buttons
+
+
+def _short(text: str, limit: int = EXAMPLE_MAX) -> str:
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
 async def on_button(ctx: Ctx, value: str) -> list[Reply]:
@@ -91,7 +107,8 @@ async def link(ctx: Ctx, anchor: int, topic: str) -> list[Reply]:
         added += await add_phrasings(ctx.deps, topic, lang, texts, created_by=ctx.user.key)
     marked = await ctx.deps.storage.curation.mark(group.ids, "linked", topic)
     await audit(ctx, "unanswered.link", topic, questions=group.ids, phrasings=added)
-    return [ctx.say("staff.unanswered_linked", count=marked, topic=topic, phrasings=added)]
+    title = f"{topic_title(ctx, topic)} ({topic})"
+    return [ctx.say("staff.unanswered_linked", count=marked, topic=title, phrasings=added)]
 
 
 async def ignore(ctx: Ctx, anchor: int) -> list[Reply]:
