@@ -124,6 +124,25 @@ class AudienceRepo:
         )
         return recipient_from_row(row) if row else None
 
+    async def first_in(self, audience: Audience, language: str) -> Recipient | None:
+        """The first recipient (by user id) whose language is `language`, for its preview."""
+        where, params = audience_where(audience)
+        row = await self.db.fetchone(
+            f"SELECT {RECIPIENT_COLUMNS} {RECIPIENTS_FROM} WHERE {where} AND {LANGUAGE_SQL} = ?"  # noqa: S608 -- fixed fragments, values bound
+            " ORDER BY u.id LIMIT 1",
+            [*params, language],
+        )
+        return recipient_from_row(row) if row else None
+
+    async def count_by_language(self, audience: Audience) -> dict[str, int]:
+        """The exact number of recipients per language."""
+        where, params = audience_where(audience)
+        rows = await self.db.fetchall(
+            f"SELECT {LANGUAGE_SQL}, COUNT(*) {RECIPIENTS_FROM} WHERE {where} GROUP BY 1",  # noqa: S608 -- fixed fragments, values bound
+            params,
+        )
+        return {row[0]: row[1] for row in rows}
+
     async def options(self) -> dict[str, list[str]]:
         """The values the filters can take now: subsectors, languages and channels in use."""
         subsectors = await self.db.fetchall(

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import json
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from storage.audience import RECIPIENTS_FROM, Audience, audience_where
@@ -32,6 +33,7 @@ class Broadcast:
     started_at: datetime | None
     finished_at: datetime | None
     media_id: int | None = None  # a photo or document sent with the text (storage.media)
+    texts: dict[str, str] = field(default_factory=dict)  # versions by language; `text` is main
 
 
 def _broadcast(row) -> Broadcast:
@@ -50,7 +52,14 @@ def _broadcast(row) -> Broadcast:
         started_at=parse_time(row["started_at"]),
         finished_at=parse_time(row["finished_at"]),
         media_id=row["media_id"],
+        texts=json.loads(row["texts"] or "{}"),
     )
+
+
+def texts_json(texts: dict[str, str] | None) -> str:
+    """The versions as stored: blank ones dropped, surrounding space stripped."""
+    kept = {lang: text.strip() for lang, text in (texts or {}).items() if text.strip()}
+    return json.dumps(dict(sorted(kept.items())), ensure_ascii=False)
 
 
 async def _materialise(tx: Tx, broadcast_id: int, audience: Audience, now: str) -> int:
@@ -75,37 +84,38 @@ class BroadcastRepo:
 
     async def _insert(
         self, tx: Tx, creator: tuple[str, str, str], text: str, audience: Audience, status: str,
-        scheduled_at: datetime | None, media_id: int | None,
+        scheduled_at: datetime | None, media_id: int | None, texts: dict[str, str] | None,
     ) -> int:
         cursor = await tx.execute(
             """INSERT INTO broadcasts (creator_channel, creator_user_id, creator_language, text,
-                 audience, status, scheduled_at, created_at, media_id)
-               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?)""",
+                 audience, status, scheduled_at, created_at, media_id, texts)
+               VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?)""",
             (*creator, text, audience.to_json(), status,
-             stamp(scheduled_at) if scheduled_at else None, stamp(self.db.now()), media_id),
+             stamp(scheduled_at) if scheduled_at else None, stamp(self.db.now()), media_id,
+             texts_json(texts)),
         )
         return cursor.lastrowid
 
     async def create_now(
         self, creator: tuple[str, str, str], text: str, audience: Audience,
-        media_id: int | None = None,
+        media_id: int | None = None, texts: dict[str, str] | None = None,
     ) -> Broadcast:
         """Store the broadcast and one delivery per recipient in one transaction."""
         async with self.db.transaction() as tx:
             broadcast_id = await self._insert(
-                tx, creator, text, audience, "scheduled", None, media_id
+                tx, creator, text, audience, "scheduled", None, media_id, texts
             )
             await _materialise(tx, broadcast_id, audience, stamp(self.db.now()))
         return await self.get(broadcast_id)
 
     async def create_scheduled(
         self, creator: tuple[str, str, str], text: str, audience: Audience, when: datetime,
-        media_id: int | None = None,
+        media_id: int | None = None, texts: dict[str, str] | None = None,
     ) -> Broadcast:
         """Store a broadcast due at `when`; its recipients are chosen when it starts."""
         async with self.db.transaction() as tx:
             broadcast_id = await self._insert(
-                tx, creator, text, audience, "scheduled", when, media_id
+                tx, creator, text, audience, "scheduled", when, media_id, texts
             )
         return await self.get(broadcast_id)
 

@@ -86,7 +86,13 @@ async def test_audience_count_filters_combine_and_preview_is_exact(admin_chat, p
     assert "Number of recipients: 6 (Telegram 4, Whatsapp 2)" in admin_chat.text
     preview = admin_chat.replies[1].text
     assert preview == "Halo Ani Suryani dari Batik Ani!\n\n— Tidak ingin menerima pengumuman lagi? Ketik /berhenti."
-    assert "exactly as Ani Suryani (Bahasa Indonesia)" in admin_chat.replies[0].text
+    assert admin_chat.replies[0].text == (
+        "Bahasa Indonesia preview (3 recipients, main text) — exactly as Ani Suryani will see it:")
+    # Then each other language of the audience, as its first recipient gets it.
+    assert admin_chat.replies[2].text.startswith("English preview (2 recipients, main text)")
+    assert admin_chat.replies[3].text == (
+        "Halo Budi Santoso dari Kopi Budi!\n\n— Don't want these announcements? Type /stop.")
+    assert admin_chat.replies[4].text.startswith("Bahasa Melayu preview (1 recipients")
 
     await admin_chat.press("Registered businesses")
     assert "Number of recipients: 3" in admin_chat.text

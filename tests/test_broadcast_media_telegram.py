@@ -68,10 +68,13 @@ async def test_photo_with_caption_previewed_then_sent_once_each_with_one_upload(
     await telegram_bot.send(ADMIN, "/siaran")
     before = len(telegram_api.sent_to(ADMIN))
     await telegram_bot.send_photo(ADMIN, PHOTO, caption=CAPTION)
-    heading, preview, panel = telegram_api.sent_to(ADMIN)[before:]
-    assert "persis seperti yang diterima Pemilik 0" in heading["text"]
+    heading, preview, en_heading, en_preview, panel = telegram_api.sent_to(ADMIN)[before:]
+    assert "persis seperti yang dilihat Pemilik 0" in heading["text"]
     assert preview["caption"] == expected(100_000, "id")  # the photo, caption personalised
     assert preview["_file"] == PHOTO and preview["_uploaded"]
+    first_en = min(chat for chat, lang in langs.items() if lang == "en")
+    assert en_heading["text"].startswith("Pratinjau English")  # each language's preview
+    assert en_preview["caption"] == expected(first_en, "en") and not en_preview["_uploaded"]
     assert "Foto terlampir: foto.jpg (16 KB)" in panel["text"]
     assert "Jumlah penerima: 7" in panel["text"]  # six people and the admin
     assert [c.method for c in telegram_api.calls if c.method in ("getFile", "download")] == [
@@ -99,9 +102,10 @@ async def test_document_attached_from_the_panel(telegram_api, telegram_deps, tel
     asked = await telegram_bot.press(ADMIN, "📎 Lampirkan foto/dokumen")
     assert "Kirim foto atau dokumen" in asked[-1]
     await telegram_bot.send_document(ADMIN, PDF, "jadwal.pdf", "application/pdf")
-    *_, preview, panel = telegram_api.sent_to(ADMIN)
+    *_, preview, _en_heading, en_preview, panel = telegram_api.sent_to(ADMIN)
     assert preview["document"]["file_name"] == "jadwal.pdf"
     assert preview["caption"] == expected(100_000, "id")
+    assert en_preview["caption"] == expected(100_001, "en")
     assert "Dokumen terlampir: jadwal.pdf (7 KB)" in panel["text"]
     assert "bc:rm" in str(panel["reply_markup"]) and "bc:att" not in str(panel["reply_markup"])
 
@@ -120,8 +124,9 @@ async def test_remove_attachment_sends_text_only(telegram_api, telegram_deps, te
     await telegram_bot.send(ADMIN, "/siaran")
     await telegram_bot.send_photo(ADMIN, PHOTO, caption=CAPTION)
     await telegram_bot.press(ADMIN, "Hapus lampiran")
-    *_, preview, panel = telegram_api.sent_to(ADMIN)
+    *_, preview, _en_heading, en_preview, panel = telegram_api.sent_to(ADMIN)
     assert preview["text"] == expected(100_000, "id") and "photo" not in preview
+    assert en_preview["text"] == expected(100_001, "en") and "photo" not in en_preview
     assert "terlampir" not in panel["text"]
     assert await telegram_deps.storage.media.count() == 0  # the removed file is not kept
     await telegram_bot.press(ADMIN, "bc:go")
@@ -181,9 +186,10 @@ async def test_long_text_follows_the_uncaptioned_photo(telegram_api, telegram_de
     await telegram_bot.send_photo(ADMIN, PHOTO)  # no caption: the text is asked for
     assert "Sekarang ketik pesan" in telegram_api.texts(ADMIN)[-1]
     await telegram_bot.send(ADMIN, long_text)
-    *_, photo, text, panel = telegram_api.sent_to(ADMIN)
+    *_, photo, text, _en_heading, _en_photo, en_text, panel = telegram_api.sent_to(ADMIN)
     assert "caption" not in photo and photo["_file"] == PHOTO  # the preview: the same split
     assert text["text"].startswith("Halo Pemilik 0. Pameran") and text["text"].endswith(STOP["id"])
+    assert en_text["text"].startswith("Halo tg1. Pameran") and en_text["text"].endswith(STOP["en"])
     assert len(text["text"]) > 1024
     await telegram_bot.press(ADMIN, "bc:go")
     [broadcast] = await telegram_deps.storage.broadcasts.recent()

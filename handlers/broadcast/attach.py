@@ -67,7 +67,7 @@ async def take_media(ctx: Ctx, draft: dict, media: Media) -> list[Reply]:
     audience = Audience.from_data(draft.get("audience") or Audience().to_json())
     draft["audience"] = audience.to_json()
     await _save(ctx, "audience", draft, previous)
-    return await panel(ctx, draft["text"], audience, stored.id)
+    return await panel(ctx, draft["text"], audience, stored.id, draft.get("texts"))
 
 
 async def _save(ctx: Ctx, step: str, draft: dict, previous: int | None) -> None:
@@ -88,7 +88,8 @@ async def remove_media(ctx: Ctx, draft: dict) -> list[Reply]:
     previous = draft.get("media_id")
     draft = {k: v for k, v in draft.items() if k != "media_id"}
     await _save(ctx, "audience", draft, previous)
-    return await panel(ctx, draft["text"], Audience.from_data(draft["audience"]))
+    return await panel(ctx, draft["text"], Audience.from_data(draft["audience"]),
+                       None, draft.get("texts"))
 
 
 async def forget(ctx: Ctx, draft: dict) -> None:

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 from jinja2 import Template, TemplateError, meta
 
+from handlers.broadcast.versions import cleaned, version_for
 from handlers.types import Attachment, Reply, ReplyKind, utf16_len
 from knowledge import Knowledge
 from knowledge.templating import SAFE_FILTERS, TemplateRefused, check_bounded, make_environment
@@ -74,12 +76,33 @@ def _values(name: str, business: str) -> dict[str, str]:
     return {**dict.fromkeys(NAME_VARS, name), **dict.fromkeys(BUSINESS_VARS, business)}
 
 
+def compile_versions(versions: Mapping[str, str] | None) -> dict[str, Template]:
+    """Every language version compiled and checked; ComposeError names the language."""
+    compiled = {}
+    for lang, source in cleaned(versions).items():
+        try:
+            compiled[lang] = compile_text(source)
+        except ComposeError as exc:
+            exc.data["language"] = lang
+            raise
+    return compiled
+
+
 @dataclass(frozen=True)
 class Personaliser:
-    """Renders one compiled broadcast for each recipient, in the recipient's language."""
+    """Renders one compiled broadcast for each recipient: their language's version (else the
+    main text), with the defaults for a missing name or business and the stop hint in their
+    language."""
 
     template: Template
     knowledge: Knowledge
+    versions: Mapping[str, Template] = field(default_factory=dict)
+
+    @classmethod
+    def of(cls, text: str, versions: Mapping[str, str] | None, knowledge: Knowledge
+           ) -> Personaliser:
+        """Compile the main text and every version."""
+        return cls(compile_text(text), knowledge, compile_versions(versions))
 
     def render(self, recipient: Recipient) -> str:
         """The exact text the recipient receives, ending with the stop hint."""
@@ -89,7 +112,8 @@ class Personaliser:
             lang, "broadcast.fallback_name"
         )
         business = recipient.business_name or texts.render(lang, "broadcast.fallback_business")
-        body = self.template.render(_values(name, business)).strip()
+        template = version_for(self.template, self.versions, lang)
+        body = template.render(_values(name, business)).strip()
         return f"{body}\n\n{texts.render(lang, 'broadcast.stop_hint')}"
 
 

@@ -4,14 +4,21 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from handlers.broadcast import attach, manage
-from handlers.broadcast.compose import FLOW, ComposeError, allowed_list, compile_text
+from handlers.broadcast import attach, language_flow, manage
+from handlers.broadcast.compose import (
+    FLOW,
+    ComposeError,
+    allowed_list,
+    compile_text,
+    compile_versions,
+)
 from handlers.broadcast.panel import CATEGORIES, category_menu, filter_values, panel, toggled
 from handlers.broadcast.schedule import ScheduleError, parse_local, show_local
 from handlers.context import Ctx
 from handlers.menu import main_menu_buttons
 from handlers.roles import has_role
 from handlers.types import Reply
+from knowledge.languages import LANGUAGES
 from storage.audience import Audience
 
 ROLE = "broadcaster"
@@ -38,8 +45,8 @@ async def siaran(ctx: Ctx) -> list[Reply]:
 
 
 def _kept(draft: dict) -> dict:
-    """What survives a new text: the attached file."""
-    return {"media_id": draft["media_id"]} if draft.get("media_id") is not None else {}
+    """What survives a new main text: the attached file and the other languages' versions."""
+    return {key: draft[key] for key in ("media_id", "texts") if draft.get(key)}
 
 
 async def take_text(ctx: Ctx, text: str, draft: dict | None = None) -> list[Reply]:
@@ -52,7 +59,7 @@ async def take_text(ctx: Ctx, text: str, draft: dict | None = None) -> list[Repl
         return [ctx.say(exc.key, **exc.data)]
     audience = Audience()
     await ctx.set_state(FLOW, "audience", {**kept, "text": text, "audience": audience.to_json()})
-    return await panel(ctx, text, audience, kept.get("media_id"))
+    return await panel(ctx, text, audience, kept.get("media_id"), kept.get("texts"))
 
 
 async def in_flow(ctx: Ctx) -> list[Reply]:
@@ -67,6 +74,8 @@ async def in_flow(ctx: Ctx) -> list[Reply]:
         if not typed or not typed.strip():
             return [ctx.say("broadcast.ask_text", allowed=allowed_list())]
         return await take_text(ctx, typed, draft)
+    if step == "version" and typed and typed.strip():
+        return await language_flow.take_version(ctx, draft, typed)
     if step == "when" and typed:
         return await schedule(ctx, draft, typed)
     if step == "when":
@@ -75,7 +84,8 @@ async def in_flow(ctx: Ctx) -> list[Reply]:
         return [ctx.say("broadcast.ask_media",
                         buttons=[ctx.button("broadcast.btn_back", "bc:back")])]
     return [ctx.say("broadcast.use_buttons"), *await panel(
-        ctx, draft["text"], Audience.from_data(draft["audience"]), draft.get("media_id"))]
+        ctx, draft["text"], Audience.from_data(draft["audience"]), draft.get("media_id"),
+        draft.get("texts"))]
 
 
 async def on_button(ctx: Ctx, value: str) -> list[Reply]:
@@ -84,8 +94,14 @@ async def on_button(ctx: Ctx, value: str) -> list[Reply]:
         return [ctx.say("core.stale_button", buttons=main_menu_buttons(ctx))]
     draft = dict(ctx.conv.draft)
     text, audience = draft["text"], Audience.from_data(draft["audience"])
-    media_id = draft.get("media_id")
+    media_id, versions = draft.get("media_id"), draft.get("texts")
     action, _, rest = value.partition(":")
+    if action == "v":
+        if rest in LANGUAGES:
+            return await language_flow.ask_version(ctx, draft, rest)
+        return await language_flow.versions_menu(ctx, draft)
+    if action == "vrm":
+        return await language_flow.remove_version(ctx, draft)
     if action == "m" and rest in CATEGORIES:
         return await category_menu(ctx, rest, audience)
     if action == "t":
@@ -96,7 +112,7 @@ async def on_button(ctx: Ctx, value: str) -> list[Reply]:
         await ctx.set_state(FLOW, "audience", {**draft, "audience": audience.to_json()})
         return await category_menu(ctx, category, audience)
     if action == "go":
-        return await send_now(ctx, text, audience, media_id)
+        return await send_now(ctx, text, audience, media_id, versions)
     if action == "att":
         return await attach.ask_media(ctx, draft)
     if action == "rm":
@@ -115,8 +131,9 @@ async def on_button(ctx: Ctx, value: str) -> list[Reply]:
         audience = Audience()
     elif action == "reg":
         audience = replace(audience, registered=not audience.registered)
+    draft.pop("version_lang", None)
     await ctx.set_state(FLOW, "audience", {**draft, "audience": audience.to_json()})
-    return await panel(ctx, text, audience, media_id)
+    return await panel(ctx, text, audience, media_id, versions)
 
 
 def _creator(ctx: Ctx) -> tuple[str, str, str]:
@@ -131,12 +148,14 @@ async def _existing(ctx: Ctx, media_id: int | None) -> int | None:
 
 
 async def send_now(
-    ctx: Ctx, text: str, audience: Audience, media_id: int | None = None
+    ctx: Ctx, text: str, audience: Audience, media_id: int | None = None,
+    versions: dict[str, str] | None = None,
 ) -> list[Reply]:
     """Write the broadcast and its deliveries, then wake the sender."""
     compile_text(text)  # checked again: the draft came from storage
+    compile_versions(versions)
     broadcast = await ctx.deps.storage.broadcasts.create_now(
-        _creator(ctx), text, audience, await _existing(ctx, media_id)
+        _creator(ctx), text, audience, await _existing(ctx, media_id), versions
     )
     await ctx.clear_state()
     await ctx.deps.storage.audit.record(
@@ -155,7 +174,8 @@ async def schedule(ctx: Ctx, draft: dict, typed: str) -> list[Reply]:
         return [ctx.say(exc.key)]
     audience = Audience.from_data(draft["audience"])
     broadcast = await ctx.deps.storage.broadcasts.create_scheduled(
-        _creator(ctx), draft["text"], audience, when, await _existing(ctx, draft.get("media_id"))
+        _creator(ctx), draft["text"], audience, when, await _existing(ctx, draft.get("media_id")),
+        draft.get("texts"),
     )
     await ctx.clear_state()
     await ctx.deps.storage.audit.record(

@@ -19,7 +19,6 @@ from aiolimiter import AsyncLimiter
 from handlers.broadcast.compose import (
     Personaliser,
     attachment_of,
-    compile_text,
     message_replies,
 )
 from handlers.deps import Deps
@@ -208,7 +207,7 @@ class ChannelOutbox:
             broadcast = await storage.broadcasts.get(broadcast_id)
             media = await storage.media.get(broadcast.media_id) if broadcast.media_id else None
             self._personalisers[broadcast_id] = (
-                Personaliser(compile_text(broadcast.text), self.deps.knowledge),
+                Personaliser.of(broadcast.text, broadcast.texts, self.deps.knowledge),
                 attachment_of(media),
             )
         return self._personalisers[broadcast_id]

@@ -4,11 +4,12 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from handlers.broadcast.compose import Personaliser, attachment_of, compile_text, message_replies
+from handlers.broadcast.compose import attachment_of
+from handlers.broadcast.preview import LanguagePreview, language_previews
 from handlers.context import Ctx
 from handlers.media import size_text
 from handlers.types import Button, Reply
-from knowledge.languages import LANGUAGE_NAMES
+from knowledge.languages import LANGUAGE_NAMES, LANGUAGES
 from storage.audience import Audience
 
 # Filter category (payload code) -> Audience field.
@@ -52,10 +53,11 @@ def toggled(audience: Audience, category: str, value: str) -> Audience:
 
 
 async def panel(
-    ctx: Ctx, text: str, audience: Audience, media_id: int | None = None
+    ctx: Ctx, text: str, audience: Audience, media_id: int | None = None,
+    versions: dict[str, str] | None = None,
 ) -> list[Reply]:
-    """The count and filters with their buttons, then the preview as the first recipient sees it
-    (with the attached photo or document, if any, and the caption personalised)."""
+    """The count and filters with their buttons, after a preview per language as its first
+    recipient sees it (their version or the main text, the file if any, personalised)."""
     storage = ctx.deps.storage
     by_channel = await storage.audience.count_by_channel(audience)
     total = sum(by_channel.values())
@@ -66,15 +68,27 @@ async def panel(
     if attachment is not None:
         summary += "\n" + ctx.t(f"broadcast.attached_{attachment.kind}",
                                 name=attachment.filename, size=size_text(attachment.size))
+    if versions:
+        names = ", ".join(LANGUAGE_NAMES[lang] for lang in LANGUAGES if lang in versions)
+        summary += "\n" + ctx.t("bclang.versions_line", languages=names)
     summary_reply = Reply(summary, panel_buttons(ctx, audience, total, attachment is not None))
-    first = await storage.audience.first(audience)
-    if first is None:
-        return [summary_reply]
-    preview = Personaliser(compile_text(text), ctx.deps.knowledge).render(first)
+    replies: list[Reply] = []
+    for preview in await language_previews(
+        storage, ctx.deps.knowledge, text, versions, audience, attachment
+    ):
+        replies += [preview_heading(ctx, preview), *preview.replies]
+    return [*replies, summary_reply]
+
+
+def preview_heading(ctx: Ctx, preview: LanguagePreview) -> Reply:
+    """Whose preview follows: the first recipient of a language, or a sample without a name."""
+    language = LANGUAGE_NAMES.get(preview.language, preview.language)
+    if preview.sample:
+        return ctx.say("bclang.preview_sample", language=language)
+    first = preview.recipient
     who = first.owner_name or first.display_name or first.user_id
-    heading = ctx.say("broadcast.preview_heading", name=who, language=LANGUAGE_NAMES[first.language]
-                      if first.language in LANGUAGE_NAMES else first.language)
-    return [heading, *message_replies(preview, attachment), summary_reply]
+    return ctx.say("bclang.preview_heading", name=who, language=language, count=preview.count,
+                   version=preview.own_version)
 
 
 def panel_buttons(
@@ -92,6 +106,7 @@ def panel_buttons(
             ctx.button("broadcast.btn_schedule", "bc:later"),
         ]
     buttons.append(ctx.button("broadcast.btn_edit", "bc:edit"))
+    buttons.append(ctx.button("bclang.btn_versions", "bc:v"))
     # One file at most: a new one sent while the panel is open replaces it.
     buttons.append(ctx.button("broadcast.btn_remove_media", "bc:rm") if attached
                    else ctx.button("broadcast.btn_attach", "bc:att"))
