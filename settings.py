@@ -12,6 +12,14 @@ from pydantic_settings import BaseSettings, NoDecode, SettingsConfigDict
 
 CHANNELS = ("telegram", "whatsapp", "console")
 _ADMIN_ID = re.compile(r"^(telegram|whatsapp|console):[A-Za-z0-9_+\-]{1,64}$")
+# Ids as the platforms give them: a Telegram user id is a positive integer, a WhatsApp id the
+# number in international form without '+' (the form the webhook's `from` carries).
+_NUMERIC_IDS = {"telegram": re.compile(r"^[1-9][0-9]{0,19}$"),
+                "whatsapp": re.compile(r"^[1-9][0-9]{5,14}$")}  # fmt: skip
+_ID_HINTS = {
+    "telegram": "a Telegram user id is digits without a leading zero (e.g. telegram:123456)",
+    "whatsapp": "write the number with country code, digits only, no '+' (e.g. whatsapp:6281234567890)",
+}
 _WEBHOOK_SECRET = re.compile(r"^[A-Za-z0-9_\-]{1,256}$")
 
 
@@ -65,6 +73,9 @@ class Settings(BaseSettings):
         for item in items:
             if not _ADMIN_ID.match(item):
                 raise ValueError(f"entry {item!r} is not CHANNEL:ID (e.g. telegram:123456)")
+            channel, _, user_id = item.partition(":")
+            if channel in _NUMERIC_IDS and not _NUMERIC_IDS[channel].match(user_id):
+                raise ValueError(f"entry {item!r} can never match: {_ID_HINTS[channel]}")
         return frozenset(items)
 
     @field_validator("whatsapp_template_languages", mode="before")

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from datetime import datetime
 
 from storage.db import Database
 
@@ -27,7 +28,8 @@ class InboxRepo:
         self.db = db
 
     async def add(self, update_id: int, body: str) -> bool:
-        """Keep one update; False if that update_id is already waiting (a re-delivery)."""
+        """Keep one update; False if that update_id was received before (a re-delivery, whether
+        it is still waiting or was answered within the retention window)."""
         return bool(await self.add_many([(update_id, body)]))
 
     async def add_many(self, updates: Iterable[tuple[int, str]]) -> set[int]:
@@ -36,6 +38,13 @@ class InboxRepo:
         new: set[int] = set()
         async with self.db.transaction() as tx:
             for update_id, body in updates:
+                seen = await tx.fetchone(
+                    """INSERT INTO inbox_seen (channel, update_id, seen_at) VALUES ('telegram', ?, ?)
+                       ON CONFLICT DO NOTHING RETURNING update_id""",
+                    (str(update_id), now),
+                )
+                if seen is None:  # received before: waiting in the inbox, or already answered
+                    continue
                 row = await tx.fetchone(
                     """INSERT INTO telegram_inbox (update_id, body, received_at) VALUES (?, ?, ?)
                        ON CONFLICT DO NOTHING RETURNING update_id""",
@@ -44,6 +53,13 @@ class InboxRepo:
                 if row is not None:
                     new.add(update_id)
         return new
+
+    async def forget_seen(self, before: datetime) -> int:
+        """Drop the record of update ids received before `before` (the retention window)."""
+        return await self.db.execute(
+            "DELETE FROM inbox_seen WHERE channel = 'telegram' AND seen_at < ?",
+            (before.isoformat(),),
+        )
 
     async def handling(self, *update_ids: int) -> None:
         """Handling has started: after a crash these updates must not be handled again."""

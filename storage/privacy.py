@@ -25,6 +25,7 @@ ERASURE_POLICY = {
     "telegram_inbox": "the update asking for erasure is deleted once answered; holds no other",
     "erasures": "one more in this month's anonymous count",
     "whatsapp_seen": "kept: message ids only, no number or text; pruned after 30 days",
+    "inbox_seen": "kept: Telegram update ids only, no user or text; pruned after 7 days",
     "staff_roles": "kept: staff members, not registrants (an admin revokes a role)",
     "broadcasts": "kept: staff-written templates and the staff author",
     "broadcast_media": "kept: files staff attached to broadcasts",

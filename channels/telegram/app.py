@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from datetime import timedelta
 
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
 WEBHOOK_PATH = "/telegram/webhook"
+SEEN_KEPT = timedelta(days=7)  # an update id posted again within this is not answered again
 # Updates handled at once (different users; one user's stay in order). Telegram allows ~30
 # messages/s per bot, so 64 in flight is plenty, and larger HTTP pools cost CPU in httpcore.
 CONCURRENCY = 64
@@ -118,6 +120,7 @@ class TelegramChannel:
         Updates the last run stored but never answered are queued first, before any new one.
         """
         await self.app.initialize()
+        await self.inbox.forget_seen(self.assistant.deps.storage.db.now() - SEEN_KEPT)
         await self.register_commands()
         await self.app.start()
         await replay(self.app, self.inbox, self.bridge.resume)

@@ -57,7 +57,7 @@ class WhatsAppWebhook:
             return PlainTextResponse(_why(status) + " signature", status_code=status)
         try:
             messages, statuses = parse_notification(json.loads(body))
-        except (ValueError, BadNotification):
+        except (ValueError, BadNotification, RecursionError):  # RecursionError: nested too deep
             return PlainTextResponse("not a WhatsApp notification", status_code=400)
         task = asyncio.create_task(self._run(messages, statuses))
         self._tasks.add(task)
