@@ -97,13 +97,13 @@ async def one_broadcast(folder: str, recipients: int, rate: float, limit: int | 
     """Send one broadcast to `recipients` users at `rate`; the stand-in's figures."""
     import httpx
 
-    from bot import open_deps
     from channels.telegram.app import TelegramChannel
     from handlers import Assistant
     from handlers.broadcast.worker import BroadcastWorker
     from settings import load_settings
     from storage.audience import Audience
     from tests.broadcasting import add_user
+    from wiring.deps import open_deps
 
     async with stand_in(limit) as (base_url, token):
         db = Path(folder) / f"bench-{rate:g}.sqlite3"
@@ -167,11 +167,11 @@ class NullSender:
 
 async def outbox_only(folder: str, recipients: int) -> float:
     """Messages per second with the rate at 1,000/s and a sender that costs nothing."""
-    from bot import open_deps
     from handlers.broadcast.worker import BroadcastWorker
     from settings import load_settings
     from storage.audience import Audience
     from tests.broadcasting import add_user
+    from wiring.deps import open_deps
 
     settings = load_settings(environ={"DATABASE_URL": f"sqlite:///{Path(folder) / 'null.sqlite3'}"},
                              env_file=None)

@@ -96,9 +96,9 @@ def build_database(path: str, users: int, conversations: int, registrations: int
 
 async def probe(path: str, messages: int) -> dict:
     """In the fresh process: open, build the Assistant, handle messages; report memory."""
-    from bot import open_deps
     from handlers import Assistant, Incoming
     from settings import load_settings
+    from wiring.deps import open_deps
 
     after_import = rss_kb()["VmRSS"]
     settings = load_settings(

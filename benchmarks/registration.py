@@ -14,9 +14,9 @@ import tempfile
 import time
 from pathlib import Path
 
-from bot import open_deps
 from handlers import Assistant, Incoming
 from settings import load_settings
+from wiring.deps import open_deps
 
 
 def form(i: int) -> list[tuple[str, str]]:

@@ -87,7 +87,7 @@ async def measure(crowd: Crowd, first_id: int, per_user: int) -> dict:
 
 async def assistant_bot(crowd: Crowd, folder: str, first_id: int, per_user: int) -> dict:
     """The real bot: PTB Application + bridge + Assistant + SQLite file, polling the stand-in."""
-    from bot import open_deps
+    from wiring.deps import open_deps
 
     settings = load_settings(
         environ={

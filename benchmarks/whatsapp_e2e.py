@@ -22,13 +22,13 @@ from pathlib import Path
 import httpx
 
 from benchmarks.telegram_e2e import faq_questions
-from channels.web import build_app
 from channels.whatsapp import whatsapp_web_part
 from channels.whatsapp.signature import sign
 from handlers import Assistant
 from settings import load_settings
 from tests.fakes import graph_api
 from tests.fakes.asgi import serving as serve
+from wiring.web import build_app
 
 SECRET = "bench-app-secret"
 
@@ -78,7 +78,7 @@ async def user(http, graph, wa_id, questions, acks, answers) -> None:
 
 async def one_round(folder: str, users: int, per_user: int, questions: list[str]) -> dict:
     """A fresh database (message ids repeat between rounds), a fresh server and stand-in."""
-    from bot import open_deps
+    from wiring.deps import open_deps
 
     graph = TimedGraphApi()
     async with serve(graph.app, lifespan="off") as graph_url:

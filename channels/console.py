@@ -1,4 +1,4 @@
-"""Chat with the assistant in a terminal; buttons show as numbered options."""
+"""Chat with the assistant in a terminal; buttons show as numbered options; broadcasts print."""
 
 from __future__ import annotations
 
@@ -54,6 +54,29 @@ class ConsoleChat:
         path = self.files_dir / name
         path.write_bytes(reply.file or b"")
         return path
+
+
+
+class ConsoleSender:
+    """Broadcasts to console users, printed in the terminal (the console has one screen)."""
+
+    channel = "console"
+
+    def __init__(self, out: TextIO) -> None:
+        self.out = out
+        self.count = 0
+
+    async def send(self, user_id: str, replies: list[Reply]) -> list[str]:
+        ids = []
+        for reply in replies:
+            self.count += 1
+            shown = reply.text
+            if reply.attachment is not None:  # a terminal shows the file's name, not the file
+                label = f"[{reply.attachment.kind}: {reply.attachment.filename}]"
+                shown = f"{label} {shown}".strip()
+            print(f"[console:{user_id}] {shown}\n", file=self.out, flush=True)
+            ids.append(str(self.count))
+        return ids
 
 
 def _stdin_lines(loop: asyncio.AbstractEventLoop, stream: TextIO) -> asyncio.Queue[str | None]:

@@ -1,7 +1,7 @@
 """Files users send (photos, documents): what the core accepts and how a channel fetches them.
 
-A channel that can download what its users send registers a fetcher in deps.services under
-`fetcher_name(channel)`: `async fetch(media: Media, limit: int) -> bytes`, raising MediaTooBig
+A channel that can download what its users send registers a fetcher in `deps.fetchers[channel]`:
+`async fetch(media: Media, limit: int) -> bytes`, raising MediaTooBig
 when the file is larger than `limit` bytes and MediaUnavailable when it cannot be had.
 """
 
@@ -42,11 +42,6 @@ class MediaTooBig(MediaUnavailable):
     def __init__(self, size: int | None = None) -> None:
         super().__init__(f"file too big ({size} bytes)" if size else "file too big")
         self.size = size
-
-
-def fetcher_name(channel: str) -> str:
-    """The deps.services key of a channel's fetcher."""
-    return f"media_fetch.{channel}"
 
 
 @dataclass(frozen=True)

@@ -14,7 +14,7 @@ async def user_roles(ctx: Ctx) -> set[str]:
         roles: set[str] = set()
         if ctx.deps.settings.is_admin(ctx.user.channel, ctx.user.user_id):
             roles.add("admin")
-        lookup = ctx.deps.services.get("role_lookup")
+        lookup = ctx.deps.role_lookup
         if lookup is not None:
             roles |= await lookup(ctx.user)
         if "admin" in roles:

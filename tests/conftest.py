@@ -8,10 +8,10 @@ from collections.abc import AsyncIterator, Callable
 
 import pytest
 
-from bot import open_deps
 from handlers import Assistant, Deps
 from settings import Settings, load_settings
 from tests.chat import Chat
+from wiring.deps import open_deps
 
 pytest_plugins = ["tests.fakes.fixtures"]  # telegram_api: the stand-in Bot API
 

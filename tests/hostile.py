@@ -6,12 +6,11 @@ import functools
 import logging
 import tempfile
 from pathlib import Path
-from unittest import mock
 
-import bot
 from handlers import Assistant, Incoming, Reply, ReplyKind
 from knowledge import Knowledge, load_knowledge
 from settings import load_settings
+from wiring.deps import open_deps
 
 ADMIN = "9000"  # telegram:9000 is the admin in ADMIN_IDS
 # Template expressions and what they would print if user text were ever rendered as a template.
@@ -65,8 +64,7 @@ class Harness:
             **self.env,
         }
         self.settings = load_settings(environ=environ, env_file=None)
-        with mock.patch.object(bot, "load_knowledge", shared_knowledge):
-            self.deps = await bot.open_deps(self.settings)
+        self.deps = await open_deps(self.settings, shared_knowledge())
         self.assistant = Assistant(self.deps)
         real_apology = self.assistant._apology
 

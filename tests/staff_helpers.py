@@ -24,7 +24,7 @@ def shared_knowledge() -> Knowledge:
 @pytest.fixture
 def knowledge_once(monkeypatch: pytest.MonkeyPatch) -> None:
     """For tests that only read the knowledge: load it once per run, not per test."""
-    monkeypatch.setattr("bot.load_knowledge", shared_knowledge)
+    monkeypatch.setattr("wiring.deps.load_knowledge", shared_knowledge)
 
 
 BASE = RegistrationData(

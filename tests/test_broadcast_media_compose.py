@@ -1,7 +1,7 @@
 """Composing a broadcast with a file, in the core: permissions, draft state across a restart,
 replacing and removing, cancel, schedule, captions at the limit, and what is kept in storage.
 
-The channel's download is a recorded function in deps.services (the HTTP download paths are
+The channel's download is a recorded function in deps.fetchers (the HTTP download paths are
 tested against the stand-ins in test_broadcast_media_telegram.py and tests/whatsapp/)."""
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ import pytest
 
 from handlers import Assistant, Incoming
 from handlers.broadcast.compose import CAPTION_MAX, message_replies
-from handlers.media import MediaUnavailable, fetcher_name
+from handlers.media import MediaUnavailable
 from handlers.types import Attachment, Media, ReplyKind
 from storage.audience import Audience
 from tests.broadcasting import add_user
@@ -34,7 +34,7 @@ def files(deps):
             raise MediaUnavailable("gone")
         return stored[media.ref]
 
-    deps.services[fetcher_name("telegram")] = fetch
+    deps.fetchers["telegram"] = fetch
     return asked
 
 
@@ -165,7 +165,7 @@ def test_caption_limit_is_counted_like_the_platforms():
 async def test_console_recipients_see_the_file_name_with_the_text():
     import io
 
-    from channels.broadcasting import ConsoleSender
+    from channels.console import ConsoleSender
 
     out = io.StringIO()
     photo = Attachment(3, "photo", "poster.jpg", "image/jpeg", 10)

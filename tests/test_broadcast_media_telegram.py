@@ -7,7 +7,6 @@ from collections import Counter
 
 import pytest
 
-from bot import open_deps
 from channels.telegram.app import TelegramChannel
 from channels.telegram.media import fetch
 from handlers import Assistant
@@ -18,6 +17,7 @@ from storage.audience import Audience
 from tests.broadcasting import add_registration, add_user
 from tests.fakes.telegram_api import FakeBotApi
 from tests.test_broadcast_outbox import until
+from wiring.deps import open_deps
 
 ADMIN = 9000
 PHOTO = b"\xff\xd8\xff\xe0JFIF" + bytes(range(256)) * 64  # ~16 KB of "JPEG"

@@ -5,13 +5,13 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable
 
-from bot import open_deps
 from handlers import Assistant
 from handlers.broadcast.worker import BroadcastWorker
 from handlers.outbound import PermanentFailure, RetryLater, SendError
 from storage.audience import Audience
 from tests.broadcasting import Clock, RecordingSender, add_registration, add_user
 from tests.chat import Chat
+from wiring.deps import open_deps
 
 ADMIN = ("telegram", "9000", "en")
 FAST = {"rate": 1000, "progress_every": 0.02, "poll": 0.02, "retry_base": 0.01}

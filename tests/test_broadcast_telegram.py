@@ -6,7 +6,6 @@ from collections import Counter
 
 import pytest
 
-from bot import open_deps
 from channels.telegram.app import TelegramChannel
 from handlers import Assistant
 from handlers.broadcast.worker import BroadcastWorker
@@ -14,6 +13,7 @@ from storage.audience import Audience
 from tests.broadcasting import add_registration, add_user
 from tests.fakes.telegram_api import FakeBotApi
 from tests.test_broadcast_outbox import until
+from wiring.deps import open_deps
 
 N = 1000
 BLOCKED = {100_000 + i for i in range(7, N, 50)}  # 20 users who blocked the bot

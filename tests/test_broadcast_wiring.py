@@ -5,9 +5,7 @@ from __future__ import annotations
 import time
 from datetime import timedelta
 
-from channels.broadcasting import broadcast_web_part
 from channels.telegram.webhook import telegram_web_part
-from channels.web import build_app
 from handlers import Assistant
 from handlers.broadcast.progress import render_status
 from handlers.broadcast.worker import BroadcastWorker
@@ -17,6 +15,8 @@ from tests.fakes.asgi import serving
 from tests.fakes.telegram_api import FakeBotApi
 from tests.fakes.telegram_updates import user
 from tests.test_broadcast_outbox import until
+from wiring.lifecycle import broadcast_part
+from wiring.web import build_app
 
 ADMIN = user(9000, "Admin", "en")
 FAST = {"rate": 1000, "progress_every": 0.05, "poll": 0.02}
@@ -54,14 +54,14 @@ async def test_serve_starts_and_stops_the_worker(telegram_api: FakeBotApi, teleg
     for i in range(5):
         await add_user(telegram_deps.storage, str(1300 + i), name=f"U{i}")
     assistant = Assistant(telegram_deps)
-    parts = [telegram_web_part(assistant), broadcast_web_part(assistant)]
+    parts = [telegram_web_part(assistant), broadcast_part(telegram_deps)]
     async with serving(build_app(telegram_deps, parts)):
         assert "telegram" in telegram_deps.senders
         broadcast = await telegram_deps.storage.broadcasts.create_now(
             ("telegram", "9000", "id"), "Halo {{ nama }}", Audience())
-        telegram_deps.services["broadcast_wake"]()
+        telegram_deps.broadcast_wake()
         await until(lambda: _done(telegram_deps, broadcast.id))
-    assert "broadcast_wake" not in telegram_deps.services  # stopped with the server
+    assert telegram_deps.broadcast_wake is None  # stopped with the server
     assert [telegram_api.texts(1300 + i) for i in range(5)] == [
         [f"Halo U{i}\n\n— Tidak ingin menerima pengumuman lagi? Ketik /berhenti."]
         for i in range(5)]

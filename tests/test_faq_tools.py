@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-import bot
 from handlers import faq as faq_handlers
 from knowledge import KNOWLEDGE_DIR, KnowledgeError, load_knowledge
 from knowledge.cli import check_knowledge
+from wiring.deps import open_deps
 
 ROOT = Path(__file__).resolve().parent.parent
 
@@ -76,7 +76,7 @@ async def test_curated_phrasings_are_live_at_once_and_survive_restart(settings, 
         await faq_handlers.add_phrasings(deps, "no-such-topic", "id", ["x"])
     await faq_handlers.reload_knowledge(deps)  # phrasings survive a reload ...
     assert deps.knowledge.faq.matcher.decide(question).topic == "events-schedule"
-    second = await bot.open_deps(settings)  # ... and a restart
+    second = await open_deps(settings)  # ... and a restart
     try:
         assert second.knowledge.faq.matcher.decide(question).topic == "events-schedule"
     finally:
@@ -157,7 +157,7 @@ def test_check_knowledge_names_file_and_entry_for_each_error(folder: Path, name:
         with pytest.raises(KnowledgeError):
             load_knowledge(folder)
     if name == "related":
-        assert bot.main(["check-knowledge", "--folder", str(folder)]) == 1
+        assert run_bot("check-knowledge", "--folder", str(folder)).returncode == 1
 
 
 def test_self_consistency_report_flags_a_question_that_fits_another_topic(folder: Path) -> None:

@@ -7,10 +7,10 @@ from datetime import timedelta
 
 import pytest
 
-from bot import open_deps
 from handlers import Assistant, ReplyKind
 from tests.chat import Chat
 from tests.regform import answers, fill, register, user_pk
+from wiring.deps import open_deps
 
 HAPPY = {
     "id": ("Setuju", "Pertanyaan 1 dari", "Kirim", "Nomor referensi", "Kuliner"),

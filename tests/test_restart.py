@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
-from bot import open_deps
 from handlers import Assistant
 from handlers.app import build_router
 from handlers.router import Router
 from tests.chat import Chat
+from wiring.deps import open_deps
 
 
 def router_with_demo_flow() -> Router:

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import pytest
 
-from bot import open_deps
 from handlers import Assistant
 from tests.chat import Chat
+from wiring.deps import open_deps
 
 ASKED = [
     ("3001", "kapan ada bazar umkm di gedung sate"),

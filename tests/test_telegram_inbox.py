@@ -12,7 +12,6 @@ import httpx
 from channels.telegram.app import ALLOWED_UPDATES, TelegramChannel
 from channels.telegram.inbox import GroupWrite, replies_from_json, replies_to_json
 from channels.telegram.webhook import SECRET_HEADER, telegram_web_part
-from channels.web import build_app
 from handlers import Assistant
 from handlers.types import Attachment, Button, Reply, ReplyKind
 from storage import StorageError
@@ -21,6 +20,7 @@ from tests.fakes.asgi import serving
 from tests.fakes.telegram_api import FakeBotApi
 from tests.fakes.telegram_bot import fast_policy, running_bot
 from tests.fakes.telegram_updates import text, user
+from wiring.web import build_app
 
 SARI = user(1001, "Sari", "id")
 BUDI = user(1002, "Budi", "id")

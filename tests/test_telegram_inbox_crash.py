@@ -9,7 +9,6 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from bot import open_deps
 from channels.telegram.inbox import replies_to_json
 from handlers import Assistant, Deps
 from handlers.types import Button, Incoming, Reply, ReplyKind
@@ -17,6 +16,7 @@ from storage.inbox import HANDLING, REPLIED, InboxRepo
 from tests.fakes.telegram_api import FakeBotApi
 from tests.fakes.telegram_bot import BotUnderTest, running_bot
 from tests.fakes.telegram_updates import user
+from wiring.deps import open_deps
 
 SARI = user(1001, "Sari", "id")
 NAME = "Sari Wulandari"  # the answer to the registration's first question (owner_name)

@@ -8,11 +8,11 @@ import httpx
 import pytest
 
 from channels.telegram.webhook import SECRET_HEADER, telegram_web_part
-from channels.web import build_app
 from handlers import Assistant
 from tests.fakes.asgi import serving
 from tests.fakes.telegram_api import FakeBotApi
 from tests.fakes.telegram_updates import text, user
+from wiring.web import build_app
 
 SECRET = "test-webhook-secret_123"  # as set by the telegram_deps fixture
 SARI = user(1001, "Sari", "id")
@@ -95,7 +95,7 @@ async def test_healthz_reports_database_knowledge_version(webhook, telegram_deps
 async def test_public_url_sets_the_webhook_with_secret(
     telegram_api: FakeBotApi, make_settings
 ) -> None:
-    from bot import open_deps
+    from wiring.deps import open_deps
 
     settings = make_settings(
         TELEGRAM_BOT_TOKEN=telegram_api.token,

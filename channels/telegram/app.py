@@ -17,7 +17,6 @@ from channels.telegram.media import fetch
 from channels.telegram.retry import RetryPolicy
 from channels.telegram.sender import TelegramSender
 from handlers import Assistant
-from handlers.media import fetcher_name
 from knowledge.languages import DEFAULT_LANGUAGE, LANGUAGES
 from storage.inbox import InboxRepo
 
@@ -104,7 +103,7 @@ class TelegramChannel:
             uploads=self.bridge.uploads,
         )
         deps.senders[CHANNEL] = self.sender
-        deps.services[fetcher_name(CHANNEL)] = self.fetch
+        deps.fetchers[CHANNEL] = self.fetch
 
     async def fetch(self, media, limit: int) -> bytes:
         """Download a file a user sent (handlers.media fetcher contract)."""

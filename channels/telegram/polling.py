@@ -1,60 +1,32 @@
-"""`python bot.py telegram`: long polling until SIGINT/SIGTERM, then a clean stop."""
+"""Telegram by long polling, as a part the composition root starts and stops."""
 
 from __future__ import annotations
 
-import argparse
-import asyncio
 import logging
-import signal
 
 from telegram.error import InvalidToken, NetworkError
 
 from channels.telegram.app import TelegramChannel
+from channels.web import PartUnavailable, WebPart
 from handlers import Assistant
-from settings import Settings, SettingsError
+from settings import SettingsError
 
 log = logging.getLogger(__name__)
 
 
-def stop_on_signals(event: asyncio.Event) -> None:
-    """Set `event` on SIGINT or SIGTERM (instead of raising KeyboardInterrupt)."""
-    loop = asyncio.get_running_loop()
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        loop.add_signal_handler(sig, event.set)
-
-
-async def run_polling(settings: Settings, args: argparse.Namespace) -> int:
-    """Answer Telegram users by long polling; in-flight updates finish on shutdown."""
-    from bot import open_deps  # late: bot.py imports the channels' runners
-    from channels.broadcasting import broadcast_web_part  # late: it imports channels.web
-
-    if settings.telegram_bot_token is None:
+def polling_part(assistant: Assistant) -> WebPart:
+    """Log in and fetch updates on start; on stop, in-flight updates finish first."""
+    if assistant.deps.settings.telegram_bot_token is None:
         raise SettingsError("TELEGRAM_BOT_TOKEN: not set")
-    deps = await open_deps(settings)
-    stop = asyncio.Event()
-    stop_on_signals(stop)
-    assistant = Assistant(deps)
     channel = TelegramChannel(assistant)
-    background = broadcast_web_part(assistant)  # the broadcast worker, as under `serve`
-    try:
+
+    async def start() -> None:
         try:
             await channel.start_polling()
-        except InvalidToken:
+        except InvalidToken:  # PTB's message quotes the token: never let it reach a log
             raise SettingsError("TELEGRAM_BOT_TOKEN: Telegram refused this token") from None
         except NetworkError as exc:
             log.error("cannot reach the Telegram Bot API (%s); is it up?", type(exc).__name__)
-            return 1
-        for hook in background.on_startup:
-            await hook()
-        await stop.wait()
-        log.info("stopping: finishing updates in progress")
-    finally:
-        for hook in reversed(background.on_shutdown):
-            await hook()
-        await channel.stop()
-        await deps.storage.close()
-    return 0
+            raise PartUnavailable("telegram") from None
 
-
-def add_arguments(parser: argparse.ArgumentParser) -> None:
-    """`telegram` takes no options: everything comes from the environment."""
+    return WebPart("telegram", [], on_startup=[start], on_shutdown=[channel.stop])

@@ -14,7 +14,6 @@ from channels.whatsapp.parse import CHANNEL
 from channels.whatsapp.sender import UNDELIVERABLE, WhatsAppSender
 from channels.whatsapp.webhook import WhatsAppWebhook
 from handlers import Assistant, Deps
-from handlers.media import fetcher_name
 from handlers.types import Media
 from settings import Settings, SettingsError
 
@@ -76,7 +75,7 @@ class WhatsAppChannel:
             self.inbound.process,
         )
         deps.senders[CHANNEL] = self.sender
-        deps.services[fetcher_name(CHANNEL)] = self.fetch
+        deps.fetchers[CHANNEL] = self.fetch
 
     async def fetch(self, media: Media, limit: int) -> bytes:
         """Download a file a user sent (handlers.media fetcher contract)."""

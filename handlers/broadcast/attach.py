@@ -14,7 +14,6 @@ from handlers.media import (
     MediaTooBig,
     MediaUnavailable,
     accept,
-    fetcher_name,
     size_text,
 )
 from handlers.types import Media, Reply
@@ -36,7 +35,7 @@ async def take_media(ctx: Ctx, draft: dict, media: Media) -> list[Reply]:
     limit = MAX_SIZE[media.kind]
     if media.size is not None and media.size > limit:
         return _too_big(ctx, media.kind, media.size)
-    fetch = ctx.deps.services.get(fetcher_name(ctx.incoming.channel))
+    fetch = ctx.deps.fetchers.get(ctx.incoming.channel)
     if fetch is None:
         return [ctx.say("broadcast.media_failed")]
     try:

@@ -12,7 +12,7 @@ PREVIEW_CHARS = 60
 
 def wake(ctx: Ctx) -> None:
     """Tell this process's broadcast worker there is new work (it also polls)."""
-    wake_up = ctx.deps.services.get("broadcast_wake")
+    wake_up = ctx.deps.broadcast_wake
     if wake_up is not None:
         wake_up()
 

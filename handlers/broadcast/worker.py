@@ -55,15 +55,15 @@ class BroadcastWorker:
             outbox.wake.set()
 
     async def start(self) -> None:
-        self.deps.services["broadcast_wake"] = self.wake
+        self.deps.broadcast_wake = self.wake
         self._tasks = [asyncio.create_task(o.run(), name=f"outbox-{c}")
                        for c, o in self.outboxes.items()]
         self._tasks.append(asyncio.create_task(self._loop(), name="broadcast-scheduler"))
 
     async def stop(self) -> None:
         """Stop sending; calls under way finish and are recorded."""
-        if self.deps.services.get("broadcast_wake") == self.wake:
-            del self.deps.services["broadcast_wake"]
+        if self.deps.broadcast_wake == self.wake:
+            self.deps.broadcast_wake = None
         for task in self._tasks:
             task.cancel()
         results = await asyncio.gather(*self._tasks, return_exceptions=True)
@@ -181,9 +181,3 @@ class BroadcastWorker:
             with contextlib.suppress(SendError):  # e.g. "message is not modified"
                 await edit(broadcast.creator_user_id, broadcast.progress_message_id, Reply(text))
 
-
-async def attach(deps: Deps, **options) -> BroadcastWorker:
-    """Start a worker for the senders in deps (call once the channel's senders exist)."""
-    worker = BroadcastWorker(deps, **options)
-    await worker.start()
-    return worker

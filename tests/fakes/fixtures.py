@@ -6,10 +6,10 @@ from collections.abc import AsyncIterator
 
 import pytest
 
-from bot import open_deps
 from handlers import Assistant, Deps
 from tests.fakes.telegram_api import FakeBotApi
 from tests.fakes.telegram_bot import BotUnderTest, running_bot
+from wiring.deps import open_deps
 
 
 @pytest.fixture

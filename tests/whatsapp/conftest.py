@@ -12,14 +12,14 @@ from typing import Any
 import httpx
 import pytest
 
-from bot import open_deps
-from channels.web import build_app
 from channels.whatsapp import WhatsAppChannel, whatsapp_web_part
 from channels.whatsapp.signature import sign
 from handlers import Assistant
 from tests.fakes import graph_api
 from tests.fakes.asgi import serving as serve
 from tests.fakes.graph_api import FakeGraphApi
+from wiring.deps import open_deps
+from wiring.web import build_app
 
 APP_SECRET = "wa-app-secret-for-tests"
 VERIFY_TOKEN = "wa-verify-token"

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 from datetime import timedelta
 
-from bot import open_deps
 from channels.whatsapp import WhatsAppChannel
 from handlers import Assistant
 from handlers.broadcast.worker import BroadcastWorker
@@ -13,6 +12,7 @@ from tests.broadcasting import add_registration, add_user
 from tests.fakes.telegram_bot import running_bot
 from tests.test_broadcast_outbox import until
 from tests.whatsapp.conftest import message
+from wiring.deps import open_deps
 
 ADMIN_TG, ADMIN_WA = 9000, "6281200000001"
 INSIDE, INSIDE_EN, OUTSIDE = "6281111111111", "6281111111112", "6282222222222"

@@ -7,12 +7,12 @@ from datetime import timedelta
 
 import pytest
 
-from bot import open_deps
 from channels.whatsapp.client import GraphClient, ShapeError
 from channels.whatsapp.sender import WhatsAppSender, template_parameter
 from handlers.outbound import PermanentFailure, RecipientBlocked, RetryLater, SendError
 from handlers.types import Button, Reply
 from tests.fakes import graph_api
+from wiring.deps import open_deps
 
 INSIDE, OUTSIDE, NEVER = "6281111111111", "6282222222222", "60123333333"
 ANNOUNCEMENT = "Pameran UMKM di Little Bandung.\n\nDaftar sebelum   tanggal 5!"

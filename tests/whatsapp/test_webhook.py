@@ -10,11 +10,11 @@ from pathlib import Path
 
 import pytest
 
-from bot import open_deps
 from channels.whatsapp import WhatsAppChannel, WhatsAppConfigError
 from channels.whatsapp.signature import challenge_answer, sign, signature_status
 from handlers import Assistant
 from tests.whatsapp.conftest import APP_SECRET, VERIFY_TOKEN, fixture, message
+from wiring.deps import open_deps
 
 BODY = json.dumps(fixture("text")).encode()
 

@@ -1,0 +1,33 @@
+"""Opening what every command needs: the knowledge, the database, the stored roles and phrasings."""
+
+from __future__ import annotations
+
+import contextlib
+from collections.abc import AsyncIterator
+
+from handlers import Deps
+from handlers.faq import load_phrasings
+from handlers.staff.lookup import stored_roles
+from knowledge import Knowledge, load_knowledge
+from settings import Settings
+from storage import open_storage
+
+
+async def open_deps(settings: Settings, knowledge: Knowledge | None = None) -> Deps:
+    """Open the database and load the knowledge (unless given): everything a handler needs."""
+    knowledge = knowledge or load_knowledge()
+    storage = await open_storage(settings.database_path)
+    deps = Deps(settings=settings, storage=storage, knowledge=knowledge)
+    deps.role_lookup = stored_roles(storage)
+    await load_phrasings(deps)  # curated FAQ phrasings from the database
+    return deps
+
+
+@contextlib.asynccontextmanager
+async def opened(settings: Settings) -> AsyncIterator[Deps]:
+    """The dependencies, with the database closed on the way out."""
+    deps = await open_deps(settings)
+    try:
+        yield deps
+    finally:
+        await deps.storage.close()

@@ -1,0 +1,52 @@
+"""The runners of `bot.py`, `bot.py console` and `bot.py telegram`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from channels.console import CHANNEL as CONSOLE
+from channels.console import ConsoleSender, run_console
+from channels.telegram.polling import polling_part
+from handlers import Assistant
+from settings import Settings
+from wiring.deps import opened
+from wiring.lifecycle import broadcast_part, running, until_signalled
+
+
+async def run_console_command(settings: Settings, args: argparse.Namespace) -> int:
+    """Chat in the terminal until stdin ends; broadcasts to console users print here too."""
+    if args.admin:
+        settings = settings.model_copy(
+            update={"admin_ids": settings.admin_ids | {f"{CONSOLE}:{args.user}"}}
+        )
+    async with opened(settings) as deps:
+        deps.senders[CONSOLE] = ConsoleSender(sys.stdout)
+        async with running([broadcast_part(deps)]):
+            await run_console(Assistant(deps), user_id=args.user)
+    return 0
+
+
+async def run_telegram(settings: Settings, args: argparse.Namespace) -> int:
+    """Answer Telegram users by long polling until SIGINT/SIGTERM."""
+    async with opened(settings) as deps:
+        assistant = Assistant(deps)
+        await until_signalled([polling_part(assistant), broadcast_part(deps)])
+    return 0
+
+
+async def run_default(settings: Settings, args: argparse.Namespace) -> int:
+    """Telegram polling with a token, else the console."""
+    if settings.telegram_bot_token is not None:
+        return await run_telegram(settings, args)
+    args.user, args.admin = "console-user", False
+    return await run_console_command(settings, args)
+
+
+def add_console_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--user", default="console-user", help="user id to chat as")
+    parser.add_argument("--admin", action="store_true", help="chat as an admin")
+
+
+def add_telegram_arguments(parser: argparse.ArgumentParser) -> None:
+    """`telegram` takes no options: everything comes from the environment."""
