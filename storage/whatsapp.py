@@ -136,3 +136,35 @@ class WhatsAppRepo:
         stamp = before.isoformat()
         await self.db.execute("DELETE FROM whatsapp_seen WHERE seen_at < ?", (stamp,))
         await self.db.execute("DELETE FROM whatsapp_messages WHERE created_at < ?", (stamp,))
+
+    async def change_number(self, old: str, new: str) -> bool:
+        """Carry a user's data and registration over to their new number (user_changed_number).
+
+        False when nothing is kept under `old`, or when `new` already has a registration of its
+        own (then both stay as they are). A verified phone equal to the old number follows too.
+        """
+        async with self.db.transaction() as tx:
+            user = await tx.fetchone(
+                "SELECT id FROM users WHERE channel = 'whatsapp' AND user_id = ?", (old,)
+            )
+            if user is None:
+                return False
+            taken = await tx.fetchone(
+                """SELECT u.id, r.id AS registration FROM users u
+                   LEFT JOIN registrations r ON r.user_pk = u.id
+                   WHERE u.channel = 'whatsapp' AND u.user_id = ?""",
+                (new,),
+            )
+            if taken is not None and taken["registration"] is not None:
+                return False
+            if taken is not None:  # wrote from the new number first: that fresh row gives way
+                await tx.execute("DELETE FROM users WHERE id = ?", (taken["id"],))
+            await tx.execute("UPDATE users SET user_id = ? WHERE id = ?", (new, user["id"]))
+            await tx.execute(
+                "UPDATE registrations SET phone = ? WHERE user_pk = ? AND phone = ?",
+                (f"+{new}", user["id"], f"+{old}"),
+            )
+            await tx.execute("DELETE FROM whatsapp_contacts WHERE wa_id = ?", (new,))
+            for table in ("whatsapp_contacts", "whatsapp_messages"):
+                await tx.execute(f"UPDATE {table} SET wa_id = ? WHERE wa_id = ?", (new, old))  # noqa: S608 -- fixed names
+        return True

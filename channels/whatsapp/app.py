@@ -73,6 +73,7 @@ class WhatsAppChannel:
             _secret(settings.whatsapp_app_secret),
             _secret(settings.whatsapp_verify_token),
             self.inbound.process,
+            settings.whatsapp_phone_number_id,
         )
         deps.senders[CHANNEL] = self.sender
         deps.fetchers[CHANNEL] = self.fetch

@@ -7,7 +7,7 @@ import logging
 from collections.abc import Awaitable, Callable
 
 from channels.whatsapp.client import GraphError
-from channels.whatsapp.parse import CHANNEL, Inbound, Status, to_incoming
+from channels.whatsapp.parse import CHANNEL, NOTICE_KINDS, Inbound, Status, to_incoming
 from channels.whatsapp.sender import (
     OPTED_OUT,
     OUTSIDE_WINDOW,
@@ -62,6 +62,9 @@ class WhatsAppInbound:
             if not await repo.first_sight(message.message_id):
                 log.info("skipping re-delivered WhatsApp message")
                 return
+            if message.kind in NOTICE_KINDS:  # deleted, edited, number changed...: no answer
+                await self._notice(message)
+                return
             await repo.record_inbound(message.wa_id)
             if message.kind in SILENT_KINDS:
                 return
@@ -71,6 +74,15 @@ class WhatsAppInbound:
             if replies:
                 await self._reply(message.wa_id, replies)
             await self.storage.privacy.settle(CHANNEL, message.wa_id)  # after an erasure
+
+    async def _notice(self, message: Inbound) -> None:
+        """A notice that is not user content; a changed number carries the user's data over."""
+        if message.system == "user_changed_number" and message.new_wa_id:
+            moved = await self.storage.whatsapp.change_number(message.wa_id, message.new_wa_id)
+            log.info("WhatsApp user changed number: data %s", "carried over to the new number"
+                     if moved else "not moved (nothing kept, or the new number is registered)")
+            return
+        log.debug("WhatsApp %s notice: nothing to answer", message.system or message.kind)
 
     async def _reply(self, wa_id: str, replies) -> None:
         """Send the replies; retry after a rate limit while nothing reached the user yet."""

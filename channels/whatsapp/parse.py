@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import logging
+import re
 from dataclasses import dataclass
 from typing import Any
 
 from handlers.choices import match_choice
 from handlers.types import Button, Incoming, Media
 
+log = logging.getLogger(__name__)
 CHANNEL = "whatsapp"
+# A WhatsApp id we can answer: the number in international form, digits only. Business-scoped
+# ids ("US.1234") and anything else are not numbers: never sent to, never stored as a user.
+_WA_ID = re.compile(r"^[1-9][0-9]{5,14}$")
+# Notices that are not user content: nothing to answer (a reply would say "I read only text").
+NOTICE_KINDS = {"revoke", "edit", "system", "call_permission_reply"}
 # Typed on WhatsApp, these unsubscribe from announcements (Meta's own opt-out words too).
 STOP_WORDS = {"STOP", "BERHENTI", "UNSUBSCRIBE", "BERHENTI LANGGANAN"}
 STOP_COMMAND = "berhenti"
@@ -34,6 +42,8 @@ class Inbound:
     contact_phone: str | None = None
     contact_is_own: bool = False
     media: Media | None = None  # an image or document: its media id, type, name, caption
+    system: str | None = None  # kind "system": user_changed_number, customer_identity_changed...
+    new_wa_id: str | None = None  # user_changed_number: the user's new number
 
 
 @dataclass(frozen=True)
@@ -47,8 +57,18 @@ class Status:
     error_title: str | None = None
 
 
-def parse_notification(data: Any) -> tuple[list[Inbound], list[Status]]:
-    """All messages and statuses in a notification; BadNotification for other shapes."""
+def valid_wa_id(value: Any) -> bool:
+    """True for an id we can answer: a number in international form, digits only."""
+    return isinstance(value, str) and bool(_WA_ID.match(value))
+
+
+def parse_notification(
+    data: Any, phone_number_id: str | None = None
+) -> tuple[list[Inbound], list[Status]]:
+    """All messages and statuses in a notification; BadNotification for other shapes.
+
+    With `phone_number_id`, changes addressed to another number of the business are skipped.
+    """
     if not isinstance(data, dict) or data.get("object") != "whatsapp_business_account":
         raise BadNotification("not a whatsapp_business_account notification")
     messages: list[Inbound] = []
@@ -58,12 +78,30 @@ def parse_notification(data: Any) -> tuple[list[Inbound], list[Status]]:
             if not isinstance(change, dict) or change.get("field") != "messages":
                 continue
             value = change.get("value")
-            if not isinstance(value, dict):
+            if not isinstance(value, dict) or not _ours(value, phone_number_id):
                 continue
+            _log_errors(value)
             names = _contact_names(value)
             messages += [m for raw in _list(value.get("messages")) if (m := _message(raw, names))]
             statuses += [s for raw in _list(value.get("statuses")) if (s := _status(raw))]
     return messages, statuses
+
+
+def _ours(value: dict, phone_number_id: str | None) -> bool:
+    """False (and logged) for a change addressed to another phone number of the account."""
+    metadata = value.get("metadata") if isinstance(value.get("metadata"), dict) else {}
+    if phone_number_id is None or str(metadata.get("phone_number_id")) == phone_number_id:
+        return True
+    log.info("WhatsApp notification for another phone number id ignored")
+    return False
+
+
+def _log_errors(value: dict) -> None:
+    """Webhook-level errors (value.errors): Meta tells us something failed on its side."""
+    for error in _list(value.get("errors")):
+        if isinstance(error, dict):
+            log.warning("WhatsApp webhook error %s: %s", error.get("code"),
+                        str(error.get("title") or "")[:200])
 
 
 def _list(value: Any) -> list:
@@ -81,11 +119,15 @@ def _contact_names(value: dict) -> dict[str, str]:
 
 
 def _message(raw: Any, names: dict[str, str]) -> Inbound | None:
-    if not isinstance(raw, dict) or not raw.get("id") or not raw.get("from"):
+    if not _answerable(raw):
         return None
     wa_id, kind = str(raw["from"]), str(raw.get("type") or "unknown")
     base = {"message_id": str(raw["id"]), "wa_id": wa_id, "name": names.get(wa_id), "kind": kind}
     body = raw.get(kind) if isinstance(raw.get(kind), dict) else {}
+    if kind in NOTICE_KINDS:
+        return _notice(base, body)
+    if kind == "interactive" and body.get("type") == "call_permission_reply":
+        return Inbound(**{**base, "kind": "call_permission_reply"})
     if kind == "text" and isinstance(body.get("body"), str):
         return Inbound(**base, text=body["body"])
     if kind == "interactive":
@@ -102,6 +144,30 @@ def _message(raw: Any, names: dict[str, str]) -> Inbound | None:
     if kind in MEDIA_KINDS and isinstance(body.get("id"), str) and body["id"]:
         return Inbound(**base, media=_media(kind, body))
     return Inbound(**base)  # unsupported kind (audio, location, sticker, ...)
+
+
+def _answerable(raw: Any) -> bool:
+    """A message from one user we can answer; anything else is dropped with a log line."""
+    if not isinstance(raw, dict) or not raw.get("id"):
+        log.warning("WhatsApp message without an id dropped")
+        return False
+    if raw.get("group_id"):
+        log.debug("WhatsApp group message ignored")
+        return False
+    if not valid_wa_id(raw.get("from")):
+        sender = raw.get("from")
+        log.warning("WhatsApp message dropped: sender id %s",
+                    "missing" if sender is None else f"not a number ({len(str(sender))} chars)")
+        return False
+    return True
+
+
+def _notice(base: dict, body: dict) -> Inbound:
+    """revoke, edit, system: not user content. A number change names the new number."""
+    system = str(body.get("type") or "") if base["kind"] == "system" else None
+    new = body.get("wa_id") or body.get("new_wa_id")
+    new_wa_id = str(new) if system == "user_changed_number" and valid_wa_id(str(new)) else None
+    return Inbound(**base, system=system, new_wa_id=new_wa_id)
 
 
 def _media(kind: str, body: dict) -> Media:

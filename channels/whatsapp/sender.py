@@ -9,7 +9,7 @@ from datetime import timedelta
 from channels.whatsapp.client import GraphClient, GraphError, ShapeError
 from channels.whatsapp.limits import TEMPLATE_PARAM_MAX
 from channels.whatsapp.media import Uploads
-from channels.whatsapp.parse import CHANNEL, language_hint
+from channels.whatsapp.parse import CHANNEL, language_hint, valid_wa_id
 from channels.whatsapp.render import Media, UiTexts, render_replies
 from handlers.outbound import PermanentFailure, RecipientBlocked, RetryLater, SendError
 from handlers.types import Reply
@@ -53,6 +53,7 @@ class WhatsAppSender:
 
     async def send(self, user_id: str, replies: list[Reply]) -> list[str]:
         """An announcement: free text inside the window, else (or on 131047) the template."""
+        _check_number(user_id)
         text = "\n\n".join(r.text.strip() for r in replies if r.text.strip())
         if not await self.in_window(user_id):
             return [await self.send_template(user_id, text)]
@@ -79,6 +80,7 @@ class WhatsAppSender:
         announcement leaves the options of the conversation alone.
         Raises NothingSent when the first message fails, GraphError for a later one.
         """
+        _check_number(wa_id)
         rendered = render_replies(replies, await self.ui_texts(wa_id))
         if fallback_text is None:
             await self.storage.whatsapp.save_options(
@@ -169,6 +171,12 @@ class WhatsAppSender:
             await users.set_blocked_by_key(CHANNEL, wa_id, True)
         elif code == OPTED_OUT and (user := await users.get(CHANNEL, wa_id)) is not None:
             await users.set_subscribed(user.id, False)
+
+
+def _check_number(wa_id: str) -> None:
+    """Never send to something that is not a WhatsApp number (e.g. a business-scoped id)."""
+    if not valid_wa_id(wa_id):
+        raise PermanentFailure("not a WhatsApp number")
 
 
 class NothingSent(Exception):

@@ -26,8 +26,12 @@ Processor = Callable[[list[Inbound], list[Status]], Awaitable[None]]
 class WhatsAppWebhook:
     """Verifies before parsing, acknowledges at once, processes in tracked background tasks."""
 
-    def __init__(self, app_secret: str, verify_token: str, process: Processor) -> None:
+    def __init__(
+        self, app_secret: str, verify_token: str, process: Processor,
+        phone_number_id: str | None = None,
+    ) -> None:
         self._secret, self._verify_token, self._process = app_secret, verify_token, process
+        self._phone_number_id = phone_number_id  # notifications for other numbers are ignored
         self._tasks: set[asyncio.Task] = set()
         self._slots = asyncio.Semaphore(CONCURRENT)
 
@@ -56,7 +60,7 @@ class WhatsAppWebhook:
             log.warning("WhatsApp webhook with %s signature refused", _why(status))
             return PlainTextResponse(_why(status) + " signature", status_code=status)
         try:
-            messages, statuses = parse_notification(json.loads(body))
+            messages, statuses = parse_notification(json.loads(body), self._phone_number_id)
         except (ValueError, BadNotification, RecursionError):  # RecursionError: nested too deep
             return PlainTextResponse("not a WhatsApp notification", status_code=400)
         task = asyncio.create_task(self._run(messages, statuses))

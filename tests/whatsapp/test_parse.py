@@ -131,7 +131,7 @@ def test_malformed_items_are_skipped():
     value["messages"] += [
         {"id": "x"},
         "junk",
-        {"from": "1", "id": "y", "type": "interactive", "interactive": {"type": "button_reply"}},
+        {"from": "6281111111", "id": "y", "type": "interactive", "interactive": {"type": "button_reply"}},
     ]
     value["statuses"] = [{"status": "read"}, {"id": "wamid.Z", "status": "read", "errors": "junk"}]
     messages, statuses = parse_notification(data)
