@@ -115,4 +115,4 @@ async def test_public_url_sets_the_webhook_with_secret(
         await deps.storage.close()
     assert json.loads(json.dumps(telegram_api.calls_to("setWebhook")[0].params))[
         "allowed_updates"
-    ] == ["message", "callback_query"]
+    ] == ["message", "callback_query", "my_chat_member"]

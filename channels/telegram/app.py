@@ -22,7 +22,8 @@ from storage.inbox import InboxRepo
 
 log = logging.getLogger(__name__)
 
-ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY]
+# my_chat_member: a user blocking (kicked) or unblocking (member) the bot, learned at once.
+ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 WEBHOOK_PATH = "/telegram/webhook"
 SEEN_KEPT = timedelta(days=7)  # an update id posted again within this is not answered again
 # Updates handled at once (different users; one user's stay in order). Telegram allows ~30

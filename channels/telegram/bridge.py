@@ -25,6 +25,7 @@ from storage import StorageError
 from storage.inbox import REPLIED, InboxRepo, InboxUpdate
 
 log = logging.getLogger(__name__)
+STATUS_BLOCKED = {"kicked": True, "member": False}  # my_chat_member status -> users.blocked
 
 
 class ChatOrder:
@@ -106,6 +107,10 @@ class Bridge:
     async def _answer(self, bot, chat_id: int, update: Update, previous) -> None:
         """Handle the update; its stored row records how far it got until the replies are out."""
         update_id = update.update_id
+        if update.my_chat_member is not None or chat_id == 0:  # nothing to answer in a chat
+            await self._chatless(update)
+            await self._forget(update_id)
+            return
         incoming = to_incoming(update, self.keyboards.take_labels(chat_id))
         if incoming is None:
             await self._forget(update_id)
@@ -122,6 +127,24 @@ class Bridge:
         await self._deliver(bot, chat_id, incoming, replies)
         await self._forget(update_id, delivered=True)
         await self.deps.storage.privacy.settle(CHANNEL, incoming.user_id)  # after an erasure
+
+    async def _chatless(self, update: Update) -> None:
+        """A membership change, or a button of an inline message (no chat: never chat 0)."""
+        member = update.my_chat_member
+        if member is not None:
+            if member.chat.type == "private" and member.new_chat_member.status in STATUS_BLOCKED:
+                blocked = STATUS_BLOCKED[member.new_chat_member.status]
+                await self.deps.storage.users.set_blocked_by_key(
+                    CHANNEL, str(member.from_user.id), blocked)
+                log.info("a user %s the bot", "blocked" if blocked else "unblocked")
+            return
+        query = update.callback_query
+        if query is not None:  # stop the spinner; the user is told where the bot answers
+            user = update.effective_user
+            text = self.deps.knowledge.texts.render(
+                pick_language(user.language_code if user else None), "telegram.inline_button")
+            with contextlib.suppress(TelegramError):
+                await self.policy.call(query.answer, text=text[:200])
 
     async def _handle(self, update_id: int, incoming: Incoming) -> list[Reply]:
         """The core's replies, stored as soon as they exist (not after the button's tidy-up)."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from telegram import Message, Update
+from telegram.ext import filters
 
 from channels.telegram import CHANNEL
 from channels.telegram.media import media_of
@@ -58,6 +59,8 @@ def to_incoming(update: Update, labels: dict[str, str] | None = None) -> Incomin
         return Incoming(CHANNEL, user_id, payload=query.data, **meta)
     message = update.message
     if message is None or message.chat.type != "private":
+        return None
+    if filters.StatusUpdate.ALL.check_update(update):  # pinned message, timer changed...: service
         return None
     if message.text is not None:
         if labels and message.text in labels:

@@ -61,7 +61,9 @@ class TelegramSender:
         try:
             chat_id = int(user_id)
         except ValueError:
-            raise PermanentFailure(f"not a Telegram user id: {user_id!r}") from None
+            chat_id = 0
+        if chat_id <= 0:  # never chat 0 (or a group): we talk to users in private chats
+            raise PermanentFailure("not a Telegram user id")
         user = await self.storage.users.get(CHANNEL, user_id)
         lang = (user.language if user else None) or DEFAULT_LANGUAGE
         try:
