@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from enum import StrEnum
 
 from handlers.context import Ctx
 from handlers.deps import Deps
 from handlers.menu import main_menu_buttons
-from handlers.router import Router
+from handlers.router import PayloadHandler, Router
 from handlers.types import Button, Reply
 from knowledge import Faq, KnowledgeError, load_knowledge
 
@@ -82,14 +83,14 @@ def fallback(ctx: Ctx) -> Reply:
         "faq.fallback",
         buttons=(
             ctx.button("faq.topics_button", "menu:faq"),
-            ctx.button("faq.contact_button", f"faq:{CONTACT_TOPIC}"),
+            ctx.button("faq.contact_button", FaqButton.TOPIC.payload(CONTACT_TOPIC)),
         ),
     )
 
 
 async def faq_menu(ctx: Ctx) -> list[Reply]:
     """Show the FAQ topic groups."""
-    buttons = [ctx.button(f"faq.group.{group}", f"faqg:{group}") for group in _faq(ctx).groups()]
+    buttons = [ctx.button(f"faq.group.{group}", FaqButton.GROUP.payload(group)) for group in _faq(ctx).groups()]
     return [ctx.say("faq.menu_prompt", buttons=buttons)]
 
 
@@ -109,7 +110,7 @@ async def on_topic(ctx: Ctx, topic: str) -> list[Reply]:
 
 
 def _topic_button(ctx: Ctx, topic: str) -> Button:
-    return Button(_faq(ctx).title(topic, ctx.lang), f"faq:{topic}")
+    return Button(_faq(ctx).title(topic, ctx.lang), FaqButton.TOPIC.payload(topic))
 
 
 async def reload_knowledge(deps: Deps) -> str | None:
@@ -152,8 +153,21 @@ async def add_phrasings(
     return new
 
 
+class FaqButton(StrEnum):
+    """The FAQ's buttons, by router prefix: `faq:<topic id>`, `faqg:<group>`."""
+
+    TOPIC = "faq"  # that topic's answer
+    GROUP = "faqg"  # the topics of one group
+
+    def payload(self, arg: str) -> str:
+        return f"{self.value}:{arg}"
+
+
+ON_PRESS: dict[FaqButton, PayloadHandler] = {FaqButton.TOPIC: on_topic, FaqButton.GROUP: on_group}
+
+
 def register(router: Router) -> None:
     router.command("faq", "tanya")(faq_menu)
-    router.payload("faq")(on_topic)
-    router.payload("faqg")(on_group)
+    for button, handler in ON_PRESS.items():
+        router.payload(button.value)(handler)
     router.text(answer_text)

@@ -42,10 +42,3 @@ class Sender(Protocol):
         """Send the replies in order; return the platform message ids; raise SendError."""
         ...
 
-
-class EditingSender(Sender, Protocol):
-    """A Sender that can also change a message it sent (progress shown in place)."""
-
-    async def edit(self, user_id: str, message_id: str, reply: Reply) -> None:
-        """Replace the text of message `message_id`; raise SendError."""
-        ...

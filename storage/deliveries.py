@@ -96,12 +96,6 @@ class DeliveryRepo:
             (stamp(self.db.now()), channel),
         )
 
-    async def sent_to(self, user_pk: int) -> int:
-        row = await self.db.fetchone(
-            "SELECT COUNT(*) FROM deliveries WHERE user_pk = ? AND status = 'sent'", (user_pk,)
-        )
-        return row[0]
-
     async def claim_batch(self, ids: list[int]) -> list[int]:
         """Mark pending rows 'sending' (about to be tried); return the ids actually taken."""
         if not ids:

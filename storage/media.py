@@ -85,12 +85,6 @@ class MediaRepo:
             (media_id, channel, ref, stamp(self.db.now())),
         )
 
-    async def forget_ref(self, media_id: int, channel: str) -> None:
-        await self.db.execute(
-            "DELETE FROM broadcast_media_refs WHERE media_id = ? AND channel = ?",
-            (media_id, channel),
-        )
-
     async def delete_if_unused(self, media_id: int) -> bool:
         """Drop a file no broadcast and no draft refers to (a removed or replaced attachment)."""
         unused = f"{_IN_BROADCASTS.format('')} AND {_IN_DRAFTS}"

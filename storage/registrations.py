@@ -115,9 +115,6 @@ class RegistrationRepo:
     async def get_for_user(self, user_pk: int) -> Registration | None:
         return await self._one("r.user_pk = ?", (user_pk,))
 
-    async def get_by_reference(self, reference: str) -> Registration | None:
-        return await self._one("r.reference = ?", (reference.strip().upper(),))
-
     async def find_by_phone(self, phone: str) -> Registration | None:
         """The registration using this E.164 number, if any."""
         return await self._one("r.phone = ?", (phone,))

@@ -93,9 +93,3 @@ class ReportRepo:
             if monday in counts:
                 counts[monday] += row["n"]
         return sorted(counts.items())
-
-    async def table_exists(self, name: str) -> bool:
-        row = await self.db.fetchone(
-            "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = ?", (name,)
-        )
-        return row is not None

@@ -74,9 +74,6 @@ class UserRepo:
     async def set_subscribed(self, pk: int, subscribed: bool) -> None:
         await self.db.execute("UPDATE users SET subscribed = ? WHERE id = ?", (int(subscribed), pk))
 
-    async def set_blocked(self, pk: int, blocked: bool) -> None:
-        await self.db.execute("UPDATE users SET blocked = ? WHERE id = ?", (int(blocked), pk))
-
     async def set_blocked_by_key(self, channel: str, user_id: str, blocked: bool) -> None:
         await self.db.execute(
             "UPDATE users SET blocked = ? WHERE channel = ? AND user_id = ?",

@@ -22,7 +22,7 @@ async def add_user(
     if not subscribed:
         await storage.users.set_subscribed(user.id, False)
     if blocked:
-        await storage.users.set_blocked(user.id, True)
+        await storage.users.set_blocked_by_key(channel, user_id, True)
     return user.id
 
 

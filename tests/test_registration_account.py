@@ -20,7 +20,7 @@ async def test_status_before_and_after_review(chat: Chat, deps):
     ref = await reference_of(chat)
     await chat.send("/status")
     assert ref in chat.text and "terkirim, menunggu pemeriksaan" in chat.text
-    reg = await deps.storage.registrations.get_by_reference(ref)
+    reg = await deps.storage.registrations.get_for_user(await user_pk(deps, chat))
     await deps.storage.registrations.set_status(reg.id, "rejected", "NIB <tidak> cocok", "telegram:9000")
     await chat.send("/status")
     assert "ditolak" in chat.text and "Catatan petugas: NIB <tidak> cocok" in chat.text
@@ -165,8 +165,8 @@ async def test_same_phone_proven_by_contact_updates_the_other_registration(make_
     await second.press("Kirim")
     assert ref in second.text and "menggantikan data lama" in second.text
     assert await deps.storage.registrations.count() == 1
-    moved = await deps.storage.registrations.get_by_reference(ref)
-    assert moved.user_pk == await user_pk(deps, second) and moved.owner_name == "Pemilik Baru"
+    moved = await deps.storage.registrations.get_for_user(await user_pk(deps, second))
+    assert moved.reference == ref and moved.owner_name == "Pemilik Baru"
     assert moved.phone_verified and moved.status == "submitted" and moved.scale == "kecil"
     await first.send("/status")
     assert "belum punya pendaftaran" in first.text

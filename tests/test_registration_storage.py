@@ -40,7 +40,7 @@ async def test_submit_gives_a_reference_and_one_per_user(storage):
     assert reg.reference == f"UMKM-{reg.created_at.year}-{reg.id:06d}"
     assert (reg.channel, reg.user_id, reg.status, reg.interests) == (
         "telegram", "1", "submitted", ("training",))
-    assert await storage.registrations.get_by_reference(reg.reference.lower()) == reg
+    assert await storage.registrations.get_for_user(pk) == reg
     with pytest.raises(RegistrationConflict) as caught:
         await storage.registrations.submit_new(pk, data("+6281200000009"), "id", CONSENT, "v1")
     assert caught.value.reason == "already_registered"

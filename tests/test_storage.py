@@ -33,7 +33,7 @@ async def test_users_are_dataclasses_and_touch_unblocks(tmp_path):
     user = await storage.users.touch("telegram", "42", "Budi")
     assert dataclasses.is_dataclass(user) and user.subscribed and not user.blocked
     assert user.key == "telegram:42"
-    await storage.users.set_blocked(user.id, True)
+    await storage.users.set_blocked_by_key("telegram", "42", True)
     assert (await storage.users.get("telegram", "42")).blocked
     again = await storage.users.touch("telegram", "42", None)
     assert (

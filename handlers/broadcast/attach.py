@@ -6,6 +6,7 @@ half-composed broadcast with a file survives a restart, and every channel can se
 
 from __future__ import annotations
 
+from handlers.broadcast.buttons import Press
 from handlers.broadcast.compose import FLOW, ComposeError, compile_text
 from handlers.broadcast.panel import panel
 from handlers.context import Ctx
@@ -79,7 +80,7 @@ async def _save(ctx: Ctx, step: str, draft: dict, previous: int | None) -> None:
 async def ask_media(ctx: Ctx, draft: dict) -> list[Reply]:
     """The panel's Attach button: wait for the file."""
     await ctx.set_state(FLOW, "media", draft)
-    return [ctx.say("broadcast.ask_media", buttons=[ctx.button("broadcast.btn_back", "bc:back")])]
+    return [ctx.say("broadcast.ask_media", buttons=[ctx.button("broadcast.btn_back", Press.BACK_TO_PANEL.payload())])]
 
 
 async def remove_media(ctx: Ctx, draft: dict) -> list[Reply]:

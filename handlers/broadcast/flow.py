@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from dataclasses import replace
 
 from handlers.broadcast import attach, language_flow, manage
+from handlers.broadcast.buttons import Press
 from handlers.broadcast.compose import (
     FLOW,
     ComposeError,
@@ -82,58 +84,99 @@ async def in_flow(ctx: Ctx) -> list[Reply]:
         return [ctx.say("broadcast.ask_when")]
     if step == "media":
         return [ctx.say("broadcast.ask_media",
-                        buttons=[ctx.button("broadcast.btn_back", "bc:back")])]
+                        buttons=[ctx.button("broadcast.btn_back", Press.BACK_TO_PANEL.payload())])]
     return [ctx.say("broadcast.use_buttons"), *await panel(
         ctx, draft["text"], Audience.from_data(draft["audience"]), draft.get("media_id"),
         draft.get("texts"))]
 
 
 async def on_button(ctx: Ctx, value: str) -> list[Reply]:
-    """A press on the audience panel or a filter menu."""
-    if not ctx.in_flow(FLOW) or "text" not in ctx.conv.draft:
+    """A press on the audience panel or one of its menus (`bc:<code>[:<args>]`, see Press)."""
+    parsed = Press.parse(value)
+    if parsed is None or not ctx.in_flow(FLOW) or "text" not in ctx.conv.draft:
         return [ctx.say("core.stale_button", buttons=main_menu_buttons(ctx))]
-    draft = dict(ctx.conv.draft)
-    text, audience = draft["text"], Audience.from_data(draft["audience"])
-    media_id, versions = draft.get("media_id"), draft.get("texts")
-    action, _, rest = value.partition(":")
-    if action == "v":
-        if rest in LANGUAGES:
-            return await language_flow.ask_version(ctx, draft, rest)
-        return await language_flow.versions_menu(ctx, draft)
-    if action == "vrm":
-        return await language_flow.remove_version(ctx, draft)
-    if action == "m" and rest in CATEGORIES:
-        return await category_menu(ctx, rest, audience)
-    if action == "t":
-        category, _, choice = rest.partition(":")
-        if category not in CATEGORIES or choice not in await filter_values(ctx, category):
-            return [ctx.say("core.stale_button")]
-        audience = toggled(audience, category, choice)
-        await ctx.set_state(FLOW, "audience", {**draft, "audience": audience.to_json()})
-        return await category_menu(ctx, category, audience)
-    if action == "go":
-        return await send_now(ctx, text, audience, media_id, versions)
-    if action == "att":
-        return await attach.ask_media(ctx, draft)
-    if action == "rm":
-        return await attach.remove_media(ctx, draft)
-    if action == "later":
-        await ctx.set_state(FLOW, "when", draft)
-        return [ctx.say("broadcast.ask_when")]
-    if action == "edit":
-        await ctx.set_state(FLOW, "text", _kept(draft))
-        return [ctx.say("broadcast.ask_text", allowed=allowed_list())]
-    if action == "no":
-        await ctx.clear_state()
-        await attach.forget(ctx, draft)
-        return [ctx.say("broadcast.cancelled", buttons=main_menu_buttons(ctx))]
-    if action == "all":
-        audience = Audience()
-    elif action == "reg":
-        audience = replace(audience, registered=not audience.registered)
-    draft.pop("version_lang", None)
+    press, rest = parsed
+    return await ON_PRESS[press](ctx, dict(ctx.conv.draft), rest)
+
+
+def _audience(draft: dict) -> Audience:
+    return Audience.from_data(draft["audience"])
+
+
+async def show_panel(ctx: Ctx, draft: dict, audience: Audience | None = None) -> list[Reply]:
+    """Store the draft (with `audience`, if given) at the audience step and show the panel."""
+    audience = audience or _audience(draft)
+    draft = {k: v for k, v in draft.items() if k != "version_lang"}
     await ctx.set_state(FLOW, "audience", {**draft, "audience": audience.to_json()})
-    return await panel(ctx, text, audience, media_id, versions)
+    return await panel(ctx, draft["text"], audience, draft.get("media_id"), draft.get("texts"))
+
+
+async def _everyone(ctx: Ctx, draft: dict, rest: str) -> list[Reply]:
+    return await show_panel(ctx, draft, Audience())
+
+
+async def _registered_only(ctx: Ctx, draft: dict, rest: str) -> list[Reply]:
+    audience = _audience(draft)
+    return await show_panel(ctx, draft, replace(audience, registered=not audience.registered))
+
+
+async def _filter_menu(ctx: Ctx, draft: dict, category: str) -> list[Reply]:
+    if category not in CATEGORIES:
+        return [ctx.say("core.stale_button")]
+    return await category_menu(ctx, category, _audience(draft))
+
+
+async def _toggle_filter(ctx: Ctx, draft: dict, rest: str) -> list[Reply]:
+    category, _, choice = rest.partition(":")
+    if category not in CATEGORIES or choice not in await filter_values(ctx, category):
+        return [ctx.say("core.stale_button")]
+    audience = toggled(_audience(draft), category, choice)
+    await ctx.set_state(FLOW, "audience", {**draft, "audience": audience.to_json()})
+    return await category_menu(ctx, category, audience)
+
+
+async def _send_now(ctx: Ctx, draft: dict, rest: str) -> list[Reply]:
+    return await send_now(ctx, draft["text"], _audience(draft), draft.get("media_id"),
+                          draft.get("texts"))
+
+
+async def _ask_when(ctx: Ctx, draft: dict, rest: str) -> list[Reply]:
+    await ctx.set_state(FLOW, "when", draft)
+    return [ctx.say("broadcast.ask_when")]
+
+
+async def _edit_text(ctx: Ctx, draft: dict, rest: str) -> list[Reply]:
+    await ctx.set_state(FLOW, "text", _kept(draft))
+    return [ctx.say("broadcast.ask_text", allowed=allowed_list())]
+
+
+async def _versions(ctx: Ctx, draft: dict, lang: str) -> list[Reply]:
+    if lang in LANGUAGES:
+        return await language_flow.ask_version(ctx, draft, lang)
+    return await language_flow.versions_menu(ctx, draft)
+
+
+async def _cancel(ctx: Ctx, draft: dict, rest: str) -> list[Reply]:
+    await ctx.clear_state()
+    await attach.forget(ctx, draft)
+    return [ctx.say("broadcast.cancelled", buttons=main_menu_buttons(ctx))]
+
+
+ON_PRESS: dict[Press, Callable[[Ctx, dict, str], Awaitable[list[Reply]]]] = {
+    Press.EVERYONE: _everyone,
+    Press.REGISTERED_ONLY: _registered_only,
+    Press.FILTER_MENU: _filter_menu,
+    Press.TOGGLE_FILTER: _toggle_filter,
+    Press.SEND_NOW: _send_now,
+    Press.SCHEDULE: _ask_when,
+    Press.EDIT_TEXT: _edit_text,
+    Press.VERSIONS: _versions,
+    Press.REMOVE_VERSION: lambda ctx, draft, rest: language_flow.remove_version(ctx, draft),
+    Press.ATTACH_FILE: lambda ctx, draft, rest: attach.ask_media(ctx, draft),
+    Press.REMOVE_FILE: lambda ctx, draft, rest: attach.remove_media(ctx, draft),
+    Press.CANCEL: _cancel,
+    Press.BACK_TO_PANEL: lambda ctx, draft, rest: show_panel(ctx, draft),
+}
 
 
 def _creator(ctx: Ctx) -> tuple[str, str, str]:

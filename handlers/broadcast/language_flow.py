@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from handlers.broadcast.buttons import Press
 from handlers.broadcast.compose import FLOW, ComposeError, allowed_list, compile_text
 from handlers.broadcast.panel import panel
 from handlers.context import Ctx
@@ -14,10 +15,10 @@ async def versions_menu(ctx: Ctx, draft: dict) -> list[Reply]:
     """One button per language (✓ = has its own version), and back to the panel."""
     versions = draft.get("texts") or {}
     buttons = [
-        Button(("✓ " if lang in versions else "") + LANGUAGE_NAMES[lang], f"bc:v:{lang}")
+        Button(("✓ " if lang in versions else "") + LANGUAGE_NAMES[lang], Press.VERSIONS.payload(lang))
         for lang in LANGUAGES
     ]
-    buttons.append(ctx.button("broadcast.btn_back", "bc:back"))
+    buttons.append(ctx.button("broadcast.btn_back", Press.BACK_TO_PANEL.payload()))
     return [ctx.say("bclang.menu", buttons=buttons)]
 
 
@@ -25,8 +26,8 @@ async def ask_version(ctx: Ctx, draft: dict, lang: str) -> list[Reply]:
     """Ask for the text in `lang` (the current one shown, with a button to remove it)."""
     current = (draft.get("texts") or {}).get(lang)
     await ctx.set_state(FLOW, "version", {**draft, "version_lang": lang})
-    buttons = [ctx.button("bclang.btn_remove", "bc:vrm")] if current else []
-    buttons.append(ctx.button("broadcast.btn_back", "bc:back"))
+    buttons = [ctx.button("bclang.btn_remove", Press.REMOVE_VERSION.payload())] if current else []
+    buttons.append(ctx.button("broadcast.btn_back", Press.BACK_TO_PANEL.payload()))
     return [ctx.say("bclang.ask", language=LANGUAGE_NAMES[lang], current=current or "",
                     allowed=allowed_list(), buttons=buttons)]
 

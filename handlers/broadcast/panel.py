@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from handlers.broadcast.buttons import Press
 from handlers.broadcast.compose import attachment_of
 from handlers.broadcast.preview import LanguagePreview, language_previews
 from handlers.context import Ctx
@@ -96,21 +97,21 @@ def panel_buttons(
 ) -> tuple[Button, ...]:
     mark = "✓ " if audience.registered else ""
     buttons = [
-        ctx.button("broadcast.btn_everyone", "bc:all"),
-        Button(mark + ctx.t("broadcast.filter_registered"), "bc:reg"),
-        *(ctx.button(f"broadcast.btn_{code}", f"bc:m:{code}") for code in CATEGORIES),
+        ctx.button("broadcast.btn_everyone", Press.EVERYONE.payload()),
+        Button(mark + ctx.t("broadcast.filter_registered"), Press.REGISTERED_ONLY.payload()),
+        *(ctx.button(f"broadcast.btn_{code}", Press.FILTER_MENU.payload(code)) for code in CATEGORIES),
     ]
     if total > 0:
         buttons += [
-            ctx.button("broadcast.btn_send", "bc:go", count=total),
-            ctx.button("broadcast.btn_schedule", "bc:later"),
+            ctx.button("broadcast.btn_send", Press.SEND_NOW.payload(), count=total),
+            ctx.button("broadcast.btn_schedule", Press.SCHEDULE.payload()),
         ]
-    buttons.append(ctx.button("broadcast.btn_edit", "bc:edit"))
-    buttons.append(ctx.button("bclang.btn_versions", "bc:v"))
+    buttons.append(ctx.button("broadcast.btn_edit", Press.EDIT_TEXT.payload()))
+    buttons.append(ctx.button("bclang.btn_versions", Press.VERSIONS.payload()))
     # One file at most: a new one sent while the panel is open replaces it.
-    buttons.append(ctx.button("broadcast.btn_remove_media", "bc:rm") if attached
-                   else ctx.button("broadcast.btn_attach", "bc:att"))
-    buttons.append(ctx.button("broadcast.btn_cancel", "bc:no"))
+    buttons.append(ctx.button("broadcast.btn_remove_media", Press.REMOVE_FILE.payload()) if attached
+                   else ctx.button("broadcast.btn_attach", Press.ATTACH_FILE.payload()))
+    buttons.append(ctx.button("broadcast.btn_cancel", Press.CANCEL.payload()))
     return tuple(buttons)
 
 
@@ -119,10 +120,10 @@ async def category_menu(ctx: Ctx, category: str, audience: Audience) -> list[Rep
     chosen = set(getattr(audience, CATEGORIES[category]))
     buttons = [
         Button(("✓ " if value in chosen else "") + value_label(ctx, category, value),
-               f"bc:t:{category}:{value}")
+               Press.TOGGLE_FILTER.payload(category, value))
         for value in await filter_values(ctx, category)
     ]
-    buttons.append(ctx.button("broadcast.btn_back", "bc:back"))
+    buttons.append(ctx.button("broadcast.btn_back", Press.BACK_TO_PANEL.payload()))
     return [ctx.say(f"broadcast.menu_{category}", buttons=buttons)]
 
 

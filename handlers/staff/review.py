@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers.context import Ctx
+from handlers.payloads import ButtonCode
 from handlers.roles import has_role
 from handlers.router import Router
 from handlers.staff.common import actor, audit
@@ -12,6 +13,12 @@ from handlers.types import Reply
 
 ROLE = "reviewer"
 FLOW = "staff_review"
+
+
+class ReviewButton(ButtonCode, prefix="rev"):
+    VERIFY = "ok"  # rev:ok:<registration id>
+    REJECT = "no"  # rev:no:<id>: ask for the note the owner will read
+    SKIP = "skip"  # rev:skip:<id>: the next card
 NOTE_MAX = 1000
 
 
@@ -31,26 +38,26 @@ async def next_card(ctx: Ctx, after: int) -> list[Reply]:
     registration = (later or pending)[0]
     total = await repo.count("submitted")
     buttons = (
-        ctx.button("staff.review_verify", f"rev:ok:{registration.id}"),
-        ctx.button("staff.review_reject", f"rev:no:{registration.id}"),
-        ctx.button("staff.review_skip", f"rev:skip:{registration.id}"),
+        ctx.button("staff.review_verify", ReviewButton.VERIFY.payload(registration.id)),
+        ctx.button("staff.review_reject", ReviewButton.REJECT.payload(registration.id)),
+        ctx.button("staff.review_skip", ReviewButton.SKIP.payload(registration.id)),
     )
     rows = rows_for(ctx, registration)
     return [ctx.say("staff.review_card", rows=rows, pending=total, buttons=buttons)]
 
 
 async def on_button(ctx: Ctx, value: str) -> list[Reply]:
-    """rev:ok:ID verifies, rev:no:ID asks for the rejection note, rev:skip:ID shows the next."""
-    action, _, raw_id = value.partition(":")
-    if not raw_id.isdigit() or action not in ("ok", "no", "skip"):
+    """Verify, reject (ask for the note) or skip the registration on the card (ReviewButton)."""
+    parsed = ReviewButton.parse(value)
+    if parsed is None or not parsed[1].isdigit():
         return [ctx.say("core.stale_button")]
-    registration_id = int(raw_id)
-    if action == "skip":
+    press, registration_id = parsed[0], int(parsed[1])
+    if press is ReviewButton.SKIP:
         return await next_card(ctx, after=registration_id)
     registration = await ctx.deps.storage.registrations.get(registration_id)
     if registration is None or registration.status != "submitted":
         return [ctx.say("staff.review_gone"), *await next_card(ctx, after=registration_id)]
-    if action == "ok":
+    if press is ReviewButton.VERIFY:
         return await decide(ctx, registration_id, "verified", None)
     await ctx.set_state(FLOW, "note", {"id": registration_id})
     return [ctx.say("staff.review_ask_note", reference=registration.reference)]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers.context import Ctx
 from handlers.faq import add_phrasings
+from handlers.payloads import ButtonCode
 from handlers.router import Router
 from handlers.staff.common import audit, split_args, subcommand
 from handlers.staff.grouping import Group, find_group, group_questions
@@ -12,6 +13,11 @@ from handlers.types import Button, Reply
 from knowledge.languages import LANGUAGE_NAMES
 
 ROLE = "admin"  # linking changes what the bot answers to everyone
+
+
+class UnansweredButton(ButtonCode, prefix="una"):
+    LINK = "l"  # una:l:<anchor>:<topic>: the group's questions become the topic's phrasings
+    IGNORE = "i"  # una:i:<anchor>
 DAYS = 30
 SHOWN = 8
 GUESSES = 2
@@ -60,11 +66,11 @@ def _group_block(ctx: Ctx, group: Group) -> tuple[str, list[Button]]:
     ]
     buttons: list[Button] = []
     for topic in guesses:
-        payload = f"una:l:{group.anchor}:{topic}"
+        payload = UnansweredButton.LINK.payload(group.anchor, topic)
         if len(payload.encode()) <= 64:
             buttons.append(ctx.button("staff.unanswered_link", payload, number=group.anchor,
                                       topic=topic_title(ctx, topic)))
-    buttons.append(ctx.button("staff.unanswered_ignore", f"una:i:{group.anchor}",
+    buttons.append(ctx.button("staff.unanswered_ignore", UnansweredButton.IGNORE.payload(group.anchor),
                               number=group.anchor))
     text = ctx.t(
         "staff.unanswered_group",
@@ -83,12 +89,14 @@ def _short(text: str, limit: int = EXAMPLE_MAX) -> str:
 
 
 async def on_button(ctx: Ctx, value: str) -> list[Reply]:
-    """una:l:ANCHOR:TOPIC links the group, una:i:ANCHOR ignores it."""
-    parts = value.split(":")
-    if parts[0] == "l" and len(parts) == 3 and parts[1].isdigit():
-        return await link(ctx, int(parts[1]), parts[2])
-    if parts[0] == "i" and len(parts) == 2 and parts[1].isdigit():
-        return await ignore(ctx, int(parts[1]))
+    """Link a group of questions to a topic, or ignore it (UnansweredButton)."""
+    parsed = UnansweredButton.parse(value)
+    press, args = parsed if parsed is not None else (None, "")
+    anchor, _, topic = args.partition(":")
+    if press is UnansweredButton.LINK and anchor.isdigit() and ":" not in topic:
+        return await link(ctx, int(anchor), topic)
+    if press is UnansweredButton.IGNORE and anchor.isdigit() and not args.count(":"):
+        return await ignore(ctx, int(anchor))
     return [ctx.say("core.stale_button")]
 
 
