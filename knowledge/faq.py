@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -10,14 +9,13 @@ from typing import Any
 import yaml
 from jinja2 import Template, TemplateError
 
+from knowledge.faq_schema import GROUPS, check_entry
 from knowledge.languages import LANGUAGES
 from knowledge.matcher import OUT_OF_SCOPE, Matcher
 from knowledge.normalise import Normaliser
 from knowledge.templating import compile_template
 from knowledge.texts import KnowledgeError
 
-# Menu groups in menu order.
-GROUPS = ("little-bandung", "sister-city", "mea", "permits", "registration", "umkm", "help")
 REQUIRED_TOPICS = (
     "little-bandung-what", "little-bandung-join", "little-bandung-cost", "little-bandung-products",
     "little-bandung-location", "sister-city-what", "sister-city-bandung-pj", "sister-city-list",
@@ -27,13 +25,8 @@ REQUIRED_TOPICS = (
     "export-basics", "umkm-definition", "financing", "events-schedule", "training-programs",
     "bot-help", "broadcast-subscribe",
 )  # fmt: skip
-FIELDS = {"id", "group", "title", "questions", "keywords", "answer", "related", "source",
-          "confidence"}  # fmt: skip
-TITLE_MAX = 24
 ANSWER_MAX = 700  # characters once rendered: a phone screen
-MIN_QUESTIONS = 6
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: much faster
-_ID = re.compile(r"^[a-z0-9]+(-[a-z0-9]+)*$")
 Questions = dict[str, list[str]]  # questions per language
 
 
@@ -174,85 +167,37 @@ def _read_list(path: Path, errors: list[str]) -> list[Any]:
 def _entry(
     raw: Any, path: Path, number: int, contacts: dict, errors: list[str], warnings: list[str]
 ) -> FaqEntry | None:
-    """Check one raw entry; append problems; return the entry if usable."""
-    if not isinstance(raw, dict):
-        errors.append(f"{path}: entry {number}: must be a mapping with {', '.join(sorted(FIELDS))}")
-        return None
-    name = raw.get("id")
+    """Check one raw entry (faq_schema); append problems; return the entry if usable."""
+    name = raw.get("id") if isinstance(raw, dict) else None
     where = f"{path}: {name if isinstance(name, str) else f'entry {number}'}"
-    before = len(errors)
-    if not isinstance(name, str) or not _ID.match(name):
-        errors.append(f"{where}: id must be lower-case-with-dashes")
-    for key in sorted(FIELDS - set(raw)):
-        errors.append(f"{where}: missing field {key!r}")
-    for key in sorted(set(raw) - FIELDS):
-        errors.append(f"{where}: unknown field {key!r}")
-    if raw.get("group") not in GROUPS:
-        errors.append(f"{where}: group must be one of {', '.join(GROUPS)}")
-    if raw.get("confidence") not in ("H", "M", "L"):
-        errors.append(f"{where}: confidence must be H, M or L")
-    if not isinstance(raw.get("source"), str) or not raw.get("source", "").strip():
-        errors.append(f"{where}: source must be a text")
-    title = _per_language(raw.get("title"), "title", where, errors, str)
-    for lang, text in title.items():
-        if len(text) > TITLE_MAX:
-            errors.append(f"{where}: title.{lang} is {len(text)} characters (max {TITLE_MAX})")
-    questions = _per_language(raw.get("questions"), "questions", where, errors, list)
-    for lang, items in questions.items():
-        if not all(isinstance(q, str) and q.strip() for q in items):
-            errors.append(f"{where}: questions.{lang}: every question must be a text")
-        elif len(items) < MIN_QUESTIONS:
-            errors.append(f"{where}: questions.{lang}: {len(items)} (at least {MIN_QUESTIONS})")
-    keywords = raw.get("keywords", [])
-    if not isinstance(keywords, list) or not all(isinstance(k, str | int) for k in keywords):
-        errors.append(f"{where}: keywords must be a list of words or phrases")
-        keywords = []
-    related = raw.get("related", [])
-    if not isinstance(related, list) or not all(isinstance(r, str) for r in related):
-        errors.append(f"{where}: related must be a list of topic ids")
-        related = []
-    elif not 1 <= len(related) <= 4:
-        warnings.append(f"{where}: related has {len(related)} topics (aim for 1-4)")
-    answer = _templates(raw.get("answer"), where, contacts, errors, warnings)
-    if len(errors) > before:
+    checked, problems = check_entry(raw)
+    errors += [f"{where}: {problem}" for problem in problems]
+    if checked is None:
+        return None
+    if not 1 <= len(checked.related) <= 4:
+        warnings.append(f"{where}: related has {len(checked.related)} topics (aim for 1-4)")
+    answer = _templates(checked.texts("answer"), where, contacts, errors, warnings)
+    if len(answer) < len(LANGUAGES):
         return None
     return FaqEntry(
-        id=name,
-        group=raw["group"],
-        title=title,
-        questions={lang: tuple(q.strip() for q in items) for lang, items in questions.items()},
-        keywords=tuple(str(k) for k in keywords),
+        id=checked.id,
+        group=checked.group,
+        title=checked.texts("title"),
+        questions={lang: tuple(items) for lang, items in checked.texts("questions").items()},
+        keywords=tuple(str(k) for k in checked.keywords),
         answer=answer,
-        related=tuple(related),
-        source=raw["source"],
-        confidence=raw["confidence"],
+        related=tuple(checked.related),
+        source=checked.source,
+        confidence=checked.confidence,
         file=str(path),
     )
 
 
-def _per_language(value: Any, field: str, where: str, errors: list[str], kind: type) -> dict:
-    if not isinstance(value, dict):
-        errors.append(f"{where}: {field} must give {', '.join(LANGUAGES)}")
-        return {}
-    found = {}
-    for lang in LANGUAGES:
-        item = value.get(lang)
-        if item is None or (isinstance(item, str | list) and not item):
-            errors.append(f"{where}: {field}.{lang} is missing")
-        elif not isinstance(item, kind):
-            errors.append(f"{where}: {field}.{lang} must be a {kind.__name__}")
-        else:
-            found[lang] = item.strip() if isinstance(item, str) else item
-    for lang in sorted(set(value) - set(LANGUAGES)):
-        errors.append(f"{where}: {field}.{lang}: unknown language")
-    return found
-
-
 def _templates(
-    value: Any, where: str, contacts: dict, errors: list[str], warnings: list[str]
+    sources: dict[str, str], where: str, contacts: dict, errors: list[str], warnings: list[str]
 ) -> dict[str, Template]:
     compiled = {}
-    for lang, source in _per_language(value, "answer", where, errors, str).items():
+    for lang, source in sources.items():
         try:
             template = compile_template(source)
             text = template.render(contacts=contacts).strip()

@@ -143,6 +143,9 @@ BREAKAGES = {
     ),
     "ui text language": ("texts/ms/faq.yaml", "faq.thanks:", "faq.thanks_typo:", "ms: faq.thanks"),
     "yaml": ("normalise.yaml", "slang:", "slang: [", "normalise.yaml"),
+    "keywords": ("faq/mea.yaml", "  keywords: [", "  keywords: [[1], ", "keywords must be a list"),
+    "unknown field": ("faq/mea.yaml", "  source: ", "  sauce: x\n  source: ", "unknown field 'sauce'"),
+    "per-language shape": ("faq/mea.yaml", "  title:", "  title: one\n  titlex:", "title must give"),
 }
 
 
