@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import os
+import queue
 import signal
 import subprocess
 import sys
-import time
+import threading
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,6 +61,16 @@ def test_language_survives_a_restart(tmp_path):
     assert "/register" in result.stdout
 
 
+def read_until(stream, wanted: str, within: float = 60) -> str:
+    """Lines of `stream` up to one containing `wanted` (read in a thread, so a hang fails)."""
+    lines: queue.Queue[str] = queue.Queue()
+    threading.Thread(target=lambda: [lines.put(line) for line in stream], daemon=True).start()
+    seen = []
+    while not any(wanted in line for line in seen):
+        seen.append(lines.get(timeout=within))
+    return "".join(seen)
+
+
 def test_ctrl_c_exits_without_a_traceback(tmp_path):
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
@@ -76,11 +87,8 @@ def test_ctrl_c_exits_without_a_traceback(tmp_path):
     )
     process.stdin.write("/start\n")
     process.stdin.flush()
-    deadline = time.monotonic() + 30
-    while not (tmp_path / "bot.sqlite3").exists() and time.monotonic() < deadline:
-        time.sleep(0.1)
-    time.sleep(1)
+    read_until(process.stdout, "Halo!")  # ready: the console answered and waits for a line
     process.send_signal(signal.SIGINT)
-    out, err = process.communicate(timeout=30)
+    _, err = process.communicate(timeout=60)
     assert process.returncode == 130
     assert "Traceback" not in err

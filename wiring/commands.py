@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     runner = COMMANDS[args.command].runner if args.command else run_default
     try:
         return asyncio.run(runner(settings, args))
-    except KeyboardInterrupt:  # the console's Ctrl-C (the servers stop on signals instead)
+    except KeyboardInterrupt:  # Ctrl-C before a runner took over the signals (they stop cleanly)
         print(file=sys.stderr)
         return 130
     except SettingsError as exc:  # found at start-up, e.g. WhatsApp without its app secret

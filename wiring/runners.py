@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import argparse
+import asyncio
 import sys
 
 from channels.console import CHANNEL as CONSOLE
@@ -11,7 +12,9 @@ from channels.telegram.polling import polling_part
 from handlers import Assistant
 from settings import Settings
 from wiring.deps import opened
-from wiring.lifecycle import broadcast_part, running, until_signalled
+from wiring.lifecycle import broadcast_part, running, stop_on_signals, until_signalled
+
+INTERRUPTED = 130  # the exit code of a program stopped by Ctrl-C
 
 
 async def run_console_command(settings: Settings, args: argparse.Namespace) -> int:
@@ -20,10 +23,21 @@ async def run_console_command(settings: Settings, args: argparse.Namespace) -> i
         settings = settings.model_copy(
             update={"admin_ids": settings.admin_ids | {f"{CONSOLE}:{args.user}"}}
         )
+    stop = asyncio.Event()
+    stop_on_signals(stop)  # Ctrl-C: the chat stops, the worker and the database close cleanly
     async with opened(settings) as deps:
         deps.senders[CONSOLE] = ConsoleSender(sys.stdout)
         async with running([broadcast_part(deps)]):
-            await run_console(Assistant(deps), user_id=args.user)
+            chat = asyncio.create_task(run_console(Assistant(deps), user_id=args.user))
+            stopping = asyncio.create_task(stop.wait())
+            await asyncio.wait([chat, stopping], return_when=asyncio.FIRST_COMPLETED)
+            for task in (chat, stopping):
+                task.cancel()
+            await asyncio.gather(chat, stopping, return_exceptions=True)
+    if stop.is_set():
+        print(file=sys.stderr)
+        return INTERRUPTED
+    chat.result()  # an error in the chat is raised here
     return 0
 
 

@@ -58,6 +58,7 @@ class ChannelOutbox:
         self.resume_at = 0.0  # monotonic time the channel may send again after a 429
         self.stats = {"sent": 0, "retry_later": 0, "blocked": 0, "failed": 0, "errors": 0}
         self._next_slot: dict[str, float] = {}  # per chat: earliest monotonic time to send
+        self._chat_locks: dict[str, asyncio.Lock] = {}  # one call per chat waits its turn
         self._tasks: dict[int, asyncio.Task] = {}
         self._calling: set[int] = set()
         self._personalisers: dict[int, tuple[Personaliser, Attachment | None]] = {}
@@ -134,17 +135,24 @@ class ChannelOutbox:
             self._calling.discard(delivery.id)
 
     async def _wait_turn(self, chat: str) -> None:
-        """Per-chat spacing, then the channel's rate, then any 429 pause."""
-        now = time.monotonic()
-        slot = max(now, self._next_slot.get(chat, 0.0))
-        self._next_slot[chat] = slot + self.chat_gap
+        """Per-chat spacing, then the channel's rate, then any 429 pause.
+
+        The chat's next slot is counted from when this call is let through, not from when it
+        asked: waiting for the channel's rate must not shorten the gap to the next message.
+        """
+        async with self._chat_locks.setdefault(chat, asyncio.Lock()):
+            wait = self._next_slot.get(chat, 0.0) - time.monotonic()
+            if wait > 0:
+                await asyncio.sleep(wait)
+            await self.pause_over()
+            await self.limiter.acquire()
+            await self.pause_over()
+            now = time.monotonic()
+            self._next_slot[chat] = now + self.chat_gap
         if len(self._next_slot) > 10_000:
             self._next_slot = {c: t for c, t in self._next_slot.items() if t > now}
-        if slot > now:
-            await asyncio.sleep(slot - now)
-        await self.pause_over()
-        await self.limiter.acquire()
-        await self.pause_over()
+            self._chat_locks = {c: lock for c, lock in self._chat_locks.items()
+                                if c in self._next_slot or lock.locked()}
 
     async def pause_over(self) -> None:
         """Wait while the channel is paused by a 429."""
