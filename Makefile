@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test lint bench check-knowledge clean
+.PHONY: install run test test-fast lint bench check-knowledge clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -26,9 +26,17 @@ lint: install
 check-knowledge: install
 	$(BIN)/python bot.py check-knowledge
 
+# Every test, on every core (TEST_WORKERS=0 runs them in this process, one by one).
+TEST_WORKERS ?= auto
+PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
+
 test: install lint
 	$(BIN)/python bot.py check-knowledge
-	$(BIN)/python -m pytest
+	$(PYTEST)
+
+# The same without the tests marked slow (fault injection, load, bot processes restarted).
+test-fast: install lint
+	$(PYTEST) -m "not slow"
 
 bench: install
 	$(BIN)/python -m benchmarks

@@ -57,6 +57,8 @@ class Settings(BaseSettings):
         "ms": "ms",
     }
     broadcast_rate: float = Field(default=25.0, gt=0, le=1000)
+    broadcast_progress_every: float = Field(default=5.0, gt=0, le=3600)  # seconds between edits
+    platform_read_timeout: float = Field(default=15.0, gt=0, le=300)  # seconds per platform call
     flood_rate: float = Field(default=1.0, ge=0, le=1000)  # per user per second; 0 = off
     flood_burst: int = Field(default=10, ge=1, le=1000)  # messages allowed at once per user
     host: str = "127.0.0.1"

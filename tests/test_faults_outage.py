@@ -13,6 +13,7 @@ from tests.fakes import telegram_updates as updates
 pytestmark = pytest.mark.slow
 
 USERS = [updates.user(8_000_001 + i, f"U{i}", "id") for i in range(10)]
+READ_TIMEOUT = 3.0  # PLATFORM_READ_TIMEOUT (15 s by default), short for the test
 LOUD = re.compile(r" (WARNING|ERROR|CRITICAL) ")
 
 
@@ -33,7 +34,8 @@ async def everyone_says(api: WatchedBotApi, text: str, within: float = 120) -> N
 
 async def test_refused_500s_and_slow_answers_are_ridden_out(tmp_path):
     async with WatchedBotApi() as api:
-        bot = BotProcess(api, tmp_path / "bot.sqlite3", tmp_path / "bot.log", FLOOD_RATE="0")
+        bot = BotProcess(api, tmp_path / "bot.sqlite3", tmp_path / "bot.log", FLOOD_RATE="0",
+                         PLATFORM_READ_TIMEOUT=str(READ_TIMEOUT))
         await bot.start()
         await everyone_says(api, "/start")
         report = {}
@@ -53,10 +55,10 @@ async def test_refused_500s_and_slow_answers_are_ridden_out(tmp_path):
         report["500s"] = loud_lines(bot, mark)
         assert not api.faults  # all 25 failures were met, and ridden out
 
-        # 3. Answers slower than the bot's read timeout (15 s): it gives up and tries again.
+        # 3. Answers slower than the bot's read timeout: it gives up and tries again.
         mark = len(bot.log().splitlines())
         chat = USERS[0]["id"]
-        api.slow_next("sendMessage", 16.0, times=1)
+        api.slow_next("sendMessage", READ_TIMEOUT + 1, times=1)
         before = len(api.sent_to(chat))
         api.push_update(updates.text(USERS[0], "/help", 999))
         await api.wait_until(lambda: len(api.sent_to(chat)) > before, 90)

@@ -38,14 +38,15 @@ def file_url(api_url: str) -> str:
 
 
 def application_builder(
-    token: str, api_url: str, concurrency: int = CONCURRENCY, inbox: InboxRepo | None = None
+    token: str, api_url: str, concurrency: int = CONCURRENCY, inbox: InboxRepo | None = None,
+    read_timeout: float = 15.0,
 ) -> ApplicationBuilder:
     """PTB's builder with our server, timeouts and concurrency (the benchmark's echo bot uses it too).
 
     With `inbox`, the bot stores every polled update there before PTB can confirm it.
     """
-    timeouts = {"connect_timeout": 5.0, "read_timeout": 15.0, "write_timeout": 15.0,
-                "pool_timeout": 10.0}  # fmt: skip
+    timeouts = {"connect_timeout": 5.0, "read_timeout": read_timeout,
+                "write_timeout": read_timeout, "pool_timeout": 10.0}  # fmt: skip
     fields = {
         "token": token,
         "base_url": api_url,
@@ -91,6 +92,7 @@ class TelegramChannel:
             settings.telegram_api_url,
             concurrency,
             self.inbox,
+            settings.platform_read_timeout,
         )
         if webhook:
             builder = builder.updater(None)

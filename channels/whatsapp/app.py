@@ -65,6 +65,7 @@ class WhatsAppChannel:
             settings.whatsapp_api_url,
             settings.whatsapp_phone_number_id,
             _secret(settings.whatsapp_token),
+            settings.platform_read_timeout,
         )
         self.sender = WhatsAppSender(self.client, deps.storage, deps.knowledge, settings)
         hooks = [self.record_receipt] if status_hooks is None else status_hooks

@@ -10,7 +10,6 @@ import httpx
 from channels.whatsapp.limits import problems
 
 log = logging.getLogger(__name__)
-TIMEOUT = httpx.Timeout(15.0, connect=5.0)
 
 
 class GraphError(Exception):
@@ -31,12 +30,14 @@ class ShapeError(GraphError):
 class GraphClient:
     """POST {WHATSAPP_API_URL}/{phone_number_id}/messages (and /media) with the bearer token."""
 
-    def __init__(self, api_url: str, phone_number_id: str, token: str) -> None:
+    def __init__(
+        self, api_url: str, phone_number_id: str, token: str, read_timeout: float = 15.0
+    ) -> None:
         self.api_url = api_url.rstrip("/")
         self._http = httpx.AsyncClient(
             base_url=f"{api_url.rstrip('/')}/{phone_number_id}",
             headers={"Authorization": f"Bearer {token}"},
-            timeout=TIMEOUT,
+            timeout=httpx.Timeout(read_timeout, connect=5.0),
         )
 
     async def aclose(self) -> None:

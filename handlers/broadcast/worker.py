@@ -32,13 +32,14 @@ class BroadcastWorker:
 
     def __init__(
         self, deps: Deps, *, clock: Callable[[], datetime] | None = None,
-        rate: float | None = None, progress_every: float = 5.0, poll: float = 1.0,
+        rate: float | None = None, progress_every: float | None = None, poll: float = 1.0,
         retry_base: float = 1.0, max_attempts: int = 5, chat_gap: float = 1.0,
     ) -> None:
         self.deps = deps
         self.clock = clock or deps.storage.db.now
         self.rate = rate or deps.settings.broadcast_rate
-        self.progress_every, self.poll = progress_every, poll
+        self.progress_every = progress_every or deps.settings.broadcast_progress_every
+        self.poll = poll
         self.outboxes = {
             channel: ChannelOutbox(deps, sender, self.clock, rate=self.rate, poll=poll,
                                    retry_base=retry_base, max_attempts=max_attempts,
