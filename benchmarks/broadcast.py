@@ -102,7 +102,7 @@ async def one_broadcast(folder: str, recipients: int, rate: float, limit: int | 
     from handlers.broadcast.worker import BroadcastWorker
     from settings import load_settings
     from storage.audience import Audience
-    from tests.broadcasting import add_user
+    from tests.support.broadcasting import add_user
     from wiring.deps import open_deps
 
     async with stand_in(limit) as (base_url, token):
@@ -170,7 +170,7 @@ async def outbox_only(folder: str, recipients: int) -> float:
     from handlers.broadcast.worker import BroadcastWorker
     from settings import load_settings
     from storage.audience import Audience
-    from tests.broadcasting import add_user
+    from tests.support.broadcasting import add_user
     from wiring.deps import open_deps
 
     settings = load_settings(environ={"DATABASE_URL": f"sqlite:///{Path(folder) / 'null.sqlite3'}"},

@@ -23,8 +23,8 @@ import tempfile
 import time
 from pathlib import Path
 
-from tests.botprocess import BotProcess, WatchedBotApi
 from tests.fakes import telegram_updates as updates
+from tests.support.botprocess import BotProcess, WatchedBotApi
 
 REPLY_TIMEOUT = 30.0
 THINK = {"faq": (60.0, 180.0), "register": (10.0, 30.0), "status": (60.0, 180.0)}

@@ -10,7 +10,7 @@ import pytest
 
 from handlers import Assistant, Deps
 from settings import Settings, load_settings
-from tests.chat import Chat
+from tests.support.chat import Chat
 from wiring.deps import open_deps
 
 pytest_plugins = ["tests.fakes.fixtures"]  # telegram_api: the stand-in Bot API

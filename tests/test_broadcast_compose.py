@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from handlers.broadcast.compose import ComposeError, compile_text
-from tests.broadcasting import add_registration, add_user
+from tests.support.broadcasting import add_registration, add_user
 
 
 @pytest.fixture

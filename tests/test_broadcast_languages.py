@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from handlers.broadcast.worker import BroadcastWorker
 from storage.audience import Audience
-from tests.broadcasting import RecordingSender, add_registration, add_user
+from tests.support.broadcasting import RecordingSender, add_registration, add_user
 from tests.test_broadcast_outbox import ADMIN, FAST, done, until
 
 ID_TEXT = "Halo {{ nama }}, ada pelatihan ekspor untuk {{ usaha }}."

@@ -15,8 +15,8 @@ from handlers.broadcast.compose import CAPTION_MAX, message_replies
 from handlers.media import MediaUnavailable
 from handlers.types import Attachment, Media, ReplyKind
 from storage.audience import Audience
-from tests.broadcasting import add_user
-from tests.chat import Chat
+from tests.support.broadcasting import add_user
+from tests.support.chat import Chat
 
 PHOTO = b"\xff\xd8\xff\xe0" + b"p" * 3000
 PDF = b"%PDF-1.4 " + b"d" * 5000

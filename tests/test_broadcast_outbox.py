@@ -9,8 +9,8 @@ from handlers import Assistant
 from handlers.broadcast.worker import BroadcastWorker
 from handlers.outbound import PermanentFailure, RetryLater, SendError
 from storage.audience import Audience
-from tests.broadcasting import Clock, RecordingSender, add_registration, add_user
-from tests.chat import Chat
+from tests.support.broadcasting import Clock, RecordingSender, add_registration, add_user
+from tests.support.chat import Chat
 from wiring.deps import open_deps
 
 ADMIN = ("telegram", "9000", "en")

@@ -9,9 +9,9 @@ import pytest
 
 from storage import open_storage
 from storage.audience import Audience
-from tests.botprocess import BotProcess
-from tests.broadcasting import add_user
 from tests.fakes.telegram_api import FakeBotApi
+from tests.support.botprocess import BotProcess
+from tests.support.broadcasting import add_user
 
 N = 400
 FIRST = 200_000

@@ -10,8 +10,8 @@ from channels.telegram.app import TelegramChannel
 from handlers import Assistant
 from handlers.broadcast.worker import BroadcastWorker
 from storage.audience import Audience
-from tests.broadcasting import add_registration, add_user
 from tests.fakes.telegram_api import FakeBotApi
+from tests.support.broadcasting import add_registration, add_user
 from tests.test_broadcast_outbox import until
 from wiring.deps import open_deps
 

@@ -13,7 +13,7 @@ from handlers.broadcast.compose import ComposeError, compile_text
 from handlers.broadcast.worker import BroadcastWorker
 from knowledge.templating import TemplateRefused, check_bounded
 from storage.audience import Audience
-from tests.broadcasting import Clock, RecordingSender, add_registration, add_user
+from tests.support.broadcasting import Clock, RecordingSender, add_registration, add_user
 from tests.test_broadcast_outbox import FAST, until
 
 NESTED_LOOP = "{% for a in 'x' * 15000 %}{% for b in 'x' * 15000 %}.{% endfor %}{% endfor %}"

@@ -10,10 +10,10 @@ from handlers import Assistant
 from handlers.broadcast.progress import render_status
 from handlers.broadcast.worker import BroadcastWorker
 from storage.audience import Audience
-from tests.broadcasting import RecordingSender, add_registration, add_user
 from tests.fakes.asgi import serving
 from tests.fakes.telegram_api import FakeBotApi
 from tests.fakes.telegram_updates import user
+from tests.support.broadcasting import RecordingSender, add_registration, add_user
 from tests.test_broadcast_outbox import until
 from wiring.lifecycle import broadcast_part
 from wiring.web import build_app

@@ -12,7 +12,7 @@ from handlers.faq import FaqButton
 from handlers.payloads import ButtonCode
 from handlers.staff.review import ReviewButton
 from handlers.staff.unanswered import UnansweredButton
-from tests.chat import Chat
+from tests.support.chat import Chat
 
 TABLES = [Press, ReviewButton, UnansweredButton]
 

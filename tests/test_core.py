@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 
 from handlers import Incoming
-from tests.chat import Chat
+from tests.support.chat import Chat
 
 
 async def test_start_greets_in_indonesian_and_offers_languages(chat: Chat):

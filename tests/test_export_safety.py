@@ -11,9 +11,9 @@ from openpyxl import load_workbook
 
 from handlers.staff.sheets import neutralise_parts
 from handlers.types import strip_controls
-from tests.chat import Chat
-from tests.regform import register
-from tests.staff_helpers import add_registration, knowledge_once  # noqa: F401
+from tests.support.chat import Chat
+from tests.support.regform import register
+from tests.support.staff_helpers import add_registration, knowledge_once  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("knowledge_once")
 FORMULA = ("=", "+", "-", "@", "\t", "\r")

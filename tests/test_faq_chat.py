@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers import Deps
-from tests.chat import Chat
+from tests.support.chat import Chat
 
 
 async def logged(deps: Deps) -> list:

@@ -11,7 +11,7 @@ import pytest
 
 from storage import open_storage
 from storage.audience import Audience
-from tests.botprocess import BotProcess, WatchedBotApi
+from tests.support.botprocess import BotProcess, WatchedBotApi
 
 pytestmark = pytest.mark.slow
 

@@ -12,8 +12,8 @@ from pathlib import Path
 import pytest
 import yaml
 
-from tests.botprocess import BotProcess, WatchedBotApi
 from tests.fakes import telegram_updates as updates
+from tests.support.botprocess import BotProcess, WatchedBotApi
 
 pytestmark = pytest.mark.slow
 

@@ -7,8 +7,8 @@ import re
 
 import pytest
 
-from tests.botprocess import BotProcess, WatchedBotApi
 from tests.fakes import telegram_updates as updates
+from tests.support.botprocess import BotProcess, WatchedBotApi
 
 pytestmark = pytest.mark.slow
 

@@ -8,7 +8,7 @@ import pytest
 
 from handlers import Assistant, Incoming
 from handlers.flood import FloodGuard, Verdict
-from tests.chat import Chat
+from tests.support.chat import Chat
 
 
 class FakeClock:

@@ -9,8 +9,8 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from handlers import Incoming
-from tests.hostile import ADMIN, TEMPLATE_PROBES, Harness
-from tests.strategies import (
+from tests.support.hostile import ADMIN, TEMPLATE_PROBES, Harness
+from tests.support.strategies import (
     NASTY,
     hostile_text,
     long_text,

@@ -7,7 +7,7 @@ import logging
 from handlers import Assistant
 from handlers.router import Router
 from logsetup import configure_logging
-from tests.chat import Chat
+from tests.support.chat import Chat
 
 SECRET_TEXT = "Toko Rahasia Bu Ani 0812-9999-1234"
 

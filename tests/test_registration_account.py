@@ -5,8 +5,8 @@ from __future__ import annotations
 import re
 from zoneinfo import ZoneInfo
 
-from tests.chat import Chat
-from tests.regform import answers, fill, register, user_pk
+from tests.support.chat import Chat
+from tests.support.regform import answers, fill, register, user_pk
 
 
 async def reference_of(chat: Chat) -> str:

@@ -7,7 +7,7 @@ import re
 
 import pytest
 
-from tests.regform import register, user_pk
+from tests.support.regform import register, user_pk
 
 USERS = 200
 SUBSECTORS = ("kuliner", "fesyen", "kriya", "musik", "lainnya")

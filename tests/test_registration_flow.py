@@ -8,8 +8,8 @@ from datetime import timedelta
 import pytest
 
 from handlers import Assistant, ReplyKind
-from tests.chat import Chat
-from tests.regform import answers, fill, register, user_pk
+from tests.support.chat import Chat
+from tests.support.regform import answers, fill, register, user_pk
 from wiring.deps import open_deps
 
 HAPPY = {

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.chat import Chat
-from tests.regform import user_pk
+from tests.support.chat import Chat
+from tests.support.regform import user_pk
 
 # (question reached by these answers, bad answer, words of the error) — Indonesian texts.
 TO_BUSINESS = ["Siti"]

@@ -5,7 +5,7 @@ from __future__ import annotations
 from handlers import Assistant
 from handlers.app import build_router
 from handlers.router import Router
-from tests.chat import Chat
+from tests.support.chat import Chat
 from wiring.deps import open_deps
 
 

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from handlers.app import build_router
 from handlers.staff.help import STAFF_COMMANDS
-from tests.chat import Chat
-from tests.staff_helpers import make_staff
+from tests.support.chat import Chat
+from tests.support.staff_helpers import make_staff
 
 
 def test_every_staff_command_is_in_help_with_its_role() -> None:

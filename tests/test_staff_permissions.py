@@ -6,8 +6,8 @@ import pytest
 
 from handlers import Assistant
 from handlers.roles import ROLES
-from tests.chat import Chat
-from tests.staff_helpers import knowledge_once, make_staff, router_without  # noqa: F401
+from tests.support.chat import Chat
+from tests.support.staff_helpers import knowledge_once, make_staff, router_without  # noqa: F401
 
 pytestmark = pytest.mark.usefixtures("knowledge_once")
 
@@ -100,7 +100,7 @@ async def test_every_staff_command_is_in_the_matrix(assistant) -> None:
 
 
 async def test_removed_role_stops_a_reviewer_mid_rejection(deps, assistant) -> None:
-    from tests.staff_helpers import add_registration
+    from tests.support.staff_helpers import add_registration
 
     await make_staff(deps, "7101", "reviewer")
     registration = await add_registration(deps, "2101")

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import pytest
 
-from tests.chat import Chat
-from tests.staff_helpers import (
+from tests.support.chat import Chat
+from tests.support.staff_helpers import (
     RecordingSender,
     add_registration,
     knowledge_once,  # noqa: F401 (fixture)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from handlers import Assistant
-from tests.chat import Chat
+from tests.support.chat import Chat
 from wiring.deps import open_deps
 
 ASKED = [

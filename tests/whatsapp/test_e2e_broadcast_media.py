@@ -8,8 +8,8 @@ from datetime import timedelta
 from channels.whatsapp import WhatsAppChannel
 from handlers import Assistant
 from handlers.broadcast.worker import BroadcastWorker
-from tests.broadcasting import add_registration, add_user
 from tests.fakes.telegram_bot import running_bot
+from tests.support.broadcasting import add_registration, add_user
 from tests.test_broadcast_outbox import until
 from tests.whatsapp.conftest import message
 from wiring.deps import open_deps

@@ -16,8 +16,8 @@ from handlers.broadcast.worker import BroadcastWorker
 from handlers.faq import add_phrasings
 from storage.audience import Audience
 from storage.privacy import ERASURE_POLICY
-from tests.chat import Chat
-from tests.regform import register
+from tests.support.chat import Chat
+from tests.support.regform import register
 from tests.test_broadcast_outbox import FAST, until
 
 OWNER, BUSINESS = "Ratna Kusumawati", "Warung Rahasia Ratna"
@@ -90,7 +90,7 @@ async def test_erasure_on_whatsapp_leaves_nothing(wa_server):
 
 @pytest.mark.parametrize("channel", ["telegram", "console"])
 async def test_erasure_in_the_core_leaves_nothing(deps, assistant, channel):
-    from tests.broadcasting import RecordingSender
+    from tests.support.broadcasting import RecordingSender
 
     deps.senders["telegram"] = RecordingSender()
     deps.senders["console"] = RecordingSender("console")

@@ -9,9 +9,9 @@ import pytest
 
 from channels.whatsapp.parse import NOTICE_KINDS, parse_notification
 from handlers.outbound import PermanentFailure
-from tests.chat import Chat
 from tests.fakes.graph_api import PHONE_NUMBER_ID
-from tests.regform import register
+from tests.support.chat import Chat
+from tests.support.regform import register
 from tests.whatsapp.conftest import fixture
 
 SENDER, NEW_NUMBER = "16505551234", "16505559999"
