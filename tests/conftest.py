@@ -13,7 +13,8 @@ from settings import Settings, load_settings
 from tests.support.chat import Chat
 from wiring.deps import open_deps
 
-pytest_plugins = ["tests.fakes.fixtures"]  # telegram_api: the stand-in Bot API
+# The stand-ins: telegram_api, telegram_bot (Bot API); graph, wa_server (WhatsApp).
+pytest_plugins = ["tests.fakes.fixtures", "tests.support.whatsapp"]
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex

@@ -71,6 +71,10 @@ class Chat:
         return [button for reply in self.replies for button in reply.buttons]
 
     @property
+    def payloads(self) -> list[str]:
+        return [button.payload for button in self.buttons]
+
+    @property
     def labels(self) -> list[str]:
         return [button.label for button in self.buttons]
 

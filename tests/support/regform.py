@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from tests.support.chat import Chat
+from tests.support.conversation import Conversation
 
 ANSWERS: dict[str, Any] = {
     "owner_name": "Siti Rahmawati",
@@ -29,7 +30,7 @@ def answers(**overrides: Any) -> dict[str, Any]:
     return {**ANSWERS, **overrides}
 
 
-async def fill(chat: Chat, values: dict[str, Any]) -> None:
+async def fill(chat: Chat | Conversation, values: dict[str, Any]) -> None:
     """Answer every question from the first one to the summary (buttons pressed by payload)."""
     await chat.send(values["owner_name"])
     await chat.send(values["business_name"])
@@ -56,10 +57,10 @@ async def fill(chat: Chat, values: dict[str, Any]) -> None:
         await chat.press("reg:skip")
     else:
         await chat.send(values["website"])
-    assert "reg:submit" in [b.payload for b in chat.buttons], chat.text
+    assert "reg:submit" in chat.payloads, chat.text
 
 
-async def register(chat: Chat, **overrides: Any) -> str:
+async def register(chat: Chat | Conversation, **overrides: Any) -> str:
     """Register from /daftar to submit; return the last reply text."""
     await chat.send("/daftar")
     await chat.press("reg:consent:yes")
