@@ -61,7 +61,8 @@ class Assistant:
         conv = await storage.conversations.get(user.id)
         ctx = Ctx(
             self.deps, incoming, user, conv, run_command=self.run_command,
-            kept_flows=frozenset(self.router.returns),
+            kept_flows=frozenset(self.router.returns), commands=frozenset(self.router.commands),
+            cancel_guards=self.router.cancels,
         )  # fmt: skip
         replies = await self._route(ctx)
         if ctx.returned_to is not None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -24,6 +24,10 @@ class Ctx:
         default=None, repr=False
     )
     kept_flows: frozenset[str] = frozenset()  # flows put aside, not lost, when another starts
+    commands: frozenset[str] = frozenset()  # the chat commands that exist
+    cancel_guards: Mapping[str, Callable[[Ctx], Awaitable[list[Reply]]]] = field(
+        default_factory=dict, repr=False
+    )  # flow -> asks before /batal ends it
     returned_to: str | None = None  # set when clear_state() brought a kept flow back
     _roles: set[str] | None = field(default=None, repr=False)
 
@@ -85,6 +89,10 @@ class Ctx:
         """Run `/name` as if the user typed it (role checks included)."""
         assert self.run_command is not None, "Ctx built outside the Assistant"
         return await self.run_command(self, name)
+
+    def has_command(self, name: str) -> bool:
+        """True if `/name` exists (whether this user may run it is checked when it runs)."""
+        return name in self.commands
 
     def in_flow(self, flow: str) -> bool:
         return self.conv is not None and self.conv.flow == flow

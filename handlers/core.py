@@ -45,15 +45,20 @@ async def choose_language(ctx: Ctx, value: str) -> list[Reply]:
     """Store the chosen language and confirm it in that language."""
     if value not in LANGUAGES:
         return [ctx.say("core.stale_button", buttons=language_buttons())]
-    await ctx.deps.storage.users.set_language(ctx.user.id, value)
+    await ctx.deps.storage.users.set_language(ctx.user.id, value, explicit=True)
     ctx.user = await ctx.deps.storage.users.get_by_id(ctx.user.id)
     return [ctx.say("core.language_set", buttons=main_menu_buttons(ctx))]
 
 
 async def cancel(ctx: Ctx) -> list[Reply]:
-    """Stop the current flow; nothing new is kept."""
+    """Stop the current flow (after the flow's own confirmation, if it has one)."""
     if ctx.conv is None:
         return [ctx.say("core.nothing_to_cancel", buttons=main_menu_buttons(ctx))]
+    guard = ctx.cancel_guards.get(ctx.conv.flow)
+    if guard is not None:
+        asked = await guard(ctx)
+        if asked:
+            return asked
     await ctx.clear_state()
     return [ctx.say("core.cancelled", buttons=main_menu_buttons(ctx))]
 

@@ -12,31 +12,33 @@ from handlers.menu import main_menu_buttons
 from handlers.router import PayloadHandler, Router
 from handlers.types import Button, Reply
 from knowledge import Faq, KnowledgeError, load_knowledge
+from knowledge.understand import Understood
 
 log = logging.getLogger(__name__)
 
 CONTACT_TOPIC = "contact-office"
 REGISTER_TOPIC = "registration-how"
+# Topics with an action twin: the answer (how it works) carries the button that does it.
+TWIN_BUTTONS = {
+    REGISTER_TOPIC: ("faq.register_button", "menu:daftar"),
+    "registration-status": ("understand.status_button", "menu:status"),
+    "registration-edit": ("understand.edit_button", "menu:ubah"),
+    "data-privacy": ("understand.mydata_button", "menu:datasaya"),
+    "broadcast-subscribe": ("understand.subscribe_button", "menu:langganan"),
+}
 MAX_LOGGED = 1000  # characters of a question kept in the log
-MAX_READ = 1000  # characters of a message the matcher reads; a longer one is sent back kindly
-OFF_LOOP = 200  # questions longer than this are matched in a worker thread (tens of ms)
 
 
 def _faq(ctx: Ctx) -> Faq:
     return ctx.deps.knowledge.faq
 
 
-async def answer_text(ctx: Ctx) -> list[Reply]:
+async def answer_understood(ctx: Ctx, text: str, understood: Understood) -> list[Reply]:
     """Answer a typed question, offer choices when unsure, or fall back kindly and log it."""
-    text = ctx.incoming.text or ""
-    if len(text) > MAX_READ:  # matching cost grows with length: 100 KB took seconds
-        return [ctx.say("limits.too_long", length=len(text), limit=MAX_READ,
-                        buttons=main_menu_buttons(ctx))]
-    decision = await decide(_faq(ctx), text)
-    if decision.kind == "greeting":
-        return [ctx.say("faq.greeting", buttons=main_menu_buttons(ctx))]
-    if decision.kind == "thanks":
-        return [ctx.say("faq.thanks", buttons=main_menu_buttons(ctx))]
+    decision = understood.decision
+    if decision is None or decision.kind in ("greeting", "thanks"):
+        kind = decision.kind if decision is not None else "ack"
+        return [ctx.say(f"smalltalk.{kind}", buttons=main_menu_buttons(ctx), name="")]
     await ctx.deps.storage.questions.log(
         ctx.user.id,
         ctx.incoming.channel,
@@ -47,20 +49,15 @@ async def answer_text(ctx: Ctx) -> list[Reply]:
         answered=decision.kind == "answer",
     )
     if decision.kind == "answer":
-        return answer_topic(ctx, decision.topic)
+        replies = answer_topic(ctx, decision.topic)
+        if understood.also:
+            buttons = [_topic_button(ctx, topic) for topic in understood.also]
+            replies.append(ctx.say("understand.also_asked", buttons=buttons))
+        return replies
     if decision.kind == "suggest":
         buttons = [_topic_button(ctx, topic) for topic in decision.choices]
         return [ctx.say("faq.did_you_mean", buttons=buttons)]
     return [fallback(ctx)]
-
-
-async def decide(faq: Faq, text: str):
-    """The matcher's decision on (at most MAX_READ characters of) `text`; a long text is
-    matched off the event loop, so other users' messages and /healthz are not held up."""
-    text = text[:MAX_READ]
-    if len(text) > OFF_LOOP:
-        return await asyncio.to_thread(faq.matcher.decide, text)
-    return faq.matcher.decide(text)
 
 
 def answer_topic(ctx: Ctx, topic: str) -> list[Reply]:
@@ -72,8 +69,9 @@ def answer_topic(ctx: Ctx, topic: str) -> list[Reply]:
             ctx.say("faq.unknown_topic", buttons=(ctx.button("faq.topics_button", "menu:faq"),))
         ]
     buttons = [_topic_button(ctx, related) for related in entry.related if faq.get(related)]
-    if topic == REGISTER_TOPIC:
-        buttons.insert(0, ctx.button("faq.register_button", "menu:daftar"))
+    twin = TWIN_BUTTONS.get(topic)
+    if twin is not None:
+        buttons.insert(0, ctx.button(*twin))
     return [Reply(faq.render(topic, ctx.lang), tuple(buttons))]
 
 
@@ -170,4 +168,3 @@ def register(router: Router) -> None:
     router.command("faq", "tanya")(faq_menu)
     for button, handler in ON_PRESS.items():
         router.payload(button.value)(handler)
-    router.text(answer_text)

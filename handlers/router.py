@@ -34,6 +34,7 @@ class Router:
         self.payloads: dict[str, PayloadSpec] = {}
         self.flows: dict[str, Handler] = {}
         self.returns: dict[str, Handler] = {}  # kept flows: what to say when one comes back
+        self.cancels: dict[str, Handler] = {}  # flow -> asks before /batal ends it ([]: ends)
         self.text_handler: Handler | None = None
 
     def command(self, *names: str, role: str | None = None) -> Callable[[Handler], Handler]:
@@ -61,17 +62,31 @@ class Router:
 
         return register
 
-    def flow(self, name: str, on_return: Handler | None = None) -> Callable[[Handler], Handler]:
+    def flow(
+        self, name: str, on_return: Handler | None = None, on_cancel: Handler | None = None
+    ) -> Callable[[Handler], Handler]:
         """Register the handler for messages while a user is in flow `name`.
 
         With `on_return`, the flow is kept when another flow interrupts it; `on_return` runs
-        (adding its replies) when the interrupting flow ends.
+        (adding its replies) when the interrupting flow ends. With `on_cancel`, /batal asks it
+        first: its replies (a confirmation) stop the cancel; no replies let the cancel go on.
         """
 
         def register(fn: Handler) -> Handler:
             self.flows[name] = fn
             if on_return is not None:
                 self.returns[name] = on_return
+            if on_cancel is not None:
+                self.cancels[name] = on_cancel
+            return fn
+
+        return register
+
+    def cancel_guard(self, name: str) -> Callable[[Handler], Handler]:
+        """Register what /batal asks for a conversation state no flow runs (a kept form)."""
+
+        def register(fn: Handler) -> Handler:
+            self.cancels[name] = fn
             return fn
 
         return register

@@ -9,6 +9,9 @@ from typing import Any
 import yaml
 
 from knowledge.faq import Faq, load_faq, load_out_of_scope
+from knowledge.intents import IntentRules
+from knowledge.langdetect import LanguageDetector, load_markers
+from knowledge.languages import LANGUAGES
 from knowledge.normalise import Normaliser
 from knowledge.texts import KnowledgeError, Texts
 
@@ -24,6 +27,8 @@ class Knowledge:
     texts: Texts
     contacts: dict[str, Any] = field(default_factory=dict)
     faq: Faq | None = None  # entries + matcher; None only for a Knowledge built by hand
+    intents: IntentRules | None = None  # small talk and requests in words (intents.yaml)
+    language: LanguageDetector | None = None  # which language a message is written in
 
 
 def load_contacts(path: Path) -> dict[str, Any]:
@@ -44,4 +49,20 @@ def load_knowledge(folder: Path = KNOWLEDGE_DIR) -> Knowledge:
     normaliser = Normaliser.load(folder / "normalise.yaml")
     out_of_scope = load_out_of_scope(folder / "out_of_scope.yaml")
     faq = load_faq(folder / "faq", contacts, normaliser, out_of_scope)
-    return Knowledge(texts=texts, contacts=contacts, faq=faq)
+    intents = IntentRules.load(folder / "intents.yaml")
+    detector = build_detector(faq, texts, load_markers(folder / "language_words.yaml"))
+    return Knowledge(texts, contacts, faq, intents, detector)
+
+
+def build_detector(faq: Faq, texts: Texts, markers: dict[str, list[str]]) -> LanguageDetector:
+    """A language detector learnt from every text the knowledge holds in each language."""
+    detector = LanguageDetector()
+    for lang in LANGUAGES:
+        for entry in faq.entries.values():
+            detector.learn(
+                lang, [*entry.questions[lang], entry.title[lang], faq.render(entry.id, lang)]
+            )
+        detector.learn(lang, faq.out_of_scope.get(lang, []))
+        detector.learn(lang, texts.sources(lang))
+        detector.markers(lang, markers.get(lang, []))
+    return detector

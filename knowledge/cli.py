@@ -10,15 +10,18 @@ from typing import Any, TextIO
 
 from knowledge import KNOWLEDGE_DIR, Knowledge, KnowledgeError, load_contacts, load_knowledge
 from knowledge.faq import build_faq, load_out_of_scope, validate_faq
-from knowledge.languages import DEFAULT_LANGUAGE, LANGUAGES
+from knowledge.intents import IntentRules
+from knowledge.langdetect import load_markers
+from knowledge.languages import LANGUAGES
 from knowledge.normalise import Normaliser
 from knowledge.texts import Texts
+from knowledge.understand import Understood, understand
 
 
 def add_ask_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
     parser.add_argument(
-        "--lang", choices=LANGUAGES, default=DEFAULT_LANGUAGE, help="answer language"
+        "--lang", choices=LANGUAGES, help="answer language (default: the question's language)"
     )
     parser.add_argument("--folder", type=Path, default=KNOWLEDGE_DIR, help=argparse.SUPPRESS)
     parser.add_argument("question", nargs="*", help="questions (default: one per line on stdin)")
@@ -45,27 +48,44 @@ async def run_ask(_settings: Any, args: argparse.Namespace) -> int:
     return 0
 
 
-def ask(knowledge: Knowledge, question: str, lang: str) -> dict[str, Any]:
-    """{question, topic (None unless answered), score, language, answer} for one question."""
+def ask(knowledge: Knowledge, question: str, lang: str | None = None) -> dict[str, Any]:
+    """{question, topic, score, language, answer, intent, action} for one question.
+
+    `topic` is set only when intent is `faq` and one topic answers; without `lang`, the answer
+    is in the language detected in the question.
+    """
     faq, texts = knowledge.faq, knowledge.texts
-    decision = faq.matcher.decide(question)
-    topic = decision.topic if decision.kind == "answer" else None
-    if decision.kind == "answer":
+    understood = understand(faq, knowledge.intents, knowledge.language, question)
+    lang = lang or understood.guess.language
+    decision = understood.decision
+    if understood.intent == "smalltalk":
+        answer = texts.render(lang, f"smalltalk.{understood.small_talk}", name="")
+    elif understood.intent == "action":
+        answer = _action_answer(knowledge, understood, lang)
+    elif decision.kind == "answer":
         answer = faq.render(decision.topic, lang)
     elif decision.kind == "suggest":
         titles = [f"{n}. {faq.title(t, lang)}" for n, t in enumerate(decision.choices, 1)]
         answer = "\n".join([texts.render(lang, "faq.did_you_mean"), *titles])
-    elif decision.kind in ("greeting", "thanks"):
-        answer = texts.render(lang, f"faq.{decision.kind}")
     else:
         answer = texts.render(lang, "faq.fallback")
     return {
         "question": question,
-        "topic": topic,
-        "score": decision.score,
+        "topic": understood.topic,
+        "score": decision.score if decision is not None else 0.0,
         "language": lang,
         "answer": answer,
+        "intent": understood.intent,
+        "action": understood.action,
     }
+
+
+def _action_answer(knowledge: Knowledge, understood: Understood, lang: str) -> str:
+    """What the assistant does for a request in words (without a database: a description)."""
+    texts = knowledge.texts
+    if understood.action == "language" and understood.to:
+        return texts.render(understood.to, "understand.language_chosen")
+    return texts.render(lang, f"understand.action.{understood.action}")
 
 
 async def run_check(_settings: Any, args: argparse.Namespace) -> int:
@@ -106,6 +126,12 @@ def check_knowledge(folder: Path = KNOWLEDGE_DIR) -> tuple[list[str], list[str]]
         out_of_scope = load_out_of_scope(folder / "out_of_scope.yaml")
     except KnowledgeError as exc:
         errors.append(str(exc))
+    for load in (lambda: IntentRules.load(folder / "intents.yaml"),
+                 lambda: load_markers(folder / "language_words.yaml")):  # fmt: skip
+        try:
+            load()
+        except KnowledgeError as exc:
+            errors.append(str(exc))
     entries, faq_errors, warnings = validate_faq(folder / "faq", contacts)
     errors += faq_errors
     if not errors and normaliser is not None:

@@ -47,6 +47,10 @@ class Texts:
     def keys(self, lang: str) -> set[str]:
         return set(self._sources.get(lang, {}))
 
+    def sources(self, lang: str) -> list[str]:
+        """Every text of `lang` as written (templates unrendered): corpus for language detection."""
+        return list(self._sources.get(lang, {}).values())
+
     def has(self, key: str) -> bool:
         return key in self._sources[DEFAULT_LANGUAGE]
 

@@ -19,6 +19,7 @@ class User:
     blocked: bool
     first_seen: datetime
     last_seen: datetime
+    language_explicit: bool = False  # chosen by the user, not followed from their messages
 
     @property
     def key(self) -> str:
@@ -37,6 +38,7 @@ def _user(row) -> User:
         blocked=bool(row["blocked"]),
         first_seen=parse_time(row["first_seen"]),
         last_seen=parse_time(row["last_seen"]),
+        language_explicit=bool(row["language_explicit"]),
     )
 
 
@@ -68,8 +70,17 @@ class UserRepo:
         row = await self.db.fetchone("SELECT * FROM users WHERE id = ?", (pk,))
         return _user(row) if row else None
 
-    async def set_language(self, pk: int, language: str) -> None:
-        await self.db.execute("UPDATE users SET language = ? WHERE id = ?", (language, pk))
+    async def set_language(self, pk: int, language: str, explicit: bool = True) -> None:
+        """Store a language the user chose (explicit) or wrote in (unless they chose one)."""
+        if explicit:
+            await self.db.execute(
+                "UPDATE users SET language = ?, language_explicit = 1 WHERE id = ?", (language, pk)
+            )
+        else:
+            await self.db.execute(
+                "UPDATE users SET language = ? WHERE id = ? AND language_explicit = 0",
+                (language, pk),
+            )
 
     async def set_subscribed(self, pk: int, subscribed: bool) -> None:
         await self.db.execute("UPDATE users SET subscribed = ? WHERE id = ?", (int(subscribed), pk))

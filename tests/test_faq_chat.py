@@ -71,7 +71,7 @@ async def test_out_of_scope_question_falls_back_and_is_logged(chat: Chat, deps) 
 async def test_greetings_and_thanks_get_a_reply_and_are_not_logged(make_chat, deps) -> None:
     chat = make_chat("2001", language_hint="en")
     await chat.send("hi")
-    assert chat.text.startswith("Hello!")
+    assert chat.text.startswith("Hello Sari!")
     assert "menu:faq" in [b.payload for b in chat.buttons]
     await chat.send("thanks a lot")
     assert "welcome" in chat.text

@@ -100,10 +100,35 @@ def test_ask_json_answers_arguments_without_a_database() -> None:
     result = run_bot("ask", "--json", "--lang", "en", "apa itu little bandung", "resep rendang")
     assert result.returncode == 0, result.stderr
     first, second = (json.loads(line) for line in result.stdout.splitlines())
-    assert set(first) == {"question", "topic", "score", "language", "answer"}
+    assert set(first) == {"question", "topic", "score", "language", "answer", "intent", "action"}
     assert (first["topic"], first["language"]) == ("little-bandung-what", "en")
+    assert (first["intent"], first["action"]) == ("faq", None)
     assert first["answer"] == load_knowledge().faq.render("little-bandung-what", "en")
     assert second["topic"] is None and second["question"] == "resep rendang"
+    assert (second["intent"], second["action"]) == ("fallback", None)
+
+
+def test_ask_json_names_intent_action_and_the_detected_language() -> None:
+    questions = [
+        "cek status pendaftaran sy dong",
+        "siap min, nuhun",
+        "how do I join little bandung",
+        "saya nak bercakap dengan pegawai",
+        "Sorry, can you reply in English please?",
+    ]
+    result = run_bot("ask", "--json", *questions)
+    assert result.returncode == 0, result.stderr
+    rows = [json.loads(line) for line in result.stdout.splitlines()]
+    found = [(r["intent"], r["action"], r["topic"], r["language"]) for r in rows]
+    assert found == [
+        ("action", "status", None, "id"),
+        ("smalltalk", None, None, "id"),
+        ("faq", None, "little-bandung-join", "en"),
+        ("action", "handoff", None, "ms"),
+        ("action", "language", None, "en"),
+    ]
+    assert rows[1]["answer"] == load_knowledge().texts.render("id", "smalltalk.thanks")
+    assert rows[2]["answer"] == load_knowledge().faq.render("little-bandung-join", "en")
 
 
 def test_ask_reads_questions_from_stdin() -> None:

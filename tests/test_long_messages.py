@@ -1,4 +1,5 @@
-"""Very long messages: read up to MAX_READ characters, matched off the event loop, told kindly."""
+"""Very long messages: the first MAX_READ characters matched, off the event loop; longer than
+any platform sends (MAX_TEXT): told kindly."""
 
 from __future__ import annotations
 
@@ -8,7 +9,7 @@ import threading
 
 import pytest
 
-from handlers.faq import MAX_READ
+from handlers.understanding import MAX_READ, MAX_TEXT
 
 
 def _words(length: int) -> str:
@@ -28,7 +29,7 @@ def _words(length: int) -> str:
 async def test_a_huge_message_is_answered_kindly_and_not_matched(make_chat, deps, hint, words):
     chat = make_chat("1500", language_hint=hint)
     await chat.send(_words(100_000))
-    assert words in chat.text and str(MAX_READ) in chat.text
+    assert words in chat.text and str(MAX_TEXT) in chat.text
     assert chat.buttons  # the menu, to carry on
     assert await deps.storage.db.fetchall("SELECT * FROM questions") == []
 
@@ -44,6 +45,13 @@ async def test_a_long_question_is_matched_in_a_worker_thread(chat, deps, monkeyp
     monkeypatch.setattr(matcher, "decide", decide)
     await chat.send("cara daftar umkm?")
     await chat.send("cara daftar umkm? " + _words(MAX_READ - 30))
-    assert threads == [(17, True), (MAX_READ - 12, False)]
+    assert threads[0] == (17, True)  # short: on the event loop
+    assert (MAX_READ - 12, False) in threads[1:]  # long: the whole message, then its sentences
+    assert not any(on_loop for _, on_loop in threads[1:])
     [row] = await deps.storage.db.fetchall("SELECT text FROM questions WHERE LENGTH(text) > 100")
     assert len(row[0]) == MAX_READ - 12
+
+
+async def test_a_long_message_is_answered_from_its_first_thousand_characters(chat, deps):
+    await chat.send("syarat sertifikat halal apa aja? " + _words(MAX_READ) + " little bandung")
+    assert chat.text == deps.knowledge.faq.render("halal-cert", "id")

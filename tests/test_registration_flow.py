@@ -68,7 +68,9 @@ async def test_every_state_is_saved_and_cancel_keeps_nothing(chat: Chat, deps):
     assert (conv.flow, conv.step, conv.draft["answers"]) == (
         "register", "business_name", {"owner_name": "Siti"})
     await chat.send("/batal")
-    assert "Dibatalkan" in chat.text
+    assert "1 jawaban" in chat.text  # asks first (tests/test_understanding_chat.py)
+    await chat.press("Ya, buang")
+    assert "dibuang" in chat.text
     assert await deps.storage.conversations.get(conv.user_pk) is None
     assert await deps.storage.registrations.count() == 0
 

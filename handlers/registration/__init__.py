@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from handlers.registration import account, flow
-from handlers.registration.state import FLOW
+from handlers.registration import account, cancel, flow
+from handlers.registration.state import FLOW, KEPT_FLOW
 from handlers.router import Router
 
 
@@ -14,4 +14,5 @@ def register(router: Router) -> None:
     router.command("datasaya", "mydata")(account.my_data)
     router.command("hapus", "forget")(account.forget)
     router.payload("reg")(flow.on_payload)
-    router.flow(FLOW, on_return=flow.come_back)(flow.on_message)
+    router.flow(FLOW, on_return=flow.come_back, on_cancel=cancel.guard)(flow.on_message)
+    router.cancel_guard(KEPT_FLOW)(cancel.guard)

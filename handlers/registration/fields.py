@@ -127,16 +127,29 @@ def validate_nib(field: Field, text: str) -> str:
 
 
 _HANDLE = re.compile(r"@[A-Za-z0-9._]{1,30}")
+# "IG: tokoku", "instagram @tokoku", "tiktok tokoku": a social account named by its platform
+_LABELLED = re.compile(
+    r"(?<![\w./@])(?P<site>instagram|insta|ig|tiktok|tik tok|facebook|fb|twitter)"
+    r"(?:\s*[:=]\s*@?|\s+@?|@)(?P<name>[A-Za-z0-9._]{1,30})(?![\w/@])",
+    re.IGNORECASE,
+)
+_SITES = {"ig": "instagram.com/", "insta": "instagram.com/", "instagram": "instagram.com/",
+          "tiktok": "tiktok.com/@", "tik tok": "tiktok.com/@", "fb": "facebook.com/",
+          "facebook": "facebook.com/", "twitter": "x.com/"}  # fmt: skip
 _ADDRESS = re.compile(r"(https?://)?[^\s/@.,;]+(\.[^\s/@.,;]+)+(/\S*)?", re.IGNORECASE)
 
 
 def validate_website(field: Field, text: str) -> str:
-    """Web addresses or @handles, separated by commas or spaces."""
-    value = check_length(field, text.strip())
+    """Web addresses or @handles, separated by commas or spaces; "IG: name" becomes its link."""
+    value = check_length(field, _LABELLED.sub(_account_link, text.strip()))
     parts = [part for part in re.split(r"[\s,;]+", value) if part]
     if not all(_HANDLE.fullmatch(part) or _ADDRESS.fullmatch(part) for part in parts):
         raise Invalid("website")
     return value
+
+
+def _account_link(match: re.Match[str]) -> str:
+    return _SITES[match["site"].lower()] + match["name"]
 
 
 TEXT_VALIDATORS = {

@@ -4,17 +4,20 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from handlers import understanding
 from handlers.choices import match_choice
 from handlers.context import Ctx
 from handlers.menu import main_menu_buttons
-from handlers.registration import answers, submit
+from handlers.registration import answers, cancel, submit
 from handlers.registration.fields import BY_NAME, TEXT_VALIDATORS, Invalid, Kind
 from handlers.registration.phone import normalise
 from handlers.registration.questions import is_back_word, whatsapp_number
 from handlers.registration.state import (
+    CANCEL,
     CONSENT,
     DUP_PHONE,
     FLOW,
+    KEPT_FLOW,
     RESUME,
     SUMMARY,
     new_draft,
@@ -23,12 +26,16 @@ from handlers.registration.state import (
 from handlers.registration.steps import already_registered, goto, is_idle, offer_resume, show
 from handlers.types import Button, Reply, strip_controls
 
-STEPS = {*BY_NAME, CONSENT, RESUME, SUMMARY, DUP_PHONE}
+STEPS = {*BY_NAME, CONSENT, RESUME, SUMMARY, DUP_PHONE, CANCEL}
 
 
 async def start(ctx: Ctx) -> list[Reply]:
     """Start the form with the consent question, or offer to resume an unfinished one."""
     if ctx.in_flow(FLOW):
+        return await offer_resume(ctx)
+    if ctx.in_flow(KEPT_FLOW):  # kept for later by /batal
+        assert ctx.conv is not None
+        await ctx.set_state(FLOW, RESUME, ctx.conv.draft)
         return await offer_resume(ctx)
     existing = await ctx.deps.storage.registrations.get_for_user(ctx.user.id)
     if existing is not None:
@@ -67,12 +74,27 @@ async def on_message(ctx: Ctx) -> list[Reply]:
     if field is None or field.kind in (Kind.CHOICE, Kind.MULTI):
         chosen = match_choice(text, buttons) or _match_option(ctx, step, text, buttons)
         if chosen is None:
-            return show(ctx, draft, step, ctx.t("register.err.choose"))
+            aside = await _aside(ctx, draft, step, text)
+            return aside or show(ctx, draft, step, ctx.t("register.err.choose"))
         return await on_payload(ctx, chosen.payload.partition(":")[2])
     chosen = _match_label(text, buttons)  # typed "Lewati"/"Skip": labels only, never numbers
     if chosen is not None:
         return await on_payload(ctx, chosen.payload.partition(":")[2])
+    if field.optional and ctx.deps.knowledge.intents.is_skip(text):  # "blm punya", "skip"
+        return await answers.skip(ctx, draft, step, "")
+    if field.kind is Kind.TEXT and understanding.looks_like_question(ctx, text):
+        aside = await _aside(ctx, draft, step, text)
+        if aside:
+            return aside
     return await _typed_answer(ctx, draft, step, text)
+
+
+async def _aside(ctx: Ctx, draft: dict, step: str, text: str) -> list[Reply] | None:
+    """A question asked instead of an answer: the FAQ answers it, then the form asks again."""
+    replies = await understanding.aside(ctx, text)
+    if replies is None:
+        return None
+    return replies + show(ctx, draft, step, ctx.t("understand.back_to_form"))
 
 
 async def _typed_answer(ctx: Ctx, draft: dict, step: str, text: str) -> list[Reply]:
@@ -86,7 +108,8 @@ async def _typed_answer(ctx: Ctx, draft: dict, step: str, text: str) -> list[Rep
         clean = strip_controls(text, keep_lines=field.multiline)
         value = TEXT_VALIDATORS[field.kind](field, clean)
     except Invalid as exc:
-        return show(ctx, draft, step, ctx.t(f"register.err.{exc.code}", **exc.data))
+        aside = await _aside(ctx, draft, step, text)
+        return aside or show(ctx, draft, step, ctx.t(f"register.err.{exc.code}", **exc.data))
     return await answers.accept(ctx, draft, step, value)
 
 
@@ -128,6 +151,7 @@ ACTIONS: dict[str, tuple[str | None, Action]] = {
     "dup": ("dup_phone", answers.duplicate),
     "edit": ("summary", answers.edit_field),
     "submit": ("summary", lambda ctx, draft, step, arg: submit.submit(ctx, draft)),
+    "cancel": (CANCEL, cancel.choose),
 }
 
 

@@ -11,6 +11,8 @@ CONSENT = "consent"
 RESUME = "resume"  # "continue or start over?"; the interrupted step is in draft["resume"]
 SUMMARY = "summary"
 DUP_PHONE = "dup_phone"  # a proven number (draft["pending_phone"]) has a registration elsewhere
+CANCEL = "cancel"  # "/batal: throw the answers away?"; the interrupted step is in draft["resume"]
+KEPT_FLOW = "register-kept"  # a form put aside by /batal: no flow runs it; /daftar resumes it
 FIRST = FIELDS[0].name
 
 Draft = dict[str, Any]

@@ -10,6 +10,7 @@ from handlers.registration import summary
 from handlers.registration.fields import BY_NAME, FIELDS, POLICY_VERSION, is_active
 from handlers.registration.questions import BACK, ask
 from handlers.registration.state import (
+    CANCEL,
     CONSENT,
     DUP_PHONE,
     FLOW,
@@ -52,6 +53,14 @@ def show(ctx: Ctx, draft: Draft, step: str, note: str | None = None) -> list[Rep
         )
     elif step == SUMMARY:
         return summary.render(ctx, draft, note)
+    elif step == CANCEL:  # /batal with answers given (handlers/registration/cancel.py)
+        reply = ctx.say(
+            "understand.cancel_confirm",
+            count=len(draft["answers"]),
+            buttons=(ctx.button("understand.cancel_discard", "reg:cancel:discard"),
+                     ctx.button("understand.cancel_keep", "reg:cancel:keep"),
+                     ctx.button("understand.cancel_continue", "reg:cancel:continue")),
+        )
     elif step == DUP_PHONE:
         reply = ctx.say(
             "register.dup_phone",

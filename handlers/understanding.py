@@ -1,0 +1,90 @@
+"""Between the router and the FAQ: the language a user writes in, small talk, requests in
+words, and questions asked in the middle of a form."""
+
+from __future__ import annotations
+
+import asyncio
+import logging
+
+from handlers import faq
+from handlers.actions import ACTIONS
+from handlers.context import Ctx
+from handlers.menu import main_menu_buttons
+from handlers.router import Router
+from handlers.types import Reply
+from knowledge.langdetect import words
+from knowledge.understand import MAX_MATCHED, Understood, understand
+
+log = logging.getLogger(__name__)
+MAX_READ = MAX_MATCHED  # characters of a message matched; the rest is read as the story
+MAX_TEXT = 4096  # longer than any chat platform sends: not matched at all, the user is told
+OFF_LOOP = 200  # messages longer than this are read in a worker thread (tens of ms)
+MIN_WORDS_TO_SWITCH = 2  # "ok", "NIB?" never change the language
+WITH_MENU = ("greeting", "thanks")  # small talk answered with the main menu
+
+
+async def read(ctx: Ctx, text: str) -> Understood:
+    """Understand `text` with the user's current language as the prior; a long text off the
+    event loop, so other users' messages and /healthz are not held up."""
+    knowledge, text = ctx.deps.knowledge, text[:MAX_READ]
+    args = (knowledge.faq, knowledge.intents, knowledge.language, text, ctx.lang)
+    if len(text) > OFF_LOOP:
+        return await asyncio.to_thread(understand, *args)
+    return understand(*args)
+
+
+async def follow_language(ctx: Ctx, text: str, understood: Understood) -> None:
+    """Answer in the language the user writes in, unless they chose one explicitly."""
+    guess, user = understood.guess, ctx.user
+    if user.language_explicit or not guess.sure or guess.language == ctx.lang:
+        return
+    if len(words(text)) < MIN_WORDS_TO_SWITCH:
+        return
+    if understood.intent == "smalltalk" and user.language is not None:
+        return  # "thanks" from an Indonesian speaker is not a switch to English
+    await ctx.deps.storage.users.set_language(user.id, guess.language, explicit=False)
+    ctx.user = await ctx.deps.storage.users.get_by_id(user.id)
+
+
+async def on_text(ctx: Ctx) -> list[Reply]:
+    """Free text outside a flow: small talk, a request in words, or a question for the FAQ."""
+    text = ctx.incoming.text or ""
+    if len(text) > MAX_TEXT:  # matching cost grows with length: 100 KB took seconds
+        buttons = main_menu_buttons(ctx)
+        return [ctx.say("limits.too_long", length=len(text), limit=MAX_TEXT, buttons=buttons)]
+    understood = await read(ctx, text)
+    await follow_language(ctx, text, understood)
+    if understood.intent == "smalltalk":
+        return [small_talk(ctx, understood.small_talk or "ack")]
+    if understood.intent == "action" and understood.action is not None:
+        return await ACTIONS[understood.action](ctx, understood.to)
+    return await faq.answer_understood(ctx, text, understood)
+
+
+def small_talk(ctx: Ctx, kind: str) -> Reply:
+    """A short, warm reply; greetings and thanks come with the menu."""
+    buttons = main_menu_buttons(ctx) if kind in WITH_MENU else ()
+    name = ctx.incoming.display_name or ""
+    return ctx.say(f"smalltalk.{kind}", buttons=buttons, name=name)
+
+
+def looks_like_question(ctx: Ctx, text: str) -> bool:
+    """A question mark, or words that ask how, why, whether ("nib wajib ga sih")."""
+    return text.rstrip().endswith("?") or ctx.deps.knowledge.intents.is_how(text)
+
+
+async def aside(ctx: Ctx, text: str) -> list[Reply] | None:
+    """In a form: the FAQ's answer to a question, or a language switch; None for an answer."""
+    understood = await read(ctx, text)
+    if understood.intent == "action" and understood.action == "language" and understood.to:
+        return await ACTIONS["language"](ctx, understood.to)
+    if understood.intent != "faq" or understood.topic is None:
+        return None
+    if not looks_like_question(ctx, text):  # "kue" as a description is a short answer
+        return None
+    await follow_language(ctx, text, understood)
+    return await faq.answer_understood(ctx, text, understood)
+
+
+def register(router: Router) -> None:
+    router.text(on_text)

@@ -1,0 +1,195 @@
+"""Small talk and requests in words: what a message asks for before the FAQ looks at it."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import yaml
+
+from knowledge.langdetect import words
+from knowledge.languages import LANGUAGES
+from knowledge.texts import KnowledgeError
+
+MAX_LEFT = 1  # words a request may carry that none of its lists explains ("daftar usaha kuliner")
+SMALL_TALK = ("thanks", "goodbye", "greeting", "ack")  # a mixed message is the first kind found
+ACTIONS = ("forget", "edit", "unsubscribe", "subscribe", "language", "handoff", "status",
+           "mydata", "register", "help", "menu")  # fmt: skip
+WORD_LISTS = ("filler", "request", "own", "how", "skip", "skip_also")
+Group = frozenset[str]
+
+
+@dataclass(frozen=True)
+class Intent:
+    """`smalltalk` (name: its kind), `action` (name: the action; to: a language) or `question`."""
+
+    kind: str
+    name: str | None = None
+    to: str | None = None
+
+
+@dataclass(frozen=True)
+class _Action:
+    name: str
+    patterns: tuple[tuple[Group, ...], ...]
+    also: Group
+    how_ok: bool
+
+
+class IntentRules:
+    """The word lists of `intents.yaml`, compiled; `classify(text)` reads one message."""
+
+    def __init__(self, data: dict[str, Any], where: str = "intents") -> None:
+        self.where = where
+        talk = _mapping(data, "smalltalk", where)
+        self.small_talk = {kind: _words(talk, kind, f"{where}: smalltalk") for kind in SMALL_TALK}
+        self.talk_filler = _words(talk, "filler", f"{where}: smalltalk")
+        self.emoji = {k: str(v) for k, v in (data.get("emoji") or {}).items() if k in SMALL_TALK}
+        self.lists = {name: _words(data, name, where) for name in WORD_LISTS}
+        names = _mapping(data, "languages", where)
+        self.languages = {lang: _words(names, lang, f"{where}: languages") for lang in LANGUAGES}
+        self.actions = [_action(name, data, where) for name in ACTIONS]
+        phrases = {p for group in self._all_groups() for p in group if " " in p}
+        self._phrases = {tuple(p.split()) for p in phrases}
+        self._longest = max((len(p) for p in self._phrases), default=1)
+
+    @classmethod
+    def load(cls, path: Path) -> IntentRules:
+        """Read `intents.yaml`; raise KnowledgeError naming the file and the section."""
+        try:
+            data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        except (OSError, yaml.YAMLError) as exc:
+            raise KnowledgeError(f"{path}: {exc}") from exc
+        if not isinstance(data, dict):
+            raise KnowledgeError(f"{path}: must be a mapping (smalltalk, actions, ...)")
+        return cls(data, str(path))
+
+    def read(self, text: str) -> _Read:
+        """The plain words of a text and the known phrases of several words in it."""
+        plain = words(text)
+        spans = []
+        for size in range(2, min(self._longest, len(plain)) + 1):
+            for i in range(len(plain) - size + 1):
+                if tuple(plain[i : i + size]) in self._phrases:
+                    spans.append((i, size, " ".join(plain[i : i + size])))
+        return _Read(tuple(plain), tuple(spans))
+
+    def classify(self, text: str) -> Intent:
+        """Small talk, a request (action) or a question for the FAQ."""
+        read = self.read(text)
+        if not read.words:
+            kind = next(
+                (k for k, chars in self.emoji.items() if any(c in text for c in chars)), None
+            )
+            return Intent("smalltalk", kind) if kind else Intent("question")
+        kind = self.small_talk_kind(read)
+        if kind is not None:
+            return Intent("smalltalk", kind)
+        action = self._best_action(read)
+        if action is None:
+            return Intent("question")
+        to = self.language_named(read) if action == "language" else None
+        return Intent("action", action, to)
+
+    def small_talk_kind(self, read: _Read) -> str | None:
+        """The kind of small talk when every word is small talk, else None."""
+        vocabulary = self.talk_filler.union(*self.small_talk.values())
+        if read.left(vocabulary):
+            return None
+        items = read.items()
+        return next((kind for kind in SMALL_TALK if items & self.small_talk[kind]), None)
+
+    def language_named(self, read: _Read) -> str | None:
+        """The language a message names ("reply in English" -> en), if exactly one."""
+        items = read.items()
+        named = {lang for lang, names in self.languages.items() if items & names}
+        return named.pop() if len(named) == 1 else None
+
+    def is_skip(self, text: str) -> bool:
+        """True for "belum punya", "skip", "tidak ada"...: leave an optional field empty."""
+        read = self.read(text)
+        skip = self.lists["skip"]
+        extra = skip | self.lists["skip_also"] | self.lists["filler"]
+        return bool(read.items() & skip) and not read.left(extra)
+
+    def is_how(self, text: str) -> bool:
+        """True if the message asks how something works (a question, not a request)."""
+        return bool(self.read(text).items() & self.lists["how"])
+
+    def _best_action(self, read: _Read) -> str | None:
+        items = read.items()
+        how = bool(items & self.lists["how"])
+        general = self.lists["filler"] | self.lists["request"] | self.lists["own"]
+        best: tuple[int, str] | None = None
+        for action in self.actions:
+            if how and not action.how_ok:
+                continue
+            for pattern in action.patterns:
+                if not all(items & group for group in pattern):
+                    continue
+                used = frozenset().union(*(items & group for group in pattern))
+                left = read.left(general | action.also | used)
+                if left <= MAX_LEFT and (best is None or left < best[0]):
+                    best = (left, action.name)
+        return best[1] if best else None
+
+    def _all_groups(self) -> Iterable[Group]:
+        yield from self.small_talk.values()
+        yield self.talk_filler
+        yield from self.lists.values()
+        yield from self.languages.values()
+        for action in self.actions:
+            yield action.also
+            for pattern in action.patterns:
+                yield from pattern
+
+
+@dataclass(frozen=True)
+class _Read:
+    """A message as words, and the known phrases in it as (start, length, phrase)."""
+
+    words: tuple[str, ...]
+    spans: tuple[tuple[int, int, str], ...]
+
+    def items(self) -> set[str]:
+        """Every word and phrase of the message."""
+        return set(self.words) | {phrase for _, _, phrase in self.spans}
+
+    def left(self, vocabulary: Group | set[str]) -> int:
+        """How many words neither `vocabulary` nor a phrase of it found here explains."""
+        covered = {i for i, w in enumerate(self.words) if w in vocabulary}
+        for start, size, phrase in self.spans:
+            if phrase in vocabulary:
+                covered.update(range(start, start + size))
+        return len(self.words) - len(covered)
+
+
+def _mapping(data: Any, key: str, where: str) -> dict[str, Any]:
+    value = data.get(key) if isinstance(data, dict) else None
+    if not isinstance(value, dict):
+        raise KnowledgeError(f"{where}: {key}: must be a mapping")
+    return value
+
+
+def _words(data: dict[str, Any], key: str, where: str) -> Group:
+    value = data.get(key)
+    if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
+        raise KnowledgeError(f"{where}: {key}: must be a list of words or phrases")
+    return frozenset(" ".join(words(str(v))) for v in value if words(str(v)))
+
+
+def _action(name: str, data: dict[str, Any], where: str) -> _Action:
+    spec = _mapping(_mapping(data, "actions", where), name, f"{where}: actions")
+    here = f"{where}: actions: {name}"
+    patterns = spec.get("need")
+    if not isinstance(patterns, list) or not patterns:
+        raise KnowledgeError(f"{here}: need: must be a list of patterns (lists of word groups)")
+    compiled = []
+    for number, pattern in enumerate(patterns, 1):
+        if not isinstance(pattern, list) or not pattern:
+            raise KnowledgeError(f"{here}: need: pattern {number}: must be a list of word groups")
+        groups = {f"g{i}": group for i, group in enumerate(pattern)}
+        compiled.append(tuple(_words(groups, key, f"{here}: need {number}") for key in groups))
+    return _Action(name, tuple(compiled), _words(spec, "also", here), bool(spec.get("how_ok")))

@@ -1,0 +1,114 @@
+"""Which of our languages a message is written in: naive Bayes over the knowledge's own words."""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable
+from dataclasses import dataclass
+from pathlib import Path
+
+import yaml
+
+from knowledge.languages import DEFAULT_LANGUAGE, LANGUAGES
+from knowledge.texts import KnowledgeError
+
+_WORD = re.compile(r"[a-z]+")
+SMOOTHING = 0.1  # added to every word count (a word one language never uses is still possible)
+MARKER_WEIGHT = 25  # a listed marker word counts as this many sightings in its language
+MIN_MARGIN = 1.5  # log-odds the best language needs over the runner-up to be sure
+PRIOR_WEIGHT = 0.7  # log-odds a prior (the current language, a channel hint) is worth
+WORD_CAP = 4.0  # one word can weigh at most this much against a language
+SHARED = 0.7  # a word this evenly spread (log-odds) over the languages is no evidence
+TIE = 0.3  # closer than this, the message does not tell: the prior or Indonesian wins
+
+
+@dataclass(frozen=True)
+class Guess:
+    """The likeliest language, and whether the message says enough to be sure of it."""
+
+    language: str
+    sure: bool
+    margin: float = 0.0
+
+
+def words(text: str) -> list[str]:
+    """Lower-case ASCII words of a text (accents folded, digits and punctuation dropped)."""
+    folded = unicodedata.normalize("NFKD", text.casefold())
+    plain = "".join(c for c in folded if not unicodedata.combining(c))
+    return _WORD.findall(plain.replace("'", "").replace("\u2019", ""))
+
+
+class LanguageDetector:
+    """Word frequencies per language, learnt from the knowledge files' texts in each language."""
+
+    def __init__(self) -> None:
+        self.counts: dict[str, Counter[str]] = {lang: Counter() for lang in LANGUAGES}
+        self._logp: dict[str, dict[str, float]] | None = None
+        self._unseen: dict[str, float] = {}
+
+    def learn(self, lang: str, texts: Iterable[str], weight: int = 1) -> None:
+        """Count the words of `texts` as written in `lang`."""
+        counts = self.counts[lang]
+        for text in texts:
+            for word in words(text):
+                counts[word] += weight
+        self._logp = None
+
+    def markers(self, lang: str, items: Iterable[str]) -> None:
+        """Words typical of `lang` in chat that the knowledge texts rarely use."""
+        self.learn(lang, items, MARKER_WEIGHT)
+
+    def scores(self, text: str) -> dict[str, float]:
+        """Log-likelihood of the text per language, over the words any language knows."""
+        logp = self._tables()
+        found = {lang: 0.0 for lang in LANGUAGES}
+        for word in words(text):
+            if not any(word in logp[lang] for lang in LANGUAGES):
+                continue
+            each = {lang: logp[lang].get(word, self._unseen[lang]) for lang in LANGUAGES}
+            top = max(each.values())
+            if top - min(each.values()) < SHARED:
+                continue
+            for lang in LANGUAGES:
+                found[lang] += max(each[lang] - top, -WORD_CAP)
+        return found
+
+    def guess(self, text: str, prior: str | None = None) -> Guess:
+        """The likeliest language; `sure` only when the words outweigh the prior clearly."""
+        found = self.scores(text)
+        if prior in found:
+            found[prior] += PRIOR_WEIGHT
+        ranked = sorted(found.items(), key=lambda item: (-item[1], LANGUAGES.index(item[0])))
+        (best, top), (_, second) = ranked[0], ranked[1]
+        margin = top - second
+        if margin < TIE:
+            best = prior if prior in found else DEFAULT_LANGUAGE
+        return Guess(best, margin >= MIN_MARGIN, round(margin, 2))
+
+    def _tables(self) -> dict[str, dict[str, float]]:
+        if self._logp is None:
+            vocabulary = set().union(*self.counts.values())
+            self._logp = {}
+            for lang, counts in self.counts.items():
+                total = sum(counts.values()) + SMOOTHING * (len(vocabulary) + 1)
+                self._logp[lang] = {w: math.log((c + SMOOTHING) / total) for w, c in counts.items()}
+                self._unseen[lang] = math.log(SMOOTHING / total)
+        return self._logp
+
+
+def load_markers(path: Path) -> dict[str, list[str]]:
+    """The marker words of `language_words.yaml` per language."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise KnowledgeError(f"{path}: {exc}") from exc
+    markers = data.get("markers") if isinstance(data, dict) else None
+    if not isinstance(markers, dict) or set(markers) - set(LANGUAGES):
+        raise KnowledgeError(f"{path}: needs `markers:` with word lists for {', '.join(LANGUAGES)}")
+    for lang, items in markers.items():
+        if not isinstance(items, list) or not all(isinstance(w, str) for w in items):
+            raise KnowledgeError(f"{path}: markers.{lang}: must be a list of words")
+    return {lang: list(items) for lang, items in markers.items()}

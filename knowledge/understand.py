@@ -1,0 +1,90 @@
+"""One message understood: its language, small talk, a request in words, or FAQ question(s)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from knowledge.faq import Faq
+from knowledge.intents import Intent, IntentRules
+from knowledge.langdetect import Guess, LanguageDetector
+from knowledge.matcher import Decision
+
+MAX_MATCHED = 1000  # characters of a message the FAQ matches (the rest is a story, not a question)
+MAX_PARTS = 6  # sentences looked at one by one
+_SENTENCE = re.compile(r"(?<=[.!?\n])\s*|\s+(?=(?:terus|trus|lalu|then|also|dan juga|satu lagi)\b)")
+_QUESTION_END = "?"
+
+
+@dataclass(frozen=True)
+class Understood:
+    """What to do with a message: intent faq|action|smalltalk|fallback, and the details."""
+
+    intent: str
+    guess: Guess
+    action: str | None = None
+    to: str | None = None  # the language a `language` request names
+    small_talk: str | None = None  # thanks | goodbye | greeting | ack
+    decision: Decision | None = None  # the FAQ's decision (faq and fallback)
+    also: tuple[str, ...] = ()  # other topics answered by other sentences of the message
+
+    @property
+    def topic(self) -> str | None:
+        """The answered FAQ topic; None unless intent is faq and one topic was chosen."""
+        decision = self.decision
+        return decision.topic if decision is not None and decision.kind == "answer" else None
+
+
+def understand(
+    faq: Faq, rules: IntentRules, detector: LanguageDetector, text: str, prior: str | None = None
+) -> Understood:
+    """Read one message: language (with `prior`, the current language), then intent."""
+    text = text[:MAX_MATCHED]
+    guess = detector.guess(text, prior)
+    intent = rules.classify(text)
+    if intent.kind == "smalltalk":
+        return Understood("smalltalk", guess, small_talk=intent.name)
+    if intent.kind == "action":
+        return Understood("action", guess, action=intent.name, to=intent.to)
+    return ask_faq(faq, rules, text, guess)
+
+
+def ask_faq(faq: Faq, rules: IntentRules, text: str, guess: Guess) -> Understood:
+    """The FAQ's answer; a message of several sentences is answered by its question(s)."""
+    whole = faq.matcher.decide(text)
+    main, also = _best_part(faq, rules, text, whole)
+    intent = "fallback" if main.kind == "fallback" else "faq"
+    return Understood(intent, guess, decision=main, also=also)
+
+
+def parts(text: str) -> list[str]:
+    """The sentences of a message with at least two words, at most MAX_PARTS."""
+    found = [p.strip() for p in _SENTENCE.split(text) if p and len(p.split()) >= 2]
+    return found[:MAX_PARTS]
+
+
+def _best_part(
+    faq: Faq, rules: IntentRules, text: str, whole: Decision
+) -> tuple[Decision, tuple[str, ...]]:
+    """The decision to act on and the other topics asked: questions first, then the best score."""
+    pieces = parts(text)
+    if len(pieces) < 2:
+        return whole, ()
+    asked: list[Decision] = []
+    stated: list[Decision] = []
+    for piece in pieces:
+        decision = faq.matcher.decide(piece)
+        if decision.kind != "answer" or rules.classify(piece).kind != "question":
+            continue
+        is_question = piece.rstrip().endswith(_QUESTION_END) or rules.is_how(piece)
+        (asked if is_question else stated).append(decision)
+    if asked:
+        asked.sort(key=lambda d: -d.score)
+        others = [d.topic for d in asked[1:] if d.topic != asked[0].topic]
+        return asked[0], tuple(dict.fromkeys(others))[:1]
+    if whole.kind == "answer" or not stated:
+        return whole, ()
+    return max(stated, key=lambda d: d.score), ()
+
+
+__all__ = ["Intent", "Understood", "ask_faq", "parts", "understand"]

@@ -1,0 +1,201 @@
+"""Conversations with the understanding layer: language followed and switched by request, small
+talk, requests in words, several questions at once, and questions in the middle of the form."""
+
+from __future__ import annotations
+
+from handlers import Deps
+from tests.chat import Chat
+from tests.regform import user_pk
+
+
+async def logged(deps: Deps) -> list:
+    return await deps.storage.db.fetchall("SELECT text, answered FROM questions ORDER BY id")
+
+
+async def to_step(chat: Chat, deps: Deps, step: str) -> None:
+    """Start the form and answer up to the question `step`."""
+    await chat.send("/daftar")
+    await chat.press("Setuju")
+    for value in ("Siti Rahmawati", "Keripik Pedas Bu Siti"):
+        await chat.send(value)
+    await chat.press("reg:pick:subsector:kuliner")
+    for value in ("Keripik singkong pedas kemasan 100 g", "Kota Bandung", "Coblong",
+                  "0812 3456 7890", "tokositi@gmail.com"):  # fmt: skip
+        conv = await deps.storage.conversations.get(await user_pk(deps, chat))
+        if conv.step == step:
+            return
+        await chat.send(value)
+    conv = await deps.storage.conversations.get(await user_pk(deps, chat))
+    assert conv.step == step, conv.step
+
+
+async def step_of(deps: Deps, chat: Chat) -> str | None:
+    conv = await deps.storage.conversations.get(await user_pk(deps, chat))
+    return conv.step if conv else None
+
+
+async def test_a_question_mid_form_is_answered_then_the_form_asks_again(chat: Chat, deps) -> None:
+    await to_step(chat, deps, "email")
+    await chat.send("nib wajib ga sih?")
+    faq = deps.knowledge.faq
+    assert chat.replies[0].text == faq.render("nib-oss", "id")
+    assert "bukan alamat e-mail" not in chat.text
+    assert "Kembali ke formulir" in chat.replies[-1].text
+    assert "Alamat e-mail" in chat.replies[-1].text
+    assert await step_of(deps, chat) == "email"
+    await chat.send("tokositi@gmail.com")  # the form goes on where it was
+    assert await step_of(deps, chat) == "nib"
+    conv = await deps.storage.conversations.get(await user_pk(deps, chat))
+    assert conv.draft["answers"]["email"] == "tokositi@gmail.com"
+
+
+async def test_a_wrong_answer_that_is_no_question_is_still_refused(chat: Chat, deps) -> None:
+    await to_step(chat, deps, "email")
+    await chat.send("siti at gmail")
+    assert "bukan alamat e-mail" in chat.text
+    assert await step_of(deps, chat) == "email"
+
+
+async def test_belum_punya_skips_an_optional_field(chat: Chat, deps) -> None:
+    await to_step(chat, deps, "email")
+    await chat.send("skip")
+    assert await step_of(deps, chat) == "nib"
+    await chat.send("blm punya nib")
+    assert "13 angka" not in chat.replies[0].text
+    assert await step_of(deps, chat) == "scale"
+    conv = await deps.storage.conversations.get(await user_pk(deps, chat))
+    assert conv.draft["answers"]["email"] is None and conv.draft["answers"]["nib"] is None
+
+
+async def test_skip_words_do_not_skip_a_required_field(chat: Chat, deps) -> None:
+    await to_step(chat, deps, "phone")
+    await chat.send("tidak ada")
+    assert await step_of(deps, chat) == "phone"
+
+
+async def test_batal_with_answers_asks_and_can_keep_the_form_for_later(chat: Chat, deps) -> None:
+    await to_step(chat, deps, "email")
+    await chat.send("/batal")
+    assert "7 jawaban" in chat.text
+    assert chat.labels == ["Ya, buang", "Simpan untuk nanti", "Lanjut mengisi"]
+    await chat.press("Simpan untuk nanti")
+    assert "/daftar" in chat.text
+    await chat.send("syarat sertifikat halal apa aja")  # outside the form: the FAQ answers
+    assert chat.text == deps.knowledge.faq.render("halal-cert", "id")
+    await chat.send("/daftar")
+    assert "Lanjutkan" in chat.labels
+    await chat.press("Lanjutkan")
+    assert await step_of(deps, chat) == "email"
+    conv = await deps.storage.conversations.get(await user_pk(deps, chat))
+    assert conv.draft["answers"]["owner_name"] == "Siti Rahmawati"
+
+
+async def test_batal_then_discard_throws_the_answers_away(chat: Chat, deps) -> None:
+    await to_step(chat, deps, "city")
+    await chat.send("/batal")
+    await chat.press("Lanjut mengisi")
+    assert await step_of(deps, chat) == "city"
+    await chat.send("/batal")
+    await chat.send("1")  # typed number of the first button
+    assert "dibuang" in chat.text
+    assert await step_of(deps, chat) is None
+    assert await deps.storage.registrations.count() == 0
+
+
+async def test_batal_before_any_answer_cancels_at_once(chat: Chat, deps) -> None:
+    await chat.send("/daftar")
+    await chat.send("/batal")
+    assert "Dibatalkan" in chat.text
+
+
+async def test_reply_in_english_switches_and_says_so(chat: Chat, deps) -> None:
+    await chat.send("Sorry, can you reply in English please?")
+    assert "from now on I will use English" in chat.text
+    user = await deps.storage.users.get(chat.channel, chat.user_id)
+    assert (user.language, user.language_explicit) == ("en", True)
+    await chat.send("macam mana nak sertai little bandung?")  # Malay, but English was asked for
+    assert chat.text == deps.knowledge.faq.render("little-bandung-join", "en")
+    await chat.send("boleh guna bahasa Melayu?")
+    assert "Bahasa Melayu" in chat.text
+    await chat.send("pakai bahasa Indonesia aja")
+    assert "Bahasa Indonesia" in chat.text
+
+
+async def test_the_answer_follows_the_language_written_in(make_chat, deps) -> None:
+    chat = make_chat("3001", language_hint="id")
+    await chat.send("how do I join little bandung?")
+    assert chat.text == deps.knowledge.faq.render("little-bandung-join", "en")
+    await chat.send("ok")  # too short to tell: stays English
+    assert chat.text == deps.knowledge.texts.render("en", "smalltalk.ack")
+    await chat.send("macam mana nak sertai little bandung?")
+    assert chat.text == deps.knowledge.faq.render("little-bandung-join", "ms")
+    user = await deps.storage.users.get(chat.channel, chat.user_id)
+    assert (user.language, user.language_explicit) == ("ms", False)
+
+
+async def test_a_language_chosen_with_bahasa_is_kept(chat: Chat, deps) -> None:
+    await chat.send("/bahasa")
+    await chat.press("lang:ms")
+    await chat.send("how do I join little bandung?")
+    assert chat.text == deps.knowledge.faq.render("little-bandung-join", "ms")
+
+
+async def test_small_talk_gets_a_short_reply_and_is_not_logged(chat: Chat, deps) -> None:
+    texts = deps.knowledge.texts
+    for message, kind in [("sip", "ack"), ("oke", "ack"), ("siap min, nuhun", "thanks"),
+                          ("makasih ya kak", "thanks"), ("halo min", "greeting"),
+                          ("dadah", "goodbye")]:  # fmt: skip
+        await chat.send(message)
+        assert chat.text == texts.render("id", f"smalltalk.{kind}", name="Sari"), message
+    await chat.send("halo min")
+    assert "menu:faq" in [b.payload for b in chat.buttons]
+    assert await logged(deps) == []
+
+
+async def test_requests_in_words_run_the_action(chat: Chat, deps) -> None:
+    texts = deps.knowledge.texts
+    await chat.send("cek status pendaftaran sy dong")
+    assert chat.text == texts.render("id", "register.no_registration")
+    await chat.send("tolong hapus semua data saya")  # asks before erasing
+    assert [b.payload for b in chat.buttons] == ["reg:forget:yes", "reg:forget:no"]
+    await chat.send("saya mau bicara dengan petugas")
+    assert chat.text == deps.knowledge.faq.render("contact-office", "id")
+    await chat.send("mau daftar usaha")
+    assert "Setuju" in chat.labels
+    assert await logged(deps) == []
+
+
+async def test_unsubscribe_in_words_offers_the_button(chat: Chat, deps) -> None:
+    await chat.send("jangan kirim pengumuman lagi")
+    user = await deps.storage.users.get(chat.channel, chat.user_id)
+    assert user.subscribed
+    await chat.press("Ya, berhenti")
+    user = await deps.storage.users.get(chat.channel, chat.user_id)
+    assert not user.subscribed
+
+
+async def test_two_questions_answer_one_and_offer_the_other(chat: Chat, deps) -> None:
+    await chat.send("cara daftar NIB? terus sertifikat halal gimana?")
+    assert chat.replies[0].text == deps.knowledge.faq.render("nib-oss", "id")
+    assert chat.replies[-1].buttons[0].payload == "faq:halal-cert"
+    await chat.press("faq:halal-cert")
+    assert chat.text == deps.knowledge.faq.render("halal-cert", "id")
+
+
+async def test_greeting_story_and_question_is_answered_by_the_question(chat: Chat, deps) -> None:
+    await chat.send(
+        "halo min, saya punya usaha keripik di cimahi, sudah jalan 3 tahun. kemarin ikut pameran"
+        " di gedung sate dan banyak yang tanya. gimana cara dapat sertifikat halal?"
+    )
+    assert chat.text == deps.knowledge.faq.render("halal-cert", "id")
+    ((text, answered),) = await logged(deps)
+    assert answered == 1
+
+
+def test_an_instagram_handle_is_a_social_account() -> None:
+    from handlers.registration.fields import BY_NAME, validate_website
+
+    field = BY_NAME["website"]
+    assert validate_website(field, "IG: keripikbusiti") == "instagram.com/keripikbusiti"
+    assert validate_website(field, "instagram @bu.siti") == "instagram.com/bu.siti"
+    assert validate_website(field, "@keripikbusiti") == "@keripikbusiti"
