@@ -10,7 +10,7 @@ import yaml
 
 from knowledge.faq import Faq, load_faq, load_out_of_scope
 from knowledge.intents import IntentRules
-from knowledge.langdetect import LanguageDetector, load_markers
+from knowledge.langdetect import LanguageDetector, load_markers, words
 from knowledge.languages import LANGUAGES
 from knowledge.normalise import Normaliser
 from knowledge.texts import KnowledgeError, Texts
@@ -65,4 +65,6 @@ def build_detector(faq: Faq, texts: Texts, markers: dict[str, list[str]]) -> Lan
         detector.learn(lang, faq.out_of_scope.get(lang, []))
         detector.learn(lang, texts.sources(lang))
         detector.markers(lang, markers.get(lang, []))
+    detector.neutral = {w for item in markers.get("neutral", []) for w in words(item)}
+    detector.weak = {w for item in markers.get("weak", []) for w in words(item)}
     return detector

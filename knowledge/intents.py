@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
@@ -15,25 +16,40 @@ from knowledge.texts import KnowledgeError
 
 MAX_LEFT = 1  # words a request may carry that none of its lists explains ("daftar usaha kuliner")
 SMALL_TALK = ("thanks", "goodbye", "greeting", "ack")  # a mixed message is the first kind found
+SLACK_KINDS = SMALL_TALK
+NEAR_WORDS = 10  # longer messages are never small talk with unknown words
+NEAR_TALK = 3  # unknown words small talk may carry; the FAQ decides (thanks and goodbyes: never)
+NEAR_LEFT = 3  # a request with this many more unexplained words is one if the FAQ agrees
 ACTIONS = ("forget", "edit", "unsubscribe", "subscribe", "language", "handoff", "status",
            "mydata", "register", "help", "menu")  # fmt: skip
+SUFFIXES = ("nya", "ku", "mu", "lah", "kah", "keun", "in", "kan", "an")  # "sambungin" -> "sambung"
+_DOUBLED = re.compile(r"([a-z])\1+")
 WORD_LISTS = ("filler", "request", "own", "how", "skip", "skip_also")
 Group = frozenset[str]
 
 
 @dataclass(frozen=True)
 class Intent:
-    """`smalltalk` (name: its kind), `action` (name: the action; to: a language) or `question`."""
+    """`smalltalk` (name: its kind), `action` (name: the action; to: a language) or `question`
+    (name: a small-talk kind when it is small talk but for one word; near_action: a request with
+    a few words more; the FAQ decides)."""
 
     kind: str
     name: str | None = None
     to: str | None = None
+    near_action: str | None = None  # a question that is nearly this request: the FAQ decides
+
+
+@dataclass(frozen=True)
+class _Pattern:
+    groups: tuple[Group, ...]  # one word of every group must be present
+    max_left: int = MAX_LEFT
 
 
 @dataclass(frozen=True)
 class _Action:
     name: str
-    patterns: tuple[tuple[Group, ...], ...]
+    patterns: tuple[_Pattern, ...]
     also: Group
     how_ok: bool
 
@@ -51,8 +67,9 @@ class IntentRules:
         names = _mapping(data, "languages", where)
         self.languages = {lang: _words(names, lang, f"{where}: languages") for lang in LANGUAGES}
         self.actions = [_action(name, data, where) for name in ACTIONS]
-        phrases = {p for group in self._all_groups() for p in group if " " in p}
-        self._phrases = {tuple(p.split()) for p in phrases}
+        entries = {p for group in self._all_groups() for p in group}
+        self._phrases = {tuple(p.split()) for p in entries if " " in p}
+        self._vocabulary = {w for p in entries for w in p.split()}
         self._longest = max((len(p) for p in self._phrases), default=1)
 
     @classmethod
@@ -68,13 +85,26 @@ class IntentRules:
 
     def read(self, text: str) -> _Read:
         """The plain words of a text and the known phrases of several words in it."""
-        plain = words(text)
+        plain = [self._known_form(w) for w in words(text)]
         spans = []
         for size in range(2, min(self._longest, len(plain)) + 1):
             for i in range(len(plain) - size + 1):
                 if tuple(plain[i : i + size]) in self._phrases:
                     spans.append((i, size, " ".join(plain[i : i + size])))
         return _Read(tuple(plain), tuple(spans))
+
+    def _known_form(self, word: str) -> str:
+        """An unknown word as a known one: "sippp" -> "sip", "petugasnya" -> "petugas"."""
+        if word in self._vocabulary:
+            return word
+        squeezed = _DOUBLED.sub(r"\1", word)
+        if squeezed in self._vocabulary:
+            return squeezed
+        for suffix in SUFFIXES:
+            base = word.removesuffix(suffix)
+            if len(base) >= 3 and base != word and base in self._vocabulary:
+                return base
+        return word
 
     def classify(self, text: str) -> Intent:
         """Small talk, a request (action) or a question for the FAQ."""
@@ -89,23 +119,33 @@ class IntentRules:
             return Intent("smalltalk", kind)
         action = self._best_action(read)
         if action is None:
-            return Intent("question")
+            near = self._best_action(read, NEAR_LEFT)
+            to = self.language_named(read) if near == "language" else None
+            return Intent("question", self._near_small_talk(text, read), to, near)
         to = self.language_named(read) if action == "language" else None
         return Intent("action", action, to)
 
-    def small_talk_kind(self, read: _Read) -> str | None:
-        """The kind of small talk when every word is small talk, else None."""
+    def small_talk_kind(self, read: _Read, slack: int = 0) -> str | None:
+        """The kind of small talk when every word (but `slack` of them) is small talk."""
         vocabulary = self.talk_filler.union(*self.small_talk.values())
-        if read.left(vocabulary):
+        if read.left(vocabulary) > slack:
             return None
         items = read.items()
-        return next((kind for kind in SMALL_TALK if items & self.small_talk[kind]), None)
+        kinds = SMALL_TALK if not slack else SLACK_KINDS
+        return next((kind for kind in kinds if items & self.small_talk[kind]), None)
+
+    def _near_small_talk(self, text: str, read: _Read) -> str | None:
+        """Small talk with a few words more ("makasih, jelas banget penjelasannya"), or None."""
+        if "?" in text or len(read.words) > NEAR_WORDS or read.items() & self.lists["how"]:
+            return None
+        return self.small_talk_kind(read, slack=NEAR_TALK)
 
     def language_named(self, read: _Read) -> str | None:
-        """The language a message names ("reply in English" -> en), if exactly one."""
-        items = read.items()
-        named = {lang for lang, names in self.languages.items() if items & names}
-        return named.pop() if len(named) == 1 else None
+        """The language a message asks for: the last one it names ("my Indonesian is bad, can
+        we continue in English?" -> en)."""
+        named = [(start, lang) for lang, names in self.languages.items()
+                 for start, phrase in read.positions() if phrase in names]  # fmt: skip
+        return max(named)[1] if named else None
 
     def is_skip(self, text: str) -> bool:
         """True for "belum punya", "skip", "tidak ada"...: leave an optional field empty."""
@@ -118,7 +158,7 @@ class IntentRules:
         """True if the message asks how something works (a question, not a request)."""
         return bool(self.read(text).items() & self.lists["how"])
 
-    def _best_action(self, read: _Read) -> str | None:
+    def _best_action(self, read: _Read, slack: int = 0) -> str | None:
         items = read.items()
         how = bool(items & self.lists["how"])
         general = self.lists["filler"] | self.lists["request"] | self.lists["own"]
@@ -127,11 +167,11 @@ class IntentRules:
             if how and not action.how_ok:
                 continue
             for pattern in action.patterns:
-                if not all(items & group for group in pattern):
+                if not all(items & group for group in pattern.groups):
                     continue
-                used = frozenset().union(*(items & group for group in pattern))
+                used = frozenset().union(*(items & group for group in pattern.groups))
                 left = read.left(general | action.also | used)
-                if left <= MAX_LEFT and (best is None or left < best[0]):
+                if left <= pattern.max_left + slack and (best is None or left < best[0]):
                     best = (left, action.name)
         return best[1] if best else None
 
@@ -143,7 +183,7 @@ class IntentRules:
         for action in self.actions:
             yield action.also
             for pattern in action.patterns:
-                yield from pattern
+                yield from pattern.groups
 
 
 @dataclass(frozen=True)
@@ -152,6 +192,10 @@ class _Read:
 
     words: tuple[str, ...]
     spans: tuple[tuple[int, int, str], ...]
+
+    def positions(self) -> list[tuple[int, str]]:
+        """(start, word or phrase) for every word and known phrase of the message."""
+        return [*enumerate(self.words), *((start, phrase) for start, _, phrase in self.spans)]
 
     def items(self) -> set[str]:
         """Every word and phrase of the message."""
@@ -177,6 +221,9 @@ def _words(data: dict[str, Any], key: str, where: str) -> Group:
     value = data.get(key)
     if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
         raise KnowledgeError(f"{where}: {key}: must be a list of words or phrases")
+    flags = [v for v in value if isinstance(v, bool)]  # YAML reads a bare yes/no/on/off so
+    if flags:
+        raise KnowledgeError(f"{where}: {key}: put yes, no, on and off in quotes (\"no\")")
     return frozenset(" ".join(words(str(v))) for v in value if words(str(v)))
 
 
@@ -186,10 +233,19 @@ def _action(name: str, data: dict[str, Any], where: str) -> _Action:
     patterns = spec.get("need")
     if not isinstance(patterns, list) or not patterns:
         raise KnowledgeError(f"{here}: need: must be a list of patterns (lists of word groups)")
-    compiled = []
-    for number, pattern in enumerate(patterns, 1):
-        if not isinstance(pattern, list) or not pattern:
-            raise KnowledgeError(f"{here}: need: pattern {number}: must be a list of word groups")
-        groups = {f"g{i}": group for i, group in enumerate(pattern)}
-        compiled.append(tuple(_words(groups, key, f"{here}: need {number}") for key in groups))
+    compiled = [_pattern(pattern, f"{here}: need: pattern {n}") for n, pattern in enumerate(patterns, 1)]
     return _Action(name, tuple(compiled), _words(spec, "also", here), bool(spec.get("how_ok")))
+
+
+def _pattern(raw: Any, where: str) -> _Pattern:
+    """`[group, ...]`, or `{all: [group, ...], max_left: N}` for a stricter pattern."""
+    max_left = MAX_LEFT
+    if isinstance(raw, dict):
+        max_left = raw.get("max_left", MAX_LEFT)
+        if not isinstance(max_left, int) or max_left < 0:
+            raise KnowledgeError(f"{where}: max_left must be a whole number >= 0")
+        raw = raw.get("all")
+    if not isinstance(raw, list) or not raw:
+        raise KnowledgeError(f"{where}: must be a list of word groups (or all: + max_left:)")
+    groups = {f"group {i}": group for i, group in enumerate(raw, 1)}
+    return _Pattern(tuple(_words(groups, key, where) for key in groups), max_left)

@@ -16,11 +16,13 @@ from knowledge.languages import DEFAULT_LANGUAGE, LANGUAGES
 from knowledge.texts import KnowledgeError
 
 _WORD = re.compile(r"[a-z]+")
+_REPEATS = re.compile(r"([a-z])\1{2,}")  # three or more of one letter: one ("okeee" -> "oke")
 SMOOTHING = 0.1  # added to every word count (a word one language never uses is still possible)
 MARKER_WEIGHT = 25  # a listed marker word counts as this many sightings in its language
 MIN_MARGIN = 1.5  # log-odds the best language needs over the runner-up to be sure
 PRIOR_WEIGHT = 0.7  # log-odds a prior (the current language, a channel hint) is worth
 WORD_CAP = 4.0  # one word can weigh at most this much against a language
+WEAK_CAP = 1.0  # ... an English word Indonesian and Malay chat borrow ("thank you min") this much
 SHARED = 0.7  # a word this evenly spread (log-odds) over the languages is no evidence
 TIE = 0.3  # closer than this, the message does not tell: the prior or Indonesian wins
 
@@ -38,7 +40,7 @@ def words(text: str) -> list[str]:
     """Lower-case ASCII words of a text (accents folded, digits and punctuation dropped)."""
     folded = unicodedata.normalize("NFKD", text.casefold())
     plain = "".join(c for c in folded if not unicodedata.combining(c))
-    return _WORD.findall(plain.replace("'", "").replace("\u2019", ""))
+    return _WORD.findall(_REPEATS.sub(r"\1", plain.replace("'", "").replace("\u2019", "")))
 
 
 class LanguageDetector:
@@ -46,6 +48,8 @@ class LanguageDetector:
 
     def __init__(self) -> None:
         self.counts: dict[str, Counter[str]] = {lang: Counter() for lang in LANGUAGES}
+        self.neutral: set[str] = set()  # words both Indonesian and Malay use alike: no evidence
+        self.weak: set[str] = set()  # English words Indonesian and Malay chat use: little evidence
         self._logp: dict[str, dict[str, float]] | None = None
         self._unseen: dict[str, float] = {}
 
@@ -66,14 +70,15 @@ class LanguageDetector:
         logp = self._tables()
         found = {lang: 0.0 for lang in LANGUAGES}
         for word in words(text):
-            if not any(word in logp[lang] for lang in LANGUAGES):
+            if word in self.neutral or not any(word in logp[lang] for lang in LANGUAGES):
                 continue
             each = {lang: logp[lang].get(word, self._unseen[lang]) for lang in LANGUAGES}
             top = max(each.values())
             if top - min(each.values()) < SHARED:
                 continue
+            cap = WEAK_CAP if word in self.weak else WORD_CAP
             for lang in LANGUAGES:
-                found[lang] += max(each[lang] - top, -WORD_CAP)
+                found[lang] += max(each[lang] - top, -cap)
         return found
 
     def guess(self, text: str, prior: str | None = None) -> Guess:
@@ -100,7 +105,7 @@ class LanguageDetector:
 
 
 def load_markers(path: Path) -> dict[str, list[str]]:
-    """The marker words of `language_words.yaml` per language."""
+    """The marker words of `language_words.yaml` per language, the `neutral` and `weak` ones."""
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
@@ -108,6 +113,7 @@ def load_markers(path: Path) -> dict[str, list[str]]:
     markers = data.get("markers") if isinstance(data, dict) else None
     if not isinstance(markers, dict) or set(markers) - set(LANGUAGES):
         raise KnowledgeError(f"{path}: needs `markers:` with word lists for {', '.join(LANGUAGES)}")
+    markers = {**markers, "neutral": data.get("neutral") or [], "weak": data.get("weak") or []}
     for lang, items in markers.items():
         if not isinstance(items, list) or not all(isinstance(w, str) for w in items):
             raise KnowledgeError(f"{path}: markers.{lang}: must be a list of words")

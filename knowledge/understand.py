@@ -14,6 +14,13 @@ MAX_MATCHED = 1000  # characters of a message the FAQ matches (the rest is a sto
 MAX_PARTS = 6  # sentences looked at one by one
 _SENTENCE = re.compile(r"(?<=[.!?\n])\s*|\s+(?=(?:terus|trus|lalu|then|also|dan juga|satu lagi)\b)")
 _QUESTION_END = "?"
+# The FAQ topic that explains each action: a near request the FAQ answers with it is the request.
+TWINS = {
+    "register": "registration-how", "status": "registration-status", "edit": "registration-edit",
+    "mydata": "data-privacy", "forget": "data-privacy", "language": "bot-help",
+    "handoff": "contact-office", "subscribe": "broadcast-subscribe",
+    "unsubscribe": "broadcast-subscribe", "help": "bot-help", "menu": "bot-help",
+}  # fmt: skip
 
 
 @dataclass(frozen=True)
@@ -46,7 +53,14 @@ def understand(
         return Understood("smalltalk", guess, small_talk=intent.name)
     if intent.kind == "action":
         return Understood("action", guess, action=intent.name, to=intent.to)
-    return ask_faq(faq, rules, text, guess)
+    understood = ask_faq(faq, rules, text, guess)
+    closing = intent.name in ("thanks", "goodbye")  # "terima kasih, sangat berguna"
+    if intent.name is not None and (closing or understood.intent == "fallback"):
+        return Understood("smalltalk", guess, small_talk=intent.name)
+    near = intent.near_action
+    if near is not None and (understood.intent == "fallback" or understood.topic == TWINS[near]):
+        return Understood("action", guess, action=near, to=intent.to)  # the FAQ agrees
+    return understood
 
 
 def ask_faq(faq: Faq, rules: IntentRules, text: str, guess: Guess) -> Understood:

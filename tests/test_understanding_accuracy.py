@@ -1,0 +1,165 @@
+"""Small talk, requests in words and the detected language, measured on phrasing tables.
+
+Development tables (tests/data/understanding_dev*.yaml, plus the FAQ development tables for the
+language) print their misses and guided the rules. The blind table (tests/data/faq_blind.yaml,
+written by someone who saw neither the rules nor the knowledge) prints figures only: its misses
+are never printed, so it stays an honest measure.
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from pathlib import Path
+
+import pytest
+import yaml
+
+from knowledge import load_knowledge
+from knowledge.languages import LANGUAGES
+from knowledge.understand import TWINS, understand
+from tests import faq_tables
+
+DATA = Path(__file__).parent / "data"
+DEV = tuple(f"understanding_dev{part}.yaml" for part in ("", "_b", "_c", "_d"))
+BLIND = DATA / "faq_blind.yaml"
+TARGET_INTENT = 0.95  # issue 14: right intent and action on small talk and requests, per language
+TARGET_LANGUAGE = 0.97  # issue 14: detected language right, over every line of the blind table
+# Floors (what the assertions hold): the figures measured 2026-12-04, rounded down, where they
+# are under the targets (docs/understanding.md gives the figures; the gap is open work).
+FLOOR_DEV_INTENT = 0.95
+FLOOR_DEV_LANGUAGE = {"id": 0.97, "en": 0.97, "ms": 0.90}
+FLOOR_BLIND_INTENT = {"id": 0.93, "en": 0.93, "ms": 0.88}
+FLOOR_BLIND_LANGUAGE = {"id": 0.97, "en": 0.97, "ms": 0.88}
+FLOOR_BLIND_TAKEN = 0.02  # share of blind questions wrongly taken for small talk or a request
+
+
+@pytest.fixture(scope="module")
+def knowledge():
+    return load_knowledge()
+
+
+def _read(knowledge, text: str):
+    return understand(knowledge.faq, knowledge.intents, knowledge.language, text)
+
+
+def intent_rows(table: dict) -> list[tuple[str, str, str | None, str | None]]:
+    """(language, text, expected action or None for small talk, expected language asked for)."""
+    rows = [(lang, text, None, None) for lang, texts in table.get("smalltalk", {}).items()
+            for text in texts]  # fmt: skip
+    for lang, items in table.get("actions", {}).items():
+        rows += [(lang, item["text"], item["action"], item.get("to")) for item in items]
+    return rows
+
+
+def intent_figures(knowledge, rows, title: str, show: bool) -> dict[str, float]:
+    """Per language: the share of small talk and requests given the right intent and action."""
+    right, total, misses = Counter(), Counter(), []
+    for lang, text, action, to in rows:
+        found = _read(knowledge, text)
+        if action is None:
+            good = found.intent == "smalltalk"
+        else:
+            good = found.intent == "action" and found.action == action and to in (None, found.to)
+        total[lang] += 1
+        right[lang] += good
+        if not good:
+            misses.append(f"{lang} {action or 'smalltalk'}: {text!r} -> {found.intent} {found.action}")
+    return _report(title, right, total, misses if show else None)
+
+
+def language_figures(knowledge, rows, title: str, show: bool) -> dict[str, float]:
+    """Per language: the share of lines whose detected language is the line's language."""
+    right, total, misses = Counter(), Counter(), []
+    for lang, text in rows:
+        guess = knowledge.language.guess(text)
+        total[lang] += 1
+        right[lang] += guess.language == lang
+        if guess.language != lang:
+            misses.append(f"{lang}: {text!r} -> {guess.language} ({guess.margin})")
+    return _report(title, right, total, misses if show else None)
+
+
+def _report(title, right, total, misses) -> dict[str, float]:
+    print(f"\n{title}:")
+    found = {lang: right[lang] / total[lang] for lang in LANGUAGES}
+    for lang in LANGUAGES:
+        print(f"  {lang}: {found[lang]:.1%} of {total[lang]}")
+    all_right = sum(right.values()) / sum(total.values())
+    print(f"  all: {all_right:.1%} of {sum(total.values())}")
+    if misses is not None:
+        print("  misses:\n    " + "\n    ".join(misses))
+    return {**found, "all": all_right}
+
+
+def _dev_tables() -> list[dict]:
+    return [yaml.safe_load((DATA / name).read_text(encoding="utf-8")) for name in DEV]
+
+
+def test_development_small_talk_and_requests(knowledge) -> None:
+    rows = [row for table in _dev_tables() for row in intent_rows(table)]
+    found = intent_figures(knowledge, rows, "development: right intent and action", show=True)
+    for lang in LANGUAGES:
+        assert found[lang] >= FLOOR_DEV_INTENT, lang
+
+
+def test_development_languages(knowledge) -> None:
+    rows = [(lang, text) for _, lang, text in faq_tables.in_scope(faq_tables.DEV)]
+    rows += [(lang, text) for table in _dev_tables() for lang, text, _, _ in intent_rows(table)]
+    found = language_figures(knowledge, rows, "development: detected language", show=True)
+    for lang in LANGUAGES:
+        assert found[lang] >= FLOOR_DEV_LANGUAGE[lang], lang
+
+
+def test_development_questions_stay_questions(knowledge) -> None:
+    """FAQ questions about how things work are not taken for small talk or a request."""
+    rows = faq_tables.in_scope(faq_tables.DEV)
+    twins = set(TWINS.values())
+    taken = [(topic, text) for topic, _, text in rows
+             if topic not in twins and _read(knowledge, text).intent in ("smalltalk", "action")]
+    print(f"\nFAQ development questions (not twin topics) taken for small talk or a request: {taken}")
+    assert len(taken) <= len(rows) // 100
+
+
+class Blind(dict):
+    """The blind table; its repr hides the lines, so no failure report ever shows them."""
+
+    def __repr__(self) -> str:
+        return f"<{BLIND.name}>"
+
+
+@pytest.fixture(scope="module")
+def blind() -> Blind:
+    if not BLIND.exists():
+        pytest.skip(f"{BLIND.name} not present")
+    return Blind(yaml.safe_load(BLIND.read_text(encoding="utf-8")))
+
+
+def test_blind_small_talk_and_requests(knowledge, blind) -> None:
+    found = intent_figures(knowledge, intent_rows(blind), "BLIND: right intent and action", False)
+    low = [lang for lang in LANGUAGES if found[lang] < FLOOR_BLIND_INTENT[lang]]
+    assert not low, f"below the floor in {low}"
+
+
+def test_blind_languages_of_every_line(knowledge, blind) -> None:
+    rows = [(lang, text) for by_lang in blind["topics"].values()
+            for lang, texts in by_lang.items() for text in texts]  # fmt: skip
+    rows += [(lang, text) for lang, text, _, _ in intent_rows(blind)]
+    rows += [(lang, text) for lang, texts in blind["out_of_scope"].items() for text in texts]
+    found = language_figures(knowledge, rows, "BLIND: detected language, every line", False)
+    low = [lang for lang in LANGUAGES if found[lang] < FLOOR_BLIND_LANGUAGE[lang]]
+    assert not low, f"below the floor in {low}"
+
+
+def test_blind_questions_stay_questions(knowledge, blind) -> None:
+    """Out-of-scope lines and topic lines (twin topics aside) are not small talk or requests."""
+    twins = set(TWINS.values())
+    outside = [(lang, text) for lang, texts in blind["out_of_scope"].items() for text in texts]
+    topics = [(lang, text) for topic, by_lang in blind["topics"].items() if topic not in twins
+              for lang, texts in by_lang.items() for text in texts]  # fmt: skip
+    for title, rows in (("out of scope", outside), ("topics without an action twin", topics)):
+        taken = Counter(lang for lang, text in rows
+                        if _read(knowledge, text).intent in ("smalltalk", "action"))  # fmt: skip
+        total = Counter(lang for lang, _ in rows)
+        print(f"\nBLIND {title} taken for small talk or a request: "
+              + ", ".join(f"{lang} {taken[lang]} of {total[lang]}" for lang in LANGUAGES))
+        assert sum(taken.values()) <= FLOOR_BLIND_TAKEN * len(rows), title
