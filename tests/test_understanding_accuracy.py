@@ -17,7 +17,7 @@ import yaml
 from knowledge import load_knowledge
 from knowledge.languages import LANGUAGES
 from knowledge.understand import TWINS, understand
-from tests import faq_tables
+from tests.support import faq_tables
 
 DATA = Path(__file__).parent / "data"
 DEV = tuple(f"understanding_dev{part}.yaml" for part in ("", "_b", "_c", "_d"))

@@ -4,8 +4,8 @@ talk, requests in words, several questions at once, and questions in the middle 
 from __future__ import annotations
 
 from handlers import Deps
-from tests.chat import Chat
-from tests.regform import user_pk
+from tests.support.chat import Chat
+from tests.support.regform import user_pk
 
 
 async def logged(deps: Deps) -> list:
