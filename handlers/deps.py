@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
+from handlers.breaker import Breaker
 from handlers.media import Fetcher
 from handlers.outbound import Sender
 from knowledge import Knowledge
@@ -23,3 +24,4 @@ class Deps:
     fetchers: dict[str, Fetcher] = field(default_factory=dict)  # by channel: files users send
     role_lookup: RoleLookup | None = None  # roles granted from the chat (ADMIN_IDS aside)
     broadcast_wake: Callable[[], None] | None = None  # set while this process's worker runs
+    breakers: dict[str, Breaker] = field(default_factory=dict)  # by channel: token failures

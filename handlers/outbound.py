@@ -21,6 +21,19 @@ class RetryLater(SendError):
         self.retry_after = retry_after
 
 
+class RecipientRetryLater(SendError):
+    """Only this recipient must wait (WhatsApp's pair rate limit): the others go on."""
+
+    def __init__(self, retry_after: float, message: str = "recipient rate limited") -> None:
+        super().__init__(message)
+        self.retry_after = retry_after
+
+
+class ChannelDown(SendError):
+    """The platform refuses the whole channel (expired token, account blocked): nothing can
+    be sent to anyone until it accepts again. Not the recipient's fault: never permanent."""
+
+
 class RecipientBlocked(SendError):
     """The user blocked the bot or can no longer be reached; do not try again."""
 

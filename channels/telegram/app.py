@@ -152,6 +152,7 @@ class TelegramChannel:
             await self.app.updater.stop()
         if self.app.running:
             await self.app.stop()
+        await self.bridge.close()
         await self.app.shutdown()
 
     async def register_commands(self) -> None:

@@ -9,16 +9,18 @@ import traceback
 from collections.abc import Callable
 
 from telegram import Update
-from telegram.error import BadRequest, Forbidden, TelegramError
+from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
 from channels.telegram import CHANNEL
 from channels.telegram.inbox import InboxWrites, replies_from_json, replies_to_json
 from channels.telegram.incoming import to_incoming
 from channels.telegram.media import Uploads
+from channels.telegram.order import ChatOrder
 from channels.telegram.render import ChatKeyboards, Renderer
-from channels.telegram.retry import RetryPolicy, is_transient
+from channels.telegram.retry import RetryPolicy, is_transient, retry_seconds
 from handlers import Assistant
+from handlers.breaker import accepted, refused
 from handlers.types import Incoming, Reply
 from knowledge.languages import pick_language
 from storage import StorageError
@@ -26,29 +28,6 @@ from storage.inbox import REPLIED, InboxRepo, InboxUpdate
 
 log = logging.getLogger(__name__)
 STATUS_BLOCKED = {"kicked": True, "member": False}  # my_chat_member status -> users.blocked
-
-
-class ChatOrder:
-    """Per chat, a queue of tickets: replies go out in the order the updates arrived.
-
-    Handling itself is ordered by the Assistant's per-user lock (after its flood check), so a
-    flooding user's surplus is dropped there at once instead of queueing here first.
-    """
-
-    def __init__(self) -> None:
-        self._tail: dict[int, asyncio.Future[None]] = {}
-
-    def ticket(self, chat_id: int) -> tuple[asyncio.Future[None] | None, asyncio.Future[None]]:
-        """(the previous update's ticket or None, this update's); take it before any await."""
-        previous = self._tail.get(chat_id)
-        mine = asyncio.get_running_loop().create_future()
-        self._tail[chat_id] = mine
-        return previous, mine
-
-    def done(self, chat_id: int, mine: asyncio.Future[None]) -> None:
-        mine.set_result(None)
-        if self._tail.get(chat_id) is mine:
-            del self._tail[chat_id]
 
 
 class Bridge:
@@ -74,6 +53,13 @@ class Bridge:
         self.on_handled: Callable[[int], None] | None = None  # told each update id when answered
         self._renderers: dict[int, Renderer] = {}
         self._resumed: dict[int, InboxUpdate] = {}  # replayed updates the last run had started
+        self._pending: set[asyncio.Task] = set()  # replies waiting out a long 429
+
+    async def close(self) -> None:
+        """Stop waiting out 429s: those replies stay in the inbox for the next start."""
+        for task in list(self._pending):
+            task.cancel()
+        await asyncio.gather(*self._pending, return_exceptions=True)
 
     def renderer(self, bot) -> Renderer:
         found = self._renderers.get(id(bot))
@@ -124,9 +110,40 @@ class Bridge:
             replies = await self._handle(update_id, incoming)
         if previous is not None:
             await previous
-        await self._deliver(bot, chat_id, incoming, replies)
+        try:
+            await self._deliver(bot, chat_id, incoming, replies)
+        except RetryAfter as exc:  # still 429 after every retry: the stored replies wait
+            self._later(bot, chat_id, update_id, incoming, replies, retry_seconds(exc))
+            return
         await self._forget(update_id, delivered=True)
         await self.deps.storage.privacy.settle(CHANNEL, incoming.user_id)  # after an erasure
+
+    def _later(self, bot, chat_id: int, update_id: int, incoming: Incoming, replies,
+               wait: float) -> None:
+        """Send the replies once Telegram allows; they stay in the inbox meanwhile (a restart
+        sends them too), so a long 429 delays the answer instead of losing it."""
+        log.info("update %s: Telegram asks to wait %.0f s; the replies are kept", update_id, wait)
+
+        async def retry() -> None:
+            delay = wait
+            while True:
+                await asyncio.sleep(delay)
+                try:
+                    await self._deliver(bot, chat_id, incoming, replies)
+                except RetryAfter as exc:
+                    delay = retry_seconds(exc)
+                    continue
+                except TelegramError as exc:
+                    log.warning("kept replies of update %s not sent: %s", update_id,
+                                type(exc).__name__)
+                    return  # still in the inbox: the next start sends them
+                await self._forget(update_id, delivered=True)
+                await self.deps.storage.privacy.settle(CHANNEL, incoming.user_id)
+                return
+
+        task = asyncio.create_task(retry(), name=f"telegram-later-{update_id}")
+        self._pending.add(task)
+        task.add_done_callback(self._pending.discard)
 
     async def _chatless(self, update: Update) -> None:
         """A membership change, or a button of an inline message (no chat: never chat 0)."""
@@ -219,6 +236,10 @@ class Bridge:
         except Forbidden:
             await self.deps.storage.users.set_blocked_by_key(CHANNEL, incoming.user_id, True)
             log.info("update for a user who blocked the bot; marked blocked")
+        except InvalidToken:  # 401: the whole channel is refused (handlers/breaker.py)
+            await refused(self.deps, CHANNEL, "Telegram refused the bot token (401)")
+        else:
+            await accepted(self.deps, CHANNEL)
 
     async def _language(self, incoming: Incoming) -> str:
         user = await self.deps.storage.users.get(incoming.channel, incoming.user_id)

@@ -19,7 +19,13 @@ from channels.telegram import CHANNEL
 from channels.telegram.media import Uploads
 from channels.telegram.render import ChatKeyboards, Renderer
 from channels.telegram.retry import ONCE, RetryPolicy, retry_seconds
-from handlers.outbound import PermanentFailure, RecipientBlocked, RetryLater, SendError
+from handlers.outbound import (
+    ChannelDown,
+    PermanentFailure,
+    RecipientBlocked,
+    RetryLater,
+    SendError,
+)
 from handlers.types import Reply
 from knowledge import Knowledge
 from knowledge.languages import DEFAULT_LANGUAGE
@@ -92,7 +98,6 @@ class TelegramSender:
             return RecipientBlocked(str(exc))
         if isinstance(exc, BadRequest | ChatMigrated):
             return PermanentFailure(str(exc))
-        if isinstance(exc, InvalidToken):
-            log.error("Telegram refused the bot token; check TELEGRAM_BOT_TOKEN")
-            return SendError("invalid bot token")
+        if isinstance(exc, InvalidToken):  # 401: nobody can be sent to (handlers/breaker.py)
+            return ChannelDown("Telegram refused the bot token (401)")
         return SendError(f"{type(exc).__name__}: {exc}")

@@ -11,11 +11,13 @@ from channels.whatsapp.parse import CHANNEL, NOTICE_KINDS, Inbound, Status, to_i
 from channels.whatsapp.sender import (
     OPTED_OUT,
     OUTSIDE_WINDOW,
+    TOKEN_REFUSED,
     UNDELIVERABLE,
     NothingSent,
     WhatsAppSender,
 )
 from handlers import Assistant
+from handlers.breaker import accepted, refused
 from handlers.logsafe import log_failure
 from handlers.outbound import SendError
 from handlers.serial import KeyedLock
@@ -86,12 +88,22 @@ class WhatsAppInbound:
 
     async def _reply(self, wa_id: str, replies) -> None:
         """Send the replies; retry after a rate limit while nothing reached the user yet."""
+        deps = self.assistant.deps
         for attempt in range(1, REPLY_ATTEMPTS + 1):
             try:
                 await self.sender.deliver(wa_id, replies)
+                await accepted(deps, CHANNEL)
                 return
             except NothingSent as exc:
-                wait = self.sender.retry_after.get(exc.error.code)
+                code = exc.error.code
+                if code in TOKEN_REFUSED:  # the whole channel is refused: breaker, admins told
+                    await refused(deps, CHANNEL, f"WhatsApp error {code}: {TOKEN_REFUSED[code]}")
+                    return
+                if code in (UNDELIVERABLE, OPTED_OUT):  # as the broadcast path and statuses do
+                    await self.sender.mark_unreachable(wa_id, code)
+                    log.info("WhatsApp reply not deliverable (%s); user marked", code)
+                    return
+                wait = self.sender.retry_after.get(code)
                 if wait is None or attempt == REPLY_ATTEMPTS:
                     log.warning("WhatsApp reply not sent: %s", exc.error)
                     return

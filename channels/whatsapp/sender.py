@@ -11,7 +11,14 @@ from channels.whatsapp.limits import TEMPLATE_PARAM_MAX
 from channels.whatsapp.media import Uploads
 from channels.whatsapp.parse import CHANNEL, language_hint, valid_wa_id
 from channels.whatsapp.render import Media, UiTexts, render_replies
-from handlers.outbound import PermanentFailure, RecipientBlocked, RetryLater, SendError
+from handlers.outbound import (
+    ChannelDown,
+    PermanentFailure,
+    RecipientBlocked,
+    RecipientRetryLater,
+    RetryLater,
+    SendError,
+)
 from handlers.types import Reply
 from knowledge import Knowledge
 from knowledge.languages import pick_language
@@ -25,6 +32,8 @@ WINDOW_MARGIN = timedelta(minutes=10)  # we record receipt time; Meta counts fro
 OUTSIDE_WINDOW = 131047
 UNDELIVERABLE = 131026
 OPTED_OUT = 131050
+PAIR_RATE = 131056  # too many messages to this one recipient: only they wait
+TOKEN_REFUSED = {190: "access token expired or invalid", 368: "account temporarily blocked"}
 # code -> seconds to wait: throughput, pair rate, app / account / spam rate limits
 RETRY_AFTER = {130429: 1.0, 131056: 6.0, 4: 60.0, 80007: 60.0, 131048: 60.0}
 TEMPORARY = {-1, 0, 1, 2, 131000}  # network, unknown, service unavailable
@@ -155,6 +164,10 @@ class WhatsAppSender:
 
     async def _mapped(self, error: GraphError, wa_id: str) -> SendError:
         """The outbound error for a Graph error; marks blocked / opted-out users."""
+        if error.code in TOKEN_REFUSED:
+            return ChannelDown(f"WhatsApp error {error.code}: {TOKEN_REFUSED[error.code]}")
+        if error.code == PAIR_RATE:
+            return RecipientRetryLater(self.retry_after[PAIR_RATE], f"WhatsApp error {PAIR_RATE}")
         if error.code in self.retry_after:
             return RetryLater(self.retry_after[error.code], f"WhatsApp rate limit {error.code}")
         if error.code in (UNDELIVERABLE, OPTED_OUT):

@@ -16,6 +16,7 @@ from datetime import datetime, timedelta
 
 from aiolimiter import AsyncLimiter
 
+from handlers.breaker import accepted, breaker, refused
 from handlers.broadcast.compose import (
     Personaliser,
     attachment_of,
@@ -23,7 +24,15 @@ from handlers.broadcast.compose import (
 )
 from handlers.deps import Deps
 from handlers.logsafe import log_failure
-from handlers.outbound import PermanentFailure, RecipientBlocked, RetryLater, Sender, SendError
+from handlers.outbound import (
+    ChannelDown,
+    PermanentFailure,
+    RecipientBlocked,
+    RecipientRetryLater,
+    RetryLater,
+    Sender,
+    SendError,
+)
 from handlers.types import Attachment
 from storage.deliveries import Delivery
 
@@ -79,8 +88,18 @@ class ChannelOutbox:
             await self._drain()
 
     async def _fill(self) -> bool:
-        """Claim due rows up to the concurrency limit and start their tasks; False if none."""
+        """Claim due rows up to the concurrency limit and start their tasks; False if none.
+
+        While the platform refuses the channel (breaker open), one row at a time is tried,
+        every `probe_every` seconds: the probe.
+        """
         free = self.concurrency - len(self._tasks)
+        gate = breaker(self.deps, self.channel)
+        if gate.is_open:
+            if self._tasks or not gate.may_probe():
+                return False
+            gate.trip()  # the next probe waits its interval, whatever this one gives
+            free = 1
         if free < max(1, self.concurrency // 4) and self._tasks:  # refill in batches
             self._room.clear()
             await self._room.wait()
@@ -181,6 +200,13 @@ class ChannelOutbox:
                 await self.pause_over()
                 await self.limiter.acquire()
                 continue
+            except ChannelDown as exc:  # nobody can be sent to: back in line, channel paused
+                await repo.release(delivery.id)
+                await refused(self.deps, self.channel, str(exc) or type(exc).__name__)
+            except RecipientRetryLater as exc:  # only this recipient waits; attempts not spent
+                self.stats["retry_later"] += 1
+                await repo.retry_at(delivery.id, self.clock() + timedelta(seconds=exc.retry_after),
+                                    delivery.attempts, str(exc))
             except RecipientBlocked as exc:
                 self.stats["blocked"] += 1
                 await repo.blocked(delivery.id, delivery.recipient.user_pk, str(exc) or "blocked")
@@ -192,6 +218,7 @@ class ChannelOutbox:
             else:
                 self.stats["sent"] += 1
                 await repo.sent(delivery.id, ids[0] if ids else None)
+                await accepted(self.deps, self.channel)
             return
 
     async def _retry_or_fail(self, delivery: Delivery, attempts: int, exc: Exception) -> None:

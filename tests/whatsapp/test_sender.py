@@ -9,7 +9,14 @@ import pytest
 
 from channels.whatsapp.client import GraphClient, ShapeError
 from channels.whatsapp.sender import WhatsAppSender, template_parameter
-from handlers.outbound import PermanentFailure, RecipientBlocked, RetryLater, SendError
+from handlers.outbound import (
+    ChannelDown,
+    PermanentFailure,
+    RecipientBlocked,
+    RecipientRetryLater,
+    RetryLater,
+    SendError,
+)
 from handlers.types import Button, Reply
 from tests.fakes import graph_api
 from wiring.deps import open_deps
@@ -85,10 +92,10 @@ async def test_131047_falls_back_to_the_template(sender, graph):
     assert (await sender.storage.whatsapp.get_sent(wamid)).wa_id == INSIDE
 
 
-@pytest.mark.parametrize("code", [130429, 131056])
-async def test_rate_limits_ask_to_retry_later(sender, graph, code):
-    graph.fail(code)
-    with pytest.raises(RetryLater) as caught:
+@pytest.mark.parametrize(("code", "error"), [(130429, RetryLater), (131056, RecipientRetryLater)])
+async def test_rate_limits_ask_to_retry_later(sender, graph, code, error):
+    graph.fail(code)  # 131056 is the pair rate: only that recipient waits
+    with pytest.raises(error) as caught:
         await sender.send(INSIDE, [Reply("Halo")])
     assert caught.value.retry_after > 0
     assert len(await sender.send(INSIDE, [Reply("Halo")])) == 1  # the retry goes through
@@ -168,11 +175,11 @@ async def test_client_never_sends_a_rejectable_shape(graph):
     assert graph.messages == [] and graph.rejected == []  # nothing reached the API
 
 
-async def test_wrong_token_is_a_permanent_failure(sender, graph):
+async def test_wrong_token_is_a_channel_failure_not_a_permanent_one(sender, graph):
     client = GraphClient(graph.url, graph_api.PHONE_NUMBER_ID, "expired-token")
     sender.client = client
     try:
-        with pytest.raises(PermanentFailure, match="190"):
+        with pytest.raises(ChannelDown, match="190"):
             await sender.send(INSIDE, [Reply("Halo")])
     finally:
         await client.aclose()

@@ -1,0 +1,96 @@
+"""Platform errors handled right: a per-channel circuit breaker for token-level failures, a
+per-recipient wait for WhatsApp's pair rate limit, and Telegram's mapping of 401."""
+
+from __future__ import annotations
+
+import pytest
+
+from handlers.breaker import Breaker
+from handlers.broadcast.worker import BroadcastWorker
+from handlers.outbound import ChannelDown, RecipientRetryLater
+from handlers.types import Reply
+from storage.audience import Audience
+from tests.broadcasting import RecordingSender
+from tests.fakes.telegram_api import FakeBotApi
+from tests.fakes.telegram_updates import user
+from tests.test_broadcast_outbox import FAST, populate, until
+from tests.test_webhook_hardening import _inbox_empty
+from wiring.deps import open_deps
+
+ADMIN_WA = "6281200000001"
+
+
+@pytest.fixture
+async def two_channels(make_settings):
+    """Deps with a Telegram and a WhatsApp admin, recording senders on both channels."""
+    deps = await open_deps(make_settings(ADMIN_IDS=f"telegram:9000,whatsapp:{ADMIN_WA}"))
+    deps.senders["telegram"] = RecordingSender("telegram")
+    deps.senders["whatsapp"] = RecordingSender("whatsapp")
+    deps.breakers["telegram"] = Breaker("telegram", probe_every=0.05)
+    admin = await deps.storage.users.touch("whatsapp", ADMIN_WA, "Admin")
+    await deps.storage.users.set_language(admin.id, "en")
+    yield deps
+    await deps.storage.close()
+
+
+async def _counts(deps, broadcast_id: int) -> dict[str, int]:
+    return await deps.storage.broadcasts.counts(broadcast_id)
+
+
+async def test_a_refused_token_pauses_the_outbox_alerts_once_and_it_resumes(two_channels):
+    deps = two_channels
+    ids = await populate(deps.storage, 12)
+    telegram, whatsapp = deps.senders["telegram"], deps.senders["whatsapp"]
+    telegram.fail(ChannelDown("Telegram refused the bot token (401)"), times=6)
+    broadcast = await deps.storage.broadcasts.create_now(
+        ("whatsapp", ADMIN_WA, "en"), "Halo {{ nama }}", Audience(channels=("telegram",)))
+    async with BroadcastWorker(deps, **FAST):
+        await until(lambda: all(telegram.sent[user_id] for user_id in ids))
+        await until(lambda: len(whatsapp.sent[ADMIN_WA]) >= 2)
+    down, up = whatsapp.sent[ADMIN_WA][:2]
+    assert "Telegram is refusing the bot" in down and "401" in down
+    assert "Telegram accepts messages again" in up
+    assert sum("refusing" in text for text in whatsapp.sent[ADMIN_WA]) == 1  # once, not per try
+    assert telegram.sent.get("9000", []) == []  # never alerted on the channel that is down
+    counts = await _counts(deps, broadcast.id)
+    assert counts.get("failed", 0) == 0 and counts.get("blocked", 0) == 0
+    rows = await deps.storage.db.fetchall(
+        "SELECT attempts FROM deliveries WHERE channel = 'telegram'")
+    assert max(row[0] for row in rows) <= 1  # refusals spent no attempt
+    assert not deps.breakers["telegram"].is_open
+
+
+async def test_a_pair_rate_limit_delays_only_that_recipient(two_channels):
+    deps = two_channels
+    ids = await populate(deps.storage, 6)
+    telegram = deps.senders["telegram"]
+    telegram.fail(RecipientRetryLater(0.05, "WhatsApp error 131056"), user_id=ids[0], times=2)
+    broadcast = await deps.storage.broadcasts.create_now(
+        ("telegram", "9000", "en"), "Halo", Audience())
+    worker = BroadcastWorker(deps, **FAST)
+    async with worker:
+        await until(lambda: all(telegram.sent[user_id] for user_id in ids))
+    assert worker.outboxes["telegram"].resume_at == 0.0  # the channel itself never paused
+    assert telegram.attempts[ids[0]] == 3 and all(telegram.attempts[u] == 1 for u in ids[1:])
+    assert (await _counts(deps, broadcast.id)).get("failed", 0) == 0
+
+
+async def test_telegram_401_is_a_channel_failure(telegram_api: FakeBotApi, telegram_bot,
+                                                telegram_deps):
+    sender = telegram_deps.senders["telegram"]
+    telegram_api.fail_next("sendMessage", 401, description="Unauthorized")
+    with pytest.raises(ChannelDown):
+        await sender.send("1003", [Reply("x")])
+
+
+async def test_a_429_that_outlasts_every_retry_keeps_the_reply_for_later(
+    telegram_api: FakeBotApi, telegram_bot, telegram_deps
+):
+    attempts = telegram_bot.channel.bridge.policy.attempts
+    telegram_api.fail_next("sendMessage", 429, retry_after=1, times=attempts, chat_id=1001)
+    await telegram_bot.send(user(1001, "Sari", "id"), "/start")
+    [reply] = await telegram_api.wait_for_messages(1001, 1)
+    assert reply["text"].startswith("Halo Sari")  # delivered later, not an apology
+    assert len(telegram_api.calls_to("sendMessage", 1001)) == attempts + 1
+    await _inbox_empty(telegram_deps)  # kept until delivered, then gone
+    assert telegram_api.texts(1001) == [reply["text"]]
