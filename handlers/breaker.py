@@ -9,51 +9,13 @@ channel that still works, when it opens and when it closes.
 from __future__ import annotations
 
 import logging
-import time
-from dataclasses import dataclass
-from typing import TYPE_CHECKING
 
-from handlers.outbound import SendError
+from handlers.deps import Deps
+from handlers.outbound import Breaker, SendError
 from handlers.types import Reply
 from knowledge.languages import DEFAULT_LANGUAGE
 
-if TYPE_CHECKING:
-    from handlers.deps import Deps
-
 log = logging.getLogger(__name__)
-PROBE_EVERY = 60.0  # seconds between tries while a channel is refused
-
-
-@dataclass
-class Breaker:
-    """Open while the channel's platform refuses it; `probe_every` seconds between tries."""
-
-    channel: str
-    probe_every: float = PROBE_EVERY
-    opened_at: float | None = None
-    next_probe: float = 0.0
-
-    @property
-    def is_open(self) -> bool:
-        return self.opened_at is not None
-
-    def trip(self) -> bool:
-        """The platform refused the channel again; True if the breaker just opened."""
-        now = time.monotonic()
-        self.next_probe = now + self.probe_every
-        if self.opened_at is not None:
-            return False
-        self.opened_at = now
-        return True
-
-    def may_probe(self) -> bool:
-        """True when it is time for the next try (the caller sends one message)."""
-        return time.monotonic() >= self.next_probe
-
-    def reset(self) -> bool:
-        """A message went through; True if the breaker was open (the channel recovered)."""
-        was_open, self.opened_at = self.opened_at is not None, None
-        return was_open
 
 
 def breaker(deps: Deps, channel: str) -> Breaker:

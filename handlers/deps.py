@@ -5,9 +5,8 @@ from __future__ import annotations
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
 
-from handlers.breaker import Breaker
 from handlers.media import Fetcher
-from handlers.outbound import Sender
+from handlers.outbound import Breaker, Sender
 from knowledge import Knowledge
 from settings import Settings
 from storage import Storage, User

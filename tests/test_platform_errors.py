@@ -5,9 +5,8 @@ from __future__ import annotations
 
 import pytest
 
-from handlers.breaker import Breaker
 from handlers.broadcast.worker import BroadcastWorker
-from handlers.outbound import ChannelDown, RecipientRetryLater
+from handlers.outbound import Breaker, ChannelDown, RecipientRetryLater
 from handlers.types import Reply
 from storage.audience import Audience
 from tests.broadcasting import RecordingSender
