@@ -1,0 +1,222 @@
+"""Hostile load: /healthz latency while hostile broadcast templates, 65,000-character messages
+and a real broadcast go through `python bot.py serve` (a separate process) over WhatsApp.
+
+The stand-in Graph API and the clients run in this process; the server in its own, so its
+event loop is the one measured. A staff member (ADMIN_IDS) sends the issue's hostile templates
+as `/siaran ...` (each must be refused), three users send 65,000-character texts, then the staff
+member broadcasts `Halo {{ nama }} dari {{ usaha }}` to every user; meanwhile /healthz is asked
+every 20 ms. Reported: /healthz p50/p99/max, the time from posting a hostile template to the
+refusal at the Graph API, the refusal check itself in-process, and the broadcast's rate.
+BENCH_HOSTILE_USERS overrides the number of recipients (quick: 200, full: 1,000).
+"""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import os
+import socket
+import statistics
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import httpx
+
+from benchmarks.whatsapp_e2e import SECRET, TimedGraphApi, notification
+from channels.whatsapp.signature import sign
+from handlers.broadcast.compose import ComposeError, compile_text
+from settings import load_settings
+from tests.fakes import graph_api
+from tests.fakes.asgi import serving as serve
+
+ROOT = Path(__file__).resolve().parent.parent
+ADMIN = "6281200000001"
+HOSTILE = [
+    "{% for a in 'x' * 15000 %}{% for b in 'x' * 15000 %}.{% endfor %}{% endfor %}",
+    "{{ 'a' * 10**9 }}",
+    "{{ 9**9999999 }}",
+    "{% for i in range(10**9) %}{{ nama }}{% endfor %}",
+    "{{ nama | center(10**9) }}",
+]
+LONG = 65_000
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+def _env(database: str, graph_url: str, port: int) -> dict[str, str]:
+    return {
+        "PATH": os.environ.get("PATH", "/usr/bin:/bin"), "DATABASE_URL": f"sqlite:///{database}",
+        "WHATSAPP_TOKEN": graph_api.TOKEN, "WHATSAPP_PHONE_NUMBER_ID": graph_api.PHONE_NUMBER_ID,
+        "WHATSAPP_APP_SECRET": SECRET, "WHATSAPP_VERIFY_TOKEN": "bench",
+        "WHATSAPP_API_URL": f"{graph_url}/{graph_api.VERSION}", "ADMIN_IDS": f"whatsapp:{ADMIN}",
+        "FLOOD_RATE": "0", "BROADCAST_RATE": "200", "PORT": str(port), "LOG_LEVEL": "WARNING",
+    }  # fmt: skip
+
+
+async def _seed(env: dict[str, str], users: int) -> list[str]:
+    """Recipients inside the 24-hour window, half of them registered."""
+    from wiring.deps import open_deps
+
+    deps = await open_deps(load_settings(environ=env, env_file=None))
+    ids = [f"62812{n:07d}" for n in range(users)]
+    try:
+        for wa_id in ids:
+            await deps.storage.users.touch("whatsapp", wa_id, f"Pengguna {wa_id[-4:]}")
+            await deps.storage.whatsapp.record_inbound(wa_id)
+    finally:
+        await deps.storage.close()
+    return ids
+
+
+class Server:
+    """`python bot.py serve` in its own process; its log goes to `log_path`."""
+
+    def __init__(self, env: dict[str, str], log_path: Path) -> None:
+        self.env, self.log_path = env, log_path
+        self.url = f"http://127.0.0.1:{env['PORT']}"
+        self.process: asyncio.subprocess.Process | None = None
+
+    async def __aenter__(self) -> Server:
+        with self.log_path.open("wb") as log:
+            self.process = await asyncio.create_subprocess_exec(
+                sys.executable, str(ROOT / "bot.py"), "serve", env=self.env, cwd=ROOT,
+                stdout=asyncio.subprocess.DEVNULL, stderr=log,
+            )
+        async with httpx.AsyncClient(base_url=self.url) as http, asyncio.timeout(60):
+            while True:
+                try:
+                    if (await http.get("/healthz")).status_code == 200:
+                        return self
+                except httpx.TransportError:
+                    pass
+                if self.process.returncode is not None:
+                    raise RuntimeError(self.log_path.read_text()[-2000:])
+                await asyncio.sleep(0.1)
+
+    async def __aexit__(self, *exc: object) -> None:
+        self.process.terminate()
+        try:
+            async with asyncio.timeout(30):
+                await self.process.wait()
+        except TimeoutError:
+            self.process.kill()
+            await self.process.wait()
+
+
+class Client:
+    """Signed webhooks in, the first message back at the stand-in out."""
+
+    def __init__(self, http: httpx.AsyncClient, graph: TimedGraphApi) -> None:
+        self.http, self.graph, self.n = http, graph, 0
+
+    async def post(self, wa_id: str, text: str | None = None, payload: str | None = None) -> None:
+        self.n += 1
+        body = notification(wa_id, self.n, text or "")
+        if payload is not None:
+            data = json.loads(body)
+            message = data["entry"][0]["changes"][0]["value"]["messages"][0]
+            del message["text"]
+            message.update(type="interactive", interactive={
+                "type": "button_reply", "button_reply": {"id": payload, "title": "x"}})
+            body = json.dumps(data).encode()
+        response = await self.http.post("/whatsapp/webhook", content=body, headers={
+            "X-Hub-Signature-256": sign(SECRET, body), "Content-Type": "application/json"})
+        assert response.status_code == 200, response.text
+
+    async def exchange(self, wa_id: str, text: str | None = None, payload: str | None = None):
+        """Post and wait for the first message back; (seconds, that message's text)."""
+        queue = self.graph.arrivals[wa_id]
+        while not queue.empty():
+            queue.get_nowait()
+        start = time.perf_counter()
+        await self.post(wa_id, text, payload)
+        arrived = await asyncio.wait_for(queue.get(), 60)
+        last = self.graph.sent_to(wa_id)[-1]
+        body = last.get("text", {}).get("body") or last.get("interactive", {}).get("body", {})
+        return arrived - start, str(body)
+
+
+async def _poll_health(url: str, stop: asyncio.Event, latencies: list[float]) -> None:
+    async with httpx.AsyncClient(base_url=url, timeout=60) as http:
+        while not stop.is_set():
+            start = time.perf_counter()
+            response = await http.get("/healthz")
+            latencies.append(time.perf_counter() - start)
+            assert response.status_code == 200
+            await asyncio.sleep(0.02)
+
+
+async def _attack(client: Client, graph: TimedGraphApi, recipients: list[str]) -> dict:
+    refusals = []
+    for template in HOSTILE:
+        seconds, text = await client.exchange(ADMIN, f"/siaran {template}")
+        assert "tidak dapat disiarkan" in text, text[:200]
+        refusals.append(seconds)
+    for n in range(3):  # three users, 65,000 characters each, at once
+        await client.post(recipients[n], "kenapa " * (LONG // 7))
+    seconds, text = await client.exchange(ADMIN, "/siaran Halo {{ nama }} dari {{ usaha }}")
+    start = time.perf_counter()
+    await client.post(ADMIN, payload="bc:go")
+    await graph.wait_for(lambda: all(graph.sent_to(r) for r in recipients), within=600)
+    for wa_id in recipients[:3]:
+        assert any("sangat panjang" in str(m) for m in graph.sent_to(wa_id)), wa_id
+    return {"refusals": refusals, "broadcast_s": time.perf_counter() - start}
+
+
+def _refusal_check_us() -> float:
+    """The slowest hostile template's refusal, in-process (best of 5 runs each)."""
+    worst = 0.0
+    for template in HOSTILE:
+        best = float("inf")
+        for _ in range(5):
+            start = time.perf_counter()
+            try:
+                compile_text(template)
+            except ComposeError:
+                pass
+            best = min(best, time.perf_counter() - start)
+        worst = max(worst, best)
+    return worst * 1e6
+
+
+async def run(quick: bool) -> dict:
+    users = int(os.environ.get("BENCH_HOSTILE_USERS", 200 if quick else 1000))
+    graph = TimedGraphApi()
+    latencies: list[float] = []
+    with tempfile.TemporaryDirectory() as folder:
+        async with serve(graph.app, lifespan="off") as graph_url:
+            env = _env(str(Path(folder) / "hostile.sqlite3"), graph_url, _free_port())
+            recipients = await _seed(env, users)
+            log_path = Path(folder) / "serve.log"
+            async with Server(env, log_path) as server, httpx.AsyncClient(
+                    base_url=server.url, timeout=60) as http:
+                stop = asyncio.Event()
+                poller = asyncio.create_task(_poll_health(server.url, stop, latencies))
+                try:
+                    attack = await _attack(Client(http, graph), graph, recipients)
+                finally:
+                    stop.set()
+                    await poller
+    ordered = sorted(latencies)
+    figures = {
+        "recipients": users, "healthz_samples": len(ordered),
+        "healthz_p50_ms": round(statistics.median(ordered) * 1000, 1),
+        "healthz_p99_ms": round(ordered[max(0, int(len(ordered) * 0.99) - 1)] * 1000, 1),
+        "healthz_max_ms": round(ordered[-1] * 1000, 1),
+        "refusal_reply_max_ms": round(max(attack["refusals"]) * 1000, 1),
+        "refusal_check_max_us": round(_refusal_check_us(), 1),
+        "broadcast_per_s": round(users / attack["broadcast_s"], 1),
+    }  # fmt: skip
+    print(f"  {len(HOSTILE)} hostile templates refused (reply within "
+          f"{figures['refusal_reply_max_ms']} ms; check {figures['refusal_check_max_us']} µs), "
+          f"3 x {LONG:,}-character messages, a broadcast to {users} "
+          f"({figures['broadcast_per_s']}/s)")
+    print(f"  /healthz meanwhile ({len(ordered)} requests): p50 {figures['healthz_p50_ms']} ms, "
+          f"p99 {figures['healthz_p99_ms']} ms, max {figures['healthz_max_ms']} ms")
+    return figures
