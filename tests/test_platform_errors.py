@@ -9,9 +9,9 @@ from handlers.broadcast.worker import BroadcastWorker
 from handlers.outbound import Breaker, ChannelDown, RecipientRetryLater
 from handlers.types import Reply
 from storage.audience import Audience
-from tests.broadcasting import RecordingSender
 from tests.fakes.telegram_api import FakeBotApi
 from tests.fakes.telegram_updates import user
+from tests.support.broadcasting import RecordingSender
 from tests.test_broadcast_outbox import FAST, populate, until
 from tests.test_webhook_hardening import _inbox_empty
 from wiring.deps import open_deps
