@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+from collections.abc import Iterable
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -88,9 +89,9 @@ def _action_answer(knowledge: Knowledge, understood: Understood, lang: str) -> s
     return texts.render(lang, f"understand.action.{understood.action}")
 
 
-async def run_check(_settings: Any, args: argparse.Namespace) -> int:
+def run_check(folder: Path, needed: Iterable[str] = ()) -> int:
     """Validate the knowledge; print errors and warnings; non-zero exit on errors."""
-    errors, warnings = check_knowledge(args.folder)
+    errors, warnings = check_knowledge(folder, needed)
     report(errors, warnings, sys.stdout)
     return 1 if errors else 0
 
@@ -103,8 +104,11 @@ def report(errors: list[str], warnings: list[str], out: TextIO) -> None:
     print(f"{len(errors)} error(s), {len(warnings)} warning(s)", file=out)
 
 
-def check_knowledge(folder: Path = KNOWLEDGE_DIR) -> tuple[list[str], list[str]]:
-    """(errors, warnings) for every knowledge file under `folder`."""
+def check_knowledge(
+    folder: Path = KNOWLEDGE_DIR, needed: Iterable[str] = ()
+) -> tuple[list[str], list[str]]:
+    """(errors, warnings) for every knowledge file under `folder`; `needed`: UI text keys the
+    code uses, which every language must have."""
     errors: list[str] = []
     contacts: dict = {}
     try:
@@ -114,6 +118,8 @@ def check_knowledge(folder: Path = KNOWLEDGE_DIR) -> tuple[list[str], list[str]]
     try:
         texts = Texts.load(folder / "texts", {"contacts": contacts})
         errors += [f"{folder / 'texts'}: {gap} is missing" for gap in texts.missing()]
+        errors += [f"{folder / 'texts'}: {lang}: {key} is missing (the code uses it)"
+                   for key in needed for lang in LANGUAGES if key not in texts.keys(lang)]
     except KnowledgeError as exc:
         errors.append(str(exc))
     normaliser = None

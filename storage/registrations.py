@@ -28,9 +28,10 @@ class RegistrationConflict(Exception):
         self.reason = reason  # phone_taken | already_registered | not_found
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class RegistrationData:
-    """What the user enters: the business fields of a registration."""
+    """What the user enters: one attribute (and column) per field of the form's declaration
+    (handlers/registration/fields.py); a list answer is a tuple, stored as JSON."""
 
     owner_name: str
     business_name: str
@@ -50,7 +51,7 @@ class RegistrationData:
     website: str | None
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, kw_only=True)
 class Registration(RegistrationData):
     id: int
     user_pk: int
@@ -75,13 +76,15 @@ class Registration(RegistrationData):
 
 
 _DATA_COLUMNS = [f.name for f in fields(RegistrationData)]
+_LISTS = [f.name for f in fields(RegistrationData) if str(f.type).startswith("tuple")]
 _SELECT = "SELECT r.*, u.channel, u.user_id FROM registrations r JOIN users u ON u.id = r.user_pk"
 _TIMES = ("consent_at", "reviewed_at", "created_at", "updated_at", "submitted_at")
 
 
 def _registration(row) -> Registration:
     values = {key: row[key] for key in row.keys()}  # noqa: SIM118 (aiosqlite.Row)
-    values["interests"] = tuple(json.loads(values["interests"] or "[]"))
+    for key in _LISTS:
+        values[key] = tuple(json.loads(values[key] or "[]"))
     values["phone_verified"] = bool(values["phone_verified"])
     for key in _TIMES:
         values[key] = parse_time(values[key])
@@ -91,7 +94,8 @@ def _registration(row) -> Registration:
 
 def _data_params(data: RegistrationData) -> dict:
     params = asdict(data)
-    params["interests"] = json.dumps(list(data.interests))
+    for key in _LISTS:
+        params[key] = json.dumps(list(getattr(data, key)))
     params["phone_verified"] = int(data.phone_verified)
     return params
 

@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 
 from handlers import faq as faq_handlers
+from handlers.registration.fields import texts_needed
 from knowledge import KNOWLEDGE_DIR, KnowledgeError, load_knowledge
 from knowledge.cli import check_knowledge
 from wiring.deps import open_deps
@@ -197,3 +198,17 @@ def test_self_consistency_report_flags_a_question_that_fits_another_topic(folder
     errors, warnings = check_knowledge(folder)
     assert errors == []
     assert any("mea.yaml: mea-what" in w and "nib-oss" in w for w in warnings), warnings
+
+
+def test_check_knowledge_requires_every_form_text_in_every_language(folder: Path) -> None:
+    """A registration field's question, label and options must exist in id, en and ms."""
+    assert check_knowledge(folder, texts_needed())[0] == []
+    for lang in ("id", "en", "ms"):  # gone everywhere: only the declaration knows it is needed
+        path = folder / "texts" / lang / "register.yaml"
+        path.write_text(path.read_text().replace("register.label.district:", "register.x:"))
+    errors, _ = check_knowledge(folder, texts_needed())
+    assert [e for e in errors if "register.label.district" in e] == [
+        f"{folder / 'texts'}: {lang}: register.label.district is missing (the code uses it)"
+        for lang in ("id", "en", "ms")
+    ]
+    assert run_bot("check-knowledge", "--folder", str(folder)).returncode == 1

@@ -13,6 +13,7 @@ from collections.abc import Awaitable, Callable
 from dataclasses import dataclass
 
 from channels.web import PartUnavailable
+from handlers.registration.fields import texts_needed
 from knowledge import KnowledgeError
 from knowledge.cli import add_ask_arguments, add_check_arguments, run_ask, run_check
 from logsetup import configure_logging
@@ -37,10 +38,16 @@ class Command:
     help: str
 
 
+async def run_check_knowledge(settings: Settings, args: argparse.Namespace) -> int:
+    """The knowledge files, and every UI text the code declares it needs, in every language."""
+    return run_check(args.folder, texts_needed())
+
+
 COMMANDS: dict[str, Command] = {
     "console": Command(add_console_arguments, run_console_command, "chat in the terminal"),
     "ask": Command(add_ask_arguments, run_ask, "answer FAQ questions (arguments or stdin)"),
-    "check-knowledge": Command(add_check_arguments, run_check, "validate the knowledge files"),
+    "check-knowledge": Command(add_check_arguments, run_check_knowledge,
+                               "validate the knowledge files"),
     "telegram": Command(add_telegram_arguments, run_telegram, "run on Telegram by long polling"),
     "serve": Command(add_serve_arguments, run_serve, "web server for webhooks and /healthz"),
 }

@@ -158,3 +158,12 @@ TEXT_VALIDATORS = {
     Kind.NIB: validate_nib,
     Kind.WEBSITE: validate_website,
 }
+
+
+def texts_needed() -> list[str]:
+    """The UI texts each language must have for the form: question, label, option labels."""
+    keys = []
+    for field in FIELDS:
+        keys += [f"register.q.{field.name}", f"register.label.{field.name}"]
+        keys += [f"{field.option_key}.{option}" for option in field.options]
+    return keys

@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
 from handlers.context import Ctx
 from handlers.menu import main_menu_buttons
-from handlers.registration.fields import active_fields
+from handlers.registration.fields import FIELDS, Field, Kind, active_fields
 from handlers.registration.state import SUMMARY, Draft, next_step
 from handlers.registration.steps import already_registered, goto
 from handlers.types import Reply
@@ -16,26 +17,15 @@ from storage.registrations import Registration, RegistrationConflict, Registrati
 def registration_data(draft: Draft) -> RegistrationData:
     """The draft's answers as the stored fields (fields not asked are empty)."""
     answers = draft["answers"]
-    asked = {field.name for field in active_fields(answers)}
-    value = {name: answers.get(name) if name in asked else None for name in answers}
-    return RegistrationData(
-        owner_name=value["owner_name"],
-        business_name=value["business_name"],
-        subsector=value["subsector"],
-        subsector_other=value.get("subsector_other"),
-        description=value["description"],
-        city=value["city"],
-        district=value["district"],
-        phone=value["phone"],
-        phone_verified=bool(draft.get("phone_verified")),
-        email=value.get("email"),
-        nib=value.get("nib"),
-        scale=value["scale"],
-        export_experience=value["export_experience"],
-        export_countries=value.get("export_countries"),
-        interests=tuple(value["interests"]),
-        website=value.get("website"),
-    )
+    asked = {field.name: field for field in active_fields(answers)}
+    value = {field.name: _stored(field, answers.get(field.name) if field.name in asked else None)
+             for field in FIELDS}  # fmt: skip
+    return RegistrationData(**value, phone_verified=bool(draft.get("phone_verified")))
+
+
+def _stored(field: Field, answer: Any) -> Any:
+    """An answer as the repository takes it: several choices as a tuple."""
+    return tuple(answer or ()) if field.kind is Kind.MULTI else answer
 
 
 async def submit(ctx: Ctx, draft: Draft) -> list[Reply]:

@@ -6,38 +6,28 @@ from datetime import datetime
 from typing import Any
 
 from handlers.context import Ctx
-from handlers.registration.fields import BY_NAME, Kind
+from handlers.registration.fields import BY_NAME, FIELDS, Kind
 from handlers.wib import JAKARTA
 from knowledge.languages import LANGUAGE_NAMES
 
-# Column order for the review card and the export; labels are `staff.col_<name>` texts.
-COLUMNS = (
-    "reference",
-    "status",
-    "business_name",
-    "owner_name",
-    "subsector",
-    "description",
-    "city",
-    "district",
-    "phone",
-    "phone_verified",
-    "email",
-    "nib",
-    "scale",
-    "export_experience",
-    "export_countries",
-    "interests",
-    "website",
-    "language",
-    "contact",
-    "consent_at",
-    "consent_version",
-    "submitted_at",
-    "staff_note",
-    "reviewed_by",
-    "reviewed_at",
-)
+# Columns of the review card and the export. The form's fields come from their declaration
+# (handlers/registration/fields.py), in form order, after what staff identify a registration by.
+LEADING = ("reference", "status", "business_name")
+SHOWN_IN = {"subsector_other": "subsector"}  # an answer shown inside another column
+AFTER = {"phone": ("phone_verified",)}  # stored beside a field, not asked
+TRAILING = ("language", "contact", "consent_at", "consent_version", "submitted_at",
+            "staff_note", "reviewed_by", "reviewed_at")  # fmt: skip
+
+
+def _columns() -> tuple[str, ...]:
+    form = []
+    for field in FIELDS:
+        if field.name not in LEADING and field.name not in SHOWN_IN:
+            form += [field.name, *AFTER.get(field.name, ())]
+    return (*LEADING, *form, *TRAILING)
+
+
+COLUMNS = _columns()
 
 
 def local_time(value: datetime | None) -> str:
@@ -88,8 +78,10 @@ def raw_value(ctx: Ctx, registration: Any, name: str) -> Any:
 
 
 def labels(ctx: Ctx) -> list[str]:
-    """The column headers in the staff member's language."""
-    return [ctx.t(f"staff.col_{name}") for name in COLUMNS]
+    """The column headers in the staff member's language (a form field's own label by default)."""
+    has = ctx.deps.knowledge.texts.has
+    return [ctx.t(f"staff.col_{name}" if has(f"staff.col_{name}") or name not in BY_NAME
+                  else f"register.label.{name}") for name in COLUMNS]
 
 
 def rows_for(ctx: Ctx, registration: Any) -> list[tuple[str, Any]]:
