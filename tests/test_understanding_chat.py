@@ -199,3 +199,19 @@ def test_an_instagram_handle_is_a_social_account() -> None:
     assert validate_website(field, "IG: keripikbusiti") == "instagram.com/keripikbusiti"
     assert validate_website(field, "instagram @bu.siti") == "instagram.com/bu.siti"
     assert validate_website(field, "@keripikbusiti") == "@keripikbusiti"
+
+
+async def test_a_language_request_mid_form_switches_and_asks_again(chat: Chat, deps) -> None:
+    await to_step(chat, deps, "city")
+    await chat.send("sorry, can you reply in English please?")
+    assert "from now on I will use English" in chat.replies[0].text
+    assert "Back to the registration form" in chat.replies[-1].text
+    assert await step_of(deps, chat) == "city"
+
+
+async def test_a_channel_hint_is_a_prior_not_a_rule(make_chat, deps) -> None:
+    chat = make_chat("60123456789", language_hint="ms")  # a Malaysian WhatsApp number's hint
+    await chat.send("ok")
+    assert chat.text == deps.knowledge.texts.render("ms", "smalltalk.ack")
+    await chat.send("how do I join little bandung?")
+    assert chat.text == deps.knowledge.faq.render("little-bandung-join", "en")

@@ -1,0 +1,72 @@
+"""The intent rules and the language detector on their own: words, phrases, checks of the files."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+import yaml
+
+from knowledge import KNOWLEDGE_DIR, load_knowledge
+from knowledge.intents import IntentRules
+from knowledge.texts import KnowledgeError
+
+
+@pytest.fixture(scope="module")
+def rules() -> IntentRules:
+    return IntentRules.load(KNOWLEDGE_DIR / "intents.yaml")
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "name", "to"),
+    [("sippp", "smalltalk", "ack", None),
+     ("hatur nuhun pisan", "smalltalk", "thanks", None),
+     ("👍", "smalltalk", "ack", None),
+     ("sambungin ke petugas dong", "action", "handoff", None),
+     ("my Indonesian is bad, can we continue in English", "action", "language", "en"),
+     ("ganti bahasa", "action", "language", None),
+     ("cara daftar usaha gimana?", "question", None, None),  # how it works: the FAQ
+     ("daftarin usaha saya dong", "action", "register", None),  # do it for me: the action
+     ("status pendaftaran saya gimana?", "action", "status", None),
+     ("apakah data saya aman?", "question", None, None),
+     ("daftar haji di kemenag kapan", "question", None, None)],
+)  # fmt: skip
+def test_classify(rules, text, kind, name, to) -> None:
+    intent = rules.classify(text)
+    assert (intent.kind, intent.name, intent.to) == (kind, name, to)
+
+
+@pytest.mark.parametrize(
+    ("text", "skip"),
+    [("blm punya nib", True), ("skip", True), ("tidak ada", True), ("don't have one", True),
+     ("tiada", True), ("1234567890123", False), ("toko@gmail.com", False)],
+)  # fmt: skip
+def test_skip_words(rules, text, skip) -> None:
+    assert rules.is_skip(text) is skip
+
+
+def test_a_bare_no_in_the_file_is_refused(tmp_path: Path) -> None:
+    data = yaml.safe_load((KNOWLEDGE_DIR / "intents.yaml").read_text(encoding="utf-8"))
+    path = tmp_path / "intents.yaml"
+    text = yaml.safe_dump(data, allow_unicode=True).replace("- n a\n", "- n a\n- no\n", 1)
+    path.write_text(text.replace("'no'", "no"), encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="in quotes"):
+        IntentRules.load(path)
+
+
+def test_a_missing_action_names_the_file_and_the_action(tmp_path: Path) -> None:
+    data = yaml.safe_load((KNOWLEDGE_DIR / "intents.yaml").read_text(encoding="utf-8"))
+    del data["actions"]["handoff"]
+    path = tmp_path / "intents.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="actions: handoff"):
+        IntentRules.load(path)
+
+
+def test_the_detector_keeps_the_prior_when_a_message_does_not_tell() -> None:
+    detector = load_knowledge().language
+    assert detector.guess("ok", prior="ms").language == "ms"
+    assert not detector.guess("menu", prior="en").sure
+    sure = detector.guess("gimana caranya daftar nib di oss kak", prior="en")
+    assert (sure.language, sure.sure) == ("id", True)
+    assert detector.guess("macam mana nak mohon sijil halal", prior="id").language == "ms"
