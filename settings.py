@@ -63,6 +63,9 @@ class Settings(BaseSettings):
     flood_burst: int = Field(default=10, ge=1, le=1000)  # messages allowed at once per user
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=1, le=65535)
+    semantic_matching: bool = True  # the FAQ's embedding stage (knowledge/semantic.py)
+    semantic_cache_dir: str = "data/cache"  # sample embeddings, keyed by a hash of the knowledge
+    semantic_threads: int = Field(default=1, ge=1, le=64)  # CPU threads for one embedding
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
 
     @field_validator("admin_ids", mode="before")

@@ -12,6 +12,7 @@ from handlers.menu import main_menu_buttons
 from handlers.router import PayloadHandler, Router
 from handlers.types import Button, Reply
 from knowledge import Faq, KnowledgeError, load_knowledge
+from knowledge.semantic import SemanticOptions, semantic_options
 from knowledge.understand import Understood
 
 log = logging.getLogger(__name__)
@@ -111,10 +112,18 @@ def _topic_button(ctx: Ctx, topic: str) -> Button:
     return Button(_faq(ctx).title(topic, ctx.lang), FaqButton.TOPIC.payload(topic))
 
 
+def semantic_from(settings) -> SemanticOptions | None:
+    """The FAQ's semantic stage as the settings ask for it (None: lexical only)."""
+    return semantic_options(
+        settings.semantic_matching, settings.semantic_cache_dir, settings.semantic_threads
+    )
+
+
 async def reload_knowledge(deps: Deps) -> str | None:
     """Reload the knowledge files; on error keep the old knowledge and return the error text."""
-    try:
-        knowledge = await asyncio.to_thread(load_knowledge)  # a few seconds: off the event loop
+    semantic = semantic_from(deps.settings)
+    try:  # a few seconds (more if the samples changed and need embedding): off the event loop
+        knowledge = await asyncio.to_thread(load_knowledge, semantic=semantic)
     except KnowledgeError as exc:
         log.warning("knowledge reload failed; keeping the old knowledge")
         return str(exc)

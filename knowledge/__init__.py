@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+import time
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -13,7 +15,10 @@ from knowledge.intents import IntentRules
 from knowledge.langdetect import LanguageDetector, load_markers, words
 from knowledge.languages import LANGUAGES
 from knowledge.normalise import Normaliser
+from knowledge.semantic import SemanticOptions
 from knowledge.texts import KnowledgeError, Texts
+
+log = logging.getLogger(__name__)
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent
 
@@ -42,15 +47,22 @@ def load_contacts(path: Path) -> dict[str, Any]:
     return data
 
 
-def load_knowledge(folder: Path = KNOWLEDGE_DIR) -> Knowledge:
-    """Load every knowledge file under `folder`; raise KnowledgeError naming file and entry."""
+def load_knowledge(
+    folder: Path = KNOWLEDGE_DIR, semantic: SemanticOptions | None = None
+) -> Knowledge:
+    """Load every knowledge file under `folder`; raise KnowledgeError naming file and entry.
+
+    With `semantic`, the FAQ also gets the embedding stage (see knowledge/semantic.py).
+    """
+    start = time.perf_counter()
     contacts = load_contacts(folder / "contacts.yaml")
     texts = Texts.load(folder / "texts", {"contacts": contacts})
     normaliser = Normaliser.load(folder / "normalise.yaml")
     out_of_scope = load_out_of_scope(folder / "out_of_scope.yaml")
-    faq = load_faq(folder / "faq", contacts, normaliser, out_of_scope)
+    faq = load_faq(folder / "faq", contacts, normaliser, out_of_scope, semantic)
     intents = IntentRules.load(folder / "intents.yaml")
     detector = build_detector(faq, texts, load_markers(folder / "language_words.yaml"))
+    _log_mode(faq, time.perf_counter() - start)
     return Knowledge(texts, contacts, faq, intents, detector)
 
 
@@ -68,3 +80,19 @@ def build_detector(faq: Faq, texts: Texts, markers: dict[str, list[str]]) -> Lan
     detector.neutral = {w for item in markers.get("neutral", []) for w in words(item)}
     detector.weak = {w for item in markers.get("weak", []) for w in words(item)}
     return detector
+
+
+def _log_mode(faq: Faq, seconds: float) -> None:
+    """One line saying which FAQ matching mode is active."""
+    index = faq.matcher.semantic
+    if index is None:
+        log.info("FAQ matching: lexical only; %d topics loaded in %.1f s", len(faq.entries), seconds)
+        return
+    log.info(
+        "FAQ matching: lexical + semantic (%s, %d samples, %s); %d topics loaded in %.1f s",
+        index.embedder.model_id,
+        len(index.topics),
+        "embeddings from the cache" if index.cache_hit else "embeddings computed",
+        len(faq.entries),
+        seconds,
+    )

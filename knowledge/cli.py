@@ -15,6 +15,7 @@ from knowledge.intents import IntentRules
 from knowledge.langdetect import load_markers
 from knowledge.languages import LANGUAGES
 from knowledge.normalise import Normaliser
+from knowledge.semantic import semantic_options
 from knowledge.texts import Texts
 from knowledge.understand import Understood, understand
 
@@ -32,9 +33,12 @@ def add_check_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--folder", type=Path, default=KNOWLEDGE_DIR, help="knowledge folder")
 
 
-async def run_ask(_settings: Any, args: argparse.Namespace) -> int:
+async def run_ask(settings: Any, args: argparse.Namespace) -> int:
     """Answer each question as the bot would (no database needed)."""
-    knowledge = load_knowledge(args.folder)
+    semantic = semantic_options(
+        settings.semantic_matching, settings.semantic_cache_dir, settings.semantic_threads
+    )
+    knowledge = load_knowledge(args.folder, semantic)
     questions = args.question or (line.strip() for line in sys.stdin)
     for question in questions:
         if not question:

@@ -13,6 +13,7 @@ from knowledge.faq_schema import GROUPS, check_entry
 from knowledge.languages import LANGUAGES
 from knowledge.matcher import OUT_OF_SCOPE, Matcher
 from knowledge.normalise import Normaliser
+from knowledge.semantic import SemanticIndex, SemanticOptions
 from knowledge.templating import compile_template
 from knowledge.texts import KnowledgeError
 
@@ -87,13 +88,17 @@ class Faq:
 
 
 def load_faq(
-    folder: Path, contacts: dict[str, Any], normaliser: Normaliser, out_of_scope: Questions
+    folder: Path,
+    contacts: dict[str, Any],
+    normaliser: Normaliser,
+    out_of_scope: Questions,
+    semantic: SemanticOptions | None = None,
 ) -> Faq:
     """Load and validate every `folder/*.yaml`; raise KnowledgeError listing every problem."""
     entries, errors, _warnings = validate_faq(folder, contacts)
     if errors:
         raise KnowledgeError("\n".join(errors))
-    return build_faq(entries, contacts, normaliser, out_of_scope)
+    return build_faq(entries, contacts, normaliser, out_of_scope, semantic)
 
 
 def build_faq(
@@ -101,9 +106,11 @@ def build_faq(
     contacts: dict[str, Any],
     normaliser: Normaliser,
     out_of_scope: Questions | None = None,
+    semantic: SemanticOptions | None = None,
 ) -> Faq:
     """The Faq with a matcher over the sample questions, keywords and titles, and the
-    out-of-scope questions as a pseudo-topic that always falls back."""
+    out-of-scope questions as a pseudo-topic that always falls back; with `semantic`, the
+    embedding stage over the same samples."""
     matcher = Matcher(normaliser)
     for entry in entries:
         questions = [(lang, q) for lang in LANGUAGES for q in entry.questions[lang]]
@@ -113,6 +120,9 @@ def build_faq(
         matcher.add_topic(
             OUT_OF_SCOPE, [(lg, q) for lg, qs in out_of_scope.items() for q in qs], []
         )
+    if semantic is not None:
+        samples = [(sample.topic, sample.text) for sample in matcher.samples]
+        matcher.attach_semantic(SemanticIndex.build(semantic, samples))
     return Faq(entries, matcher, contacts, out_of_scope)
 
 

@@ -10,6 +10,7 @@ from dataclasses import dataclass, field
 from rapidfuzz import fuzz, process
 
 from knowledge.normalise import NUMBER_TOKEN, Normaliser
+from knowledge.semantic import SemanticIndex
 from knowledge.spelling import TYPO_MIN_LENGTH, Speller, closest, correctable
 
 # How the evidence adds up to a score of 0-100 (tuned leaving each sample question out in turn).
@@ -46,6 +47,7 @@ class Decision:
     choices: tuple[str, ...] = ()  # topics to offer on "suggest"
     ranked: tuple[tuple[str, float], ...] = field(default=(), repr=False)
     out_of_scope: bool = False  # a fallback because the out-of-scope list matched best
+    stage: str = "lexical"  # which stage decided: lexical or semantic (score = 100 x cosine)
 
 
 @dataclass(frozen=True)
@@ -70,6 +72,7 @@ class Matcher:
         self._token_topics: dict[str, Counter[str]] = defaultdict(Counter)
         self._answer_topics: dict[str, set[str]] = defaultdict(set)
         self.speller = Speller(normaliser, self._is_known_token)
+        self.semantic: SemanticIndex | None = None  # set by attach_semantic
         self._changed()
 
     # -- building -----------------------------------------------------------------------------
@@ -107,8 +110,16 @@ class Matcher:
         for token in set(tokens):
             self._postings[token].append(index)
             self._count(topic, token)
+        if self.semantic is not None:  # a curated phrasing joins both stages at once
+            self.semantic.add(topic, text)
         self._changed()
         return True
+
+    def attach_semantic(self, index: SemanticIndex) -> None:
+        """Use `index` (built over `self.samples`, in order) as the second stage."""
+        if len(index.topics) != len(self.samples):
+            raise ValueError("the semantic index must hold the matcher's samples, in order")
+        self.semantic = index
 
     def _count(self, topic: str, token: str) -> None:
         self._topic_words[topic][token] += 1
@@ -131,7 +142,21 @@ class Matcher:
         if analysis.small_talk and not analysis.tokens:
             return Decision(analysis.small_talk)
         ranked = self._rank_tokens(analysis.tokens, exclude)
-        return self.judge(ranked)
+        decision = self.judge(ranked)
+        if decision.kind == "answer" or decision.out_of_scope or not analysis.tokens:
+            return decision
+        return self._semantic(text, decision, exclude)
+
+    def _semantic(self, text: str, decision: Decision, exclude: int | None) -> Decision:
+        """The semantic stage's answer when it is sure enough (a cascade), else `decision`."""
+        found = self.semantic and self.semantic.confident(
+            text, dict(decision.ranked), OUT_OF_SCOPE, exclude
+        )
+        if not found:
+            return decision
+        topic, cosine = found
+        return Decision("answer", topic, round(100 * cosine, 1), ranked=decision.ranked,
+                        stage="semantic")  # fmt: skip
 
     def judge(self, ranked: list[tuple[str, float]]) -> Decision:
         """Apply the thresholds to a ranking.

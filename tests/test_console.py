@@ -17,6 +17,7 @@ def console(tmp_path: Path, script: str, *args: str) -> subprocess.CompletedProc
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "DATABASE_URL": f"sqlite:///{tmp_path}/bot.sqlite3",
+        "SEMANTIC_MATCHING": "false",
     }
     return subprocess.run(
         [sys.executable, str(ROOT / "bot.py"), "console", *args],
@@ -41,6 +42,7 @@ def test_label_typed_instead_of_number_and_plain_bot_py_without_token(tmp_path):
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "DATABASE_URL": f"sqlite:///{tmp_path}/bot.sqlite3",
+        "SEMANTIC_MATCHING": "false",
     }
     result = subprocess.run(
         [sys.executable, str(ROOT / "bot.py")],
@@ -75,6 +77,7 @@ def test_ctrl_c_exits_without_a_traceback(tmp_path):
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "DATABASE_URL": f"sqlite:///{tmp_path}/bot.sqlite3",
+        "SEMANTIC_MATCHING": "false",
     }
     process = subprocess.Popen(
         [sys.executable, str(ROOT / "bot.py"), "console"],

@@ -15,18 +15,27 @@ from knowledge import load_knowledge
 from knowledge.languages import LANGUAGES
 from tests import faq_tables
 
-TARGET = 0.90  # the issue's target, per language, on the held-out table
-# Measured 2026-11-30 on the held-out table: right topic answered id 94.2%, en 94.2%, ms 95.8%;
-# out of scope -> fallback 100% in each language. The floors are the target itself.
-FLOOR_HELD_OUT = {"id": TARGET, "en": TARGET, "ms": TARGET}
-FLOOR_DEV = 0.90  # development tables, right topic answered, each language (measured 92-93%)
+TARGET = 0.90  # the first issue's target, per language, on the held-out table
+# Measured 2026-11-30 on the held-out table, lexical only: right topic answered id 94.2%,
+# en 94.2%, ms 95.8%; out of scope -> fallback 100% in each language.
+# Measured 2026-12-04 with the semantic stage (the default): id 97.5%, en 96.7%, ms 98.3%;
+# out of scope 100%. Issue 14 asks that the held-out table stay >= 95% with it.
+FLOOR_HELD_OUT = {"lexical": TARGET, "semantic": 0.95}
+FLOOR_DEV = {"lexical": 0.90, "semantic": 0.95}  # development tables (measured 92-93%, 96-97%)
 FLOOR_RIGHT_OR_OFFERED = 0.90  # ... or the right topic among the "did you mean" choices
 FLOOR_FALLBACK = {"id": TARGET, "en": TARGET, "ms": TARGET}  # held-out, out of scope
 
 
-@pytest.fixture(scope="module")
-def faq():
+@pytest.fixture(scope="module", params=["lexical", "semantic"])
+def faq(request):
+    """The FAQ lexical only, and with the semantic stage (the default in production)."""
+    if request.param == "semantic":
+        return request.getfixturevalue("semantic_faq")
     return load_knowledge().faq
+
+
+def mode(faq) -> str:
+    return "lexical" if faq.matcher.semantic is None else "semantic"
 
 
 def figures(faq, rows, title: str, show_misses: bool) -> dict[str, tuple[float, float]]:
@@ -83,32 +92,35 @@ def test_tables_cover_every_topic_and_language(faq) -> None:
 
 def test_held_out_accuracy(faq) -> None:
     rows = faq_tables.in_scope(faq_tables.HELD_OUT)
-    found = figures(faq, rows, "FAQ HELD-OUT table, written blind", show_misses=False)
+    floor = FLOOR_HELD_OUT[mode(faq)]
+    found = figures(faq, rows, f"FAQ HELD-OUT table, {mode(faq)}", show_misses=False)
     for lang, (right, _) in found.items():
-        print(f"  {lang}: target {TARGET:.0%} {'met' if right >= TARGET else 'NOT met'}")
+        print(f"  {lang}: target {floor:.0%} {'met' if right >= floor else 'NOT met'}")
     for lang, (right, right_or_offered) in found.items():
-        assert right >= FLOOR_HELD_OUT[lang], lang
+        assert right >= floor, lang
         assert right_or_offered >= FLOOR_RIGHT_OR_OFFERED, lang
 
 
 def test_held_out_out_of_scope_falls_back(faq) -> None:
     table = faq_tables.held_out_out_of_scope()
-    for lang, rate in fallback_rates(faq, table, "FAQ HELD-OUT table", show=False).items():
+    title = f"FAQ HELD-OUT table, {mode(faq)}"
+    for lang, rate in fallback_rates(faq, table, title, show=False).items():
         assert rate >= FLOOR_FALLBACK[lang], lang
 
 
 def test_development_tables(faq) -> None:
     rows = faq_tables.in_scope(faq_tables.DEV)
     for lang, (right, right_or_offered) in figures(
-        faq, rows, "FAQ development tables", show_misses=True
+        faq, rows, f"FAQ development tables, {mode(faq)}", show_misses=True
     ).items():
-        assert right >= FLOOR_DEV, lang
+        assert right >= FLOOR_DEV[mode(faq)], lang
         assert right_or_offered >= FLOOR_RIGHT_OR_OFFERED, lang
 
 
 def test_development_out_of_scope_falls_back(faq) -> None:
     table = faq_tables.out_of_scope(faq_tables.DEV_OUT_OF_SCOPE)
-    for lang, rate in fallback_rates(faq, table, "FAQ development tables", show=True).items():
+    title = f"FAQ development tables, {mode(faq)}"
+    for lang, rate in fallback_rates(faq, table, title, show=True).items():
         assert rate >= TARGET - 0.05, lang
 
 

@@ -49,7 +49,7 @@ def test_normaliser_reads_chat_slang_and_synonyms() -> None:
 async def test_reload_picks_up_changes_and_keeps_old_knowledge_on_error(
     deps, folder: Path, monkeypatch
 ) -> None:
-    monkeypatch.setattr(faq_handlers, "load_knowledge", lambda: load_knowledge(folder))
+    monkeypatch.setattr(faq_handlers, "load_knowledge", lambda **kw: load_knowledge(folder, **kw))
     old = deps.knowledge
     edit(
         folder / "faq" / "mea.yaml",
@@ -85,7 +85,11 @@ async def test_curated_phrasings_are_live_at_once_and_survive_restart(settings, 
 
 
 def run_bot(*args: str, stdin: str = "") -> subprocess.CompletedProcess:
-    env = {"PATH": "/usr/bin:/bin", "DATABASE_URL": "sqlite:////nonexistent/never/used.sqlite3"}
+    env = {
+        "PATH": "/usr/bin:/bin",
+        "DATABASE_URL": "sqlite:////nonexistent/never/used.sqlite3",
+        "SEMANTIC_MATCHING": "false",
+    }
     return subprocess.run(
         [sys.executable, "bot.py", *args],
         cwd=ROOT,

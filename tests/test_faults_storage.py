@@ -114,6 +114,7 @@ def test_unusable_database_at_start_is_one_clear_line_for_the_operator(tmp_path,
     env = {
         "PATH": os.environ.get("PATH", "/usr/bin:/bin"),
         "DATABASE_URL": f"sqlite:///{where(tmp_path)}",
+        "SEMANTIC_MATCHING": "false",
         "TELEGRAM_BOT_TOKEN": "1:never-used",
         "TELEGRAM_API_URL": "http://127.0.0.1:9/bot",
         "PTB_TIMEDELTA": "true",

@@ -113,7 +113,7 @@ async def test_reload_keeps_old_knowledge_on_error(deps, admin, monkeypatch) -> 
 
     old = deps.knowledge
 
-    def broken():
+    def broken(**_options):
         raise KnowledgeError("knowledge/faq/mea.yaml: mea-what: answer.en: missing")
 
     with monkeypatch.context() as patch:

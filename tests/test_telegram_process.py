@@ -25,6 +25,7 @@ def _env(api: FakeBotApi, tmp_path: Path, **extra: str) -> dict[str, str]:
         "PATH": os.environ.get("PATH", ""),
         "PTB_TIMEDELTA": "true",
         "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+        "SEMANTIC_MATCHING": "false",
         "TELEGRAM_BOT_TOKEN": api.token,
         "TELEGRAM_API_URL": api.base_url,
         "LOG_LEVEL": "INFO",

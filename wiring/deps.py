@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import asyncio
 import contextlib
 from collections.abc import AsyncIterator
 
 from handlers import Deps
-from handlers.faq import load_phrasings
+from handlers.faq import load_phrasings, semantic_from
 from handlers.staff.lookup import stored_roles
 from knowledge import Knowledge, load_knowledge
 from settings import Settings
@@ -15,8 +16,13 @@ from storage import open_storage
 
 async def open_deps(settings: Settings, knowledge: Knowledge | None = None) -> Deps:
     """Open the database and load the knowledge (unless given): everything a handler needs."""
-    knowledge = knowledge or load_knowledge()
-    storage = await open_storage(settings.database_path)
+    storage = await open_storage(settings.database_path)  # first: a bad database is one line
+    if knowledge is None:
+        try:  # off the event loop: the semantic stage takes a minute when its cache is cold
+            knowledge = await asyncio.to_thread(load_knowledge, semantic=semantic_from(settings))
+        except BaseException:
+            await storage.close()
+            raise
     deps = Deps(settings=settings, storage=storage, knowledge=knowledge)
     deps.role_lookup = stored_roles(storage)
     await load_phrasings(deps)  # curated FAQ phrasings from the database

@@ -61,6 +61,7 @@ class Harness:
             "DATABASE_URL": f"sqlite:///{Path(self._tmp.name) / 'bot.sqlite3'}",
             "ADMIN_IDS": f"telegram:{ADMIN}",
             "FLOOD_RATE": "0",
+            "SEMANTIC_MATCHING": "false",
             **self.env,
         }
         self.settings = load_settings(environ=environ, env_file=None)

@@ -16,9 +16,9 @@ from storage.registrations import Registration, RegistrationData
 
 
 @cache
-def shared_knowledge() -> Knowledge:
+def shared_knowledge(semantic=None) -> Knowledge:
     """The knowledge loaded once per test run, for tests that do not change it."""
-    return load_knowledge()
+    return load_knowledge(semantic=semantic)
 
 
 @pytest.fixture

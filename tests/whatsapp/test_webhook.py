@@ -118,6 +118,7 @@ def test_serve_refuses_whatsapp_without_app_secret(tmp_path, wa_env):
     env.update({k: v for k, v in wa_env.items() if k != "WHATSAPP_APP_SECRET"})
     env["DATABASE_URL"] = f"sqlite:///{tmp_path / 'bot.sqlite3'}"
     env["LOG_LEVEL"] = "WARNING"
+    env["SEMANTIC_MATCHING"] = "false"
     done = subprocess.run(
         [sys.executable, "bot.py", "serve", "--port", "1"],
         cwd=Path(__file__).parents[2],

