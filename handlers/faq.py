@@ -58,7 +58,7 @@ async def answer_understood(ctx: Ctx, text: str, understood: Understood) -> list
     if decision.kind == "suggest":
         buttons = [_topic_button(ctx, topic) for topic in decision.choices]
         return [ctx.say("faq.did_you_mean", buttons=buttons)]
-    return [fallback(ctx)]
+    return [fallback(ctx, off_topic=decision.off_topic)]
 
 
 def answer_topic(ctx: Ctx, topic: str) -> list[Reply]:
@@ -69,17 +69,33 @@ def answer_topic(ctx: Ctx, topic: str) -> list[Reply]:
         return [
             ctx.say("faq.unknown_topic", buttons=(ctx.button("faq.topics_button", "menu:faq"),))
         ]
-    buttons = [_topic_button(ctx, related) for related in entry.related if faq.get(related)]
+    buttons = _related_buttons(ctx, topic)
+    if faq.has_more(topic):
+        buttons.insert(0, ctx.button("faq.more_button", FaqButton.MORE.payload(topic)))
     twin = TWIN_BUTTONS.get(topic)
     if twin is not None:
         buttons.insert(0, ctx.button(*twin))
     return [Reply(faq.render(topic, ctx.lang), tuple(buttons))]
 
 
-def fallback(ctx: Ctx) -> Reply:
-    """Say plainly that there is no answer; offer the topics and the office contact."""
+async def on_more(ctx: Ctx, topic: str) -> list[Reply]:
+    """The "more" button: the rest of a long answer, with the related topics."""
+    faq = _faq(ctx)
+    if not faq.has_more(topic):
+        return answer_topic(ctx, topic)
+    return [Reply(faq.render_more(topic, ctx.lang), tuple(_related_buttons(ctx, topic)))]
+
+
+def _related_buttons(ctx: Ctx, topic: str) -> list[Button]:
+    faq = _faq(ctx)
+    return [_topic_button(ctx, related) for related in faq.get(topic).related if faq.get(related)]
+
+
+def fallback(ctx: Ctx, off_topic: bool = False) -> Reply:
+    """Say plainly that there is no answer: an off-topic question is told what the bot covers;
+    an in-scope one that it is noted for staff. Offer the topics and the office contact."""
     return ctx.say(
-        "faq.fallback",
+        "faq.fallback_off_topic" if off_topic else "faq.fallback",
         buttons=(
             ctx.button("faq.topics_button", "menu:faq"),
             ctx.button("faq.contact_button", FaqButton.TOPIC.payload(CONTACT_TOPIC)),
@@ -161,16 +177,19 @@ async def add_phrasings(
 
 
 class FaqButton(StrEnum):
-    """The FAQ's buttons, by router prefix: `faq:<topic id>`, `faqg:<group>`."""
+    """The FAQ's buttons, by router prefix: `faq:<topic id>`, `faqg:<group>`, `faqm:<topic id>`."""
 
     TOPIC = "faq"  # that topic's answer
     GROUP = "faqg"  # the topics of one group
+    MORE = "faqm"  # the rest of a long answer
 
     def payload(self, arg: str) -> str:
         return f"{self.value}:{arg}"
 
 
-ON_PRESS: dict[FaqButton, PayloadHandler] = {FaqButton.TOPIC: on_topic, FaqButton.GROUP: on_group}
+ON_PRESS: dict[FaqButton, PayloadHandler] = {
+    FaqButton.TOPIC: on_topic, FaqButton.GROUP: on_group, FaqButton.MORE: on_more,
+}
 
 
 def register(router: Router) -> None:

@@ -28,7 +28,7 @@ async def read(ctx: Ctx, text: str) -> Understood:
     event loop, so other users' messages and /healthz are not held up."""
     knowledge, text = ctx.deps.knowledge, text[:MAX_READ]
     args = (knowledge.faq, knowledge.intents, knowledge.language, text, ctx.lang)
-    if len(text) > OFF_LOOP:
+    if len(text) > OFF_LOOP or knowledge.faq.matcher.semantic is not None:  # an embedding
         return await asyncio.to_thread(understand, *args)
     return understand(*args)
 

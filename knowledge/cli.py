@@ -6,10 +6,12 @@ import argparse
 import json
 import sys
 from collections.abc import Iterable
+from datetime import date
 from pathlib import Path
 from typing import Any, TextIO
 
 from knowledge import KNOWLEDGE_DIR, Knowledge, KnowledgeError, load_contacts, load_knowledge
+from knowledge.dates import check_dates, jakarta_today
 from knowledge.faq import build_faq, load_out_of_scope, validate_faq
 from knowledge.intents import IntentRules
 from knowledge.langdetect import load_markers
@@ -73,7 +75,7 @@ def ask(knowledge: Knowledge, question: str, lang: str | None = None) -> dict[st
         titles = [f"{n}. {faq.title(t, lang)}" for n, t in enumerate(decision.choices, 1)]
         answer = "\n".join([texts.render(lang, "faq.did_you_mean"), *titles])
     else:
-        answer = texts.render(lang, "faq.fallback")
+        answer = texts.render(lang, "faq.fallback_off_topic" if decision.off_topic else "faq.fallback")
     return {
         "question": question,
         "topic": understood.topic,
@@ -109,10 +111,10 @@ def report(errors: list[str], warnings: list[str], out: TextIO) -> None:
 
 
 def check_knowledge(
-    folder: Path = KNOWLEDGE_DIR, needed: Iterable[str] = ()
+    folder: Path = KNOWLEDGE_DIR, needed: Iterable[str] = (), today: date | None = None
 ) -> tuple[list[str], list[str]]:
-    """(errors, warnings) for every knowledge file under `folder`; `needed`: UI text keys the
-    code uses, which every language must have."""
+    """(errors, warnings) for every knowledge file under `folder`, as of `today` (Bandung);
+    `needed`: UI text keys the code uses, which every language must have."""
     errors: list[str] = []
     contacts: dict = {}
     try:
@@ -144,6 +146,9 @@ def check_knowledge(
             errors.append(str(exc))
     entries, faq_errors, warnings = validate_faq(folder / "faq", contacts)
     errors += faq_errors
+    date_errors, date_warnings = check_dates(entries, contacts, today or jakarta_today())
+    errors += date_errors
+    warnings += date_warnings
     if not errors and normaliser is not None:
         warnings += self_consistency(build_faq(entries, contacts, normaliser, out_of_scope))
     return errors, warnings

@@ -2,13 +2,16 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import date, timedelta
 from pathlib import Path
 from typing import Any
 
 import yaml
 from jinja2 import Template, TemplateError
 
+from knowledge.dates import jakarta_today
 from knowledge.faq_schema import GROUPS, check_entry
 from knowledge.languages import LANGUAGES
 from knowledge.matcher import OUT_OF_SCOPE, Matcher
@@ -26,7 +29,7 @@ REQUIRED_TOPICS = (
     "export-basics", "umkm-definition", "financing", "events-schedule", "training-programs",
     "bot-help", "broadcast-subscribe",
 )  # fmt: skip
-ANSWER_MAX = 700  # characters once rendered: a phone screen
+ANSWER_MAX = 600  # characters once rendered: a phone screen (the rest goes under `more`)
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: much faster
 Questions = dict[str, list[str]]  # questions per language
 
@@ -45,6 +48,14 @@ class FaqEntry:
     source: str
     confidence: str
     file: str
+    review_by: date | None = None  # a curator re-checks the facts by then
+    dates: dict[str, date] = field(default_factory=dict)  # named dates the answer depends on
+    more: dict[str, Template] = field(default_factory=dict)  # the rest, behind a "more" button
+
+    def render(self, lang: str, contacts: dict, today: date, part: str = "answer") -> str:
+        """The answer (or its `more` part) in `lang` as it reads on `today`."""
+        template = (self.answer if part == "answer" else self.more)[lang]
+        return template.render(contacts=contacts, today=today, dates=self.dates).strip()
 
 
 class Faq:
@@ -61,6 +72,7 @@ class Faq:
         self.matcher = matcher
         self.contacts = contacts
         self.out_of_scope = dict(out_of_scope or {})  # out_of_scope.yaml, indexed in the matcher
+        self.clock: Callable[[], date] = jakarta_today  # tests set another day
 
     def get(self, topic: str) -> FaqEntry | None:
         return self.entries.get(topic)
@@ -77,8 +89,17 @@ class Faq:
         return self.entries[topic].title[lang]
 
     def render(self, topic: str, lang: str) -> str:
-        """The answer of `topic` in `lang`, with the office contacts filled in."""
-        return self.entries[topic].answer[lang].render(contacts=self.contacts).strip()
+        """The answer of `topic` in `lang` as it reads today, with the office contacts."""
+        return self.entries[topic].render(lang, self.contacts, self.clock())
+
+    def has_more(self, topic: str) -> bool:
+        """True if `topic` has more to say behind a "more" button."""
+        entry = self.entries.get(topic)
+        return entry is not None and bool(entry.more)
+
+    def render_more(self, topic: str, lang: str) -> str:
+        """The rest of a long answer (the "more" button), as it reads today."""
+        return self.entries[topic].render(lang, self.contacts, self.clock(), part="more")
 
     def add_phrasings(self, topic: str, lang: str, texts: list[str]) -> int:
         """Add curated sample questions to the matcher; returns how many were new."""
@@ -114,7 +135,9 @@ def build_faq(
     matcher = Matcher(normaliser)
     for entry in entries:
         questions = [(lang, q) for lang in LANGUAGES for q in entry.questions[lang]]
-        answers = [entry.answer[lang].render(contacts=contacts) for lang in LANGUAGES]
+        today = jakarta_today()
+        answers = [entry.render(lang, contacts, today) for lang in LANGUAGES]
+        answers += [entry.render(lang, contacts, today, "more") for lang in entry.more]
         matcher.add_topic(entry.id, questions, [*entry.keywords, *entry.title.values()], answers)
     if out_of_scope:
         matcher.add_topic(
@@ -186,8 +209,12 @@ def _entry(
         return None
     if not 1 <= len(checked.related) <= 4:
         warnings.append(f"{where}: related has {len(checked.related)} topics (aim for 1-4)")
-    answer = _templates(checked.texts("answer"), where, contacts, errors, warnings)
-    if len(answer) < len(LANGUAGES):
+    dates = dict(checked.dates)
+    answer = _templates(checked.texts("answer"), "answer", where, contacts, dates, errors, warnings)
+    more = {}
+    if checked.more is not None:
+        more = _templates(checked.texts("more"), "more", where, contacts, dates, errors, warnings)
+    if len(answer) < len(LANGUAGES) or len(more) not in (0, len(LANGUAGES)):
         return None
     return FaqEntry(
         id=checked.id,
@@ -200,24 +227,30 @@ def _entry(
         source=checked.source,
         confidence=checked.confidence,
         file=str(path),
+        review_by=checked.review_by,
+        dates=dates,
+        more=more,
     )
 
 
 def _templates(
-    sources: dict[str, str], where: str, contacts: dict, errors: list[str], warnings: list[str]
+    sources: dict[str, str], part: str, where: str, contacts: dict, dates: dict, errors, warnings
 ) -> dict[str, Template]:
+    """The `answer` (or `more`) templates, each rendered today and on both sides of every date
+    it depends on, to prove that it renders."""
+    days = [jakarta_today()] + [d + timedelta(days=k) for d in dates.values() for k in (-1, 0)]
     compiled = {}
     for lang, source in sources.items():
         try:
             template = compile_template(source)
-            text = template.render(contacts=contacts).strip()
+            texts = [template.render(contacts=contacts, today=day, dates=dates) for day in days]
         except TemplateError as exc:
-            errors.append(f"{where}: answer.{lang}: template does not render: {exc}")
+            errors.append(f"{where}: {part}.{lang}: template does not render: {exc}")
             continue
-        if len(text) > ANSWER_MAX:
-            warnings.append(
-                f"{where}: answer.{lang} is {len(text)} characters (aim <= {ANSWER_MAX})"
-            )
+        longest = max(len(text.strip()) for text in texts)
+        if longest > ANSWER_MAX:
+            warnings.append(f"{where}: {part}.{lang} is {longest} characters"
+                            f" (aim <= {ANSWER_MAX}; put the rest under `more`)")  # fmt: skip
         compiled[lang] = template
     return compiled
 

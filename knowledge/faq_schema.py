@@ -7,11 +7,13 @@ if it needs a rule, a `field_validator` raising `problem("...")`.
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, create_model, field_validator
 from pydantic_core import PydanticCustomError
 
+from knowledge.dates import as_date
 from knowledge.languages import LANGUAGES
 
 # Menu groups in menu order.
@@ -71,6 +73,37 @@ class EntrySchema(BaseModel):
     related: list[str]
     source: str
     confidence: str
+    review_by: date  # a curator re-checks the facts by then (check-knowledge warns after)
+    more: TextPerLanguage | None = None  # the rest of a long answer, behind a "more" button
+    dates: dict[str, date] = {}  # named dates the answer templates read as dates.<name>
+
+    @field_validator("review_by", mode="before")
+    @classmethod
+    def _review_by(cls, value: Any) -> date:
+        when = as_date(value)
+        if when is None:
+            raise problem("review_by must be a date (YYYY-MM-DD)")
+        return when
+
+    @field_validator("dates", mode="before")
+    @classmethod
+    def _dates(cls, value: Any) -> dict[str, date]:
+        if not isinstance(value, dict):
+            raise problem("dates must map names to dates (halal_umk: 2026-10-17)")
+        found = {}
+        for name, raw in value.items():
+            when = as_date(raw)
+            if not isinstance(name, str) or not name.isidentifier() or when is None:
+                raise problem(f"dates.{name}: must be name: YYYY-MM-DD")
+            found[name] = when
+        return found
+
+    @field_validator("more")
+    @classmethod
+    def _more(cls, value: BaseModel | None) -> BaseModel | None:
+        if value is not None:
+            _non_empty("more", value)
+        return value
 
     @field_validator("id")
     @classmethod

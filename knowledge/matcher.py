@@ -35,6 +35,7 @@ class Thresholds:
     answer: float = 40.0
     suggest: float = 37.0
     margin: float = 2.0  # a runner-up this close to the best makes it a "did you mean"
+    off_topic: float = 20.0  # a fallback below this is off-topic, not a question we lack
 
 
 @dataclass(frozen=True)
@@ -47,6 +48,7 @@ class Decision:
     choices: tuple[str, ...] = ()  # topics to offer on "suggest"
     ranked: tuple[tuple[str, float], ...] = field(default=(), repr=False)
     out_of_scope: bool = False  # a fallback because the out-of-scope list matched best
+    off_topic: bool = False  # a fallback outside every topic (vs. an in-scope question we lack)
     stage: str = "lexical"  # which stage decided: lexical or semantic (score = 100 x cosine)
 
 
@@ -170,9 +172,9 @@ class Matcher:
         best = real[0] if real else (None, 0.0)
         outside = excluded > 0 and excluded >= best[1]
         if best[1] < limits.suggest or outside:
-            return Decision(
-                "fallback", best[0], best[1], ranked=tuple(real[:5]), out_of_scope=outside
-            )
+            off_topic = outside or best[1] < limits.off_topic
+            return Decision("fallback", best[0], best[1], ranked=tuple(real[:5]),
+                            out_of_scope=outside, off_topic=off_topic)  # fmt: skip
         top, score = best
         close = [t for t, s in real[1:3] if s >= limits.suggest and score - s < limits.margin]
         doubt = score - excluded < limits.margin

@@ -58,7 +58,7 @@ async def test_unsure_match_asks_did_you_mean_with_up_to_three_topics(chat: Chat
 
 async def test_out_of_scope_question_falls_back_and_is_logged(chat: Chat, deps) -> None:
     await chat.send("resep nasi goreng kampung yang enak")
-    assert "belum punya jawaban" in chat.text
+    assert "di luar yang bisa saya bantu" in chat.text
     assert [b.payload for b in chat.buttons] == ["menu:faq", "faq:contact-office"]
     (row,) = await logged(deps)
     assert row["text"] == "resep nasi goreng kampung yang enak"
