@@ -27,7 +27,7 @@ REQUIRED_TOPICS = (
     "creative-subsectors", "registration-how", "registration-status", "registration-edit",
     "data-privacy", "contact-office", "nib-oss", "halal-cert", "pirt-bpom", "trademark",
     "export-basics", "umkm-definition", "financing", "events-schedule", "training-programs",
-    "bot-help", "broadcast-subscribe",
+    "bot-help", "broadcast-subscribe", "buy-from-bandung", "partner-petaling-jaya", "umkm-numbers",
 )  # fmt: skip
 ANSWER_MAX = 600  # characters once rendered: a phone screen (the rest goes under `more`)
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: much faster

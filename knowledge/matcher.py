@@ -145,15 +145,19 @@ class Matcher:
             return Decision(analysis.small_talk)
         ranked = self._rank_tokens(analysis.tokens, exclude)
         decision = self.judge(ranked)
-        if decision.kind == "answer" or decision.out_of_scope or not analysis.tokens:
+        if self.semantic is None or decision.out_of_scope or not analysis.tokens:
             return decision
         return self._semantic(text, decision, exclude)
 
     def _semantic(self, text: str, decision: Decision, exclude: int | None) -> Decision:
-        """The semantic stage's answer when it is sure enough (a cascade), else `decision`."""
-        found = self.semantic and self.semantic.confident(
-            text, dict(decision.ranked), OUT_OF_SCOPE, exclude
-        )
+        """The second stage (knowledge/semantic.py): it may veto a weak lexical answer that
+        means something else, or answer where the lexical score did not."""
+        if decision.kind == "answer":
+            if not self.semantic.vetoes(text, decision.topic, decision.score, exclude):
+                return decision
+            return Decision("fallback", decision.topic, decision.score, ranked=decision.ranked,
+                            stage="semantic", off_topic=True)  # fmt: skip
+        found = self.semantic.confident(text, dict(decision.ranked), OUT_OF_SCOPE, exclude)
         if not found:
             return decision
         topic, cosine = found

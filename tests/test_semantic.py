@@ -84,9 +84,12 @@ def test_lexical_answers_stay_and_the_semantic_stage_fills_its_gaps(semantic_faq
     matcher = semantic_faq.matcher
     plain = matcher.decide("apa itu little bandung")
     assert (plain.kind, plain.topic, plain.stage) == ("answer", "little-bandung-what", "lexical")
-    # From the issue: the last clause used to make the lexical matcher fall back.
-    found = matcher.decide("ada pinjeman modal buat umkm ga min? sy butuh buat beli kompor")
-    assert (found.kind, found.topic, found.stage) == ("answer", "financing", "semantic")
+    # From the issue: both used to fall back (the first) or get financing (the second).
+    found = matcher.decide("min pendaftaran sy udh di acc blm?")
+    assert (found.kind, found.topic, found.stage) == ("answer", "registration-status", "semantic")
+    vetoed = matcher.decide("what is the capital of australia")
+    assert (vetoed.kind, vetoed.stage, vetoed.off_topic) == ("fallback", "semantic", True)
+    assert vetoed.score >= matcher.thresholds.answer  # the lexical score alone would answer
     assert matcher.decide("resep nasi goreng kampung yang enak").kind == "fallback"
 
 

@@ -8,8 +8,9 @@ from pathlib import Path
 import yaml
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-DEV = ("faq_dev_a.yaml", "faq_dev_b.yaml", "faq_dev_c.yaml")
-HELD_OUT = ("faq_heldout.yaml",)
+DEV = ("faq_dev_a.yaml", "faq_dev_b.yaml", "faq_dev_c.yaml", "faq_dev_d.yaml")
+HELD_OUT = ("faq_heldout.yaml",)  # written for the first 30 topics
+BLIND = "faq_blind.yaml"  # set E, issue 14: 33 topics, small talk, requests, out of scope
 OUT_OF_SCOPE = "out_of_scope"
 
 
@@ -57,3 +58,14 @@ def held_out_out_of_scope() -> dict[str, list[str]]:
         lang: [q for q in questions if not any(e in q.casefold() for e in BRIEF_EXAMPLES)]
         for lang, questions in out_of_scope(HELD_OUT).items()
     }
+
+
+def blind_in_scope() -> list[tuple[str, str, str]]:
+    """(topic, language, question) rows of the blind table (set E)."""
+    topics = _load(BLIND)["topics"]
+    return [(t, lang, q) for t, by_lang in topics.items() for lang, qs in by_lang.items() for q in qs]
+
+
+def blind_out_of_scope() -> dict[str, list[str]]:
+    """Per language, the blind table's out-of-scope questions."""
+    return {lang: list(qs) for lang, qs in _load(BLIND)["out_of_scope"].items()}
