@@ -4,13 +4,20 @@ Reported, for the real knowledge and a synthetic one 100x larger (every topic co
 with a marker word, so common words' posting lists also grow 100x): questions per second and
 p50/p99 latency of `Matcher.decide` on one core; the same for `rapidfuzz.process.extractOne`
 over all sample questions, with its accuracy on the held-out and out-of-scope tables.
-Quick: 10x instead of 100x and fewer repetitions.
+Also, lexical only and with the semantic stage: q/s and p50/p99 on one core, start-up of a
+fresh process (cold: no embedding cache; cached), its peak RSS, and accuracy on the held-out
+and blind tables. Quick: 10x instead of 100x, fewer repetitions, no cold start.
 """
 
 from __future__ import annotations
 
+import json
 import statistics
+import subprocess
+import sys
+import tempfile
 import time
+from pathlib import Path
 
 from rapidfuzz import fuzz, process, utils
 
@@ -19,6 +26,7 @@ from knowledge.faq import Faq, build_faq
 from knowledge.languages import LANGUAGES
 
 BASELINE_CUTOFF = 80  # extractOne score from which the baseline answers (else falls back)
+ROOT = Path(__file__).resolve().parent.parent
 
 
 def tables() -> tuple[list[tuple[str, str]], list[str]]:
@@ -106,6 +114,78 @@ def matcher_answer(faq: Faq):
     return ask
 
 
+SNAPSHOT = """
+import json, sys, time
+start = time.perf_counter()
+from knowledge import load_knowledge
+from knowledge.semantic import semantic_options
+options = semantic_options(sys.argv[1] == "semantic", sys.argv[2])
+faq = load_knowledge(semantic=options).faq
+seconds = time.perf_counter() - start
+for question in ("apa itu little bandung", "ada pinjeman modal buat umkm ga min? sy butuh kompor"):
+    faq.matcher.decide(question)
+# VmHWM: this process's peak (ru_maxrss would carry the parent's peak across exec)
+status = open("/proc/self/status").read().split("VmHWM:")[1]
+rss = int(status.split()[0]) / 1024
+print(json.dumps({"start_s": round(seconds, 2), "rss_mb": round(rss, 1),
+                  "semantic": faq.matcher.semantic is not None}))
+"""
+
+
+def start_up(mode: str, cache: str) -> dict:
+    """Start-up (imports + knowledge) and peak RSS of a fresh process, in `mode`."""
+    done = subprocess.run(
+        [sys.executable, "-c", SNAPSHOT, mode, cache],
+        capture_output=True, text=True, cwd=ROOT, check=True,
+    )  # fmt: skip
+    return json.loads(done.stdout.strip().splitlines()[-1])
+
+
+def blind_tables() -> tuple[list[tuple[str, str]], list[str]]:
+    """(topic, question) of the blind table (set E) and its out-of-scope questions."""
+    from tests import faq_tables
+
+    rows = [(topic, q) for topic, _, q in faq_tables.blind_in_scope()]
+    return rows, [q for qs in faq_tables.blind_out_of_scope().values() for q in qs]
+
+
+def modes(quick: bool, questions: list[str], repeat: int) -> dict:
+    """Lexical only and with the semantic stage: speed, start-up, RSS, accuracy on both tables."""
+    from knowledge.semantic import SemanticOptions, load_embedder
+
+    result: dict = {}
+    held, oos = tables()
+    blind, blind_oos = blind_tables()
+    embedder = load_embedder(1)
+    cache = str(ROOT / "data" / "cache")  # SEMANTIC_CACHE_DIR's default: kept between runs
+    runs = {"lexical": load_knowledge().faq}
+    if embedder is not None:
+        runs["semantic"] = load_knowledge(semantic=SemanticOptions(embedder, Path(cache))).faq
+    for mode, faq in runs.items():
+        ask = matcher_answer(faq)
+        result.update(figures(f"{mode}_real", timed(ask, questions, repeat)))
+        right, fallback = accuracy(ask, held, oos)
+        result[f"{mode}_heldout_right"] = round(right, 3)
+        result[f"{mode}_heldout_oos_fallback"] = round(fallback, 3)
+        right, fallback = accuracy(ask, blind, blind_oos)
+        result[f"{mode}_blind_right"] = round(right, 3)
+        result[f"{mode}_blind_oos_fallback"] = round(fallback, 3)
+    result["lexical_start_s"], result["lexical_rss_mb"] = _snap("lexical", cache)
+    if embedder is not None:
+        if not quick:  # a fresh cache: embeds every sample, about a minute on one core
+            with tempfile.TemporaryDirectory() as cold:
+                result["semantic_start_cold_s"], _ = _snap("semantic", cold)
+        result["semantic_start_cached_s"], result["semantic_rss_mb"] = _snap("semantic", cache)
+    return result
+
+
+def _snap(mode: str, cache: str) -> tuple[float, float]:
+    found = start_up(mode, cache)
+    if found["semantic"] != (mode == "semantic"):
+        raise RuntimeError(f"start-up in {mode} mode did not give that mode")
+    return found["start_s"], found["rss_mb"]
+
+
 async def run(quick: bool) -> dict:
     copies = 10 if quick else 100
     repeat = 1 if quick else 3
@@ -113,6 +193,7 @@ async def run(quick: bool) -> dict:
     questions = [q for _, q in held] + oos
     real = load_knowledge().faq
     result: dict = {"faq_topics": len(real.entries), "faq_samples": len(real.matcher.samples)}
+    result.update(modes(quick, questions, repeat))
     ours = matcher_answer(real)
     result.update(figures("faq_real", timed(ours, questions, repeat)))
     right, fallback = accuracy(ours, held, oos)

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import logging
+import os
 import threading
 from collections.abc import Sequence
 from dataclasses import dataclass
@@ -211,7 +212,7 @@ class _Cache:
     def _write(self, path: Path, texts: list[str], vectors: np.ndarray) -> None:
         try:
             self.folder.mkdir(parents=True, exist_ok=True)
-            partial = path.with_suffix(".tmp.npz")
+            partial = path.with_suffix(f".{os.getpid()}.tmp.npz")  # one per writer process
             np.savez(partial, texts=np.array(texts, dtype=str), vectors=vectors)
             partial.replace(path)  # atomic: a reader never sees half a file
             for old in self._files()[CACHE_KEEP:]:
