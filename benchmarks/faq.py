@@ -31,7 +31,7 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def tables() -> tuple[list[tuple[str, str]], list[str]]:
     """(topic, question) of the held-out table (written blind), and its out-of-scope questions."""
-    from tests import faq_tables
+    from tests.support import faq_tables
 
     held = [(topic, q) for topic, _, q in faq_tables.in_scope(faq_tables.HELD_OUT)]
     oos = faq_tables.held_out_out_of_scope()
@@ -143,7 +143,7 @@ def start_up(mode: str, cache: str) -> dict:
 
 def blind_tables() -> tuple[list[tuple[str, str]], list[str]]:
     """(topic, question) of the blind table (set E) and its out-of-scope questions."""
-    from tests import faq_tables
+    from tests.support import faq_tables
 
     rows = [(topic, q) for topic, _, q in faq_tables.blind_in_scope()]
     return rows, [q for qs in faq_tables.blind_out_of_scope().values() for q in qs]

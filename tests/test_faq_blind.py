@@ -55,7 +55,7 @@ def reader(faq):
     knowledge = load_knowledge()
 
     def read(text: str):
-        found = understand(faq, knowledge.intents, knowledge.detector, text)
+        found = understand(faq, knowledge.intents, knowledge.language, text)
         return found.intent, found.topic, found.action
 
     return read
