@@ -25,6 +25,7 @@ from handlers.registration.state import (
 )
 from handlers.registration.steps import already_registered, goto, is_idle, offer_resume, show
 from handlers.types import Button, Reply, strip_controls
+from knowledge.languages import LANGUAGES
 
 STEPS = {*BY_NAME, CONSENT, RESUME, SUMMARY, DUP_PHONE, CANCEL}
 
@@ -127,7 +128,7 @@ def _match_option(ctx: Ctx, step: str, text: str, buttons: list[Button]) -> Butt
     texts = ctx.deps.knowledge.texts
     for option in field.options:
         names = {option, *(texts.render(lang, f"{field.option_key}.{option}").casefold()
-                           for lang in ("id", "en", "ms"))}
+                           for lang in LANGUAGES)}
         if folded in names:
             return next((b for b in buttons if b.payload.endswith(f":{option}")), None)
     return None
