@@ -118,7 +118,8 @@ async def test_one_users_messages_run_in_order_others_concurrently(assistant, de
 
     first = asyncio.create_task(msg("a", 1))
     second = asyncio.create_task(msg("a", 2))
-    await asyncio.sleep(0.05)
+    while "start a 1" not in order:  # user a's first message is being handled
+        await asyncio.sleep(0)
     await msg("b", 1)  # user b is not held up by user a's slow message
     assert order[-1] == "end b 1" and "start a 2" not in order
     gate.set()
