@@ -1,6 +1,6 @@
 """Background work of a process: the outbox sender per channel, the scheduler, the progress.
 
-    async with BroadcastWorker(deps):   # after deps.senders is filled
+    async with BroadcastWorker(deps):   # after deps.senders is filled (wiring.lifecycle)
         ...run the channel...
 """
 
