@@ -101,11 +101,12 @@ async def test_a_failing_handler_apologises_and_the_next_message_works(chat: Cha
 
 async def test_one_users_messages_run_in_order_others_concurrently(assistant, deps):
     order: list[str] = []
-    gate = asyncio.Event()
+    gate, a_started = asyncio.Event(), asyncio.Event()
 
     async def slow(ctx):
         order.append(f"start {ctx.incoming.user_id} {ctx.incoming.args}")
         if ctx.incoming.user_id == "a":
+            a_started.set()
             await gate.wait()
         order.append(f"end {ctx.incoming.user_id} {ctx.incoming.args}")
         return []
@@ -118,8 +119,7 @@ async def test_one_users_messages_run_in_order_others_concurrently(assistant, de
 
     first = asyncio.create_task(msg("a", 1))
     second = asyncio.create_task(msg("a", 2))
-    while "start a 1" not in order:  # user a's first message is being handled
-        await asyncio.sleep(0)
+    await a_started.wait()  # user a's first message is being handled
     await msg("b", 1)  # user b is not held up by user a's slow message
     assert order[-1] == "end b 1" and "start a 2" not in order
     gate.set()
