@@ -43,6 +43,8 @@ HOSTILE = [
     "{{ nama | center(10**9) }}",
 ]
 LONG = 65_000
+# uvicorn closes an idle keep-alive connection after 5 s: never reuse one older than 2 s.
+FRESH = httpx.Limits(keepalive_expiry=2.0)
 
 
 def _free_port() -> int:
@@ -156,7 +158,7 @@ class Health:
         self.stop = asyncio.Event()
 
     async def poll(self) -> None:
-        async with httpx.AsyncClient(base_url=self.url, timeout=60) as http:
+        async with httpx.AsyncClient(base_url=self.url, timeout=60, limits=FRESH) as http:
             while not self.stop.is_set():
                 phase, start = self.phase, time.perf_counter()
                 response = await http.get("/healthz")
@@ -227,7 +229,7 @@ async def run(quick: bool) -> dict:
             recipients = await _seed(env, users)
             log_path = Path(folder) / "serve.log"
             async with Server(env, log_path) as server, httpx.AsyncClient(
-                    base_url=server.url, timeout=60) as http:
+                    base_url=server.url, timeout=60, limits=FRESH) as http:
                 health = Health(server.url)
                 poller = asyncio.create_task(health.poll())
                 try:
