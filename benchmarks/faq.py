@@ -222,3 +222,14 @@ async def run(quick: bool) -> dict:
     for name, value in result.items():
         print(f"  {name:32} {value}")
     return result
+
+
+def compare_modes() -> dict:
+    """Only the lexical-only vs semantic comparison (no 100x knowledge, no cold start)."""
+    held, oos = tables()
+    return modes(True, [q for _, q in held] + oos, repeat=1)
+
+
+if __name__ == "__main__":  # python -m benchmarks.faq
+    for key, value in compare_modes().items():
+        print(f"  {key:32} {value}")

@@ -18,8 +18,9 @@ from tests.support import faq_tables
 TARGET = 0.90  # the first issue's target, per language, on the held-out table
 # Measured 2026-11-30 on the held-out table, lexical only: right topic answered id 94.2%,
 # en 94.2%, ms 95.8%; out of scope -> fallback 100% in each language.
-# Measured 2026-12-04 with the semantic stage (the default): id 97.5%, en 96.7%, ms 98.3%;
-# out of scope 100%. Issue 14 asks that the held-out table stay >= 95% with it.
+# Measured 2026-12-04 (33 topics, Sundanese chat words, the semantic veto): lexical id 95.0%,
+# en 93.3%, ms 95.8%; with the semantic stage (the default) id 96.7%, en 95.8%, ms 97.5%; out of
+# scope 100% both ways. Issue 14 asks that the held-out table stay >= 95% with the stage.
 FLOOR_HELD_OUT = {"lexical": TARGET, "semantic": 0.95}
 FLOOR_DEV = {"lexical": 0.90, "semantic": 0.95}  # development tables (measured 92-93%, 96-97%)
 FLOOR_RIGHT_OR_OFFERED = 0.90  # ... or the right topic among the "did you mean" choices
