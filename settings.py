@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import re
+import socket
 from collections.abc import Mapping
 from pathlib import Path
 from typing import Annotated, Literal
@@ -43,6 +45,8 @@ class Settings(BaseSettings):
     telegram_webhook_secret: SecretStr | None = None
     public_url: str | None = None
     database_url: str = "sqlite:///data/bot.sqlite3"
+    database_pool_size: int = Field(default=10, ge=1, le=500)  # PostgreSQL connections per worker
+    worker_id: str = Field(default="", pattern=r"^[A-Za-z0-9_.:\-]{0,64}$")  # "" = host:pid
     admin_ids: Annotated[frozenset[str], NoDecode] = frozenset()
     whatsapp_token: SecretStr | None = None
     whatsapp_phone_number_id: str | None = None
@@ -101,9 +105,14 @@ class Settings(BaseSettings):
     @field_validator("database_url")
     @classmethod
     def _check_database_url(cls, value: str) -> str:
-        if not value.startswith("sqlite:///") or value == "sqlite:///":
-            raise ValueError("only sqlite:///PATH is supported (e.g. sqlite:///data/bot.sqlite3)")
-        return value
+        if value.startswith("sqlite:///") and value != "sqlite:///":
+            return value
+        if re.match(r"^postgres(ql)?://[^\s/]*/[A-Za-z0-9_\-]+(\?\S*)?$", value):
+            return value
+        raise ValueError(
+            "want sqlite:///PATH (e.g. sqlite:///data/bot.sqlite3) "
+            "or postgresql://USER@HOST:PORT/DB"
+        )
 
     @field_validator("telegram_api_url", "whatsapp_api_url", "public_url")
     @classmethod
@@ -128,6 +137,11 @@ class Settings(BaseSettings):
     def database_path(self) -> str:
         """The SQLite file path (or `:memory:`) behind DATABASE_URL."""
         return self.database_url.removeprefix("sqlite:///")
+
+    @property
+    def worker(self) -> str:
+        """This process's name among several workers: WORKER_ID, else host:pid."""
+        return self.worker_id or f"{socket.gethostname()}:{os.getpid()}"
 
     def is_admin(self, channel: str, user_id: str) -> bool:
         """True if CHANNEL:ID is listed in ADMIN_IDS."""

@@ -42,10 +42,14 @@ class Assistant:
         verdict = self.flood.check(incoming.channel, incoming.user_id)
         if verdict is not Verdict.ALLOW:
             return await self._slow_down(incoming) if verdict is Verdict.WARN else []
+        # One message per user at a time: in this process, then across every worker sharing
+        # the database (an advisory lock on PostgreSQL; nothing more to do on SQLite).
+        user_key = f"user:{incoming.channel}:{incoming.user_id}"
         async with self._locks.hold((incoming.channel, incoming.user_id)):
             try:
-                replies = await self._dispatch(incoming)
-            except StorageError as exc:  # full, read-only, locked: the operator must act
+                async with self.deps.storage.db.keyed_lock(user_key):
+                    replies = await self._dispatch(incoming)
+            except StorageError as exc:  # full, read-only, unreachable: the operator must act
                 self.storage_outage.failed(exc)
                 return [self._apology(incoming, "core.storage_error")]
             except Exception:

@@ -1,6 +1,6 @@
-"""SQLite storage: the database and the repositories that return dataclasses.
+"""Storage: the database (SQLite or PostgreSQL) and the repositories that return dataclasses.
 
-SQL lives only in this package, so another backend can sit behind the same repositories.
+SQL lives only in this package; what differs between the engines is in storage/dialect.py.
 """
 
 from __future__ import annotations
@@ -55,6 +55,8 @@ class Storage:
         await self.db.close()
 
 
-async def open_storage(path: str, clock: Callable[[], datetime] = utcnow) -> Storage:
-    """Open and migrate the database at `path` and build the repositories."""
-    return Storage(await Database.open(path, clock))
+async def open_storage(
+    url: str, clock: Callable[[], datetime] = utcnow, pool_size: int = 10, migrate: bool = True
+) -> Storage:
+    """Open (and migrate) the database at `url` (or a SQLite path) and build the repositories."""
+    return Storage(await Database.open(url, clock, pool_size=pool_size, migrate=migrate))

@@ -136,8 +136,10 @@ class BroadcastRepo:
         started = []
         for row in rows:
             async with self.db.transaction() as tx:
-                still = await tx.fetchone(
-                    "SELECT 1 FROM broadcasts WHERE id = ? AND status = 'scheduled'", (row["id"],)
+                still = await tx.fetchone(  # another worker may be starting it too
+                    "SELECT 1 FROM broadcasts WHERE id = ? AND status = 'scheduled'"
+                    + self.db.dialect.for_update,
+                    (row["id"],),
                 )
                 if still is None:
                     continue

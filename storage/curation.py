@@ -44,7 +44,7 @@ class CurationRepo:
         rows = await self.db.fetchall(
             """SELECT * FROM (SELECT * FROM questions
                  WHERE answered = 0 AND status = 'new' AND created_at >= ?
-                 ORDER BY id DESC LIMIT ?) ORDER BY id""",
+                 ORDER BY id DESC LIMIT ?) AS newest ORDER BY id""",
             (since, limit),
         )
         return [_question(row) for row in rows]

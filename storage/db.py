@@ -1,46 +1,29 @@
-"""The SQLite database: one connection, pragmas, numbered migrations, serialised access."""
+"""The database, whichever engine: what repositories may call, and how an engine is chosen.
+
+`DATABASE_URL` picks the engine: `sqlite:///PATH` (the default, storage/sqlite.py) or
+`postgresql://user@host:port/db` (storage/postgres.py). Both take the same SQL (see
+storage/dialect.py) and the same numbered migrations.
+"""
 
 from __future__ import annotations
 
-import asyncio
-import logging
 import re
-import sqlite3
 from collections.abc import AsyncIterator, Callable, Iterable, Sequence
-from contextlib import asynccontextmanager
+from contextlib import AbstractAsyncContextManager
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from importlib import resources
-from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
-import aiosqlite
-
-log = logging.getLogger(__name__)
+from storage.dialect import Dialect
 
 Params = Sequence[Any] | dict[str, Any]
-BUSY_TIMEOUT_MS = 5000
-_MIGRATION_NAME = re.compile(r"^\d{4}_[a-z0-9_]+$")
+MIGRATION_NAME = re.compile(r"^\d{4}_[a-z0-9_]+$")
+PG_VARIANT = ".postgresql.sql"  # NNNN_name.postgresql.sql replaces NNNN_name.sql on PostgreSQL
 
 
 class StorageError(Exception):
-    """The database cannot be used (unwritable, full, corrupt...)."""
-
-
-# SQLite results that mean "the database cannot be used right now", not "this query is wrong".
-_UNUSABLE = ("SQLITE_FULL", "SQLITE_READONLY", "SQLITE_IOERR", "SQLITE_CORRUPT", "SQLITE_NOTADB",
-             "SQLITE_CANTOPEN", "SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_PERM")  # fmt: skip
-
-
-@asynccontextmanager
-async def unusable_as_storage_error(path: str) -> AsyncIterator[None]:
-    """Turn a full, read-only, locked or damaged database into StorageError (naming it)."""
-    try:
-        yield
-    except sqlite3.Error as exc:
-        name = getattr(exc, "sqlite_errorname", "") or ""
-        if name.startswith(_UNUSABLE):
-            raise StorageError(f"database {path!r}: {exc} ({name})") from exc
-        raise
+    """The database cannot be used (unwritable, full, corrupt, unreachable...)."""
 
 
 def utcnow() -> datetime:
@@ -48,173 +31,134 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
-class Tx:
-    """Statements inside one transaction (see Database.transaction)."""
-
-    def __init__(self, conn: aiosqlite.Connection) -> None:
-        self._conn = conn
-
-    async def execute(self, sql: str, params: Params = ()) -> aiosqlite.Cursor:
-        return await self._conn.execute(sql, params)
-
-    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
-        await self._conn.executemany(sql, rows)
-
-    async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        async with self._conn.execute(sql, params) as cursor:
-            return await cursor.fetchone()
-
-    async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        async with self._conn.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
-
-
-class Database:
-    """One aiosqlite connection shared by all repositories; access is serialised by a lock.
-
-    Single statements run in autocommit; `transaction()` groups several atomically.
-    """
-
-    def __init__(self, conn: aiosqlite.Connection, path: str, clock: Callable[[], datetime]):
-        self._conn = conn
-        self._lock = asyncio.Lock()
-        self.path = path
-        self.now = clock
-
-    @classmethod
-    async def open(cls, path: str, clock: Callable[[], datetime] = utcnow) -> Database:
-        """Open (creating folder and file) and migrate the database at `path`."""
-        try:
-            if path != ":memory:":
-                Path(path).parent.mkdir(parents=True, exist_ok=True)
-        except OSError as exc:
-            raise StorageError(f"cannot create the folder of database {path!r}: {exc}") from exc
-        conn = aiosqlite.connect(path, isolation_level=None)
-        try:
-            await conn
-        except Exception as exc:  # sqlite3.OperationalError: unable to open
-            await _worker_stopped(conn)
-            raise StorageError(f"cannot open database {path!r}: {exc}") from exc
-        conn.row_factory = aiosqlite.Row
-        db = cls(conn, path, clock)
-        try:
-            await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
-            await conn.execute("PRAGMA foreign_keys = ON")
-            await conn.execute("PRAGMA secure_delete = ON")  # deleted rows are overwritten
-            if path != ":memory:":
-                await conn.execute("PRAGMA journal_mode = WAL")
-                await conn.execute("PRAGMA synchronous = NORMAL")
-            await db.migrate()
-        except Exception as exc:
-            await conn.close()
-            raise StorageError(f"cannot prepare database {path!r}: {exc}") from exc
-        return db
-
-    async def close(self) -> None:
-        async with self._lock:
-            await self._conn.close()
-
-    async def migrate(self) -> list[str]:
-        """Apply migrations not applied yet, each in its own transaction; return their names."""
-        await self._conn.execute(
-            "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
-        )
-        async with self._conn.execute("SELECT name FROM schema_migrations") as cursor:
-            done = {row[0] for row in await cursor.fetchall()}
-        applied = []
-        for name, sql in migration_scripts():
-            if name in done:
-                continue
-            if not _MIGRATION_NAME.match(name):
-                raise StorageError(f"bad migration file name {name!r}: want NNNN_words.sql")
-            stamp = self.now().isoformat()
-            # executescript takes no parameters; name is checked above, stamp is ours.
-            record = f"INSERT INTO schema_migrations VALUES ('{name}', '{stamp}')"  # noqa: S608
-            script = f"BEGIN IMMEDIATE;\n{sql}\n;{record};\nCOMMIT;"
-            try:
-                await self._conn.executescript(script)
-            except Exception:
-                if self._conn.in_transaction:
-                    await self._conn.execute("ROLLBACK")
-                raise
-            log.info("applied migration %s", name)
-            applied.append(name)
-        return applied
-
-    async def execute(self, sql: str, params: Params = ()) -> int:
-        """Run one statement; return lastrowid for an INSERT, else the row count."""
-        async with self._lock, unusable_as_storage_error(self.path):
-            cursor = await self._conn.execute(sql, params)
-            result = (
-                cursor.lastrowid if sql.lstrip().upper().startswith("INSERT") else cursor.rowcount
-            )
-            await cursor.close()
-            return result
-
-    async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        async with (
-            self._lock,
-            unusable_as_storage_error(self.path),
-            self._conn.execute(sql, params) as cursor,
-        ):
-            return await cursor.fetchone()
-
-    async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        async with (
-            self._lock,
-            unusable_as_storage_error(self.path),
-            self._conn.execute(sql, params) as cursor,
-        ):
-            return list(await cursor.fetchall())
-
-    @asynccontextmanager
-    async def transaction(self) -> AsyncIterator[Tx]:
-        """Run several statements atomically; rolled back if the block raises."""
-        async with self._lock, unusable_as_storage_error(self.path):
-            await self._conn.execute("BEGIN IMMEDIATE")
-            try:
-                yield Tx(self._conn)
-                await self._conn.execute("COMMIT")
-            except BaseException:
-                # A failed COMMIT (disk full) leaves the transaction open; SQLite may also have
-                # rolled back by itself already. Either way the next BEGIN must find none open.
-                if self._conn.in_transaction:
-                    await self._conn.execute("ROLLBACK")
-                raise
-
-    async def checkpoint(self) -> None:
-        """Copy the write-ahead log into the database and truncate it to zero bytes, so that
-        no older copy of erased rows stays in the -wal file."""
-        async with self._lock, unusable_as_storage_error(self.path):
-            async with self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
-                busy, _, _ = await cursor.fetchone()
-        if busy:
-            log.warning("WAL checkpoint after an erasure was blocked; the next erasure or reply runs it again")
-
-    async def integrity_ok(self) -> bool:
-        """True if PRAGMA integrity_check reports ok."""
-        row = await self.fetchone("PRAGMA integrity_check")
-        return row is not None and row[0] == "ok"
-
-
-async def _worker_stopped(conn: aiosqlite.Connection) -> None:
-    """Wait for the worker thread of a connection that failed to open.
-
-    aiosqlite stops it without waiting; left alone it outlives the event loop and dies with a
-    "loop is closed" traceback after the clear error has been printed.
-    """
-    thread = getattr(conn, "_thread", None)
-    if thread is not None and thread.is_alive():
-        await asyncio.to_thread(thread.join, 5)
-
-
-def migration_scripts() -> list[tuple[str, str]]:
-    """The numbered `storage/migrations/NNNN_name.sql` files, in order."""
-    folder = resources.files("storage") / "migrations"
-    files = sorted(f for f in folder.iterdir() if f.name.endswith(".sql"))
-    return [(f.name.removesuffix(".sql"), f.read_text(encoding="utf-8")) for f in files]
-
-
 def parse_time(value: str | None) -> datetime | None:
     """An ISO timestamp from the database, or None."""
     return datetime.fromisoformat(value) if value else None
+
+
+@dataclass(frozen=True)
+class Result:
+    """What a write did: rows changed, and the id of the last row inserted (if any)."""
+
+    rowcount: int
+    lastrowid: int | None = None
+
+
+class Row(Protocol):
+    def __getitem__(self, key: int | str) -> Any: ...
+    def keys(self) -> Iterable[str]: ...
+
+
+class Tx(Protocol):
+    """Statements inside one transaction (see Database.transaction)."""
+
+    async def execute(self, sql: str, params: Params = ()) -> Result: ...
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None: ...
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None: ...
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]: ...
+
+
+class Database:
+    """The operations repositories use; SqliteDatabase and PostgresDatabase implement them."""
+
+    dialect: Dialect
+    url: str  # DATABASE_URL without any password
+    path: str  # the SQLite file, or the URL for PostgreSQL
+    now: Callable[[], datetime]
+
+    @classmethod
+    async def open(
+        cls, url: str, clock: Callable[[], datetime] = utcnow, pool_size: int = 10,
+        migrate: bool = True,
+    ) -> Database:
+        """Open (and, unless told not to, migrate) the database named by `url` or SQLite path."""
+        if is_postgres(url):
+            from storage.postgres import PostgresDatabase
+
+            return await PostgresDatabase.connect(url, clock, pool_size, migrate)
+        from storage.sqlite import SqliteDatabase
+
+        return await SqliteDatabase.connect(url.removeprefix("sqlite:///"), clock, migrate)
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one statement; return the new id for an INSERT into a table with `id`, else rows."""
+        raise NotImplementedError
+
+    async def fetchone(self, sql: str, params: Params = ()) -> Row | None:
+        raise NotImplementedError
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
+        raise NotImplementedError
+
+    def transaction(self) -> AbstractAsyncContextManager[Tx]:
+        """Run several statements atomically; rolled back if the block raises."""
+        raise NotImplementedError
+
+    async def migrate(self) -> list[str]:
+        """Apply pending migrations once, under a lock; return the names applied."""
+        raise NotImplementedError
+
+    async def pending_migrations(self) -> list[str]:
+        """Names of the migrations not applied yet."""
+        raise NotImplementedError
+
+    async def tables(self) -> list[str]:
+        """The application's tables (schema_migrations excluded), in creation order."""
+        raise NotImplementedError
+
+    async def table_exists(self, name: str) -> bool:
+        return name in await self.tables()
+
+    async def ping(self) -> bool:
+        """True if the database answers a trivial query now."""
+        try:
+            row = await self.fetchone("SELECT 1")
+        except StorageError:
+            return False
+        return row is not None and row[0] == 1
+
+    async def integrity_ok(self) -> bool:
+        raise NotImplementedError
+
+    async def checkpoint(self) -> None:
+        """After an erasure: leave no older copy of erased rows in a log file (SQLite's WAL;
+        nothing on PostgreSQL, where VACUUM reclaims deleted rows)."""
+
+    async def close(self) -> None:
+        raise NotImplementedError
+
+    def keyed_lock(self, key: str) -> AbstractAsyncContextManager[None]:
+        """Hold the named lock across every worker on this database until the block ends."""
+        raise NotImplementedError
+
+    async def iter_rows(self, table: str, batch: int = 1000) -> AsyncIterator[list[Row]]:
+        """Every row of `table` in batches, in primary-key order (copy-data)."""
+        raise NotImplementedError
+        yield []  # pragma: no cover
+
+
+def is_postgres(url: str) -> bool:
+    return url.startswith(("postgresql://", "postgres://"))
+
+
+def migration_scripts(engine: str = "sqlite") -> list[tuple[str, str]]:
+    """The numbered migrations `storage/migrations/NNNN_name.sql`, in order, for `engine`.
+
+    On PostgreSQL a `NNNN_name.postgresql.sql` beside a migration replaces it; otherwise the
+    SQLite text is rewritten by storage.dialect.postgres_ddl.
+    """
+    from storage.dialect import postgres_ddl
+
+    folder = resources.files("storage") / "migrations"
+    files = {f.name: f for f in folder.iterdir() if f.name.endswith(".sql")}
+    scripts = []
+    for file_name in sorted(n for n in files if not n.endswith(PG_VARIANT)):
+        name = file_name.removesuffix(".sql")
+        if not MIGRATION_NAME.match(name):
+            raise StorageError(f"bad migration file name {file_name!r}: want NNNN_words.sql")
+        sql = files[file_name].read_text(encoding="utf-8")
+        if engine == "postgresql":
+            variant = files.get(name + PG_VARIANT)
+            sql = variant.read_text(encoding="utf-8") if variant else postgres_ddl(sql)
+        scripts.append((name, sql))
+    return scripts

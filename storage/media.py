@@ -10,8 +10,8 @@ from storage.broadcasts import stamp
 from storage.db import Database, parse_time
 
 FLOW = "broadcast"  # drafts of this conversation flow may hold a media_id (handlers.broadcast)
-_IN_DRAFTS = """id NOT IN (SELECT json_extract(draft, '$.media_id') FROM conversations
-      WHERE flow = ? AND json_extract(draft, '$.media_id') IS NOT NULL)"""
+_IN_DRAFTS = """id NOT IN (SELECT {media_id} FROM conversations
+      WHERE flow = ? AND {media_id} IS NOT NULL)"""
 _IN_BROADCASTS = "id NOT IN (SELECT media_id FROM broadcasts WHERE media_id IS NOT NULL{})"
 
 
@@ -87,7 +87,7 @@ class MediaRepo:
 
     async def delete_if_unused(self, media_id: int) -> bool:
         """Drop a file no broadcast and no draft refers to (a removed or replaced attachment)."""
-        unused = f"{_IN_BROADCASTS.format('')} AND {_IN_DRAFTS}"
+        unused = f"{_IN_BROADCASTS.format('')} AND {self._in_drafts()}"
         return bool(
             await self.db.execute(
                 f"DELETE FROM broadcast_media WHERE id = ? AND {unused}",  # noqa: S608 -- constants
@@ -98,11 +98,14 @@ class MediaRepo:
     async def purge_unused(self, before: datetime) -> int:
         """Drop files stored before `before` that no open broadcast or draft refers to."""
         open_ones = " AND status IN ('scheduled', 'sending')"
-        unused = f"{_IN_BROADCASTS.format(open_ones)} AND {_IN_DRAFTS}"
+        unused = f"{_IN_BROADCASTS.format(open_ones)} AND {self._in_drafts()}"
         return await self.db.execute(
             f"DELETE FROM broadcast_media WHERE created_at < ? AND {unused}",  # noqa: S608 -- constants
             (stamp(before), FLOW),
         )
+
+    def _in_drafts(self) -> str:
+        return _IN_DRAFTS.format(media_id=self.db.dialect.json_int("draft", "media_id"))
 
     async def count(self) -> int:
         row = await self.db.fetchone("SELECT COUNT(*) FROM broadcast_media")

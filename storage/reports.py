@@ -39,9 +39,10 @@ class ReportRepo:
     async def user_counts(self) -> UserCounts:
         row = await self.db.fetchone(
             """SELECT COUNT(*) AS total,
-                 COALESCE(SUM(subscribed = 1 AND blocked = 0), 0) AS subscribed,
-                 COALESCE(SUM(subscribed = 0), 0) AS unsubscribed,
-                 COALESCE(SUM(blocked = 1), 0) AS blocked
+                 COALESCE(SUM(CASE WHEN subscribed = 1 AND blocked = 0 THEN 1 END), 0)
+                   AS subscribed,
+                 COALESCE(SUM(CASE WHEN subscribed = 0 THEN 1 END), 0) AS unsubscribed,
+                 COALESCE(SUM(CASE WHEN blocked = 1 THEN 1 END), 0) AS blocked
                FROM users"""
         )
         return UserCounts(row["total"], row["subscribed"], row["unsubscribed"], row["blocked"])

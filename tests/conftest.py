@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import os
 import socket
 from collections.abc import AsyncIterator, Callable
 from pathlib import Path
@@ -12,6 +13,12 @@ import pytest
 from handlers import Assistant, Deps
 from settings import Settings, load_settings
 from tests.support.chat import Chat
+from tests.engines import (
+    create_schema,
+    drop_schema,
+    leave_out_without_postgres,
+    require_postgres,
+)
 from wiring.deps import open_deps
 
 # The stand-ins: telegram_api, telegram_bot (Bot API); graph, wa_server (WhatsApp).
@@ -54,15 +61,59 @@ def no_network(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(socket.socket, "connect_ex", _guarded(_real_connect_ex))
 
 
+def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
+    """Tests marked both_engines run once on SQLite and once on PostgreSQL."""
+    if "engine" in metafunc.fixturenames and metafunc.definition.get_closest_marker(
+        "both_engines"
+    ):
+        metafunc.parametrize("engine", ["sqlite", "postgresql"])
+
+
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    config.stash[_PG_NOTE] = leave_out_without_postgres(config, items)
+
+
+def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
+    note = config.stash.get(_PG_NOTE, None)
+    if note:
+        terminalreporter.write_line(note)
+
+
+_PG_NOTE = pytest.StashKey[str | None]()
+
+
 @pytest.fixture
-def make_settings(tmp_path) -> Callable[..., Settings]:
+def engine(request: pytest.FixtureRequest) -> str:
+    """The engine of this test: PostgreSQL where marked postgresql, else TEST_ENGINE (default
+    sqlite); tests marked both_engines get both (pytest_generate_tests)."""
+    if request.node.get_closest_marker("postgresql"):
+        return "postgresql"
+    return os.environ.get("TEST_ENGINE") or "sqlite"
+
+
+@pytest.fixture
+async def database_url(engine: str, tmp_path) -> AsyncIterator[str]:
+    """A fresh database: a SQLite file, or a PostgreSQL schema dropped after the test."""
+    if engine == "sqlite":
+        yield f"sqlite:///{tmp_path / 'bot.sqlite3'}"
+        return
+    require_postgres()
+    url, schema = await create_schema()
+    try:
+        yield url
+    finally:
+        await drop_schema(schema)
+
+
+@pytest.fixture
+def make_settings(database_url: str) -> Callable[..., Settings]:
     """Settings from a dict (no process environment, no .env), on a temporary database."""
 
     def make(**env: str) -> Settings:
         # The flood limit is off unless a test turns it on: conversations in tests run
         # far faster than any person types (tests/test_flood.py covers the limit).
         environ = {
-            "DATABASE_URL": f"sqlite:///{tmp_path / 'bot.sqlite3'}",
+            "DATABASE_URL": database_url,
             "FLOOD_RATE": "0",
             "SEMANTIC_MATCHING": "false",  # the embedding stage has its own tests (test_semantic*)
             **env,

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import asyncio
 
+import pytest
+
 from handlers import Incoming
 from tests.support.chat import Chat
+
+pytestmark = pytest.mark.both_engines
 
 
 async def test_start_greets_in_indonesian_and_offers_languages(chat: Chat):

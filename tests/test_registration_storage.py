@@ -10,6 +10,8 @@ import pytest
 from storage import open_storage
 from storage.registrations import RegistrationConflict, RegistrationData
 
+pytestmark = pytest.mark.both_engines
+
 CONSENT = datetime(2026, 11, 28, 8, 0, tzinfo=UTC)
 
 
@@ -24,8 +26,8 @@ def data(phone: str, **changes) -> RegistrationData:
 
 
 @pytest.fixture
-async def storage(tmp_path):
-    storage = await open_storage(str(tmp_path / "bot.sqlite3"))
+async def storage(database_url):
+    storage = await open_storage(database_url)
     yield storage
     await storage.close()
 

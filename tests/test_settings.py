@@ -37,6 +37,7 @@ def test_admin_ids_are_parsed():
     [
         ({"ADMIN_IDS": "telegram:1,bob"}, "ADMIN_IDS"),
         ({"DATABASE_URL": "postgres://x"}, "DATABASE_URL"),
+        ({"DATABASE_URL": "mysql://u@h/db"}, "DATABASE_URL"),
         ({"PORT": "eighty"}, "PORT"),
         ({"BROADCAST_RATE": "-1"}, "BROADCAST_RATE"),
         ({"LOG_LEVEL": "LOUD"}, "LOG_LEVEL"),

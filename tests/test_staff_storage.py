@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import pytest
+
 from handlers.context import Ctx
 from handlers.roles import has_role
 from handlers.types import Incoming
+
+pytestmark = pytest.mark.both_engines
 
 
 async def test_grant_revoke_and_list(deps) -> None:

@@ -28,8 +28,9 @@ async def test_pragmas_and_migrations_recorded(tmp_path):
     await again.close()
 
 
-async def test_users_are_dataclasses_and_touch_unblocks(tmp_path):
-    storage = await open_storage(str(tmp_path / "bot.sqlite3"))
+@pytest.mark.both_engines
+async def test_users_are_dataclasses_and_touch_unblocks(database_url):
+    storage = await open_storage(database_url)
     user = await storage.users.touch("telegram", "42", "Budi")
     assert dataclasses.is_dataclass(user) and user.subscribed and not user.blocked
     assert user.key == "telegram:42"
@@ -42,8 +43,9 @@ async def test_users_are_dataclasses_and_touch_unblocks(tmp_path):
     await storage.close()
 
 
-async def test_conversation_state_round_trips_and_cascades(tmp_path):
-    storage = await open_storage(str(tmp_path / "bot.sqlite3"))
+@pytest.mark.both_engines
+async def test_conversation_state_round_trips_and_cascades(database_url):
+    storage = await open_storage(database_url)
     user = await storage.users.touch("whatsapp", "628123", "Ani")
     await storage.conversations.save(
         user.id, "register", "business_name", {"owner": "Ani 'O\"Neil' 🌶"}
@@ -59,8 +61,9 @@ async def test_conversation_state_round_trips_and_cascades(tmp_path):
     await storage.close()
 
 
-async def test_transaction_rolls_back_on_error(tmp_path):
-    db = await Database.open(str(tmp_path / "bot.sqlite3"))
+@pytest.mark.both_engines
+async def test_transaction_rolls_back_on_error(database_url):
+    db = await Database.open(database_url)
     with pytest.raises(RuntimeError):
         async with db.transaction() as tx:
             await tx.execute(

@@ -19,6 +19,7 @@ from knowledge.cli import add_ask_arguments, add_check_arguments, run_ask, run_c
 from logsetup import configure_logging
 from settings import Settings, SettingsError, load_settings
 from storage import StorageError
+from storage.cli import add_copy_arguments, add_migrate_arguments, run_copy_data, run_migrate
 from wiring.runners import (
     add_console_arguments,
     add_telegram_arguments,
@@ -50,6 +51,10 @@ COMMANDS: dict[str, Command] = {
                                "validate the knowledge files"),
     "telegram": Command(add_telegram_arguments, run_telegram, "run on Telegram by long polling"),
     "serve": Command(add_serve_arguments, run_serve, "web server for webhooks and /healthz"),
+    "migrate": Command(add_migrate_arguments, run_migrate,
+                       "apply database migrations (--check: list them, exit 1 if pending)"),
+    "copy-data": Command(add_copy_arguments, run_copy_data,
+                         "copy a SQLite database into an empty PostgreSQL one"),
 }
 
 

@@ -16,7 +16,9 @@ from storage import open_storage
 
 async def open_deps(settings: Settings, knowledge: Knowledge | None = None) -> Deps:
     """Open the database and load the knowledge (unless given): everything a handler needs."""
-    storage = await open_storage(settings.database_path)  # first: a bad database is one line
+    storage = await open_storage(
+        settings.database_url, pool_size=settings.database_pool_size
+    )  # first: a bad database is one line
     if knowledge is None:
         try:  # off the event loop: the semantic stage takes a minute when its cache is cold
             knowledge = await asyncio.to_thread(load_knowledge, semantic=semantic_from(settings))

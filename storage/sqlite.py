@@ -1,0 +1,244 @@
+"""The SQLite engine: one connection, pragmas, numbered migrations, serialised access."""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import sqlite3
+from collections.abc import AsyncIterator, Callable, Iterable
+from contextlib import asynccontextmanager
+from datetime import datetime
+from pathlib import Path
+
+import aiosqlite
+
+from storage.db import Database, Params, StorageError, migration_scripts
+from storage.dialect import SQLITE
+
+log = logging.getLogger(__name__)
+
+BUSY_TIMEOUT_MS = 5000
+
+
+# SQLite results that mean "the database cannot be used right now", not "this query is wrong".
+_UNUSABLE = ("SQLITE_FULL", "SQLITE_READONLY", "SQLITE_IOERR", "SQLITE_CORRUPT", "SQLITE_NOTADB",
+             "SQLITE_CANTOPEN", "SQLITE_BUSY", "SQLITE_LOCKED", "SQLITE_PERM")  # fmt: skip
+
+
+@asynccontextmanager
+async def unusable_as_storage_error(path: str) -> AsyncIterator[None]:
+    """Turn a full, read-only, locked or damaged database into StorageError (naming it)."""
+    try:
+        yield
+    except sqlite3.Error as exc:
+        name = getattr(exc, "sqlite_errorname", "") or ""
+        if name.startswith(_UNUSABLE):
+            raise StorageError(f"database {path!r}: {exc} ({name})") from exc
+        raise
+
+
+class SqliteTx:
+    """Statements inside one transaction (see SqliteDatabase.transaction)."""
+
+    def __init__(self, conn: aiosqlite.Connection) -> None:
+        self._conn = conn
+
+    async def execute(self, sql: str, params: Params = ()) -> aiosqlite.Cursor:
+        """Run one statement; the cursor has `rowcount` and `lastrowid` (as storage.db.Result)."""
+        return await self._conn.execute(sql, params)
+
+    async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
+        await self._conn.executemany(sql, rows)
+
+    async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+        async with self._conn.execute(sql, params) as cursor:
+            return await cursor.fetchone()
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        async with self._conn.execute(sql, params) as cursor:
+            return list(await cursor.fetchall())
+
+
+class SqliteDatabase(Database):
+    """One aiosqlite connection shared by all repositories; access is serialised by a lock.
+
+    Single statements run in autocommit; `transaction()` groups several atomically.
+    """
+
+    dialect = SQLITE
+
+    def __init__(self, conn: aiosqlite.Connection, path: str, clock: Callable[[], datetime]):
+        self._conn = conn
+        self._lock = asyncio.Lock()
+        self.path = path
+        self.url = f"sqlite:///{path}"
+        self.now = clock
+
+    @classmethod
+    async def connect(
+        cls, path: str, clock: Callable[[], datetime], migrate: bool = True
+    ) -> SqliteDatabase:
+        """Open (creating folder and file) and migrate the database at `path`."""
+        try:
+            if path != ":memory:":
+                Path(path).parent.mkdir(parents=True, exist_ok=True)
+        except OSError as exc:
+            raise StorageError(f"cannot create the folder of database {path!r}: {exc}") from exc
+        conn = aiosqlite.connect(path, isolation_level=None)
+        try:
+            await conn
+        except Exception as exc:  # sqlite3.OperationalError: unable to open
+            await _worker_stopped(conn)
+            raise StorageError(f"cannot open database {path!r}: {exc}") from exc
+        conn.row_factory = aiosqlite.Row
+        db = cls(conn, path, clock)
+        try:
+            await conn.execute(f"PRAGMA busy_timeout = {BUSY_TIMEOUT_MS}")
+            await conn.execute("PRAGMA foreign_keys = ON")
+            await conn.execute("PRAGMA secure_delete = ON")  # deleted rows are overwritten
+            if path != ":memory:":
+                await conn.execute("PRAGMA journal_mode = WAL")
+                await conn.execute("PRAGMA synchronous = NORMAL")
+            if migrate:
+                await db.migrate()
+        except Exception as exc:
+            await conn.close()
+            raise StorageError(f"cannot prepare database {path!r}: {exc}") from exc
+        return db
+
+    async def close(self) -> None:
+        async with self._lock:
+            await self._conn.close()
+
+    async def _applied(self) -> set[str]:
+        await self._conn.execute(
+            "CREATE TABLE IF NOT EXISTS schema_migrations (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"
+        )
+        async with self._conn.execute("SELECT name FROM schema_migrations") as cursor:
+            return {row[0] for row in await cursor.fetchall()}
+
+    async def pending_migrations(self) -> list[str]:
+        done = await self._applied()
+        return [name for name, _sql in migration_scripts() if name not in done]
+
+    async def migrate(self) -> list[str]:
+        """Apply migrations not applied yet, each in its own transaction; return their names.
+
+        Another process doing the same waits on SQLite's write lock (BEGIN IMMEDIATE); a
+        migration it applied meanwhile is recorded and skipped here.
+        """
+        done = await self._applied()
+        applied = []
+        for name, sql in migration_scripts():
+            if name in done:
+                continue
+            stamp = self.now().isoformat()
+            # executescript takes no parameters; name is checked above, stamp is ours.
+            record = f"INSERT INTO schema_migrations VALUES ('{name}', '{stamp}')"  # noqa: S608
+            # Fails on the primary key (nothing applied) if another process recorded it first.
+            script = f"BEGIN IMMEDIATE;\n{record};\n{sql}\n;COMMIT;"
+            try:
+                await self._conn.executescript(script)
+            except Exception as exc:
+                if self._conn.in_transaction:
+                    await self._conn.execute("ROLLBACK")
+                if "schema_migrations.name" in str(exc):  # recorded by another process meanwhile
+                    continue
+                raise
+            log.info("applied migration %s", name)
+            applied.append(name)
+        return applied
+
+    async def execute(self, sql: str, params: Params = ()) -> int:
+        """Run one statement; return lastrowid for an INSERT, else the row count."""
+        async with self._lock, unusable_as_storage_error(self.path):
+            cursor = await self._conn.execute(sql, params)
+            result = (
+                cursor.lastrowid if sql.lstrip().upper().startswith("INSERT") else cursor.rowcount
+            )
+            await cursor.close()
+            return result
+
+    async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
+        async with (
+            self._lock,
+            unusable_as_storage_error(self.path),
+            self._conn.execute(sql, params) as cursor,
+        ):
+            return await cursor.fetchone()
+
+    async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
+        async with (
+            self._lock,
+            unusable_as_storage_error(self.path),
+            self._conn.execute(sql, params) as cursor,
+        ):
+            return list(await cursor.fetchall())
+
+    @asynccontextmanager
+    async def transaction(self) -> AsyncIterator[SqliteTx]:  # type: ignore[override]
+        """Run several statements atomically; rolled back if the block raises."""
+        async with self._lock, unusable_as_storage_error(self.path):
+            await self._conn.execute("BEGIN IMMEDIATE")
+            try:
+                yield SqliteTx(self._conn)
+                await self._conn.execute("COMMIT")
+            except BaseException:
+                # A failed COMMIT (disk full) leaves the transaction open; SQLite may also have
+                # rolled back by itself already. Either way the next BEGIN must find none open.
+                if self._conn.in_transaction:
+                    await self._conn.execute("ROLLBACK")
+                raise
+
+    async def checkpoint(self) -> None:
+        """Copy the write-ahead log into the database and truncate it to zero bytes, so that
+        no older copy of erased rows stays in the -wal file."""
+        async with self._lock, unusable_as_storage_error(self.path):
+            async with self._conn.execute("PRAGMA wal_checkpoint(TRUNCATE)") as cursor:
+                busy, _, _ = await cursor.fetchone()
+        if busy:
+            log.warning("WAL checkpoint after an erasure was blocked; the next erasure or reply runs it again")
+
+    async def integrity_ok(self) -> bool:
+        """True if PRAGMA integrity_check reports ok."""
+        row = await self.fetchone("PRAGMA integrity_check")
+        return row is not None and row[0] == "ok"
+
+    async def tables(self) -> list[str]:
+        rows = await self.fetchall(
+            """SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'
+               AND name != 'schema_migrations' ORDER BY rowid"""
+        )
+        return [row[0] for row in rows]
+
+    async def iter_rows(self, table: str, batch: int = 1000) -> AsyncIterator[list[aiosqlite.Row]]:
+        """Every row of `table` in batches, in rowid order (copy-data)."""
+        if table not in await self.tables():
+            raise StorageError(f"no table {table!r}")
+        last = None
+        while True:
+            where, params = ("WHERE rowid > ?", (last,)) if last is not None else ("", ())
+            rows = await self.fetchall(
+                f"SELECT rowid AS _rowid_, * FROM {table} {where} ORDER BY rowid LIMIT ?",  # noqa: S608 -- a table name from sqlite_master
+                (*params, batch),
+            )
+            if not rows:
+                return
+            last = rows[-1]["_rowid_"]
+            yield rows
+
+    def keyed_lock(self, key: str) -> contextlib.AbstractAsyncContextManager[None]:
+        """Nothing to do: one process owns a SQLite database, and orders its own work."""
+        return contextlib.nullcontext()
+
+
+async def _worker_stopped(conn: aiosqlite.Connection) -> None:
+    """Wait for the worker thread of a connection that failed to open.
+
+    aiosqlite stops it without waiting; left alone it outlives the event loop and dies with a
+    "loop is closed" traceback after the clear error has been printed.
+    """
+    thread = getattr(conn, "_thread", None)
+    if thread is not None and thread.is_alive():
+        await asyncio.to_thread(thread.join, 5)
