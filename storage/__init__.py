@@ -8,6 +8,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from datetime import datetime
 
+from storage import postgres, sqlite  # noqa: E402, F401, I001 -- the engines register themselves
 from storage.audience import AudienceRepo
 from storage.broadcasts import BroadcastRepo
 from storage.conversations import Conversation, ConversationRepo

@@ -137,7 +137,7 @@ class BroadcastRepo:
         for row in rows:
             async with self.db.transaction() as tx:
                 still = await tx.fetchone(  # another worker may be starting it too
-                    "SELECT 1 FROM broadcasts WHERE id = ? AND status = 'scheduled'"
+                    "SELECT 1 FROM broadcasts WHERE id = ? AND status = 'scheduled'"  # noqa: S608 -- a constant fragment
                     + self.db.dialect.for_update,
                     (row["id"],),
                 )

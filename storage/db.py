@@ -73,12 +73,8 @@ class Database:
     ) -> Database:
         """Open (and, unless told not to, migrate) the database named by `url` or SQLite path."""
         if is_postgres(url):
-            from storage.postgres import PostgresDatabase
-
-            return await PostgresDatabase.connect(url, clock, pool_size, migrate)
-        from storage.sqlite import SqliteDatabase
-
-        return await SqliteDatabase.connect(url.removeprefix("sqlite:///"), clock, migrate)
+            return await ENGINES["postgresql"].connect(url, clock, pool_size, migrate)
+        return await ENGINES["sqlite"].connect(url.removeprefix("sqlite:///"), clock, migrate)
 
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; return the new id for an INSERT into a table with `id`, else rows."""
@@ -135,6 +131,11 @@ class Database:
         """Every row of `table` in batches, in primary-key order (copy-data)."""
         raise NotImplementedError
         yield []  # pragma: no cover
+
+
+# engine name -> its Database class; storage.sqlite and storage.postgres add themselves
+# (storage/__init__.py imports both), so that this module imports neither.
+ENGINES: dict[str, Any] = {}
 
 
 def is_postgres(url: str) -> bool:

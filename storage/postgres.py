@@ -18,7 +18,7 @@ from typing import Any
 
 import asyncpg
 
-from storage.db import Database, Params, Result, StorageError, migration_scripts
+from storage.db import ENGINES, Database, Params, Result, StorageError, migration_scripts
 from storage.dialect import POSTGRESQL, to_postgres
 
 log = logging.getLogger(__name__)
@@ -306,6 +306,9 @@ class PostgresDatabase(Database):
                     f"""SELECT setval(pg_get_serial_sequence('{table}', '{column}'),
                           COALESCE((SELECT MAX({column}) FROM {table}), 0) + 1, false)"""  # noqa: S608 -- names from the catalogue
                 )
+
+
+ENGINES["postgresql"] = PostgresDatabase
 
 
 async def _column_types(conn: asyncpg.Connection, table: str) -> dict[str, str]:

@@ -13,7 +13,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from storage.db import Database, Params, StorageError, migration_scripts
+from storage.db import ENGINES, Database, Params, StorageError, migration_scripts
 from storage.dialect import SQLITE
 
 log = logging.getLogger(__name__)
@@ -231,6 +231,9 @@ class SqliteDatabase(Database):
     def keyed_lock(self, key: str) -> contextlib.AbstractAsyncContextManager[None]:
         """Nothing to do: one process owns a SQLite database, and orders its own work."""
         return contextlib.nullcontext()
+
+
+ENGINES["sqlite"] = SqliteDatabase
 
 
 async def _worker_stopped(conn: aiosqlite.Connection) -> None:

@@ -6,6 +6,7 @@ import argparse
 import asyncio
 from urllib.parse import parse_qs, urlsplit
 
+import asyncpg
 import pytest
 
 from handlers import Incoming
@@ -16,7 +17,7 @@ from storage.copy import CopyRefused, copy_data
 from storage.db import migration_scripts
 from storage.dialect import postgres_ddl, to_postgres
 from tests.broadcasting import add_registration, add_user
-from tests.engines import create_schema, drop_schema, terminate_backends
+from tests.engines import create_schema, drop_schema, terminate_backends, test_postgres_url
 
 
 def schema_of(url: str) -> str:
@@ -127,14 +128,36 @@ async def test_copy_data_refuses_a_source_behind_on_migrations(tmp_path, databas
         await copy_data(source, database_url)
 
 
+async def _waiting_on_a_lock(conn: asyncpg.Connection, application: str) -> None:
+    """Return once a session of `application` waits on a lock (the server is asked)."""
+    query = """SELECT COUNT(*) FROM pg_stat_activity
+               WHERE application_name = $1 AND wait_event_type = 'Lock'"""
+    while not await conn.fetchval(query, application):  # noqa: ASYNC110 -- a server's state
+        await asyncio.sleep(0.01)
+
+
 @pytest.mark.postgresql
 async def test_a_lost_connection_apologises_then_reconnects_by_itself(assistant, deps,
                                                                       database_url):
     first = await assistant.handle(Incoming.from_text("telegram", "1", "/start"))
-    assert first and "core.storage_error" not in first[0].text
-    assert await terminate_backends(schema_of(database_url)) >= 1
     polite = deps.knowledge.texts.render("id", "core.storage_error")
-    lost = await assistant.handle(Incoming.from_text("telegram", "1", "/help"))
+    assert first and first[0].text != polite
+    schema = schema_of(database_url)
+    # Another session holds the user's row, so the bot's statement is under way (waiting on
+    # it) when every connection of the bot is terminated: it fails there, mid-message.
+    blocker = await asyncpg.connect(test_postgres_url(), server_settings={"search_path": schema})
+    try:
+        blocking = blocker.transaction()
+        await blocking.start()
+        await blocker.execute("SELECT * FROM users FOR UPDATE")
+        handling = asyncio.create_task(
+            assistant.handle(Incoming.from_text("telegram", "1", "/help")))
+        await _waiting_on_a_lock(blocker, schema)
+        assert await terminate_backends(schema) >= 1
+        lost = await handling
+        await blocking.rollback()
+    finally:
+        await blocker.close()
     assert [r.text for r in lost] == [polite]
     again = await assistant.handle(Incoming.from_text("telegram", "1", "/help"))
     assert "/daftar" in again[0].text  # a fresh connection, no restart
