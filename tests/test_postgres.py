@@ -182,3 +182,25 @@ async def test_schema_per_test_is_dropped():
     db = await Database.open(url, migrate=False)
     assert await db.tables() == []
     await db.close()
+
+
+@pytest.mark.postgresql
+async def test_healthz_names_the_worker_and_the_reachable_database(make_settings):
+    import httpx
+
+    from wiring.deps import open_deps
+    from wiring.web import build_app
+
+    deps = await open_deps(make_settings(WORKER_ID="worker-2"))
+    try:
+        app = build_app(deps, [])
+        async with httpx.AsyncClient(transport=httpx.ASGITransport(app=app),
+                                     base_url="http://bot") as client:
+            body = (await client.get("/healthz")).json()
+            assert (body["database"], body["database_engine"], body["worker"]) == (
+                "ok", "postgresql", "worker-2")
+            await deps.storage.close()
+            down = await client.get("/healthz")
+            assert down.status_code == 503 and down.json()["database"].startswith("error")
+    finally:
+        await deps.storage.close()

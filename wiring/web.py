@@ -47,7 +47,8 @@ def version() -> str:
 
 
 async def health(deps: Deps) -> tuple[bool, dict[str, str]]:
-    """Whether the database answers and the knowledge is loaded, with the version."""
+    """Whether the database answers and the knowledge is loaded; the version, the database
+    engine and this worker's id (several workers may share one database)."""
     try:
         async with asyncio.timeout(3):
             await deps.storage.users.count()
@@ -59,8 +60,10 @@ async def health(deps: Deps) -> tuple[bool, dict[str, str]]:
     return healthy, {
         "status": "ok" if healthy else "unavailable",
         "database": database,
+        "database_engine": deps.storage.db.dialect.name,
         "knowledge": knowledge,
         "version": version(),
+        "worker": deps.settings.worker,
     }
 
 
