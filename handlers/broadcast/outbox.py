@@ -8,7 +8,6 @@ process that dies in between leaves them 'sending': at the next start they are s
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import logging
 import math
 import time
@@ -147,10 +146,6 @@ class ChannelOutbox:
             await self.deps.storage.deliveries.release(delivery_id)
 
     async def _deliver(self, delivery: Delivery) -> None:
-        # Load the broadcast before waiting for a turn, so nothing slow comes between taking
-        # the chat's slot and the call (a failure to load is recorded by _send).
-        with contextlib.suppress(Exception):
-            await self._personaliser(delivery.broadcast_id)
         await self._wait_turn(delivery.recipient.user_id)
         self._calling.add(delivery.id)
         try:
