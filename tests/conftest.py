@@ -12,13 +12,14 @@ import pytest
 
 from handlers import Assistant, Deps
 from settings import Settings, load_settings
-from tests.support.chat import Chat
 from tests.engines import (
     create_schema,
     drop_schema,
     leave_out_without_postgres,
+    postgres_note,
     require_postgres,
 )
+from tests.support.chat import Chat
 from wiring.deps import open_deps
 
 # The stand-ins: telegram_api, telegram_bot (Bot API); graph, wa_server (WhatsApp).
@@ -49,9 +50,11 @@ def _guarded(real):
     return connect
 
 
-def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
-    """Slow tests first: spread over the workers early, they no longer finish the run alone."""
+def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
+    """Slow tests first: spread over the workers early, they no longer finish the run alone.
+    PostgreSQL tests are left out (one line) where it cannot be reached, except with CI=true."""
     items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    config.stash[_PG_NOTE] = leave_out_without_postgres(config, items)
 
 
 @pytest.fixture(autouse=True)
@@ -69,12 +72,12 @@ def pytest_generate_tests(metafunc: pytest.Metafunc) -> None:
         metafunc.parametrize("engine", ["sqlite", "postgresql"])
 
 
-def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    config.stash[_PG_NOTE] = leave_out_without_postgres(config, items)
 
 
 def pytest_terminal_summary(terminalreporter, config: pytest.Config) -> None:
     note = config.stash.get(_PG_NOTE, None)
+    if note is None and not hasattr(config, "workerinput"):  # the xdist controller collects nothing
+        note = postgres_note()
     if note:
         terminalreporter.write_line(note)
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import asyncio
 import os
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from functools import cache
 
 import asyncpg
@@ -54,8 +55,9 @@ def postgres_unavailable() -> str | None:
         conn = await asyncpg.connect(test_postgres_url(), timeout=5)
         await conn.close()
 
-    try:
-        asyncio.run(probe())  # at collection: no event loop is running yet
+    try:  # in a thread of its own: a test's event loop may be running here
+        with ThreadPoolExecutor(1) as pool:
+            pool.submit(asyncio.run, probe()).result()
     except Exception as exc:  # unreachable, refused, no such database, auth...
         return f"PostgreSQL at {test_postgres_url()} not reachable ({type(exc).__name__}: {exc})"
     return None
@@ -84,6 +86,12 @@ def leave_out_without_postgres(config: pytest.Config, items: list[pytest.Item]) 
     config.hook.pytest_deselected(items=wanted)
     items[:] = [item for item in items if not needs_postgres(item)]
     return f"SKIPPED {len(wanted)} PostgreSQL tests: {reason}; set TEST_DATABASE_URL"
+
+
+def postgres_note() -> str | None:
+    """The one line to print when PostgreSQL tests were left out (None when they ran)."""
+    reason = None if in_ci() else postgres_unavailable()
+    return f"SKIPPED the PostgreSQL tests: {reason}; set TEST_DATABASE_URL" if reason else None
 
 
 def require_postgres() -> None:
