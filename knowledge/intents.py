@@ -137,10 +137,17 @@ class IntentRules:
         return next((kind for kind in kinds if items & self.small_talk[kind]), None)
 
     def _near_small_talk(self, text: str, read: _Read) -> str | None:
-        """Small talk with a few words more ("makasih, jelas banget penjelasannya"), or None."""
-        if "?" in text or len(read.words) > NEAR_WORDS or read.items() & self.lists["how"]:
+        """Small talk with a few words more ("makasih, jelas banget penjelasannya"), or None.
+
+        Closing words (thanks, goodbye) need no question mark; a greeting may ask ("halo min,
+        sehat?"): the FAQ then decides whether it is a question."""
+        talk = self.talk_filler.union(*self.small_talk.values())
+        if len(read.words) > NEAR_WORDS or read.outside(talk) & self.lists["how"]:
             return None
-        return self.small_talk_kind(read, slack=NEAR_TALK)
+        kind = self.small_talk_kind(read, slack=NEAR_TALK)
+        if "?" in text and kind in ("thanks", "goodbye"):
+            return None
+        return kind
 
     def language_named(self, read: _Read) -> str | None:
         """The language a message asks for: the last one it names ("my Indonesian is bad, can
@@ -198,6 +205,14 @@ class _Read:
     def positions(self) -> list[tuple[int, str]]:
         """(start, word or phrase) for every word and known phrase of the message."""
         return [*enumerate(self.words), *((start, phrase) for start, _, phrase in self.spans)]
+
+    def outside(self, vocabulary: Group | set[str]) -> set[str]:
+        """The words and phrases not inside a phrase of `vocabulary` ("how" of "how are you")."""
+        inside = {i for start, size, phrase in self.spans if phrase in vocabulary
+                  for i in range(start, start + size)}  # fmt: skip
+        return {w for i, w in enumerate(self.words) if i not in inside} | {
+            phrase for start, _, phrase in self.spans if start not in inside
+        }
 
     def items(self) -> set[str]:
         """Every word and phrase of the message."""

@@ -55,7 +55,7 @@ def understand(
         return Understood("action", guess, action=intent.name, to=intent.to)
     understood = ask_faq(faq, rules, text, guess)
     closing = intent.name in ("thanks", "goodbye")  # "terima kasih, sangat berguna"
-    if intent.name is not None and (closing or understood.intent == "fallback"):
+    if intent.name is not None and (closing or understood.topic is None):  # no answer: talk
         return Understood("smalltalk", guess, small_talk=intent.name)
     near = intent.near_action
     if near is not None and (understood.intent == "fallback" or understood.topic == TWINS[near]):
