@@ -65,6 +65,10 @@ class Settings(BaseSettings):
     platform_read_timeout: float = Field(default=15.0, gt=0, le=300)  # seconds per platform call
     flood_rate: float = Field(default=1.0, ge=0, le=1000)  # per user per second; 0 = off
     flood_burst: int = Field(default=10, ge=1, le=1000)  # messages allowed at once per user
+    # Talk to a person: when staff answer, and when a waiting ticket alerts every agent again.
+    office_hours: str = "mon-fri 08:00-16:00"
+    office_timezone: str = "Asia/Jakarta"
+    handoff_realert_minutes: int = Field(default=30, ge=1, le=7 * 24 * 60)  # office minutes
     host: str = "127.0.0.1"
     port: int = Field(default=8080, ge=1, le=65535)
     semantic_matching: bool = True  # the FAQ's embedding stage (knowledge/semantic.py)
@@ -101,6 +105,25 @@ class Settings(BaseSettings):
         ):
             raise ValueError("want LANG:CODE pairs, e.g. id:id,en:en_US,ms:ms")
         return dict(value)
+
+    @field_validator("office_hours")
+    @classmethod
+    def _check_office_hours(cls, value: str) -> str:
+        from handlers.handoff.hours import parse_hours  # late: handlers import this module
+
+        parse_hours(value)
+        return value
+
+    @field_validator("office_timezone")
+    @classmethod
+    def _check_timezone(cls, value: str) -> str:
+        from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
+
+        try:
+            ZoneInfo(value)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ValueError(f"{value!r} is not a time zone (e.g. Asia/Jakarta)") from None
+        return value
 
     @field_validator("database_url")
     @classmethod

@@ -9,6 +9,11 @@ second, p50/p99 time from update to first reply, and errors (no reply within 30 
 a call the real Bot API would refuse, an ERROR logged, a registration confirmed but not stored,
 a damaged database). BENCH_LOAD_USERS / BENCH_LOAD_SECONDS override the size (quick: 300 users
 for 20 s).
+
+One user in 50 asks for a person instead (/petugas, then their question) and then checks /status
+like the others: reported is the time from their question to the agent's card arriving in the
+agent's Telegram chat (p50/p99), through the durable outbox at its per-chat pace of one message
+a second. `python -m benchmarks load` runs just this benchmark.
 """
 
 from __future__ import annotations
@@ -48,6 +53,8 @@ FORM = [
     ("press", "reg:submit"), ("text", "/status"),
 ]  # fmt: skip
 STATUS = [("text", "/start"), ("text", "/status"), ("press", "menu:help"), ("text", "/menu")]
+AGENT_CHAT = 9000  # ADMIN_IDS of the bot under load: it receives every ticket's card
+HANDOFF_EVERY = 50  # one user in 50 asks for a person
 
 
 LoadApi = WatchedBotApi
@@ -60,6 +67,15 @@ class Stats:
         self.apologies = 0
         self.registered = 0
         self.kinds: dict[str, int] = {}
+        self.handoff_asked: dict[str, float] = {}  # question token -> time it was sent
+        self.handoff_notified: dict[str, float] = {}  # token -> time the agent's card arrived
+
+    def watch_agent(self, message: dict) -> None:
+        """The stand-in's hook: a card reaching the agent names the question's token."""
+        if message["chat"]["id"] == AGENT_CHAT:
+            for token in self.handoff_asked.keys() - self.handoff_notified.keys():
+                if token in message.get("text", ""):
+                    self.handoff_notified[token] = time.perf_counter()
 
 
 async def user_loop(api: LoadApi, i: int, stop_at: float, stats: Stats, bad: set[str]) -> None:
@@ -70,8 +86,13 @@ async def user_loop(api: LoadApi, i: int, stop_at: float, stats: Stats, bad: set
     sender = updates.user(chat, f"User{i}", lang)
     persona = ("faq", "register", "status")[i % 3]
     script = itertools.cycle(STATUS) if persona == "status" else iter(FORM)
+    token = f"nomor {chat}"
+    if i % HANDOFF_EVERY == HANDOFF_EVERY - 1:  # asks for a person, then checks /status
+        persona = "handoff"
+        question = ("text", f"Saya butuh bantuan petugas soal izin usaha, {token}")
+        script = itertools.chain([("text", "/petugas"), question], itertools.cycle(STATUS))
     ids = itertools.count(1)
-    think = THINK[persona]
+    think = THINK["register" if persona == "handoff" else persona]  # typing the question
     await asyncio.sleep(rng.uniform(0, min(think[0], seconds_left(stop_at) / 2)))  # spread out
     while time.perf_counter() < stop_at:
         if persona == "faq":
@@ -87,6 +108,8 @@ async def user_loop(api: LoadApi, i: int, stop_at: float, stats: Stats, bad: set
         else:
             shown = api.last_message.get(chat, {"message_id": 1, "chat": {"id": chat}})
             api.push_update(updates.callback(sender, shown, value, f"q{chat}-{next(ids)}"))
+        if token in value:
+            stats.handoff_asked[token] = sent
         try:
             answered, text = await asyncio.wait_for(future, REPLY_TIMEOUT)
         except TimeoutError:
@@ -103,6 +126,15 @@ async def user_loop(api: LoadApi, i: int, stop_at: float, stats: Stats, bad: set
         if time.perf_counter() + pause >= stop_at:
             return  # the run is over for this person; do not wait past its end
         await asyncio.sleep(pause)
+
+
+async def wait_for_cards(api: LoadApi, stats: Stats, within: float = 60.0) -> None:
+    """After the run: the cards still queued for the agent (one a second) get time to arrive."""
+    try:
+        await api.wait_until(lambda: stats.handoff_notified.keys() >= stats.handoff_asked.keys(),
+                             within)  # fmt: skip
+    except TimeoutError:
+        pass  # counted as missing cards
 
 
 def seconds_left(stop_at: float) -> float:
@@ -141,19 +173,25 @@ async def run(quick: bool) -> dict:
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
         db, log = Path(tmp) / "load.sqlite3", Path(tmp) / "bot.log"
         async with LoadApi() as api:
-            bot = BotProcess(api, db, log, LOG_LEVEL="WARNING")
+            api.on_message = stats.watch_agent
+            bot = BotProcess(api, db, log, LOG_LEVEL="WARNING", ADMIN_IDS=f"telegram:{AGENT_CHAT}")
             await bot.start()
             started = time.perf_counter()
             stop_at = started + seconds
             await asyncio.gather(*(user_loop(api, i, stop_at, stats, bad) for i in range(users)))
             elapsed = time.perf_counter() - started
+            await wait_for_cards(api, stats)
             exit_code = await bot.stop()
             errors_logged = len(bot.error_lines())
         integrity_ok, registrations = check_database(db)
     lat = sorted(stats.latencies)
+    handoff = sorted(stats.handoff_notified[t] - stats.handoff_asked[t]
+                     for t in stats.handoff_notified)  # fmt: skip
+    missing_cards = len(stats.handoff_asked) - len(handoff)
     rejected = sum(api.rejected.values())
     errors = stats.timeouts + stats.apologies + rejected + errors_logged
     errors += int(registrations != stats.registered) + int(exit_code != 0) + int(not integrity_ok)
+    errors += missing_cards
     offered = sum(users / 3 / ((lo + hi) / 2) for lo, hi in THINK.values())
     figures = {
         "users": users,
@@ -164,6 +202,10 @@ async def run(quick: bool) -> dict:
         "latency_p50_ms": round(percentile(lat, 50) * 1000, 1),
         "latency_p99_ms": round(percentile(lat, 99) * 1000, 1),
         "latency_max_ms": round(lat[-1] * 1000, 1) if lat else None,
+        "handoff_requests": len(stats.handoff_asked),
+        "handoff_card_p50_ms": round(percentile(handoff, 50) * 1000, 1) if handoff else None,
+        "handoff_card_p99_ms": round(percentile(handoff, 99) * 1000, 1) if handoff else None,
+        "handoff_cards_missing": missing_cards,
         "registrations_completed": stats.registered,
         "registrations_stored": registrations,
         "timeouts": stats.timeouts,
@@ -175,7 +217,9 @@ async def run(quick: bool) -> dict:
     print(
         f"load: {users} users, {elapsed:.0f} s: {figures['replies_per_s']} replies/s,"
         f" p50 {figures['latency_p50_ms']} ms, p99 {figures['latency_p99_ms']} ms,"
-        f" {stats.registered} registrations, {errors} errors"
+        f" {stats.registered} registrations, {errors} errors;"
+        f" {len(stats.handoff_asked)} asked for a person: card to the agent p50"
+        f" {figures['handoff_card_p50_ms']} ms, p99 {figures['handoff_card_p99_ms']} ms"
     )
     if api.rejected:
         print(f"load: calls the Bot API would refuse: {api.rejected}")

@@ -79,6 +79,10 @@ class Assistant:
             return await self.run_command(ctx, incoming.command)
         if incoming.payload is not None:
             return await self._run_payload(ctx, incoming.payload)
+        if incoming.reply_to is not None and self.router.reply_handler is not None:
+            replies = await self.router.reply_handler(ctx)
+            if replies is not None:
+                return replies
         if ctx.conv is not None and ctx.conv.flow in self.router.flows:
             return await self.router.flows[ctx.conv.flow](ctx)
         if incoming.text is not None and incoming.text.strip():

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from handlers.media import Fetcher
 from handlers.outbound import Breaker, Sender
@@ -24,3 +25,5 @@ class Deps:
     role_lookup: RoleLookup | None = None  # roles granted from the chat (ADMIN_IDS aside)
     broadcast_wake: Callable[[], None] | None = None  # set while this process's worker runs
     breakers: dict[str, Breaker] = field(default_factory=dict)  # by channel: token failures
+    # handlers.handoff.service.TicketService, made on first use (not imported: it uses Deps)
+    tickets: Any = None

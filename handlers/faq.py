@@ -8,6 +8,7 @@ from enum import StrEnum
 
 from handlers.context import Ctx
 from handlers.deps import Deps
+from handlers.handoff.buttons import HandButton
 from handlers.menu import main_menu_buttons
 from handlers.router import PayloadHandler, Router
 from handlers.types import Button, Reply
@@ -75,7 +76,21 @@ def answer_topic(ctx: Ctx, topic: str) -> list[Reply]:
     twin = TWIN_BUTTONS.get(topic)
     if twin is not None:
         buttons.insert(0, ctx.button(*twin))
-    return [Reply(faq.render(topic, ctx.lang), tuple(buttons))]
+    text = faq.render(topic, ctx.lang)
+    if _points_to_office(faq, text):  # a person can answer what the office would
+        buttons.append(talk_button(ctx))
+    return [Reply(text, tuple(buttons))]
+
+
+def talk_button(ctx: Ctx) -> Button:
+    """"Hubungi petugas / Talk to staff / Hubungi pegawai": open a ticket (handlers/handoff)."""
+    return ctx.button("handoff.talk_button", HandButton.START.payload())
+
+
+def _points_to_office(faq: Faq, text: str) -> bool:
+    """True if the answer names one of the offices in contacts.yaml."""
+    names = (office.get("name") for office in faq.contacts.values() if isinstance(office, dict))
+    return any(name and name in text for name in names)
 
 
 async def on_more(ctx: Ctx, topic: str) -> list[Reply]:
@@ -93,10 +108,13 @@ def _related_buttons(ctx: Ctx, topic: str) -> list[Button]:
 
 def fallback(ctx: Ctx, off_topic: bool = False) -> Reply:
     """Say plainly that there is no answer: an off-topic question is told what the bot covers;
-    an in-scope one that it is noted for staff. Offer the topics and the office contact."""
+    an in-scope one that it is noted for staff, and that a person can be asked. Offer the
+    topics and the office contact."""
+    talk = () if off_topic else (talk_button(ctx),)  # staff answer SME questions, not recipes
     return ctx.say(
         "faq.fallback_off_topic" if off_topic else "faq.fallback",
         buttons=(
+            *talk,
             ctx.button("faq.topics_button", "menu:faq"),
             ctx.button("faq.contact_button", FaqButton.TOPIC.payload(CONTACT_TOPIC)),
         ),

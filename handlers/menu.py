@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 from handlers.context import Ctx
+from handlers.handoff.buttons import HandButton
 from handlers.types import Button, Reply
 
 
 def main_menu_buttons(ctx: Ctx) -> tuple[Button, ...]:
-    """FAQ topics, register business, my status, help."""
+    """FAQ topics, register business, my status, talk to staff, help."""
     return (
         ctx.button("menu.faq", "menu:faq"),
         ctx.button("menu.register", "menu:daftar"),
         ctx.button("menu.status", "menu:status"),
+        ctx.button("handoff.talk_button", HandButton.START.payload()),
         ctx.button("menu.help", "menu:help"),
     )
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from handlers.context import Ctx
 from handlers.deps import Deps
 
-ROLES = ("admin", "broadcaster", "reviewer", "viewer")
+ROLES = ("admin", "broadcaster", "reviewer", "viewer", "agent")
 
 
 async def user_roles(ctx: Ctx) -> set[str]:

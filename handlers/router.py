@@ -36,6 +36,8 @@ class Router:
         self.returns: dict[str, Handler] = {}  # kept flows: what to say when one comes back
         self.cancels: dict[str, Handler] = {}  # flow -> asks before /batal ends it ([]: ends)
         self.text_handler: Handler | None = None
+        # A message answering one of the bot's (Incoming.reply_to): returns None to pass it on.
+        self.reply_handler: Callable[[Ctx], Awaitable[list[Reply] | None]] | None = None
 
     def command(self, *names: str, role: str | None = None) -> Callable[[Handler], Handler]:
         """Register a handler for `/name` (and aliases)."""
@@ -90,6 +92,11 @@ class Router:
             return fn
 
         return register
+
+    def reply_to(self, fn: Callable[[Ctx], Awaitable[list[Reply] | None]]):
+        """Register the handler for messages that reply to one of the bot's (staff answers)."""
+        self.reply_handler = fn
+        return fn
 
     def text(self, fn: Handler) -> Handler:
         """Register the handler for free text outside any flow (the FAQ)."""

@@ -95,6 +95,9 @@ class Incoming:
     # A photo or document also names its kind in `unsupported`, so flows that take no files
     # answer it as before; only a flow that looks at `media` uses the file.
     media: Media | None = None
+    # The platform id of the bot's message this one answers (Telegram reply, WhatsApp context):
+    # staff answer a ticket by replying to its notification.
+    reply_to: str | None = None
 
     def __post_init__(self) -> None:
         _replace_lone_surrogates(self, _TEXT_FIELDS)

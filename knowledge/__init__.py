@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import time
 from dataclasses import dataclass, field
+from datetime import date
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +35,7 @@ class Knowledge:
     faq: Faq | None = None  # entries + matcher; None only for a Knowledge built by hand
     intents: IntentRules | None = None  # small talk and requests in words (intents.yaml)
     language: LanguageDetector | None = None  # which language a message is written in
+    holidays: dict[date, str] = field(default_factory=dict)  # offices closed (holidays.yaml)
 
 
 def load_contacts(path: Path) -> dict[str, Any]:
@@ -45,6 +47,23 @@ def load_contacts(path: Path) -> dict[str, Any]:
     if not isinstance(data, dict):
         raise KnowledgeError(f"{path}: must be a mapping of office key to details")
     return data
+
+
+def load_holidays(path: Path) -> dict[date, str]:
+    """The holidays from `holidays.yaml`: {year: {date: name}} flattened to {date: name}."""
+    try:
+        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+    except (OSError, yaml.YAMLError) as exc:
+        raise KnowledgeError(f"{path}: {exc}") from exc
+    if not isinstance(data, dict):
+        raise KnowledgeError(f"{path}: must be a mapping of year to dates")
+    days: dict[date, str] = {}
+    for year, entries in data.items():
+        for day, name in (entries or {}).items():
+            if not isinstance(day, date) or day.year != year or not isinstance(name, str):
+                raise KnowledgeError(f"{path}: {year}: {day!r}: want YYYY-MM-DD: name in {year}")
+            days[day] = name
+    return days
 
 
 def load_knowledge(
@@ -63,7 +82,8 @@ def load_knowledge(
     intents = IntentRules.load(folder / "intents.yaml")
     detector = build_detector(faq, texts, load_markers(folder / "language_words.yaml"))
     _log_mode(faq, time.perf_counter() - start)
-    return Knowledge(texts, contacts, faq, intents, detector)
+    holidays = load_holidays(folder / "holidays.yaml")
+    return Knowledge(texts, contacts, faq, intents, detector, holidays)
 
 
 def build_detector(faq: Faq, texts: Texts, markers: dict[str, list[str]]) -> LanguageDetector:

@@ -17,12 +17,14 @@ from storage.db import Database, StorageError, utcnow
 from storage.deliveries import DeliveryRepo
 from storage.inbox import InboxRepo
 from storage.media import MediaRepo
+from storage.outbox import OutboxRepo
 from storage.privacy import PrivacyRepo
 from storage.questions import PhrasingRepo, QuestionRepo
 from storage.receipts import ReceiptRepo
 from storage.registrations import RegistrationRepo
 from storage.reports import ReportRepo
 from storage.staff import AuditRepo, RoleRepo
+from storage.tickets import TicketRepo
 from storage.users import User, UserRepo
 from storage.whatsapp import WhatsAppRepo
 
@@ -51,6 +53,8 @@ class Storage:
         self.whatsapp = WhatsAppRepo(db)
         self.receipts = ReceiptRepo(db)
         self.telegram_inbox = InboxRepo(db)
+        self.tickets = TicketRepo(db)
+        self.outbox = OutboxRepo(db)
 
     async def close(self) -> None:
         await self.db.close()

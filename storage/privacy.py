@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from storage.db import Database
+from storage.tickets import TicketRepo
 
 ERASURE_POLICY = {
     "users": "deleted (with it: conversation, registration and broadcast deliveries)",
@@ -31,6 +32,11 @@ ERASURE_POLICY = {
     "broadcast_media": "kept: files staff attached to broadcasts",
     "broadcast_media_refs": "kept: platform ids of those files",
     "schema_migrations": "kept: no personal data",
+    "tickets": "the user's tickets lose their link to the user and their question; open ones "
+               "close: only times and ratings stay, for the anonymous statistics",
+    "ticket_messages": "deleted (every message of the user's tickets, theirs and staff's)",
+    "outbox": "deleted: messages to the user and the ticket cards and threads sent to agents",
+    "agent_prefs": "kept: staff members' choice to show their name, not registrants",
 }
 
 
@@ -68,6 +74,7 @@ class PrivacyRepo:
                 (user_pk,),
             )
             questions = await tx.execute("DELETE FROM questions WHERE user_pk = ?", (user_pk,))
+            await TicketRepo(self.db).erase_user(tx, user_pk, user["channel"], user["user_id"])
             await _forget_address(tx, user["channel"], user["user_id"])
             await tx.execute("DELETE FROM users WHERE id = ?", (user_pk,))  # cascades
             await tx.execute(

@@ -48,7 +48,7 @@ async def test_language_command_offers_the_three_languages(chat: Chat):
 async def test_unknown_command_gets_a_friendly_hint_with_the_menu(chat: Chat):
     await chat.send("/frobnicate now")
     assert "/frobnicate" in chat.text and "/help" in chat.text
-    assert len(chat.buttons) == 4
+    assert len(chat.buttons) == 5  # FAQ, register, status, talk to staff, help
 
 
 async def test_command_with_bot_username_is_understood():

@@ -27,9 +27,23 @@ COMMANDS = {
     "muatulang": "admin",
     "siaran": "broadcaster",  # the broadcast feature's command
     "broadcast": "broadcaster",
+    "tiket": "agent",  # talk to a person (handlers/handoff)
+    "tickets": "agent",
+    "balas": "agent",
+    "reply": "agent",
+    "tutup": "agent",
+    "close": "agent",
+    "kembalikan": "agent",
+    "release": "agent",
+    "tampilnama": "agent",
+    "showname": "agent",
 }
+# Allowed, these only explain their arguments when given none: nothing to audit.
+USAGE_ONLY = {"siaran", "broadcast", "balas", "reply", "tutup", "close", "kembalikan", "release",
+              "tampilnama", "showname"}
 # button payload prefixes of the staff tools -> the role they need
-PAYLOADS = {"rev:ok:1": "reviewer", "rev:skip:1": "reviewer", "una:i:1": "admin"}
+PAYLOADS = {"rev:ok:1": "reviewer", "rev:skip:1": "reviewer", "una:i:1": "admin",
+            "tk:take:1": "agent", "tk:close:1": "agent"}
 # who is asking: no role, each stored role, and the admin from ADMIN_IDS
 ASKERS = ["nobody", *ROLES, "configured-admin"]
 
@@ -55,12 +69,12 @@ async def test_command_permissions(deps, assistant, asker: str, command: str) ->
     chat = await _asker_chat(deps, assistant, asker)
     replies = await chat.send(f"/{command}")
     # The same user, asking an assistant that has no staff features at all.
-    bare = Chat(Assistant(deps, router_without("staff", "broadcast")), chat.user_id)
+    bare = Chat(Assistant(deps, router_without("staff", "broadcast", "handoff")), chat.user_id)
     unknown = await bare.send(f"/{command}")
     assert "/" + command in unknown[0].text
     if allowed(asker, COMMANDS[command]):
         assert replies != unknown
-        assert await deps.storage.audit.recent() or command in ("siaran", "broadcast")
+        assert await deps.storage.audit.recent() or command in USAGE_ONLY
     else:
         assert replies == unknown
         assert await deps.storage.audit.recent() == []
@@ -73,7 +87,7 @@ async def test_button_permissions(deps, assistant, asker: str, payload: str) -> 
     if payload.split(":")[0] not in assistant.router.payloads:
         pytest.skip(f"{payload} is not registered (yet)")
     replies = await chat.payload(payload)
-    bare = Chat(Assistant(deps, router_without("staff", "broadcast")), chat.user_id)
+    bare = Chat(Assistant(deps, router_without("staff", "broadcast", "handoff")), chat.user_id)
     stale = await bare.payload(payload)
     if allowed(asker, PAYLOADS[payload]):
         assert replies != stale
@@ -84,7 +98,7 @@ async def test_button_permissions(deps, assistant, asker: str, payload: str) -> 
 @pytest.mark.parametrize("asker", ["nobody", "viewer"])
 async def test_every_protected_button_is_hidden(deps, assistant, asker: str) -> None:
     chat = await _asker_chat(deps, assistant, asker)
-    bare = Chat(Assistant(deps, router_without("staff", "broadcast")), chat.user_id)
+    bare = Chat(Assistant(deps, router_without("staff", "broadcast", "handoff")), chat.user_id)
     protected = [
         p for p, spec in assistant.router.payloads.items() if spec.role not in (None, asker)
     ]

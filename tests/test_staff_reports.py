@@ -54,9 +54,9 @@ async def test_stats_text_and_chart(deps, assistant, seeded) -> None:
     assert "Top topics: How to register (2)"  # titles, not topic ids in text
     assert "receiving announcements" in text
     assert chart.kind == "photo" and chart.file.startswith(b"\x89PNG\r\n\x1a\n")
-    assert len(chart.file) > 10_000  # matplotlib drew two charts, not an empty canvas
+    assert len(chart.file) > 10_000  # matplotlib drew three charts, not an empty canvas
     image = Image.open(io.BytesIO(chart.file))
-    assert image.format == "PNG" and image.size == (1100, 480)
+    assert image.format == "PNG" and image.size == (1600, 480)  # third panel: tickets per week
     assert [e.action for e in await deps.storage.audit.recent()] == ["stats.view"]
 
 

@@ -158,8 +158,9 @@ async def test_requests_in_words_run_the_action(chat: Chat, deps) -> None:
     assert chat.text == texts.render("id", "register.no_registration")
     await chat.send("tolong hapus semua data saya")  # asks before erasing
     assert [b.payload for b in chat.buttons] == ["reg:forget:yes", "reg:forget:no"]
-    await chat.send("saya mau bicara dengan petugas")
-    assert chat.text == deps.knowledge.faq.render("contact-office", "id")
+    await chat.send("saya mau bicara dengan petugas")  # a person: the handoff asks the question
+    assert chat.text == texts.render("id", "handoff.ask_question")
+    await chat.send("/selesai")  # changed their mind before asking
     await chat.send("mau daftar usaha")
     assert "Setuju" in chat.labels
     assert await logged(deps) == []

@@ -10,11 +10,13 @@ from channels.console import CHANNEL as CONSOLE
 from channels.console import ConsoleSender, run_console
 from channels.telegram.polling import polling_part
 from handlers import Assistant
+from handlers.direct import drain
 from settings import Settings
 from wiring.deps import opened
 from wiring.lifecycle import broadcast_part, running, stop_on_signals, until_signalled
 
 INTERRUPTED = 130  # the exit code of a program stopped by Ctrl-C
+CONSOLE_DRAIN = 10.0  # seconds the console waits at the end of its input for messages due
 
 
 async def run_console_command(settings: Settings, args: argparse.Namespace) -> int:
@@ -34,6 +36,8 @@ async def run_console_command(settings: Settings, args: argparse.Namespace) -> i
             for task in (chat, stopping):
                 task.cancel()
             await asyncio.gather(chat, stopping, return_exceptions=True)
+            if not stop.is_set():  # input over: staff replies and ticket cards still due
+                await drain(deps, CONSOLE, CONSOLE_DRAIN)
     if stop.is_set():
         print(file=sys.stderr)
         return INTERRUPTED

@@ -10,8 +10,6 @@ after a crash `replay` queues every row again, oldest first, and tells the bridg
 from __future__ import annotations
 
 import asyncio
-import base64
-import dataclasses
 import json
 import logging
 from collections import Counter
@@ -21,7 +19,7 @@ from typing import Generic, TypeVar
 from telegram import Update
 from telegram.ext import Application, ExtBot
 
-from handlers.types import Attachment, Button, Reply, ReplyKind
+from handlers.wire import replies_from_json, replies_to_json  # noqa: F401 -- their old home
 from storage.inbox import RECEIVED, InboxRepo, InboxUpdate
 
 log = logging.getLogger(__name__)
@@ -94,40 +92,6 @@ class InboxWrites:
         self.handling: GroupWrite[int] = GroupWrite(lambda ids: inbox.handling(*ids))
         self.replied: GroupWrite[tuple[int, str]] = GroupWrite(inbox.replied_many)
         self.done: GroupWrite[int] = GroupWrite(lambda ids: inbox.done(*ids))
-
-
-def replies_to_json(replies: list[Reply]) -> str:
-    """Replies as JSON (file bytes in base64); `replies_from_json` gives them back equal."""
-    return json.dumps([_reply_dict(reply) for reply in replies], ensure_ascii=False)
-
-
-def replies_from_json(text: str) -> list[Reply]:
-    """The replies stored by `replies_to_json`."""
-    return [_reply(item) for item in json.loads(text)]
-
-
-def _reply_dict(reply: Reply) -> dict:
-    attachment = reply.attachment
-    return {
-        "text": reply.text,
-        "buttons": [[button.label, button.payload] for button in reply.buttons],
-        "kind": reply.kind.value,
-        "file": None if reply.file is None else base64.b64encode(reply.file).decode("ascii"),
-        "filename": reply.filename,
-        "attachment": None if attachment is None else dataclasses.asdict(attachment),
-    }
-
-
-def _reply(item: dict) -> Reply:
-    file, attachment = item.get("file"), item.get("attachment")
-    return Reply(
-        text=item["text"],
-        buttons=tuple(Button(label, payload) for label, payload in item.get("buttons", [])),
-        kind=ReplyKind(item.get("kind", ReplyKind.TEXT.value)),
-        file=None if file is None else base64.b64decode(file),
-        filename=item.get("filename"),
-        attachment=None if attachment is None else Attachment(**attachment),
-    )
 
 
 async def replay(app: Application, inbox: InboxRepo, resume: Callable[[InboxUpdate], None]) -> int:

@@ -62,6 +62,8 @@ def to_incoming(update: Update, labels: dict[str, str] | None = None) -> Incomin
         return None
     if filters.StatusUpdate.ALL.check_update(update):  # pinned message, timer changed...: service
         return None
+    if message.reply_to_message is not None:  # staff answer a ticket by replying to its card
+        meta["reply_to"] = str(message.reply_to_message.message_id)
     if message.text is not None:
         if labels and message.text in labels:
             return Incoming(CHANNEL, user_id, payload=labels[message.text], **meta)

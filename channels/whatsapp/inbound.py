@@ -18,6 +18,7 @@ from channels.whatsapp.sender import (
 )
 from handlers import Assistant
 from handlers.breaker import accepted, refused
+from handlers.direct import release_held
 from handlers.logsafe import log_failure
 from handlers.outbound import SendError
 from handlers.serial import KeyedLock
@@ -68,6 +69,8 @@ class WhatsAppInbound:
                 await self._notice(message)
                 return
             await repo.record_inbound(message.wa_id)
+            # The window is open again: staff replies held outside it go out now.
+            await release_held(self.assistant.deps, CHANNEL, message.wa_id)
             if message.kind in SILENT_KINDS:
                 return
             options = await repo.options(message.wa_id)

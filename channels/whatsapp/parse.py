@@ -44,6 +44,7 @@ class Inbound:
     media: Media | None = None  # an image or document: its media id, type, name, caption
     system: str | None = None  # kind "system": user_changed_number, customer_identity_changed...
     new_wa_id: str | None = None  # user_changed_number: the user's new number
+    reply_to: str | None = None  # the wamid of our message this one replies to (context.id)
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,9 @@ def _message(raw: Any, names: dict[str, str]) -> Inbound | None:
         return None
     wa_id, kind = str(raw["from"]), str(raw.get("type") or "unknown")
     base = {"message_id": str(raw["id"]), "wa_id": wa_id, "name": names.get(wa_id), "kind": kind}
+    context = raw.get("context")
+    if isinstance(context, dict) and isinstance(context.get("id"), str) and context["id"]:
+        base["reply_to"] = context["id"]
     body = raw.get(kind) if isinstance(raw.get(kind), dict) else {}
     if kind in NOTICE_KINDS:
         return _notice(base, body)
@@ -220,7 +224,8 @@ def to_incoming(
     message: Inbound, options: tuple[Button, ...] = (), numbered: bool = False
 ) -> Incoming:
     """The channel-neutral Incoming; typed text matching the last options presses them."""
-    meta = {"display_name": message.name, "language_hint": language_hint(message.wa_id)}
+    meta = {"display_name": message.name, "language_hint": language_hint(message.wa_id),
+            "reply_to": message.reply_to}
     if message.payload is not None:
         return Incoming(CHANNEL, message.wa_id, payload=message.payload, **meta)
     if message.contact_phone is not None:

@@ -13,6 +13,7 @@ import math
 import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
+from typing import Protocol
 
 from aiolimiter import AsyncLimiter
 
@@ -33,7 +34,7 @@ from handlers.outbound import (
     Sender,
     SendError,
 )
-from handlers.types import Attachment
+from handlers.types import Attachment, Reply
 from storage.deliveries import Delivery
 
 log = logging.getLogger(__name__)
@@ -68,15 +69,23 @@ class ChannelOutbox:
         self.stats = {"sent": 0, "retry_later": 0, "blocked": 0, "failed": 0, "errors": 0}
         self._next_slot: dict[str, float] = {}  # per chat: earliest monotonic time to send
         self._chat_locks: dict[str, asyncio.Lock] = {}  # one call per chat waits its turn
-        self._tasks: dict[int, asyncio.Task] = {}
-        self._calling: set[int] = set()
+        self._tasks: dict[tuple[str, int], asyncio.Task] = {}
+        self._calling: set[tuple[str, int]] = set()
+        self._jobs: dict[tuple[str, int], Job] = {}
         self._personalisers: dict[int, tuple[Personaliser, Attachment | None]] = {}
         self._room = asyncio.Event()
+        # Where rows come from: broadcast deliveries, then one-to-one messages (handoff).
+        self.sources: list[JobSource] = [DeliverySource(self)]
+        if hasattr(deps.storage, "outbox"):
+            from handlers.direct import MessageSource  # late: handlers.direct imports this
+
+            self.sources.append(MessageSource(deps, self.channel))
 
     async def run(self) -> None:
         """Resume rows left in doubt, then send until cancelled; in-flight calls finish first."""
-        repo = self.deps.storage.deliveries
-        resumed = await repo.release_in_doubt(self.channel)
+        resumed = 0
+        for source in self.sources:
+            resumed += await source.release_in_doubt()
         if resumed:
             log.warning("%s outbox: %d deliveries were in flight at the last stop; resending",
                         self.channel, resumed)
@@ -104,27 +113,23 @@ class ChannelOutbox:
             self._room.clear()
             await self._room.wait()
             return True
-        repo = self.deps.storage.deliveries
-        due = [d for d in await repo.due(self.channel, self.clock(), free + len(self._tasks))
-               if d.id not in self._tasks][:free]
-        if not due:
-            return False
-        reachable = []
-        for delivery in due:
-            if delivery.reachable:
-                reachable.append(delivery)
-            else:
-                await repo.skipped(delivery.id, "unsubscribed or blocked")
-        taken = set(await repo.claim_batch([d.id for d in reachable]))
-        for delivery in reachable:
-            if delivery.id in taken:
-                task = asyncio.create_task(self._deliver(delivery))
-                self._tasks[delivery.id] = task
-                task.add_done_callback(lambda _t, i=delivery.id: self._done(i))
-        return True
+        started = False
+        for source in self.sources:
+            if free <= 0:
+                break
+            jobs = await source.due(self.clock(), free, set(self._tasks))
+            for job in jobs:
+                task = asyncio.create_task(self._deliver(job))
+                self._tasks[job.key] = task
+                self._jobs[job.key] = job
+                task.add_done_callback(lambda _t, k=job.key: self._done(k))
+            free -= len(jobs)
+            started = started or bool(jobs)
+        return started
 
-    def _done(self, delivery_id: int) -> None:
-        self._tasks.pop(delivery_id, None)
+    def _done(self, key: tuple[str, int]) -> None:
+        self._tasks.pop(key, None)
+        self._jobs.pop(key, None)
         self._room.set()
 
     async def _idle(self) -> None:
@@ -137,21 +142,21 @@ class ChannelOutbox:
 
     async def _drain(self) -> None:
         """Stop: rows not yet being sent go back to pending; calls under way are settled."""
-        waiting = [i for i in self._tasks if i not in self._calling]
-        for delivery_id in waiting:
-            self._tasks[delivery_id].cancel()
+        waiting = {k: self._jobs[k] for k in self._tasks if k not in self._calling}
+        for key in waiting:
+            self._tasks[key].cancel()
         if self._tasks:
             await asyncio.gather(*self._tasks.values(), return_exceptions=True)
-        for delivery_id in waiting:  # never tried (some were cancelled before they started)
-            await self.deps.storage.deliveries.release(delivery_id)
+        for job in waiting.values():  # never tried (some were cancelled before they started)
+            await job.release()
 
-    async def _deliver(self, delivery: Delivery) -> None:
-        await self._wait_turn(delivery.recipient.user_id)
-        self._calling.add(delivery.id)
+    async def _deliver(self, job: Job) -> None:
+        await self._wait_turn(job.user_id)
+        self._calling.add(job.key)
         try:
-            await self._send(delivery)
+            await self._send(job)
         finally:
-            self._calling.discard(delivery.id)
+            self._calling.discard(job.key)
 
     async def _wait_turn(self, chat: str) -> None:
         """Per-chat spacing, then the channel's rate, then any 429 pause.
@@ -181,19 +186,17 @@ class ChannelOutbox:
     def pause(self, seconds: float) -> None:
         self.resume_at = max(self.resume_at, time.monotonic() + seconds)
 
-    async def _send(self, delivery: Delivery) -> None:
-        repo = self.deps.storage.deliveries
-        attempts = delivery.attempts + 1
+    async def _send(self, job: Job) -> None:
+        attempts = job.attempts + 1
         try:
-            personaliser, attachment = await self._personaliser(delivery.broadcast_id)
-            replies = message_replies(personaliser.render(delivery.recipient), attachment)
+            replies = await job.replies(self.sender)
         except Exception as exc:
             self.stats["failed"] += 1
-            await repo.failed(delivery.id, f"cannot render: {exc}", attempts)
+            await job.failed(f"cannot render: {exc}", attempts)
             return
         while True:
             try:
-                ids = await self.sender.send(delivery.recipient.user_id, replies)
+                ids = await self.sender.send(job.user_id, replies) if replies else []
             except RetryLater as exc:  # the whole channel waits, then this one is tried again
                 self.stats["retry_later"] += 1
                 self.pause(exc.retry_after)
@@ -201,39 +204,38 @@ class ChannelOutbox:
                 await self.limiter.acquire()
                 continue
             except ChannelDown as exc:  # nobody can be sent to: back in line, channel paused
-                await repo.release(delivery.id)
+                await job.release()
                 await refused(self.deps, self.channel, str(exc) or type(exc).__name__)
             except RecipientRetryLater as exc:  # only this recipient waits; attempts not spent
                 self.stats["retry_later"] += 1
-                await repo.retry_at(delivery.id, self.clock() + timedelta(seconds=exc.retry_after),
-                                    delivery.attempts, str(exc))
+                await job.retry_at(self.clock() + timedelta(seconds=exc.retry_after),
+                                   job.attempts, str(exc))
             except RecipientBlocked as exc:
                 self.stats["blocked"] += 1
-                await repo.blocked(delivery.id, delivery.recipient.user_pk, str(exc) or "blocked")
+                await job.blocked(str(exc) or "blocked")
             except PermanentFailure as exc:
                 self.stats["failed"] += 1
-                await repo.failed(delivery.id, str(exc) or type(exc).__name__, attempts)
+                await job.failed(str(exc) or type(exc).__name__, attempts)
             except Exception as exc:  # SendError or an unexpected failure: back off, retry
-                await self._retry_or_fail(delivery, attempts, exc)
+                await self._retry_or_fail(job, attempts, exc)
             else:
                 self.stats["sent"] += 1
-                await repo.sent(delivery.id, ids[0] if ids else None)
+                await job.sent(ids)
                 await accepted(self.deps, self.channel)
             return
 
-    async def _retry_or_fail(self, delivery: Delivery, attempts: int, exc: Exception) -> None:
-        repo = self.deps.storage.deliveries
+    async def _retry_or_fail(self, job: Job, attempts: int, exc: Exception) -> None:
         reason = str(exc) or type(exc).__name__
         if not isinstance(exc, SendError):
-            log_failure(log, "%s outbox: unexpected error sending delivery %d", self.channel,
-                          delivery.id)
+            log_failure(log, "%s outbox: unexpected error sending %s %d", self.channel,
+                        *job.key)
         if attempts >= self.max_attempts:
             self.stats["failed"] += 1
-            await repo.failed(delivery.id, reason, attempts)
+            await job.failed(reason, attempts)
             return
         self.stats["errors"] += 1
         delay = self.retry_base * 2 ** (attempts - 1)
-        await repo.retry_at(delivery.id, self.clock() + timedelta(seconds=delay), attempts, reason)
+        await job.retry_at(self.clock() + timedelta(seconds=delay), attempts, reason)
 
     async def _personaliser(self, broadcast_id: int) -> tuple[Personaliser, Attachment | None]:
         """The broadcast's compiled text and its file (if any), loaded once per broadcast."""
@@ -246,3 +248,78 @@ class ChannelOutbox:
                 attachment_of(media),
             )
         return self._personalisers[broadcast_id]
+
+
+class Job(Protocol):
+    """One row to send: a broadcast delivery or a one-to-one message."""
+
+    key: tuple[str, int]
+    user_id: str
+    attempts: int
+
+    async def replies(self, sender: Sender) -> list[Reply]: ...
+    async def sent(self, ids: list[str]) -> None: ...
+    async def blocked(self, reason: str) -> None: ...
+    async def failed(self, reason: str, attempts: int) -> None: ...
+    async def retry_at(self, when: datetime, attempts: int, reason: str) -> None: ...
+    async def release(self) -> None: ...
+
+
+class JobSource(Protocol):
+    """Where a channel's outbox takes its rows from."""
+
+    async def release_in_doubt(self) -> int: ...
+    async def due(self, now: datetime, limit: int, busy: set[tuple[str, int]]) -> list[Job]: ...
+
+
+class DeliveryJob:
+    """A broadcast delivery: the broadcast's text personalised for its recipient."""
+
+    def __init__(self, outbox: ChannelOutbox, delivery: Delivery) -> None:
+        self.outbox, self.delivery = outbox, delivery
+        self.repo = outbox.deps.storage.deliveries
+        self.key = ("delivery", delivery.id)
+        self.user_id = delivery.recipient.user_id
+        self.attempts = delivery.attempts
+
+    async def replies(self, sender: Sender) -> list[Reply]:
+        personaliser, attachment = await self.outbox._personaliser(self.delivery.broadcast_id)
+        return message_replies(personaliser.render(self.delivery.recipient), attachment)
+
+    async def sent(self, ids: list[str]) -> None:
+        await self.repo.sent(self.delivery.id, ids[0] if ids else None)
+
+    async def blocked(self, reason: str) -> None:
+        await self.repo.blocked(self.delivery.id, self.delivery.recipient.user_pk, reason)
+
+    async def failed(self, reason: str, attempts: int) -> None:
+        await self.repo.failed(self.delivery.id, reason, attempts)
+
+    async def retry_at(self, when: datetime, attempts: int, reason: str) -> None:
+        await self.repo.retry_at(self.delivery.id, when, attempts, reason)
+
+    async def release(self) -> None:
+        await self.repo.release(self.delivery.id)
+
+
+class DeliverySource:
+    """Pending deliveries of running broadcasts on the outbox's channel."""
+
+    def __init__(self, outbox: ChannelOutbox) -> None:
+        self.outbox = outbox
+        self.repo = outbox.deps.storage.deliveries
+
+    async def release_in_doubt(self) -> int:
+        return await self.repo.release_in_doubt(self.outbox.channel)
+
+    async def due(self, now: datetime, limit: int, busy: set[tuple[str, int]]) -> list[Job]:
+        due = [d for d in await self.repo.due(self.outbox.channel, now, limit + len(busy))
+               if ("delivery", d.id) not in busy][:limit]
+        reachable = []
+        for delivery in due:
+            if delivery.reachable:
+                reachable.append(delivery)
+            else:
+                await self.repo.skipped(delivery.id, "unsubscribed or blocked")
+        taken = set(await self.repo.claim_batch([d.id for d in reachable]))
+        return [DeliveryJob(self.outbox, d) for d in reachable if d.id in taken]

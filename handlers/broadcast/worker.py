@@ -25,6 +25,7 @@ log = logging.getLogger(__name__)
 MEDIA_KEPT = timedelta(days=2)  # files of abandoned drafts and finished broadcasts, then dropped
 PURGE_EVERY = 3600.0  # seconds
 ROLE = "broadcaster"  # a scheduled broadcast's author must still hold it when it is due
+REALERT_EVERY = 60.0  # seconds between looks for tickets waiting too long (handlers/handoff)
 
 
 class BroadcastWorker:
@@ -34,12 +35,14 @@ class BroadcastWorker:
         self, deps: Deps, *, clock: Callable[[], datetime] | None = None,
         rate: float | None = None, progress_every: float | None = None, poll: float = 1.0,
         retry_base: float = 1.0, max_attempts: int = 5, chat_gap: float = 1.0,
+        realert_every: float = REALERT_EVERY,
     ) -> None:
         self.deps = deps
         self.clock = clock or deps.storage.db.now
         self.rate = rate or deps.settings.broadcast_rate
         self.progress_every = progress_every or deps.settings.broadcast_progress_every
         self.poll = poll
+        self.realert_every = realert_every
         self.outboxes = {
             channel: ChannelOutbox(deps, sender, self.clock, rate=self.rate, poll=poll,
                                    retry_base=retry_base, max_attempts=max_attempts,
@@ -83,7 +86,7 @@ class BroadcastWorker:
     async def _loop(self) -> None:
         """Start due scheduled broadcasts often; refresh progress every `progress_every`."""
         loop = asyncio.get_running_loop()
-        next_progress = next_purge = 0.0
+        next_progress = next_purge = next_realert = 0.0
         while True:
             try:
                 if await self.start_due():
@@ -91,6 +94,9 @@ class BroadcastWorker:
                 if loop.time() >= next_purge:
                     next_purge = loop.time() + PURGE_EVERY
                     await self.deps.storage.media.purge_unused(self.clock() - MEDIA_KEPT)
+                if loop.time() >= next_realert:
+                    next_realert = loop.time() + self.realert_every
+                    await self.realert()
                 if loop.time() >= next_progress:
                     next_progress = loop.time() + self.progress_every
                     await self.report_progress()
@@ -98,7 +104,13 @@ class BroadcastWorker:
                 raise
             except Exception:
                 log_failure(log, "broadcast scheduler tick failed")
-            await asyncio.sleep(min(self.poll, self.progress_every))
+            await asyncio.sleep(min(self.poll, self.progress_every, self.realert_every))
+
+    async def realert(self) -> int:
+        """Alert every agent again about tickets waiting too long in office hours."""
+        from handlers.handoff.user import service_of  # late: handoff imports broadcast helpers
+
+        return await service_of(self.deps).realert()
 
     async def start_due(self) -> bool:
         """Start the scheduled broadcasts now due whose author still holds the role; cancel

@@ -6,6 +6,7 @@ from datetime import datetime
 
 from handlers.context import Ctx
 from handlers.faq import reload_knowledge
+from handlers.handoff.user import service_of
 from handlers.menu import main_menu_buttons
 from handlers.registration.fields import POLICY_VERSION
 from handlers.registration.state import FLOW, SUMMARY
@@ -115,8 +116,11 @@ async def forget_answer(ctx: Ctx, arg: str) -> list[Reply]:
     """Erase for real (storage.privacy.ERASURE_POLICY says what goes), or keep everything."""
     if arg != "yes":
         return [ctx.say("register.forget_kept", buttons=main_menu_buttons(ctx))]
+    ticket = await ctx.deps.storage.tickets.open_for_user(ctx.user.id)
     erasure = await ctx.deps.storage.privacy.erase_user(ctx.user.id)
     ctx.conv = None
+    if ticket is not None:  # the agents see it closed; its texts are gone
+        await service_of(ctx.deps).tell_agents_closed(ticket.id)
     if erasure.phrasings_deleted:  # the live matcher still knows them: rebuild it
         await reload_knowledge(ctx.deps)
     return [

@@ -15,11 +15,17 @@ def draw_chart(
     weekly: list[tuple[date, int]],
     by_subsector: dict[str, int],
     titles: dict[str, str],
+    tickets: list[tuple[date, int, int]] | None = None,
 ) -> bytes:
-    """Two bar charts side by side; `titles` has keys weekly, subsector, count."""
-    figure = Figure(figsize=(11, 4.8), dpi=100, layout="constrained")
+    """Bar charts side by side; `titles` has keys weekly, subsector, count (and tickets,
+    opened, closed when `tickets` gives (Monday, opened, closed) per week)."""
+    figure = Figure(figsize=(16 if tickets else 11, 4.8), dpi=100, layout="constrained")
     FigureCanvasAgg(figure)
-    left, right = figure.subplots(1, 2, width_ratios=(3, 2))
+    if tickets:
+        left, right, third = figure.subplots(1, 3, width_ratios=(3, 2, 3))
+        _ticket_bars(third, tickets, titles)
+    else:
+        left, right = figure.subplots(1, 2, width_ratios=(3, 2))
 
     labels = [monday.strftime("%d/%m") for monday, _ in weekly]
     left.bar(labels, [count for _, count in weekly], color="#2f6db3")
@@ -37,3 +43,18 @@ def draw_chart(
     buffer = io.BytesIO()
     figure.savefig(buffer, format="png")
     return buffer.getvalue()
+
+
+def _ticket_bars(axes, tickets: list[tuple[date, int, int]], titles: dict[str, str]) -> None:
+    """Tickets opened and closed per week, side by side."""
+    positions = range(len(tickets))
+    axes.bar([p - 0.2 for p in positions], [o for _, o, _ in tickets], width=0.4,
+             color="#3a9a5b", label=titles["opened"])  # fmt: skip
+    axes.bar([p + 0.2 for p in positions], [c for _, _, c in tickets], width=0.4,
+             color="#8a8a8a", label=titles["closed"])  # fmt: skip
+    axes.set_xticks(list(positions), [m.strftime("%d/%m") for m, _, _ in tickets])
+    axes.set_title(titles["tickets"])
+    axes.set_ylabel(titles["count"])
+    axes.tick_params(axis="x", labelrotation=45, labelsize=8)
+    axes.yaxis.get_major_locator().set_params(integer=True)
+    axes.legend()

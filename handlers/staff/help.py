@@ -15,6 +15,11 @@ STAFF_COMMANDS = (
     ("belumterjawab", "admin"),
     ("reload", "admin"),
     ("staf", "admin"),
+    ("tiket", "agent"),  # talk to a person (handlers/handoff)
+    ("balas", "agent"),
+    ("tutup", "agent"),
+    ("kembalikan", "agent"),
+    ("tampilnama", "agent"),
 )
 
 

@@ -14,6 +14,7 @@ ROLE_ALIASES = {
     "broadcaster": ("penyiar", "siaran"),
     "reviewer": ("peninjau", "tinjau"),
     "viewer": ("pemantau", "lihat"),
+    "agent": ("petugas", "pegawai"),
 }
 
 

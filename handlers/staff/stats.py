@@ -6,6 +6,7 @@ import asyncio
 from typing import Any
 
 from handlers.context import Ctx
+from handlers.handoff.figures import ticket_figures
 from handlers.router import Router
 from handlers.staff.broadcast_figures import recent_broadcasts
 from handlers.staff.chart import draw_chart
@@ -34,14 +35,35 @@ async def statistics(ctx: Ctx) -> list[Reply]:
         questions=[_question_figures(ctx, q) for q in questions],
         broadcasts=await recent_broadcasts(ctx.deps.storage),
     )
+    tickets = await ticket_figures(ctx.deps, weeks=12)
+    text += "\n\n" + ctx.t("handoff.stats", figures=tickets, weeks=_ticket_weeks(tickets))
     weekly = await reports.registrations_per_week(weeks=12)
     titles = {key: ctx.t(f"staff.chart_{key}") for key in ("weekly", "subsector", "count")}
-    png = await asyncio.to_thread(draw_chart, weekly, by["subsector"], titles)
+    titles["tickets"], titles["opened"], titles["closed"] = (
+        ctx.t("handoff.chart_tickets"), ctx.t("handoff.chart_opened"), ctx.t("handoff.chart_closed")
+    )
+    per_week = [(w.monday, w.opened, w.closed) for w in tickets.weeks]
+    png = await asyncio.to_thread(draw_chart, weekly, by["subsector"], titles, per_week)
     await audit(ctx, "stats.view")
     chart = Reply(
         ctx.t("staff.chart_caption"), kind=ReplyKind.PHOTO, file=png, filename="chart.png"
     )
     return [Reply(text), chart]
+
+
+def _ticket_weeks(figures: Any, shown: int = 4) -> list[dict[str, Any]]:
+    """The last weeks with tickets, newest first, as the text shows them."""
+    rows = []
+    for week in reversed(figures.weeks):
+        if week.opened or week.closed:
+            rows.append({
+                "monday": week.monday.strftime("%d/%m"), "opened": week.opened,
+                "closed": week.closed,
+                "reply": None if week.first_reply_minutes is None
+                else round(week.first_reply_minutes),
+                "close": None if week.close_hours is None else round(week.close_hours, 1),
+            })  # fmt: skip
+    return rows[:shown]
 
 
 def topic_title(ctx: Ctx, topic: str) -> str:

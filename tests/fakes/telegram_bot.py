@@ -40,6 +40,10 @@ class BotUnderTest:
         """The user types `text`; returns the texts the bot sent back."""
         return await self._exchange(_chat(user), lambda: self.api.send_text(user, text))
 
+    async def reply_to(self, user: Any, text: str, to: dict) -> list[str]:
+        """The user answers the bot's message `to` with a Telegram reply."""
+        return await self._exchange(_chat(user), lambda: self.api.send_reply(user, text, to))
+
     async def press(self, user: Any, label_or_data: str) -> list[str]:
         return await self._exchange(_chat(user), lambda: self.api.press(user, label_or_data))
 

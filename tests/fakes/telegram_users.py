@@ -15,6 +15,13 @@ class UserActions:
         """The user types `text` (a command if it starts with /); returns the update id."""
         return self.push_update(updates.text(user, text, next(self._ids)))
 
+    def send_reply(self, user: dict | int, text: str, to: dict) -> int:
+        """The user replies to message `to` (one the bot sent them) with `text`."""
+        update = updates.text(user, text, next(self._ids))
+        update["message"]["reply_to_message"] = {k: v for k, v in to.items()
+                                                 if not k.startswith("_")}  # fmt: skip
+        return self.push_update(update)
+
     def share_contact(self, user: dict | int, phone: str, own: bool = True) -> int:
         return self.push_update(updates.contact(user, phone, next(self._ids), own=own))
 
