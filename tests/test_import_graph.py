@@ -1,7 +1,10 @@
 """The application's import graph has no cycles, and nothing imports the entry point back.
 
 Every import counts, module-level or inside a function: a late import hides a cycle, it does not
-remove it. The graph is read from the source with `ast`, so it needs no import to run.
+remove it. `from pkg import sub` is an edge to the module `pkg.sub` when there is one (else to
+`pkg`, for a name defined there): a package's child loading a sibling never re-enters the
+package's `__init__`, which is already running. The graph is read from the source with `ast`,
+so it needs no import to run.
 """
 
 from __future__ import annotations
