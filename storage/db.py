@@ -62,6 +62,7 @@ class Database:
     """The operations repositories use; SqliteDatabase and PostgresDatabase implement them."""
 
     dialect: Dialect
+    shared = False  # True when other processes may use the same database (PostgreSQL)
     url: str  # DATABASE_URL without any password
     path: str  # the SQLite file, or the URL for PostgreSQL
     now: Callable[[], datetime]
@@ -127,10 +128,25 @@ class Database:
         """Hold the named lock across every worker on this database until the block ends."""
         raise NotImplementedError
 
+    def leadership(self, name: str) -> Leadership:
+        """Who runs `name` (scheduled work) among the workers on this database."""
+        return Leadership()
+
     async def iter_rows(self, table: str, batch: int = 1000) -> AsyncIterator[list[Row]]:
         """Every row of `table` in batches, in primary-key order (copy-data)."""
         raise NotImplementedError
         yield []  # pragma: no cover
+
+
+class Leadership:
+    """One process on a database: it always leads (PostgreSQL's is in storage.postgres)."""
+
+    async def lead(self) -> bool:
+        """True if this worker leads now (trying to become the leader if nobody does)."""
+        return True
+
+    async def resign(self) -> None:
+        """Stop leading (on shutdown), so another worker takes over at once."""
 
 
 # engine name -> its Database class; storage.sqlite and storage.postgres add themselves

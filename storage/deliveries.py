@@ -89,22 +89,46 @@ class DeliveryRepo:
         )
 
     async def release_in_doubt(self, channel: str) -> int:
-        """At start: rows left 'sending' by a stopped process go back to pending (resent)."""
+        """Rows left 'sending' by a stopped process go back to pending (sent again).
+
+        With one process (SQLite) that is every such row, at start. With several workers on
+        one database, only rows whose lease has expired: their worker died or lost the
+        database; live workers renew theirs.
+        """
+        now = stamp(self.db.now())
+        expired = " AND (lease_until IS NULL OR lease_until < ?)" if self.db.shared else ""
         return await self.db.execute(
-            """UPDATE deliveries SET status = 'pending', updated_at = ?
-               WHERE channel = ? AND status = 'sending'""",
-            (stamp(self.db.now()), channel),
+            f"""UPDATE deliveries SET status = 'pending', claimed_by = NULL, lease_until = NULL,
+                  updated_at = ? WHERE channel = ? AND status = 'sending'{expired}""",  # noqa: S608 -- constant fragment
+            (now, channel, now) if self.db.shared else (now, channel),
         )
 
-    async def claim_batch(self, ids: list[int]) -> list[int]:
-        """Mark pending rows 'sending' (about to be tried); return the ids actually taken."""
+    async def renew(self, worker: str, lease_until: datetime) -> int:
+        """Extend the lease of every row this worker is sending."""
+        return await self.db.execute(
+            "UPDATE deliveries SET lease_until = ? WHERE claimed_by = ? AND status = 'sending'",
+            (stamp(lease_until), worker),
+        )
+
+    async def claim_batch(
+        self, ids: list[int], worker: str = "", lease_until: datetime | None = None
+    ) -> list[int]:
+        """Mark pending rows 'sending' for `worker` until `lease_until`; the ids taken.
+
+        Rows another worker is claiming at the same moment are skipped, not waited for
+        (FOR UPDATE SKIP LOCKED on PostgreSQL).
+        """
         if not ids:
             return []
         marks = ", ".join("?" for _ in ids)
+        now = self.db.now()
         rows = await self.db.fetchall(
-            f"""UPDATE deliveries SET status = 'sending', updated_at = ?
-                WHERE id IN ({marks}) AND status = 'pending' RETURNING id""",  # noqa: S608 -- placeholders only
-            (stamp(self.db.now()), *ids),
+            f"""UPDATE deliveries SET status = 'sending', claimed_by = ?, lease_until = ?,
+                  updated_at = ?
+                WHERE status = 'pending' AND id IN (SELECT id FROM deliveries
+                  WHERE id IN ({marks}) AND status = 'pending'{self.db.dialect.skip_locked})
+                RETURNING id""",  # noqa: S608 -- placeholders and a constant fragment
+            (worker or None, stamp(lease_until or now), stamp(now), *ids),
         )
         return [row[0] for row in rows]
 

@@ -71,6 +71,42 @@ def lock_key(namespace: str, key: str) -> int:
     return int.from_bytes(digest, "big", signed=True)
 
 
+class PgLeadership:
+    """Leader election by advisory lock: the worker whose session holds it leads.
+
+    The lock lives as long as the leader's connection: a leader that dies (SIGKILL, lost
+    network) loses it with its session, and the next worker to ask takes over.
+    """
+
+    def __init__(self, db: PostgresDatabase, key: int) -> None:
+        self._db, self._key = db, key
+        self._conn: asyncpg.Connection | None = None
+
+    async def lead(self) -> bool:
+        if self._conn is not None and not self._conn.is_closed():
+            return True
+        self._conn = None
+        try:
+            conn = await asyncpg.connect(self._db._dsn, timeout=CONNECT_TIMEOUT)
+        except (*_UNUSABLE, asyncpg.PostgresError) as exc:
+            log.warning("leader election: database unreachable: %s", exc)
+            return False
+        if await conn.fetchval("SELECT pg_try_advisory_lock($1)", self._key):
+            self._conn = conn
+            log.info("this worker leads now (scheduled work runs here)")
+            return True
+        await conn.close()
+        return False
+
+    async def resign(self) -> None:
+        if self._conn is not None:
+            conn, self._conn = self._conn, None
+            try:
+                await conn.close()  # the session ends: the lock is free
+            except (*_UNUSABLE, asyncpg.PostgresError):
+                conn.terminate()
+
+
 class PgTx:
     """Statements inside one transaction, on one pooled connection."""
 
@@ -104,6 +140,7 @@ class PostgresDatabase(Database):
     """A pool of asyncpg connections; statements in autocommit, `transaction()` on one."""
 
     dialect = POSTGRESQL
+    shared = True
 
     def __init__(
         self, pool: asyncpg.Pool, locks: asyncpg.Pool, url: str, clock: Callable[[], datetime]
@@ -252,6 +289,9 @@ class PostgresDatabase(Database):
             finally:
                 if not conn.is_closed():
                     await conn.execute("SELECT pg_advisory_unlock($1)", number)
+
+    def leadership(self, name: str) -> PgLeadership:
+        return PgLeadership(self, lock_key(self.namespace, f"leader:{name}"))
 
     async def nonempty_tables(self) -> list[str]:
         """Tables holding at least one row (copy-data refuses such a target)."""

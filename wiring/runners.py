@@ -48,8 +48,19 @@ async def run_console_command(settings: Settings, args: argparse.Namespace) -> i
 async def run_telegram(settings: Settings, args: argparse.Namespace) -> int:
     """Answer Telegram users by long polling until SIGINT/SIGTERM."""
     async with opened(settings) as deps:
-        assistant = Assistant(deps)
-        await until_signalled([polling_part(assistant), broadcast_part(deps)])
+        # Telegram gives each update to one getUpdates caller: with several workers on one
+        # database, one polls and the rest serve webhooks (docs/deploy.md).
+        polling = deps.storage.db.leadership("telegram-polling")
+        if not await polling.lead():
+            print("Error: another worker on this database already polls Telegram; run "
+                  "`python bot.py serve` with PUBLIC_URL (webhooks) here instead",
+                  file=sys.stderr)
+            return 1
+        try:
+            assistant = Assistant(deps)
+            await until_signalled([polling_part(assistant), broadcast_part(deps)])
+        finally:
+            await polling.resign()
     return 0
 
 

@@ -38,6 +38,8 @@ from handlers.types import Attachment, Reply
 from storage.deliveries import Delivery
 
 log = logging.getLogger(__name__)
+LEASE = 60.0  # seconds a claimed delivery stays with its worker unless renewed
+RENEW_EVERY = LEASE / 3
 
 
 def make_limiter(rate: float) -> AsyncLimiter:
@@ -74,6 +76,8 @@ class ChannelOutbox:
         self._jobs: dict[tuple[str, int], Job] = {}
         self._personalisers: dict[int, tuple[Personaliser, Attachment | None]] = {}
         self._room = asyncio.Event()
+        self.worker = deps.settings.worker  # names this worker's claims (leases)
+        self._next_renew = 0.0
         # Where rows come from: broadcast deliveries, then one-to-one messages (handoff).
         self.sources: list[JobSource] = [DeliverySource(self)]
         if hasattr(deps.storage, "outbox"):
@@ -91,10 +95,24 @@ class ChannelOutbox:
                         self.channel, resumed)
         try:
             while True:
+                if self.deps.storage.db.shared:
+                    await self._keep_leases()
                 if not await self._fill():
                     await self._idle()
         finally:
             await self._drain()
+
+    async def _keep_leases(self) -> None:
+        """Several workers: renew this worker's delivery leases; free those of dead workers."""
+        if time.monotonic() < self._next_renew:
+            return
+        self._next_renew = time.monotonic() + RENEW_EVERY
+        repo = self.deps.storage.deliveries
+        await repo.renew(self.worker, self.clock() + timedelta(seconds=LEASE))
+        freed = await repo.release_in_doubt(self.channel)
+        if freed:
+            log.warning("%s outbox: %d deliveries of a stopped worker are sent again",
+                        self.channel, freed)
 
     async def _fill(self) -> bool:
         """Claim due rows up to the concurrency limit and start their tasks; False if none.
@@ -321,5 +339,7 @@ class DeliverySource:
                 reachable.append(delivery)
             else:
                 await self.repo.skipped(delivery.id, "unsubscribed or blocked")
-        taken = set(await self.repo.claim_batch([d.id for d in reachable]))
+        lease_until = now + timedelta(seconds=LEASE)
+        taken = set(await self.repo.claim_batch(
+            [d.id for d in reachable], self.outbox.worker, lease_until))
         return [DeliveryJob(self.outbox, d) for d in reachable if d.id in taken]

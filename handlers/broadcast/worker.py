@@ -49,6 +49,9 @@ class BroadcastWorker:
                                    chat_gap=chat_gap)
             for channel, sender in deps.senders.items()
         }
+        # Scheduled work (due broadcasts, progress, purges) runs in one worker of those that
+        # share the database: the leader (always this one on SQLite).
+        self.leader = deps.storage.db.leadership("broadcast-scheduler")
         self._tasks: list[asyncio.Task] = []
         self._last_text: dict[int, str] = {}
         self._watching: set[int] = set()
@@ -75,6 +78,7 @@ class BroadcastWorker:
             if isinstance(result, Exception):
                 log.error("broadcast worker task failed: %r", result)
         self._tasks = []
+        await self.leader.resign()
 
     async def __aenter__(self) -> BroadcastWorker:
         await self.start()
@@ -89,6 +93,9 @@ class BroadcastWorker:
         next_progress = next_purge = next_realert = 0.0
         while True:
             try:
+                if not await self.leader.lead():  # another worker leads; ask again next tick
+                    await asyncio.sleep(min(self.poll, self.progress_every))
+                    continue
                 if await self.start_due():
                     self.wake()
                 if loop.time() >= next_purge:

@@ -1,0 +1,81 @@
+"""Several workers on one PostgreSQL: outbox claims with leases, leader election."""
+
+from __future__ import annotations
+
+import asyncio
+from datetime import timedelta
+
+import pytest
+
+from storage import open_storage
+from storage.audience import Audience
+from tests.broadcasting import add_user
+
+pytestmark = pytest.mark.postgresql
+
+
+async def _workers(url: str, n: int):
+    return [await open_storage(url, pool_size=3) for _ in range(n)]
+
+
+async def test_concurrent_claims_never_share_a_row_and_a_dead_workers_lease_expires(
+    database_url,
+):
+    a, b = await _workers(database_url, 2)
+    try:
+        for i in range(40):
+            await add_user(a, str(5000 + i))
+        broadcast = await a.broadcasts.create_now(("telegram", "9000", "id"), "Halo", Audience())
+        ids = [d.id for d in await a.deliveries.due("telegram", a.db.now(), 100)]
+        lease = a.db.now() + timedelta(seconds=60)
+        first = await b.deliveries.claim_batch(ids[:5], "worker-b", lease)
+        took_a, took_b = await asyncio.gather(  # both go for every row at once
+            a.deliveries.claim_batch(ids, "worker-a", lease),
+            b.deliveries.claim_batch(ids, "worker-b", lease),
+        )
+        took_b += first
+        assert not set(took_a) & set(took_b) and sorted(took_a + took_b) == sorted(ids)
+        # worker-a dies here; its lease still runs: nobody takes its rows yet
+        assert await b.deliveries.release_in_doubt("telegram") == 0
+        assert await b.deliveries.renew("worker-b", lease + timedelta(seconds=60)) == len(took_b)
+        b.db.now = lambda: a.db.now() + timedelta(seconds=61)  # a's lease is over, b's renewed
+        assert await b.deliveries.release_in_doubt("telegram") == len(took_a)
+        again = [d.id for d in await b.deliveries.due("telegram", b.db.now(), 100)]
+        assert sorted(again) == sorted(took_a)  # exactly the dead worker's rows come back
+        counts = await b.broadcasts.counts(broadcast.id)
+        want = {"pending": len(took_a), "sending": len(took_b)}
+        assert counts == {status: n for status, n in want.items() if n}
+    finally:
+        for storage in (a, b):
+            await storage.close()
+
+
+async def test_one_leader_at_a_time_and_failover(database_url):
+    a, b = await _workers(database_url, 2)
+    try:
+        first, second = a.db.leadership("scheduler"), b.db.leadership("scheduler")
+        assert await first.lead() is True
+        assert await second.lead() is False
+        assert await first.lead() is True  # still
+        await first.resign()  # or dies: its session ends either way
+        assert await second.lead() is True
+        assert await first.lead() is False
+        await second.resign()
+    finally:
+        for storage in (a, b):
+            await storage.close()
+
+
+async def test_a_second_worker_refuses_to_poll_telegram(make_settings, capsys):
+    from wiring.runners import run_telegram
+
+    settings = make_settings(TELEGRAM_BOT_TOKEN="123456:TEST-token")
+    holder = await open_storage(settings.database_url, pool_size=2)
+    lead = holder.db.leadership("telegram-polling")
+    try:
+        assert await lead.lead()  # the first worker polls
+        assert await run_telegram(settings, None) == 1
+        assert "already polls Telegram" in capsys.readouterr().err
+    finally:
+        await lead.resign()
+        await holder.close()
