@@ -23,6 +23,9 @@ def rules() -> IntentRules:
      ("hatur nuhun pisan", "smalltalk", "thanks", None),
      ("👍", "smalltalk", "ack", None),
      ("sambungin ke petugas dong", "action", "handoff", None),
+     ("admin dong", "action", "handoff", None),  # issue 15's own example
+     ("boleh saya cakap dengan pegawai", "action", "handoff", None),
+     ("talk to a human", "action", "handoff", None),
      ("my Indonesian is bad, can we continue in English", "action", "language", "en"),
      ("ganti bahasa", "action", "language", None),
      ("cara daftar usaha gimana?", "question", None, None),  # how it works: the FAQ
