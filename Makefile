@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-fast lint bench check-knowledge clean
+.PHONY: install chromium run test test-fast lint bench check-knowledge clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -15,7 +15,18 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
 	touch $(STAMP)
 
-install: $(STAMP)
+install: $(STAMP) chromium
+
+# The staff web workspace's browser tests drive a real headless Chromium through Playwright.
+# Playwright's own browser download (`playwright install`) cannot work on machines without
+# the internet, so the browser comes from Debian's package instead; as root, apt installs it
+# when it is missing (apt-get update first: a fresh machine has no package lists). Elsewhere
+# the browser tests skip with one line (and fail under CI=true).
+CHROMIUM ?= /usr/bin/chromium
+chromium:
+	@if [ ! -x $(CHROMIUM) ] && [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+		apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq chromium; \
+	fi
 
 run: install
 	$(BIN)/python bot.py

@@ -75,6 +75,8 @@ class Settings(BaseSettings):
     semantic_cache_dir: str = "data/cache"  # sample embeddings, keyed by a hash of the knowledge
     semantic_threads: int = Field(default=1, ge=1, le=64)  # CPU threads for one embedding
     log_level: Literal["DEBUG", "INFO", "WARNING", "ERROR", "CRITICAL"] = "INFO"
+    staff_web: bool = False  # the staff web workspace under /staff in `bot.py serve`
+    staff_session_idle_minutes: int = Field(default=30, ge=1, le=24 * 60)
 
     @field_validator("admin_ids", mode="before")
     @classmethod

@@ -21,9 +21,11 @@ from storage.outbox import OutboxRepo
 from storage.privacy import PrivacyRepo
 from storage.questions import PhrasingRepo, QuestionRepo
 from storage.receipts import ReceiptRepo
+from storage.registration_search import RegistrationSearchRepo
 from storage.registrations import RegistrationRepo
 from storage.reports import ReportRepo
 from storage.staff import AuditRepo, RoleRepo
+from storage.staff_web import StaffWebRepo
 from storage.tickets import TicketRepo
 from storage.users import User, UserRepo
 from storage.whatsapp import WhatsAppRepo
@@ -55,6 +57,8 @@ class Storage:
         self.telegram_inbox = InboxRepo(db)
         self.tickets = TicketRepo(db)
         self.outbox = OutboxRepo(db)
+        self.staff_web = StaffWebRepo(db)
+        self.registration_search = RegistrationSearchRepo(db)
 
     async def close(self) -> None:
         await self.db.close()

@@ -37,6 +37,8 @@ ERASURE_POLICY = {
     "ticket_messages": "deleted (every message of the user's tickets, theirs and staff's)",
     "outbox": "deleted: messages to the user and the ticket cards and threads sent to agents",
     "agent_prefs": "kept: staff members' choice to show their name, not registrants",
+    "staff_login_links": "deleted: the user's own web sign-in links (staff only; hashes)",
+    "staff_sessions": "deleted: the user's own web sessions (staff only; hashes)",
 }
 
 
@@ -76,6 +78,7 @@ class PrivacyRepo:
             questions = await tx.execute("DELETE FROM questions WHERE user_pk = ?", (user_pk,))
             await TicketRepo(self.db).erase_user(tx, user_pk, user["channel"], user["user_id"])
             await _forget_address(tx, user["channel"], user["user_id"])
+            await _forget_sign_ins(tx, user["channel"], user["user_id"])
             await tx.execute("DELETE FROM users WHERE id = ?", (user_pk,))  # cascades
             await tx.execute(
                 """INSERT INTO erasures (month, count) VALUES (?, 1)
@@ -118,6 +121,15 @@ async def _anonymise_audit(tx, reference: str | None) -> None:
             """UPDATE audit SET target = 'erased', detail = '{"erased": true}'
                WHERE target = ?""",
             (reference,),
+        )
+
+
+async def _forget_sign_ins(tx, channel: str, user_id: str) -> None:
+    """A staff member erasing themself: their web sign-in links and sessions go too."""
+    for table in ("staff_login_links", "staff_sessions"):
+        await tx.execute(
+            f"DELETE FROM {table} WHERE channel = ? AND user_id = ?",  # noqa: S608 -- fixed names
+            (channel, user_id),
         )
 
 

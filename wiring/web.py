@@ -19,6 +19,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse
 from starlette.routing import BaseRoute, Route
 
+from channels.staff_web import staff_web_part
 from channels.telegram.webhook import telegram_web_part
 from channels.web import WebPart
 from channels.whatsapp import whatsapp_web_part
@@ -30,7 +31,9 @@ from wiring.lifecycle import broadcast_part, running, stop_on_signals
 log = logging.getLogger(__name__)
 
 # Each factory builds its channel's part from the Assistant, or returns None if not configured.
-WEB_PARTS: list[Callable[[Assistant], WebPart | None]] = [telegram_web_part, whatsapp_web_part]
+WEB_PARTS: list[Callable[[Assistant], WebPart | None]] = [
+    telegram_web_part, whatsapp_web_part, staff_web_part,
+]
 
 
 def web_parts(assistant: Assistant) -> list[WebPart]:

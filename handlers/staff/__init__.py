@@ -8,7 +8,7 @@ from handlers.router import Router
 def register(router: Router) -> None:
     """Register every staff command, button and flow (each checks its role)."""
     # late: bot.py imports handlers.staff.lookup, and these pull in matplotlib and openpyxl
-    from handlers.staff import export, reload, review, roles_admin, stats, unanswered
+    from handlers.staff import export, login, reload, review, roles_admin, stats, unanswered
 
-    for module in (roles_admin, review, stats, export, unanswered, reload):
+    for module in (roles_admin, review, stats, export, unanswered, reload, login):
         module.register(router)

@@ -5,9 +5,11 @@ from __future__ import annotations
 from handlers.context import Ctx
 from handlers.roles import user_roles
 
+ANY_ROLE = "any"  # the command checks itself that the user holds some role
 # (command as the router names it, role it needs); texts `staffhelp.<command>` describe them.
 # tests/test_staff_help.py checks this table against the router, so it cannot drift.
 STAFF_COMMANDS = (
+    ("masuk", ANY_ROLE),
     ("tinjau", "reviewer"),
     ("ekspor", "reviewer"),
     ("statistik", "viewer"),
@@ -28,5 +30,14 @@ async def staff_help(ctx: Ctx) -> str | None:
     roles = await user_roles(ctx)
     if not roles:
         return None
-    lines = [ctx.t(f"staffhelp.{name}") for name, role in STAFF_COMMANDS if role in roles]
+    lines = [
+        ctx.t(f"staffhelp.{name}")
+        for name, role in STAFF_COMMANDS
+        if role in roles or role == ANY_ROLE and _offered(ctx, name)
+    ]
     return ctx.t("staffhelp.header", roles=sorted(roles), lines=lines)
+
+
+def _offered(ctx: Ctx, name: str) -> bool:
+    """/masuk is listed only where the web workspace is on."""
+    return name != "masuk" or ctx.deps.settings.staff_web
