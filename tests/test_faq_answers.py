@@ -90,8 +90,10 @@ def test_check_knowledge_warns_on_entries_past_review_by(folder) -> None:
 async def test_off_topic_is_not_noted_for_staff_but_an_in_scope_miss_is(chat: Chat, deps):
     await chat.send("resep nasi goreng kampung yang enak")
     assert "di luar" in chat.text and "dicatat" not in chat.text
+    assert "hand:start" not in [b.payload for b in chat.buttons]  # no person for a recipe
     await chat.send("apakah ada bantuan alat produksi gratis dari dinas")
     assert "dicatat" in chat.text
-    assert [b.payload for b in chat.buttons] == ["menu:faq", "faq:contact-office"]
+    # an in-scope miss offers a person first (handoff), then the topics and the office
+    assert [b.payload for b in chat.buttons] == ["hand:start", "menu:faq", "faq:contact-office"]
     rows = await deps.storage.db.fetchall("SELECT answered FROM questions ORDER BY id")
     assert [r["answered"] for r in rows] == [0, 0]  # both count as unanswered in the statistics
