@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import time
 from datetime import timedelta
 
@@ -39,15 +40,53 @@ async def test_compose_on_telegram_and_confirm(telegram_bot, telegram_api: FakeB
         await telegram_bot.press(ADMIN, "Channel…")
         await telegram_bot.press(ADMIN, "Telegram")
         await telegram_bot.press(ADMIN, "« Back")
-        texts = await telegram_bot.press(ADMIN, "Send to 3")  # the admin's copy may come first
-        assert any("Broadcast #1 is being sent to 3 recipients" in t for t in texts)
-        await until(lambda: _done(telegram_deps, 1))
-        await until(lambda: any("Report" in t for t in telegram_api.texts(9000)))
+        first_call = len(telegram_api.calls)
+        await telegram_bot.press(ADMIN, "Send to 3")
+        await until(lambda: _reported(telegram_deps, telegram_api, 1))  # the last thing it sends
     assert telegram_api.texts(1202) == ["Hi Tono from perniagaan anda\n\n"
                                         "— Tidak mahu menerima pengumuman lagi? Taip /berhenti."]
     assert telegram_api.texts(1201)[0].startswith("Hi Rina Kartika from Kopi Rina")
-    # the admin is a recipient too, so their own copy may arrive after the report
-    assert any("Report" in t and "Sent: 3" in t for t in telegram_api.texts(9000))
+    _assert_author_saw(telegram_api, first_call)
+
+
+async def _reported(deps, api: FakeBotApi, broadcast_id: int) -> bool:
+    """Done, and the separate report message (not the edited progress one) has arrived."""
+    broadcast = await deps.storage.broadcasts.get(broadcast_id)
+    return broadcast.status == "done" and any(
+        m.get("text", "").startswith(f"Report for broadcast #{broadcast_id}")
+        and str(m["message_id"]) != str(broadcast.progress_message_id)
+        for m in api.sent_to(ADMIN["id"]))
+
+
+PROGRESS = re.compile(r"Broadcast #1 is being sent\n[▓░]{20} \d+%\n"
+                      r"Sent (\d) · Failed 0 · Blocked 0 · (\d) of 3 left\nAbout (\d+ min )?\d+ s to go")
+REPORT = re.compile(r"Report for broadcast #1: finished\n▓{20} 100%\nRecipients: 3\nSent: 3\n"
+                    r"Failed: 0\nBlocked the bot: 0\nSkipped \(unsubscribed\): 0\n"
+                    r"Time taken: (\d+ min )?\d+ s")
+
+
+def _assert_author_saw(api: FakeBotApi, first_call: int) -> None:
+    """The author's texts since pressing Send, in the order sent or edited: started, own copy,
+    any number of progress updates (any count, never going back), then the final report."""
+    seq = [c.params["text"] for c in api.calls[first_call:]
+           if c.method in ("sendMessage", "editMessageText") and c.chat_id == ADMIN["id"]
+           and not c.faulted]
+    started = ("Broadcast #1 is being sent to 3 recipients. I will show its progress here.\n"
+               "See it any time with /broadcast status 1; stop it with /broadcast cancel 1.")
+    own_copy = "Hi Admin from your business\n\n— Don't want these announcements? Type /stop."
+    assert seq.count(started) == 1
+    assert seq.count(own_copy) == 1  # the author is a recipient too
+    statuses = [t for t in seq if t not in (started, own_copy)]
+    progress, reports = statuses[:-1], statuses[-1:]
+    while progress and REPORT.fullmatch(progress[-1]):  # the progress message edited to the end
+        reports.insert(0, progress.pop())
+    assert len(reports) in (1, 2) and all(REPORT.fullmatch(t) for t in reports), statuses
+    seen = [PROGRESS.fullmatch(t) for t in progress]
+    assert all(seen), progress  # any intermediate figures, but well-formed ones
+    sent = [int(m[1]) for m in seen]
+    assert sent == sorted(sent) and all(int(m[1]) + int(m[2]) <= 3 for m in seen)
+    shown = [t for t in api.texts(ADMIN["id"]) if REPORT.fullmatch(t)]
+    assert len(shown) == len(reports)  # the progress message, if any, now shows the end too
 
 
 async def test_serve_starts_and_stops_the_worker(telegram_api: FakeBotApi, telegram_deps):
