@@ -7,8 +7,16 @@ import time
 from collections.abc import Callable
 
 
+def error_type(exc: BaseException) -> str:
+    """Only the exception's type: a platform error's message may quote a URL with a token."""
+    return type(exc).__name__
+
+
 class OutageLog:
-    """`failed(exc)` on every failure, `ok()` on every success; the log stays readable."""
+    """`failed(exc)` on every failure, `ok()` on every success; the log stays readable.
+
+    Used for storage (by the core) and for each platform's API (by the channels' retry policy).
+    """
 
     def __init__(
         self,
@@ -16,8 +24,13 @@ class OutageLog:
         what: str,
         every: float = 60.0,
         clock: Callable[[], float] = time.monotonic,
+        *,
+        level: int = logging.ERROR,
+        consequence: str = "users get a polite apology meanwhile",
+        describe: Callable[[BaseException], object] = str,
     ) -> None:
         self.log, self.what, self.every, self.clock = log, what, every, clock
+        self.level, self.consequence, self.describe = level, consequence, describe
         self.failures = 0
         self._since = self._reminded = 0.0
 
@@ -30,18 +43,19 @@ class OutageLog:
         self.failures += 1
         if self.failures == 1:
             self._since = self._reminded = now
-            self.log.error("%s failing: %s; users get a polite apology meanwhile", self.what, exc)
+            self.log.log(self.level, "%s failing: %s; %s", self.what, self.describe(exc),
+                         self.consequence)  # fmt: skip
         elif now - self._reminded >= self.every:
             self._reminded = now
-            self.log.error(
-                "%s still failing after %d messages (%.0f s): %s",
-                self.what, self.failures, now - self._since, exc,
+            self.log.log(
+                self.level, "%s still failing after %d failures (%.0f s): %s",
+                self.what, self.failures, now - self._since, self.describe(exc),
             )  # fmt: skip
 
     def ok(self) -> None:
         if self.failures:
             self.log.warning(
-                "%s works again after %d failed messages (%.0f s)",
+                "%s works again after %d failures (%.0f s)",
                 self.what, self.failures, self.clock() - self._since,
             )  # fmt: skip
             self.failures = 0

@@ -131,10 +131,10 @@ async def test_someone_elses_contact_is_not_taken_as_own(
 
 
 async def test_long_answers_are_split_on_paragraphs(telegram_api: FakeBotApi) -> None:
-    from channels.telegram.render import split_text
+    from channels.common.text import split_text
 
     paragraphs = [f"Paragraf {i}: " + "kata " * 150 for i in range(12)]
-    chunks = split_text("\n\n".join(paragraphs))
+    chunks = split_text("\n\n".join(paragraphs), 4096)
     assert len(chunks) > 1 and all(len(chunk) <= 4096 for chunk in chunks)
     assert all(chunk.startswith("Paragraf") for chunk in chunks)
     assert " ".join(" ".join(chunks).split()) == " ".join(" ".join(paragraphs).split())

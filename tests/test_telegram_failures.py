@@ -129,7 +129,7 @@ async def test_an_outage_is_logged_once_and_its_end_once(
     assert len(telegram_api.sent_to(1001)) == len(telegram_api.sent_to(1002)) == 1
     warnings = [r.getMessage() for r in caplog.records if r.levelname == "WARNING"]
     starts = len([w for w in warnings if "Bot API failing" in w])
-    ends = len([w for w in warnings if "reachable again" in w])
+    ends = len([w for w in warnings if "works again" in w])
     # Not one line per failed call (3 here): one per outage, each with its end. The two replies
     # run concurrently, so on a busy machine one may get through between two failures of the
     # other, which ends that outage and starts another: 2 is then the honest count.

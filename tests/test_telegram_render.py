@@ -6,8 +6,8 @@ import pytest
 from telegram import Bot, Update
 
 from channels.telegram.incoming import to_incoming
-from channels.telegram.render import ChatKeyboards, Renderer, inline_keyboard, split_text
-from channels.telegram.retry import RetryPolicy
+from channels.telegram.render import ChatKeyboards, Renderer, inline_keyboard
+from channels.telegram.retry import policy
 from handlers.types import Button, Reply, ReplyKind
 from tests.fakes.telegram_api import FakeBotApi
 from tests.fakes.telegram_updates import callback, contact, fixture, message, text, user
@@ -16,7 +16,7 @@ from tests.fakes.telegram_updates import callback, contact, fixture, message, te
 @pytest.fixture
 async def renderer(telegram_api: FakeBotApi):
     async with Bot(telegram_api.token, base_url=telegram_api.base_url) as bot:
-        yield Renderer(bot, lambda lang: f"share ({lang})", RetryPolicy(), ChatKeyboards())
+        yield Renderer(bot, lambda lang: f"share ({lang})", policy(), ChatKeyboards())
 
 
 def _update(data: dict) -> Update:
@@ -54,14 +54,6 @@ def test_keyboard_layout_keeps_long_labels_whole() -> None:
     buttons = (Button("Ya", "a:1"), Button("Tidak", "a:2"), Button("x" * 40, "a:3"))
     rows = inline_keyboard(buttons).inline_keyboard
     assert [[b.text for b in row] for row in rows] == [["Ya", "Tidak"], ["x" * 40]]
-
-
-def test_split_prefers_paragraphs_then_lines_then_words() -> None:
-    assert split_text("short") == ["short"]
-    assert split_text("a" * 5000)[0] == "a" * 4096  # no boundary at all: a hard cut
-    words = split_text("kata " * 2000)
-    assert all(len(c) <= 4096 and not c.endswith(" ") for c in words)
-    assert sum(len(c.split()) for c in words) == 2000
 
 
 async def test_contact_keyboard_then_removed(renderer: Renderer, telegram_api: FakeBotApi) -> None:

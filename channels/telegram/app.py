@@ -10,11 +10,11 @@ from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ExtBot, TypeHandler
 from telegram.request import HTTPXRequest
 
+from channels.common.retry import RetryPolicy
 from channels.telegram import CHANNEL
 from channels.telegram.bridge import Bridge
 from channels.telegram.inbox import InboxBot, replay
 from channels.telegram.media import fetch
-from channels.telegram.retry import RetryPolicy
 from channels.telegram.sender import TelegramSender
 from handlers import Assistant
 from knowledge.languages import DEFAULT_LANGUAGE, LANGUAGES

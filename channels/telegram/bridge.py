@@ -12,13 +12,16 @@ from telegram import Update
 from telegram.error import BadRequest, Forbidden, InvalidToken, RetryAfter, TelegramError
 from telegram.ext import ContextTypes
 
+from channels.common.language import user_language
+from channels.common.retry import RetryPolicy
+from channels.common.uploads import Uploads
 from channels.telegram import CHANNEL
 from channels.telegram.inbox import InboxWrites, replies_from_json, replies_to_json
 from channels.telegram.incoming import to_incoming
-from channels.telegram.media import Uploads
 from channels.telegram.order import ChatOrder
 from channels.telegram.render import ChatKeyboards, Renderer
-from channels.telegram.retry import RetryPolicy, is_transient, retry_seconds
+from channels.telegram.retry import is_transient, retry_seconds
+from channels.telegram.retry import policy as default_policy
 from handlers import Assistant
 from handlers.breaker import accepted, refused
 from handlers.types import Incoming, Reply
@@ -46,9 +49,9 @@ class Bridge:
         self.inbox = inbox  # each stored update is forgotten once its replies are delivered
         self._writes = InboxWrites(inbox) if inbox is not None else None
         self.deps = assistant.deps
-        self.policy = policy or RetryPolicy()
+        self.policy = policy or default_policy()
         self.keyboards = ChatKeyboards()
-        self.uploads = Uploads(self.deps.storage)  # shared with the channel's Sender
+        self.uploads = Uploads(self.deps.storage.media, CHANNEL)  # shared with the channel's Sender
         self._order = ChatOrder()
         self.on_handled: Callable[[int], None] | None = None  # told each update id when answered
         self._renderers: dict[int, Renderer] = {}
@@ -242,8 +245,8 @@ class Bridge:
             await accepted(self.deps, CHANNEL)
 
     async def _language(self, incoming: Incoming) -> str:
-        user = await self.deps.storage.users.get(incoming.channel, incoming.user_id)
-        return (user.language if user else None) or pick_language(incoming.language_hint)
+        users = self.deps.storage.users
+        return await user_language(users, incoming.channel, incoming.user_id, incoming.language_hint)
 
     async def _tidy(self, update: Update) -> None:
         """Stop the button's spinner and take the keyboard off the pressed message."""

@@ -1,24 +1,18 @@
-"""Files on Telegram: download what staff send (getFile), send stored files with one upload.
+"""Files on Telegram: download what staff send (getFile); the file_id of a file we sent.
 
-The first sendPhoto/sendDocument of a stored file carries the bytes; Telegram answers with a
-file_id, kept in memory and in storage, and every later message sends that id instead.
+Stored files go out with one upload (channels/common/uploads.py): the first sendPhoto or
+sendDocument carries the bytes, every later one the file_id Telegram gave it.
 """
 
 from __future__ import annotations
 
-import asyncio
 import logging
-from collections import defaultdict
-from collections.abc import Awaitable, Callable
-from typing import Any
 
-from telegram import Bot, InputFile, Message, PhotoSize
+from telegram import Bot, Message, PhotoSize
 from telegram.error import BadRequest, TelegramError
 
-from channels.telegram import CHANNEL
 from handlers.media import MediaTooBig, MediaUnavailable
-from handlers.types import Attachment, Media
-from storage import Storage
+from handlers.types import Media
 
 log = logging.getLogger(__name__)
 DOWNLOAD_MAX = 20 * 1024 * 1024  # getFile refuses larger files for bots
@@ -73,51 +67,3 @@ def file_id_of(message: Message) -> str | None:
     if message.document is not None:
         return message.document.file_id
     return None
-
-
-Call = Callable[..., Awaitable[Message]]
-
-
-class Uploads:
-    """Stored files sent with one upload per file; the file_id is reused afterwards."""
-
-    def __init__(self, storage: Storage) -> None:
-        self.storage = storage
-        self.uploads = 0  # files sent as bytes (figures for logs and tests)
-        self._ids: dict[int, str] = {}
-        self._locks: defaultdict[int, asyncio.Lock] = defaultdict(asyncio.Lock)
-
-    async def _known(self, attachment: Attachment) -> str | None:
-        found = self._ids.get(attachment.id)
-        if found is None:
-            found = await self.storage.media.ref(attachment.id, CHANNEL)
-            if found is not None:
-                self._ids[attachment.id] = found
-        return found
-
-    async def send(
-        self, call: Call, method: Callable, field: str, attachment: Attachment, **params: Any
-    ) -> Message:
-        """`call(method, **params, field=file)` with the known file_id, or the bytes once."""
-        file_id = await self._known(attachment)
-        if file_id is None:
-            async with self._locks[attachment.id]:  # others wait for the one upload
-                file_id = await self._known(attachment)
-                if file_id is None:
-                    return await self._upload(call, method, field, attachment, **params)
-        return await call(method, **params, **{field: file_id})
-
-    async def _upload(
-        self, call: Call, method: Callable, field: str, attachment: Attachment, **params: Any
-    ) -> Message:
-        data = await self.storage.media.data(attachment.id)
-        if data is None:
-            raise BadRequest("the attached file is no longer stored")
-        upload = InputFile(data, filename=attachment.filename)
-        message = await call(method, **params, **{field: upload})
-        self.uploads += 1
-        file_id = file_id_of(message)
-        if file_id is not None:
-            self._ids[attachment.id] = file_id
-            await self.storage.media.set_ref(attachment.id, CHANNEL, file_id)
-        return message

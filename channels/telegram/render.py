@@ -15,33 +15,17 @@ from telegram import (
     ReplyKeyboardRemove,
 )
 from telegram.constants import MessageLimit
+from telegram.error import BadRequest
 
-from channels.telegram.media import Uploads
-from channels.telegram.retry import RetryPolicy
+from channels.common.limits import Limits
+from channels.common.retry import RetryPolicy
+from channels.common.text import split_text
+from channels.common.uploads import FileGone, Uploads
+from channels.telegram.media import file_id_of
 from handlers.types import Button, Reply, ReplyKind, utf16_len
 
-MAX_TEXT = MessageLimit.MAX_TEXT_LENGTH  # 4096
-MAX_CAPTION = MessageLimit.CAPTION_LENGTH  # 1024
+LIMITS = Limits(text_max=MessageLimit.MAX_TEXT_LENGTH, caption_max=MessageLimit.CAPTION_LENGTH)
 SHORT_LABEL = 18  # labels up to this length sit two to a row; longer ones get a row of their own
-
-
-def split_text(text: str, limit: int = MAX_TEXT) -> list[str]:
-    """`text` in chunks of at most `limit` characters, cut at paragraph, then line, then word ends."""
-    chunks: list[str] = []
-    rest = text.strip()
-    while len(rest) > limit:
-        window = rest[:limit]
-        for boundary in ("\n\n", "\n", " "):
-            cut = window.rfind(boundary)
-            if cut > limit // 4:
-                break
-        else:  # no sensible boundary: cut hard
-            cut = limit
-        chunks.append(rest[:cut].rstrip())
-        rest = rest[cut:].lstrip()
-    if rest or not chunks:
-        chunks.append(rest)
-    return chunks
 
 
 def inline_keyboard(buttons: tuple[Button, ...]) -> InlineKeyboardMarkup:
@@ -132,7 +116,7 @@ class Renderer:
             return await self._send_file(chat_id, reply, markup)
         if reply.kind in (ReplyKind.DOCUMENT, ReplyKind.PHOTO) and reply.file is not None:
             return await self._send_file(chat_id, reply, markup)
-        chunks = split_text(reply.text)
+        chunks = split_text(reply.text, LIMITS.text_max) or [""]
         sent = []
         for i, chunk in enumerate(chunks):
             last = i == len(chunks) - 1
@@ -148,7 +132,7 @@ class Renderer:
 
     async def _send_file(self, chat_id: int, reply: Reply, markup) -> list[Message]:
         text = reply.text.strip()
-        caption = text if utf16_len(text) <= MAX_CAPTION else None
+        caption = text if utf16_len(text) <= LIMITS.caption_max else None
         photo = reply.kind == ReplyKind.PHOTO or (
             reply.attachment is not None and reply.attachment.kind == "photo")
         if photo:
@@ -158,8 +142,7 @@ class Renderer:
         params = {"chat_id": chat_id, "caption": caption or None,
                   "reply_markup": None if caption is None else markup}
         if reply.attachment is not None and self.uploads is not None:
-            message = await self.uploads.send(
-                self.policy.call, method, field_name, reply.attachment, **params)
+            message = await self._send_stored(reply, method, field_name, params)
         else:
             name = reply.filename or ("image.png" if photo else "file.bin")
             upload = InputFile(reply.file, filename=name)
@@ -169,3 +152,20 @@ class Renderer:
             text_reply = Reply(reply.text, reply.buttons)
             sent += await self._send_one(chat_id, text_reply, "")
         return sent
+
+    async def _send_stored(self, reply: Reply, method, field_name: str, params: dict) -> Message:
+        """A stored file: its file_id once Telegram has it, else the bytes (once)."""
+        attachment = reply.attachment
+
+        async def by_ref(file_id: str) -> Message:
+            return await self.policy.call(method, **params, **{field_name: file_id})
+
+        async def by_bytes(data: bytes) -> tuple[Message, str | None]:
+            upload = InputFile(data, filename=attachment.filename)
+            message = await self.policy.call(method, **params, **{field_name: upload})
+            return message, file_id_of(message)
+
+        try:
+            return await self.uploads.send(attachment, by_ref, by_bytes)
+        except FileGone:
+            raise BadRequest("the attached file is no longer stored") from None

@@ -15,10 +15,12 @@ from telegram.error import (
     TelegramError,
 )
 
+from channels.common.language import user_language
+from channels.common.retry import RetryPolicy
+from channels.common.uploads import Uploads
 from channels.telegram import CHANNEL
-from channels.telegram.media import Uploads
 from channels.telegram.render import ChatKeyboards, Renderer
-from channels.telegram.retry import ONCE, RetryPolicy, retry_seconds
+from channels.telegram.retry import ONCE, retry_seconds
 from handlers.outbound import (
     ChannelDown,
     PermanentFailure,
@@ -28,7 +30,6 @@ from handlers.outbound import (
 )
 from handlers.types import Reply
 from knowledge import Knowledge
-from knowledge.languages import DEFAULT_LANGUAGE
 from storage import Storage
 
 log = logging.getLogger(__name__)
@@ -54,13 +55,13 @@ class TelegramSender:
     ) -> None:
         self.storage = storage
         self.knowledge = knowledge
-        self.uploads = uploads or Uploads(storage)
+        self.uploads = uploads or Uploads(storage.media, CHANNEL)
         self.renderer = Renderer(
             bot, self._share_label, policy, keyboards or ChatKeyboards(), self.uploads
         )
 
     def _share_label(self, lang: str) -> str:
-        return self.knowledge.texts.render(lang or DEFAULT_LANGUAGE, "telegram.share_contact")
+        return self.knowledge.texts.render(lang, "telegram.share_contact")
 
     async def send(self, user_id: str, replies: list[Reply]) -> list[str]:
         """Send the replies in order; return the message ids; raise a SendError subclass."""
@@ -70,8 +71,7 @@ class TelegramSender:
             chat_id = 0
         if chat_id <= 0:  # never chat 0 (or a group): we talk to users in private chats
             raise PermanentFailure("not a Telegram user id")
-        user = await self.storage.users.get(CHANNEL, user_id)
-        lang = (user.language if user else None) or DEFAULT_LANGUAGE
+        lang = await user_language(self.storage.users, CHANNEL, user_id, None)
         try:
             sent = await self.renderer.send(chat_id, replies, lang)
         except TelegramError as exc:

@@ -12,7 +12,9 @@ from starlette.routing import Route
 from telegram import Update
 from telegram.error import InvalidToken
 
+from channels.common.webhook import read_capped
 from channels.telegram.app import WEBHOOK_PATH, TelegramChannel
+from channels.telegram.render import LIMITS
 from channels.web import WebPart
 from handlers import Assistant
 from settings import SettingsError
@@ -21,20 +23,6 @@ from storage import StorageError
 log = logging.getLogger(__name__)
 
 SECRET_HEADER = "X-Telegram-Bot-Api-Secret-Token"
-MAX_BODY = 1_000_000  # bytes; real updates are a few kilobytes
-
-
-async def read_limited(request: Request, limit: int = MAX_BODY) -> bytes | None:
-    """The request body, or None once it grows past `limit` bytes (not read any further)."""
-    declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
-        return None
-    body = bytearray()
-    async for chunk in request.stream():
-        body += chunk
-        if len(body) > limit:
-            return None
-    return bytes(body)
 
 
 def webhook_endpoint(channel: TelegramChannel, secret: str):
@@ -45,7 +33,7 @@ def webhook_endpoint(channel: TelegramChannel, secret: str):
         given = request.headers.get(SECRET_HEADER, "").encode()
         if not hmac.compare_digest(given, expected):
             return Response("forbidden", status_code=403)
-        body = await read_limited(request)
+        body = await read_capped(request, LIMITS.body_max)
         if body is None:
             return Response("too large", status_code=413)
         try:

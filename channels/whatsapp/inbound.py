@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import asyncio
 import logging
 from collections.abc import Awaitable, Callable
 
+from channels.common.retry import RetryPolicy
 from channels.whatsapp.client import GraphError
 from channels.whatsapp.parse import CHANNEL, NOTICE_KINDS, Inbound, Status, to_incoming
 from channels.whatsapp.sender import (
@@ -20,13 +20,13 @@ from handlers import Assistant
 from handlers.breaker import accepted, refused
 from handlers.direct import release_held
 from handlers.logsafe import log_failure
+from handlers.outage import OutageLog
 from handlers.outbound import SendError
 from handlers.serial import KeyedLock
 from handlers.types import Button
 from storage import Storage
 
 log = logging.getLogger(__name__)
-REPLY_ATTEMPTS = 3
 SILENT_KINDS = {"reaction"}  # an emoji on one of our messages: nothing to answer
 
 # (message id we returned from Sender.send, status, error code) -> update the delivery record
@@ -46,6 +46,9 @@ class WhatsAppInbound:
         self.assistant, self.sender, self.storage = assistant, sender, storage
         self.status_hooks = status_hooks if status_hooks is not None else []
         self._locks = KeyedLock()
+        outage = OutageLog(log, "WhatsApp Graph API", level=logging.WARNING,
+                           consequence="retrying with backoff")  # fmt: skip
+        self.policy = RetryPolicy(sender.classify, outage=outage)
 
     async def process(self, messages: list[Inbound], statuses: list[Status]) -> None:
         """Everything in one notification; a failure on one item does not stop the others."""
@@ -90,30 +93,24 @@ class WhatsAppInbound:
         log.debug("WhatsApp %s notice: nothing to answer", message.system or message.kind)
 
     async def _reply(self, wa_id: str, replies) -> None:
-        """Send the replies; retry after a rate limit while nothing reached the user yet."""
+        """Send the replies with the shared retry policy (while nothing reached the user yet)."""
         deps = self.assistant.deps
-        for attempt in range(1, REPLY_ATTEMPTS + 1):
-            try:
-                await self.sender.deliver(wa_id, replies)
-                await accepted(deps, CHANNEL)
+        try:
+            await self.policy.call(self.sender.deliver, wa_id, replies)
+        except NothingSent as exc:
+            code = exc.error.code
+            if code in TOKEN_REFUSED:  # the whole channel is refused: breaker, admins told
+                await refused(deps, CHANNEL, f"WhatsApp error {code}: {TOKEN_REFUSED[code]}")
                 return
-            except NothingSent as exc:
-                code = exc.error.code
-                if code in TOKEN_REFUSED:  # the whole channel is refused: breaker, admins told
-                    await refused(deps, CHANNEL, f"WhatsApp error {code}: {TOKEN_REFUSED[code]}")
-                    return
-                if code in (UNDELIVERABLE, OPTED_OUT):  # as the broadcast path and statuses do
-                    await self.sender.mark_unreachable(wa_id, code)
-                    log.info("WhatsApp reply not deliverable (%s); user marked", code)
-                    return
-                wait = self.sender.retry_after.get(code)
-                if wait is None or attempt == REPLY_ATTEMPTS:
-                    log.warning("WhatsApp reply not sent: %s", exc.error)
-                    return
-                await asyncio.sleep(wait * attempt)
-            except GraphError as exc:
-                log.warning("WhatsApp reply partly sent: %s", exc)
+            if code in (UNDELIVERABLE, OPTED_OUT):  # as the broadcast path and statuses do
+                await self.sender.mark_unreachable(wa_id, code)
+                log.info("WhatsApp reply not deliverable (%s); user marked", code)
                 return
+            log.warning("WhatsApp reply not sent: %s", exc.error)
+        except GraphError as exc:
+            log.warning("WhatsApp reply partly sent: %s", exc)
+        else:
+            await accepted(deps, CHANNEL)
 
     async def status(self, status: Status) -> None:
         """Record a delivery status; fall back to the template or mark the user as needed."""

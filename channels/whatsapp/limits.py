@@ -5,6 +5,8 @@ from __future__ import annotations
 import re
 from typing import Any
 
+from channels.common.limits import Limits
+
 TEXT_MAX = 4096
 BUTTONS_MAX = 3
 BUTTON_TITLE_MAX = 20
@@ -18,6 +20,7 @@ ROW_ID_MAX = 200
 LIST_BUTTON_MAX = 20
 LIST_BODY_MAX = 4096
 CAPTION_MAX = 1024
+LIMITS = Limits(text_max=TEXT_MAX, caption_max=CAPTION_MAX)
 TEMPLATE_PARAM_MAX = 900  # the whole template body must stay under 1024 characters
 # Template parameters may not hold new lines, tabs or more than four spaces in a row.
 _BAD_PARAM = re.compile(r"[\n\t]| {5,}")

@@ -6,6 +6,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Any
 
+from channels.common.text import split_text as _split
 from channels.whatsapp import limits
 from handlers.choices import numbered
 from handlers.types import Attachment, Button, Reply, ReplyKind
@@ -80,27 +81,17 @@ def render_reply(reply: Reply, ui: UiTexts) -> Rendered:
     return Rendered([text_message(c) for c in split_text(text)], tuple(buttons), numbered=True)
 
 
+def split_text(text: str) -> list[str]:
+    """The shared splitting rule at WhatsApp's text limit."""
+    return _split(text, limits.LIMITS.text_max)
+
+
 def text_message(body: str) -> dict[str, Any]:
     return {"type": "text", "text": {"preview_url": False, "body": body}}
 
 
-def split_text(text: str, limit: int = limits.TEXT_MAX) -> list[str]:
-    """Pieces of at most `limit` characters, cut at a paragraph, line or word where possible."""
-    text = text.strip()
-    pieces = []
-    while len(text) > limit:
-        window = text[:limit]
-        cut = max(window.rfind("\n\n"), window.rfind("\n"), window.rfind(" "))
-        cut = cut if cut > limit // 2 else limit
-        pieces.append(text[:cut].rstrip())
-        text = text[cut:].lstrip()
-    if text:
-        pieces.append(text)
-    return pieces
-
-
 def _media(reply: Reply) -> Media | None:
-    caption = reply.text.strip() if 0 < len(reply.text.strip()) <= limits.CAPTION_MAX else None
+    caption = reply.text.strip() if 0 < len(reply.text.strip()) <= limits.LIMITS.caption_max else None
     if reply.attachment is not None:
         stored = reply.attachment
         kind = "image" if stored.kind == "photo" else "document"

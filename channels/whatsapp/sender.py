@@ -6,9 +6,12 @@ import logging
 import mimetypes
 from datetime import timedelta
 
+from channels.common.language import user_language
+from channels.common.retry import GIVE_UP, Failure
+from channels.common.uploads import FileGone, Uploads
 from channels.whatsapp.client import GraphClient, GraphError, ShapeError
 from channels.whatsapp.limits import TEMPLATE_PARAM_MAX
-from channels.whatsapp.media import Uploads
+from channels.whatsapp.media import UPLOAD_KEPT
 from channels.whatsapp.parse import CHANNEL, language_hint, valid_wa_id
 from channels.whatsapp.render import Media, UiTexts, render_replies
 from handlers.outbound import (
@@ -19,9 +22,8 @@ from handlers.outbound import (
     RetryLater,
     SendError,
 )
-from handlers.types import Reply
+from handlers.types import Attachment, Reply
 from knowledge import Knowledge
-from knowledge.languages import pick_language
 from settings import Settings
 from storage import Storage
 
@@ -55,7 +57,7 @@ class WhatsAppSender:
         self, client: GraphClient, storage: Storage, knowledge: Knowledge, settings: Settings
     ) -> None:
         self.client, self.storage, self.knowledge = client, storage, knowledge
-        self.uploads = Uploads(client, storage)
+        self.uploads = Uploads(storage.media, CHANNEL, max_age=UPLOAD_KEPT)
         self.template_name = settings.whatsapp_template_name
         self.template_languages = settings.whatsapp_template_languages
         self.retry_after = dict(RETRY_AFTER)
@@ -135,8 +137,7 @@ class WhatsAppSender:
         return wamid
 
     async def language(self, wa_id: str) -> str:
-        user = await self.storage.users.get(CHANNEL, wa_id)
-        return (user.language if user else None) or pick_language(language_hint(wa_id))
+        return await user_language(self.storage.users, CHANNEL, wa_id, language_hint(wa_id))
 
     async def ui_texts(self, wa_id: str) -> UiTexts:
         lang = await self.language(wa_id)
@@ -150,7 +151,7 @@ class WhatsAppSender:
     async def _send_one(self, wa_id: str, message: dict | Media) -> str:
         if isinstance(message, Media):
             if message.attachment is not None:  # a stored file: uploaded once, id reused
-                media_id = await self.uploads.media_id(message.attachment)
+                media_id = await self.stored_media_id(message.attachment)
             else:
                 mime = mimetypes.guess_type(message.filename)[0] or "application/octet-stream"
                 media_id = await self.client.upload_media(message.data, mime, message.filename)
@@ -161,6 +162,33 @@ class WhatsAppSender:
                 media["caption"] = message.caption
             message = {"type": message.kind, message.kind: media}
         return await self.client.send_message(f"+{wa_id}", message)
+
+    async def stored_media_id(self, attachment: Attachment) -> str:
+        """The media id of a stored file, uploading it the first time (GraphError)."""
+
+        async def upload(data: bytes) -> tuple[str, str]:
+            found = await self.client.upload_media(data, attachment.mime_type, attachment.filename)
+            return found, found
+
+        async def known(media_id: str) -> str:
+            return media_id
+
+        try:
+            return await self.uploads.send(attachment, known, upload)
+        except FileGone:
+            raise GraphError(100, "the attached file is no longer stored", 0) from None
+
+    def classify(self, exc: BaseException) -> Failure | None:
+        """For the shared retry policy: only while nothing reached the user (NothingSent), a
+        rate limit waits its time and a transient fault backs off; the rest is given up."""
+        if not isinstance(exc, NothingSent):
+            return GIVE_UP  # part of the replies is out: sending again would repeat it
+        code = exc.error.code
+        if code in self.retry_after:
+            return Failure(wait=self.retry_after[code])
+        if code in TEMPORARY and not isinstance(exc.error, ShapeError):
+            return Failure(transient=True)
+        return GIVE_UP
 
     async def _mapped(self, error: GraphError, wa_id: str) -> SendError:
         """The outbound error for a Graph error; marks blocked / opted-out users."""

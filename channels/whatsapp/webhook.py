@@ -11,12 +11,13 @@ from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
 from starlette.routing import Route
 
+from channels.common.webhook import read_capped
+from channels.whatsapp.limits import LIMITS
 from channels.whatsapp.parse import BadNotification, Inbound, Status, parse_notification
 from channels.whatsapp.signature import SIGNATURE_HEADER, challenge_answer, signature_status
 
 log = logging.getLogger(__name__)
 PATH = "/whatsapp/webhook"
-MAX_BODY = 1_000_000  # notifications are a few kilobytes
 # Notifications processed at once; the rest wait parked, so acknowledgements stay quick.
 CONCURRENT = 32
 
@@ -52,7 +53,7 @@ class WhatsAppWebhook:
 
     async def receive(self, request: Request) -> Response:
         """A notification: signature first, then shape; 200 at once, work in the background."""
-        body = await _read_capped(request)
+        body = await read_capped(request, LIMITS.body_max)
         if body is None:
             return PlainTextResponse("too large", status_code=413)
         status = signature_status(self._secret, body, request.headers.get(SIGNATURE_HEADER))
@@ -80,13 +81,3 @@ class WhatsAppWebhook:
 
 def _why(status: int) -> str:
     return "missing" if status == 401 else "wrong"
-
-
-async def _read_capped(request: Request) -> bytes | None:
-    chunks, size = [], 0
-    async for chunk in request.stream():
-        size += len(chunk)
-        if size > MAX_BODY:
-            return None
-        chunks.append(chunk)
-    return b"".join(chunks)

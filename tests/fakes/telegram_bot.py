@@ -6,15 +6,16 @@ from collections.abc import AsyncIterator, Callable
 from contextlib import asynccontextmanager
 from typing import Any
 
+from channels.common.retry import RetryPolicy
 from channels.telegram.app import TelegramChannel
-from channels.telegram.retry import RetryPolicy
+from channels.telegram.retry import policy
 from handlers import Assistant
 from tests.fakes.telegram_api import FakeBotApi
 
 
 def fast_policy() -> RetryPolicy:
     """Fast backoff for tests: the behaviour is the same, the waits are shorter."""
-    return RetryPolicy(attempts=4, backoff=0.05, max_backoff=0.2)
+    return policy(attempts=4, backoff=0.05, max_backoff=0.2)
 
 
 class BotUnderTest:

@@ -118,7 +118,7 @@ async def test_upload_id_is_kept_across_restarts_and_renewed_when_old(
     make_settings, wa_env, graph
 ):
     from channels.whatsapp.client import GraphClient
-    from channels.whatsapp.media import Uploads
+    from channels.whatsapp.sender import WhatsAppSender
     from handlers.broadcast.compose import attachment_of
 
     deps = await open_deps(make_settings(**wa_env, WHATSAPP_API_URL=graph.url))
@@ -127,18 +127,22 @@ async def test_upload_id_is_kept_across_restarts_and_renewed_when_old(
         stored = await deps.storage.media.add("document", "jadwal.pdf", "application/pdf",
                                               b"%PDF-1.4 jadwal")
         attachment = attachment_of(stored)
-        first = await Uploads(client, deps.storage).media_id(attachment)
-        again = await Uploads(client, deps.storage).media_id(attachment)  # a new process
+
+        def process() -> WhatsAppSender:  # a new sender: what a new process starts with
+            return WhatsAppSender(client, deps.storage, deps.knowledge, deps.settings)
+
+        first = await process().stored_media_id(attachment)
+        again = await process().stored_media_id(attachment)  # a new process
         assert again == first and list(graph.media) == [first]
         assert graph.media_types[first] == "application/pdf"
         old = (deps.storage.db.now() - timedelta(days=26)).isoformat()
         await deps.storage.db.execute("UPDATE broadcast_media_refs SET created_at = ?", (old,))
-        running = Uploads(client, deps.storage)  # a process that stays up for weeks
-        renewed = await running.media_id(attachment)
+        running = process()  # a process that stays up for weeks
+        renewed = await running.stored_media_id(attachment)
         assert renewed != first and len(graph.media) == 2  # Meta forgets uploads after 30 days
-        assert await running.media_id(attachment) == renewed
+        assert await running.stored_media_id(attachment) == renewed
         await deps.storage.db.execute("UPDATE broadcast_media_refs SET created_at = ?", (old,))
-        assert await running.media_id(attachment) not in (first, renewed)
+        assert await running.stored_media_id(attachment) not in (first, renewed)
         assert len(graph.media) == 3
     finally:
         await client.aclose()

@@ -7,7 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from channels.whatsapp import limits
-from channels.whatsapp.render import Media, UiTexts, render_replies, render_reply, split_text
+from channels.whatsapp.render import Media, UiTexts, render_replies, render_reply
 from handlers.types import Button, Reply, ReplyKind
 from tests.fakes.graph_api import FakeGraphApi, Rejected
 
@@ -89,14 +89,6 @@ def test_long_text_is_split_and_the_buttons_follow():
     body = out.messages[-1]["interactive"]["body"]["text"]
     assert len(body) <= 1024 and all(len(b) <= 4096 for b in bodies)
     assert " ".join([*bodies, body if body != UI.choose else ""]).split() == text.split()
-
-
-def test_split_text_keeps_words():
-    text = "kata " * 2000
-    pieces = split_text(text, 4096)
-    assert all(len(p) <= 4096 for p in pieces) and " ".join(pieces).split() == text.split()
-    assert split_text("x" * 5000) == ["x" * 4096, "x" * 904]
-    assert split_text("   ") == []
 
 
 def test_document_and_photo():

@@ -1,0 +1,18 @@
+"""Reading a webhook body with a cap, the same way for every platform."""
+
+from __future__ import annotations
+
+from starlette.requests import Request
+
+
+async def read_capped(request: Request, limit: int) -> bytes | None:
+    """The request body, or None once it is (or says it is) over `limit` bytes."""
+    declared = request.headers.get("content-length", "")
+    if declared.isdigit() and int(declared) > limit:
+        return None
+    body = bytearray()
+    async for chunk in request.stream():
+        body += chunk
+        if len(body) > limit:
+            return None
+    return bytes(body)
