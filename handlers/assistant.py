@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from dataclasses import dataclass
 
 from handlers.context import Ctx
 from handlers.deps import Deps
@@ -18,6 +19,14 @@ from knowledge.languages import pick_language
 from storage import StorageError
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Answer:
+    """The replies to one message and the language they are in (channels draw them in it)."""
+
+    replies: list[Reply]
+    language: str
 
 
 class Assistant:
@@ -38,28 +47,34 @@ class Assistant:
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
         """Answer one message; never raises for a bad message or a failing handler."""
+        return (await self.answer(incoming)).replies
+
+    async def answer(self, incoming: Incoming) -> Answer:
+        """`handle`, with the language of the replies (no second read of the user for it)."""
         # Before the lock: a flooder's surplus never queues behind (or ahead of) anything.
         verdict = self.flood.check(incoming.channel, incoming.user_id)
         if verdict is not Verdict.ALLOW:
-            return await self._slow_down(incoming) if verdict is Verdict.WARN else []
+            if verdict is Verdict.WARN:
+                return await self._slow_down(incoming)
+            return Answer([], pick_language(incoming.language_hint))
         # One message per user at a time: in this process, then across every worker sharing
         # the database (an advisory lock on PostgreSQL; nothing more to do on SQLite).
         user_key = f"user:{incoming.channel}:{incoming.user_id}"
         async with self._locks.hold((incoming.channel, incoming.user_id)):
             try:
                 async with self.deps.storage.db.keyed_lock(user_key):
-                    replies = await self._dispatch(incoming)
+                    answer = await self._dispatch(incoming)
             except StorageError as exc:  # full, read-only, unreachable: the operator must act
                 self.storage_outage.failed(exc)
-                return [self._apology(incoming, "core.storage_error")]
+                return self._apology(incoming, "core.storage_error")
             except Exception:
                 log_failure(log, "handler failure on %s %s message", incoming.channel,
                             incoming.kind)
-                return [self._apology(incoming, "core.error")]
+                return self._apology(incoming, "core.error")
             self.storage_outage.ok()
-            return replies
+            return answer
 
-    async def _dispatch(self, incoming: Incoming) -> list[Reply]:
+    async def _dispatch(self, incoming: Incoming) -> Answer:
         storage = self.deps.storage
         user = await storage.users.touch(incoming.channel, incoming.user_id, incoming.display_name)
         conv = await storage.conversations.get(user.id)
@@ -71,7 +86,7 @@ class Assistant:
         replies = await self._route(ctx)
         if ctx.returned_to is not None:
             replies += await self.router.returns[ctx.returned_to](ctx)
-        return replies
+        return Answer(replies, ctx.lang)
 
     async def _route(self, ctx: Ctx) -> list[Reply]:
         incoming = ctx.incoming
@@ -107,15 +122,15 @@ class Assistant:
             return [ctx.say("core.stale_button", buttons=main_menu_buttons(ctx))]
         return await spec.handler(ctx, value)
 
-    async def _slow_down(self, incoming: Incoming) -> list[Reply]:
+    async def _slow_down(self, incoming: Incoming) -> Answer:
         """The one "please slow down" of a flood window, in the user's language if known."""
         try:
             user = await self.deps.storage.users.get(incoming.channel, incoming.user_id)
         except StorageError:
             user = None
         lang = (user and user.language) or pick_language(incoming.language_hint)
-        return [Reply(self.deps.knowledge.texts.render(lang, "limits.slow_down"))]
+        return Answer([Reply(self.deps.knowledge.texts.render(lang, "limits.slow_down"))], lang)
 
-    def _apology(self, incoming: Incoming, key: str) -> Reply:
+    def _apology(self, incoming: Incoming, key: str) -> Answer:
         lang = pick_language(incoming.language_hint)
-        return Reply(self.deps.knowledge.texts.render(lang, key))
+        return Answer([Reply(self.deps.knowledge.texts.render(lang, key))], lang)
