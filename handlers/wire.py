@@ -19,6 +19,20 @@ def replies_from_json(text: str) -> list[Reply]:
     return [_reply(item) for item in json.loads(text)]
 
 
+def answer_to_json(replies: list[Reply], language: str | None = None) -> str:
+    """Replies and the language they are in (the inbox keeps both until they are delivered)."""
+    items = [_reply_dict(reply) for reply in replies]
+    return json.dumps({"language": language, "replies": items}, ensure_ascii=False)
+
+
+def answer_from_json(text: str) -> tuple[list[Reply], str | None]:
+    """What `answer_to_json` stored; a bare list (`replies_to_json`) has no language."""
+    data = json.loads(text)
+    if isinstance(data, list):
+        return [_reply(item) for item in data], None
+    return [_reply(item) for item in data["replies"]], data.get("language")
+
+
 def _reply_dict(reply: Reply) -> dict:
     attachment = reply.attachment
     return {

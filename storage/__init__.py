@@ -54,7 +54,7 @@ class Storage:
         self.phrasings = PhrasingRepo(db)
         self.whatsapp = WhatsAppRepo(db)
         self.receipts = ReceiptRepo(db)
-        self.telegram_inbox = InboxRepo(db)
+        self.inbox = InboxRepo(db)
         self.tickets = TicketRepo(db)
         self.outbox = OutboxRepo(db)
         self.staff_web = StaffWebRepo(db)

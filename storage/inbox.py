@@ -1,4 +1,4 @@
-"""The Telegram inbox: updates kept from their arrival until their replies have been delivered."""
+"""The inbox of every channel: messages kept from their arrival until their replies are delivered."""
 
 from __future__ import annotations
 
@@ -11,95 +11,94 @@ from storage.db import Database
 RECEIVED = "received"  # stored; handling not started
 HANDLING = "handling"  # handling started: the core may have stored part of its effects
 REPLIED = "replied"  # the replies are stored (JSON) and being sent
+DONE = "done"  # delivered or given up; kept without body to recognise a re-delivery
+
+
+_MOVING = """UPDATE inbox SET status = ?, replies = ?
+              WHERE channel = ? AND message_key = ? AND status <> 'done'"""
+_DONE = """UPDATE inbox SET status = ?, body = NULL, replies = NULL
+           WHERE channel = ? AND message_key = ?"""
 
 
 @dataclass(frozen=True)
-class InboxUpdate:
-    update_id: int
+class InboxMessage:
+    channel: str
+    key: str  # the platform's id (Telegram update_id, WhatsApp message id)
     body: str
     status: str = RECEIVED
     replies: str | None = None  # JSON, with status REPLIED
 
 
+@dataclass(frozen=True)
+class Progress:
+    """One message's next state: HANDLING, REPLIED (with its replies JSON) or DONE."""
+
+    key: str
+    status: str
+    replies: str | None = None
+
+
 class InboxRepo:
-    """Rows of telegram_inbox: add on arrival, mark progress, done when delivered, pending after a crash."""
+    """Rows of `inbox`: add on arrival, advance as handling goes, pending after a crash."""
 
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def add(self, update_id: int, body: str) -> bool:
-        """Keep one update; False if that update_id was received before (a re-delivery, whether
-        it is still waiting or was answered within the retention window)."""
-        return bool(await self.add_many([(update_id, body)]))
+    async def add(self, channel: str, messages: Iterable[tuple[str, str]]) -> set[str]:
+        """Keep messages (key, body JSON) in one transaction; return the keys that were new.
 
-    async def add_many(self, updates: Iterable[tuple[int, str]]) -> set[int]:
-        """Keep several updates in one transaction; return the update ids that were new."""
+        A key seen before (waiting, or done not long ago) is a re-delivery: not added again.
+        """
         now = self.db.now().isoformat()
-        new: set[int] = set()
+        rows = list(messages)
+        if not rows:
+            return set()
+        # One statement (atomic, one round trip): the rows it returns are the new ones.
+        values = ", ".join("(?, ?, ?, ?)" for _ in rows)
+        params = [value for key, body in rows for value in (channel, key, body, now)]
+        found = await self.db.fetchall(
+            f"""INSERT INTO inbox (channel, message_key, body, received_at) VALUES {values}
+                ON CONFLICT DO NOTHING RETURNING message_key""",  # noqa: S608 -- placeholders
+            params,
+        )
+        return {row["message_key"] for row in found}
+
+    async def advance(self, channel: str, changes: Iterable[Progress]) -> None:
+        """Several messages' progress in one transaction; DONE drops body and replies."""
+        changes = list(changes)
+        done = [(DONE, channel, p.key) for p in changes if p.status == DONE]
+        moving = [(p.status, p.replies, channel, p.key) for p in changes if p.status != DONE]
+        if len(changes) == 1:  # one statement: no transaction needed (one round trip, not three)
+            sql, params = (_DONE, done[0]) if done else (_MOVING, moving[0])
+            await self.db.execute(sql, params)
+            return
         async with self.db.transaction() as tx:
-            for update_id, body in updates:
-                seen = await tx.fetchone(
-                    """INSERT INTO inbox_seen (channel, update_id, seen_at) VALUES ('telegram', ?, ?)
-                       ON CONFLICT DO NOTHING RETURNING update_id""",
-                    (str(update_id), now),
-                )
-                if seen is None:  # received before: waiting in the inbox, or already answered
-                    continue
-                row = await tx.fetchone(
-                    """INSERT INTO telegram_inbox (update_id, body, received_at) VALUES (?, ?, ?)
-                       ON CONFLICT DO NOTHING RETURNING update_id""",
-                    (update_id, body, now),
-                )
-                if row is not None:
-                    new.add(update_id)
-        return new
+            if moving:
+                await tx.executemany(_MOVING, moving)
+            if done:
+                await tx.executemany(_DONE, done)
 
-    async def forget_seen(self, before: datetime) -> int:
-        """Drop the record of update ids received before `before` (the retention window)."""
-        return await self.db.execute(
-            "DELETE FROM inbox_seen WHERE channel = 'telegram' AND seen_at < ?",
-            (before.isoformat(),),
-        )
-
-    async def handling(self, *update_ids: int) -> None:
-        """Handling has started: after a crash these updates must not be handled again."""
-        await self.db.execute(
-            f"UPDATE telegram_inbox SET status = ? WHERE update_id IN ({_marks(update_ids)})",  # noqa: S608
-            (HANDLING, *update_ids),
-        )
-
-    async def replied(self, update_id: int, replies: str) -> None:
-        """The core's replies (JSON), kept until delivered: after a crash they are sent again."""
-        await self.replied_many([(update_id, replies)])
-
-    async def replied_many(self, rows: Iterable[tuple[int, str]]) -> None:
-        """Several updates' replies (update id, JSON) in one transaction."""
-        async with self.db.transaction() as tx:
-            await tx.executemany(
-                "UPDATE telegram_inbox SET status = ?, replies = ? WHERE update_id = ?",
-                [(REPLIED, replies, update_id) for update_id, replies in rows],
-            )
-
-    async def done(self, *update_ids: int) -> None:
-        """The replies are delivered (or cannot be, or there are none): forget these updates."""
-        await self.db.execute(
-            f"DELETE FROM telegram_inbox WHERE update_id IN ({_marks(update_ids)})",  # noqa: S608
-            update_ids,
-        )
-
-    async def pending(self) -> list[InboxUpdate]:
-        """Updates whose replies were not delivered yet, oldest first."""
+    async def pending(self, channel: str) -> list[InboxMessage]:
+        """The channel's messages whose replies were not delivered yet, in arrival order."""
         rows = await self.db.fetchall(
-            "SELECT update_id, body, status, replies FROM telegram_inbox ORDER BY update_id"
+            """SELECT message_key, body, status, replies FROM inbox
+               WHERE channel = ? AND status <> 'done' ORDER BY id""",
+            (channel,),
         )
         return [
-            InboxUpdate(row["update_id"], row["body"], row["status"], row["replies"])
+            InboxMessage(channel, row["message_key"], row["body"], row["status"], row["replies"])
             for row in rows
         ]
 
+    async def status(self, channel: str, key: str) -> str | None:
+        """Where one message is (None: never stored, or forgotten)."""
+        row = await self.db.fetchone(
+            "SELECT status FROM inbox WHERE channel = ? AND message_key = ?", (channel, key)
+        )
+        return row["status"] if row else None
 
-def _marks(values: tuple) -> str:
-    """'?, ?, ?': one placeholder per value (at least one id is always given)."""
-    if not values:
-        raise ValueError("no update ids given")
-    return ", ".join("?" * len(values))
+    async def prune(self, before: datetime) -> int:
+        """Forget done messages received before `before`; return how many."""
+        return await self.db.execute(
+            "DELETE FROM inbox WHERE status = 'done' AND received_at < ?", (before.isoformat(),)
+        )

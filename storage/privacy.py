@@ -23,10 +23,10 @@ ERASURE_POLICY = {
     "deliveries": "deleted with the user",
     "whatsapp_contacts": "deleted (keyed by the phone number)",
     "whatsapp_messages": "deleted (keyed by the phone number; hold personalised texts)",
-    "telegram_inbox": "the update asking for erasure is deleted once answered; holds no other",
+    "inbox": "a message's body and replies are cleared once answered (the erasure request's"
+    " before the log is truncated); its platform id stays 30 days for de-duplication",
     "erasures": "one more in this month's anonymous count",
-    "whatsapp_seen": "kept: message ids only, no number or text; pruned after 30 days",
-    "inbox_seen": "kept: Telegram update ids only, no user or text; pruned after 7 days",
+    "inbox_seen": "unused since the inbox keeps answered ids (0012); ids only, no user or text",
     "staff_roles": "kept: staff members, not registrants (an admin revokes a role)",
     "broadcasts": "kept: staff-written templates and the staff author",
     "broadcast_media": "kept: files staff attached to broadcasts",

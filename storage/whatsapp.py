@@ -1,4 +1,4 @@
-"""WhatsApp bookkeeping: seen message ids, last inbound time, last options, sent messages."""
+"""WhatsApp bookkeeping: last inbound time, last options, sent messages."""
 
 from __future__ import annotations
 
@@ -52,15 +52,6 @@ def _sent(row) -> SentMessage:
 class WhatsAppRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
-
-    async def first_sight(self, message_id: str) -> bool:
-        """Record an inbound message id; False if it was seen before (a re-delivery)."""
-        row = await self.db.fetchone(
-            """INSERT INTO whatsapp_seen (message_id, seen_at) VALUES (?, ?)
-               ON CONFLICT DO NOTHING RETURNING message_id""",
-            (message_id, self.db.now().isoformat()),
-        )
-        return row is not None
 
     async def record_inbound(self, wa_id: str) -> None:
         """The user wrote now: the 24-hour window starts again."""
@@ -132,10 +123,10 @@ class WhatsAppRepo:
         return await self.get_sent(wamid), False
 
     async def prune(self, before: datetime) -> None:
-        """Forget seen ids and sent messages older than `before`."""
-        stamp = before.isoformat()
-        await self.db.execute("DELETE FROM whatsapp_seen WHERE seen_at < ?", (stamp,))
-        await self.db.execute("DELETE FROM whatsapp_messages WHERE created_at < ?", (stamp,))
+        """Forget sent messages older than `before`."""
+        await self.db.execute(
+            "DELETE FROM whatsapp_messages WHERE created_at < ?", (before.isoformat(),)
+        )
 
     async def change_number(self, old: str, new: str) -> bool:
         """Carry a user's data and registration over to their new number (user_changed_number).

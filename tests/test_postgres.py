@@ -86,7 +86,7 @@ async def _city(url: str) -> dict[str, int]:
         await storage.questions.log(pk, "telegram", "id", "apa itu MEA?", "mea", 91.5, True)
         await storage.roles.grant("telegram", "55", "viewer", "telegram:9000")
         await storage.audit.record("telegram:9000", "role.grant", "telegram:55", {"role": "v"})
-        await storage.whatsapp.first_sight("wamid.1")
+        await storage.inbox.add("whatsapp", [("wamid.1", "{}")])
         return {t: (await storage.db.fetchone(f"SELECT COUNT(*) FROM {t}"))[0]  # noqa: S608
                 for t in await storage.db.tables()}
     finally:

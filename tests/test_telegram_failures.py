@@ -70,13 +70,13 @@ async def test_adapter_exception_apologises_without_personal_data_in_log(
     caplog: pytest.LogCaptureFixture,
 ) -> None:
     bridge = telegram_bot.channel.bridge
-    real_handle = bridge.assistant.handle
+    real_answer = bridge.assistant.answer
 
     async def broken_once(incoming):
-        monkeypatch.setattr(bridge.assistant, "handle", real_handle)
+        monkeypatch.setattr(bridge.assistant, "answer", real_answer)
         raise ValueError(f"cannot handle {incoming.text}")
 
-    monkeypatch.setattr(bridge.assistant, "handle", broken_once)
+    monkeypatch.setattr(bridge.assistant, "answer", broken_once)
     update_id = telegram_api.send_text(SARI, "my secret phone 08123456789")
     [apology] = await telegram_api.wait_for_messages(1001, 1)
     assert apology["text"] == telegram_deps.knowledge.texts.render("id", "core.error")

@@ -9,17 +9,19 @@ import json
 
 import httpx
 
+from channels.common.batching import GroupWrite
 from channels.telegram.app import ALLOWED_UPDATES, TelegramChannel
-from channels.telegram.inbox import GroupWrite, replies_from_json, replies_to_json
 from channels.telegram.webhook import SECRET_HEADER, telegram_web_part
 from handlers import Assistant
 from handlers.types import Attachment, Button, Reply, ReplyKind
+from handlers.wire import answer_from_json, answer_to_json
 from storage import StorageError
-from storage.inbox import HANDLING, RECEIVED, REPLIED, InboxUpdate
+from storage.inbox import HANDLING, RECEIVED, REPLIED, InboxMessage
 from tests.fakes.asgi import serving
 from tests.fakes.telegram_api import FakeBotApi
 from tests.fakes.telegram_bot import fast_policy, running_bot
 from tests.fakes.telegram_updates import text, user
+from tests.support.inbox_rows import ChannelInbox
 from wiring.web import build_app
 
 SARI = user(1001, "Sari", "id")
@@ -28,24 +30,27 @@ SECRET = "test-webhook-secret_123"  # as set by the telegram_deps fixture
 
 
 async def test_inbox_keeps_updates_until_done(deps) -> None:
-    inbox = deps.storage.telegram_inbox
+    inbox = ChannelInbox(deps)
     assert await inbox.add(7, '{"update_id": 7}')
     assert not await inbox.add(7, '{"update_id": 7, "again": true}')  # re-delivery ignored
-    assert await inbox.add_many([(5, '{"update_id": 5}'), (7, "{}"), (6, "{}")]) == {5, 6}
+    assert await inbox.add_many([(5, '{"update_id": 5}'), (7, "{}"), (6, "{}")]) == {"5", "6"}
     pending = await inbox.pending()
-    assert [row.update_id for row in pending] == [5, 6, 7]
+    assert [row.key for row in pending] == ["7", "5", "6"]  # in arrival order
     assert {(row.status, row.replies) for row in pending} == {(RECEIVED, None)}
-    assert pending[2].body == '{"update_id": 7}'  # the first copy stays
+    assert pending[0].body == '{"update_id": 7}'  # the first copy stays
     await inbox.done(6)
     await inbox.done(6)  # twice is harmless
-    assert [row.update_id for row in await inbox.pending()] == [5, 7]
+    assert await inbox.keys() == ["7", "5"]
     await inbox.handling(5)
     await inbox.replied(7, "[]")
     assert await inbox.pending() == [
-        InboxUpdate(5, '{"update_id": 5}', HANDLING, None),
-        InboxUpdate(7, '{"update_id": 7}', REPLIED, "[]"),
+        InboxMessage("telegram", "7", '{"update_id": 7}', REPLIED, "[]"),
+        InboxMessage("telegram", "5", '{"update_id": 5}', HANDLING, None),
     ]
     assert not await inbox.add(7, "{}")  # still waiting for its replies to go out
+    assert not await inbox.add(6, "{}")  # answered: recognised as a re-delivery
+    assert not await ChannelInbox(deps, "whatsapp").keys()  # each channel has its own rows
+    assert await ChannelInbox(deps, "whatsapp").add(7, "{}")  # ... and its own ids
 
 
 def test_replies_survive_json_exactly() -> None:
@@ -56,11 +61,11 @@ def test_replies_survive_json_exactly() -> None:
         Reply("Foto 🎉", kind=ReplyKind.PHOTO, file=b"\x89PNG\r\n"),
         Reply("Poster", attachment=Attachment(3, "photo", "poster.jpg", "image/jpeg", 2048)),
     ]
-    stored = replies_to_json(replies)
-    assert replies_from_json(stored) == replies
+    stored = answer_to_json(replies, "en")
+    assert answer_from_json(stored) == (replies, "en")
     assert "\\x" not in stored and "Foto 🎉" in stored  # base64 for bytes, text kept readable
     # Every field of Reply is stored: a field added later fails here until it is serialised.
-    assert set(json.loads(stored)[0]) == {f.name for f in dataclasses.fields(Reply)}
+    assert set(json.loads(stored)["replies"][0]) == {f.name for f in dataclasses.fields(Reply)}
 
 
 def _greetings(api: FakeBotApi, chat_id: int) -> list[str]:
@@ -70,7 +75,7 @@ def _greetings(api: FakeBotApi, chat_id: int) -> list[str]:
 async def test_polled_updates_are_stored_before_they_are_confirmed(
     telegram_api, telegram_deps
 ) -> None:
-    inbox = telegram_deps.storage.telegram_inbox
+    inbox = ChannelInbox(telegram_deps)
     channel = TelegramChannel(Assistant(telegram_deps), policy=fast_policy())
     await channel.start()  # processing, but not polling yet
     try:
@@ -78,7 +83,9 @@ async def test_polled_updates_are_stored_before_they_are_confirmed(
         [fetched] = await channel.bot.get_updates(timeout=0)  # what PTB's Updater calls
         assert fetched.update_id == update_id
         assert not telegram_api.delivered(update_id)  # not confirmed yet, but already stored:
-        assert [row.update_id for row in await inbox.pending()] == [update_id]
+        assert await inbox.keys() == [str(update_id)]
+        await channel.app.update_queue.put(fetched)  # as the Updater does with what it fetched
+        # Polling fetches it again (never confirmed): stored already, so not answered twice.
         await channel.app.updater.start_polling(allowed_updates=ALLOWED_UPDATES)
         await telegram_api.wait_for_messages(1001, 1)
         await telegram_api.wait_until(lambda: telegram_api.delivered(update_id))
@@ -92,7 +99,7 @@ async def test_unanswered_updates_are_answered_once_after_restart(
     telegram_api, telegram_deps
 ) -> None:
     """A crash left two updates stored, one of them also never confirmed to Telegram."""
-    inbox = telegram_deps.storage.telegram_inbox
+    inbox = ChannelInbox(telegram_deps)
     update_id = telegram_api.send_text(SARI, "/start")  # fetched, stored, then the bot died
     await inbox.add(update_id, json.dumps(telegram_api.pushed[-1]))
     earlier = {**text(BUDI, "/start", 1), "update_id": update_id - 1}  # confirmed, stored
@@ -111,7 +118,7 @@ async def test_unanswered_updates_are_answered_once_after_restart(
 
 
 async def test_webhook_stores_replays_and_ignores_redelivery(telegram_api, telegram_deps) -> None:
-    inbox = telegram_deps.storage.telegram_inbox
+    inbox = ChannelInbox(telegram_deps)
     left = {**text(BUDI, "/start", 1), "update_id": 41}  # stored by a run that then died
     await inbox.add(41, json.dumps(left))
     part = telegram_web_part(Assistant(telegram_deps))
@@ -131,7 +138,7 @@ async def test_webhook_stores_replays_and_ignores_redelivery(telegram_api, teleg
     assert len(_greetings(telegram_api, 1001)) == 1
     assert len(_greetings(telegram_api, 1002)) == 1
     assert _greetings(telegram_api, 1003) == []  # left to the run that stored it
-    assert [row.update_id for row in await inbox.pending()] == [43]
+    assert await inbox.keys() == ["43"]
 
 
 async def test_group_write_joins_what_queued_behind_a_write_and_shares_its_failure() -> None:

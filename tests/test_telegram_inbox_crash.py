@@ -9,13 +9,15 @@ from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
 
-from channels.telegram.inbox import replies_to_json
-from handlers import Assistant, Deps
+from handlers import Assistant
+from handlers.assistant import Answer, Deps
 from handlers.types import Button, Incoming, Reply, ReplyKind
-from storage.inbox import HANDLING, REPLIED, InboxRepo
+from handlers.wire import answer_to_json
+from storage.inbox import HANDLING, REPLIED
 from tests.fakes.telegram_api import FakeBotApi
 from tests.fakes.telegram_bot import BotUnderTest, running_bot
 from tests.fakes.telegram_updates import user
+from tests.support.inbox_rows import ChannelInbox
 from wiring.deps import open_deps
 
 SARI = user(1001, "Sari", "id")
@@ -36,9 +38,9 @@ async def _snapshot(db_path: Path, copy: Path) -> None:
     await asyncio.to_thread(backup)
 
 
-async def _until_status(inbox: InboxRepo, update_id: int, status: str) -> None:
+async def _until_status(inbox: ChannelInbox, update_id: int, status: str) -> None:
     for _ in range(1000):
-        if any(r.update_id == update_id and r.status == status for r in await inbox.pending()):
+        if any(r.key == str(update_id) and r.status == status for r in await inbox.pending()):
             return
         await asyncio.sleep(0.005)
     raise AssertionError(f"update {update_id} never reached {status}")
@@ -82,18 +84,18 @@ class PausedAssistant(Assistant):
         super().__init__(deps)
         self.handled, self.go = asyncio.Event(), asyncio.Event()
 
-    async def handle(self, incoming: Incoming) -> list[Reply]:
-        replies = await super().handle(incoming)
+    async def answer(self, incoming: Incoming) -> Answer:
+        answer = await super().answer(incoming)
         if incoming.text == NAME:
             self.handled.set()
             await self.go.wait()
-        return replies
+        return answer
 
 
 async def test_replied_update_is_sent_again_not_handled_again(
     telegram_api, telegram_deps, make_settings, tmp_path
 ) -> None:
-    inbox = telegram_deps.storage.telegram_inbox
+    inbox = ChannelInbox(telegram_deps)
     crashed = tmp_path / "crashed.sqlite3"
     async with running_bot(telegram_api, Assistant(telegram_deps)) as bot:
         await _at_first_question(bot)
@@ -108,8 +110,8 @@ async def test_replied_update_is_sent_again_not_handled_again(
     assert await inbox.pending() == []  # delivered: forgotten
 
     async with _restarted(make_settings, telegram_api, crashed) as deps:
-        left = await deps.storage.telegram_inbox.pending()
-        assert [(row.update_id, row.status) for row in left] == [(update_id, REPLIED)]
+        left = await ChannelInbox(deps).pending()
+        assert [(row.key, row.status) for row in left] == [(str(update_id), REPLIED)]
         assert await _step(deps) == ("business_name", {"owner_name": NAME})
         again_from = len(telegram_api.sent_to(1001))
         async with running_bot(telegram_api, Assistant(deps)) as bot:
@@ -118,7 +120,7 @@ async def test_replied_update_is_sent_again_not_handled_again(
         assert _shown(telegram_api.sent_to(1001)[again_from:]) == _shown(first)
         # Not handled again: NAME was not taken as the business name too.
         assert await _step(deps) == ("business_name", {"owner_name": NAME})
-        assert await deps.storage.telegram_inbox.pending() == []
+        assert await ChannelInbox(deps).pending() == []
 
 
 async def test_update_cut_off_while_handling_gets_a_notice_not_a_second_handling(
@@ -136,21 +138,21 @@ async def test_update_cut_off_while_handling_gets_a_notice_not_a_second_handling
         await telegram_api.wait_until(lambda: update_id in bot.handled)
 
     async with _restarted(make_settings, telegram_api, crashed) as deps:
-        left = await deps.storage.telegram_inbox.pending()
-        assert [(row.update_id, row.status) for row in left] == [(update_id, HANDLING)]
+        left = await ChannelInbox(deps).pending()
+        assert [(row.key, row.status) for row in left] == [(str(update_id), HANDLING)]
         before = len(telegram_api.sent_to(1001))
         async with running_bot(telegram_api, Assistant(deps)) as bot:
             await telegram_api.wait_until(lambda: update_id in bot.handled)
             await asyncio.sleep(0.2)
-        notice = deps.knowledge.texts.render("id", "telegram.interrupted")
+        notice = deps.knowledge.texts.render("id", "inbox.interrupted")
         assert telegram_api.texts(1001)[before:] == [notice]
         assert "/daftar" in notice and "/status" in notice
         assert await _step(deps) == ("business_name", {"owner_name": NAME})  # applied once
-        assert await deps.storage.telegram_inbox.pending() == []
+        assert await ChannelInbox(deps).pending() == []
 
 
 async def test_received_update_is_handled_after_restart(telegram_api, telegram_deps) -> None:
-    inbox = telegram_deps.storage.telegram_inbox
+    inbox = ChannelInbox(telegram_deps)
     async with running_bot(telegram_api, Assistant(telegram_deps)) as bot:
         await _at_first_question(bot)
     update_id = telegram_api.send_text(SARI, NAME)  # fetched and stored, then the bot died
@@ -168,14 +170,14 @@ async def test_stored_replies_keep_their_place_in_the_chat_order(
     telegram_api, telegram_deps
 ) -> None:
     """Oldest first: the replies a crash left unsent go out before the next update's answer."""
-    inbox = telegram_deps.storage.telegram_inbox
+    inbox = ChannelInbox(telegram_deps)
     stored = [
         Reply("Balasan pertama", (Button("Menu", "menu:main"),)),
         Reply("Berkas Anda", kind=ReplyKind.DOCUMENT, file=b"a;b\n1;2\n", filename="data.csv"),
     ]
     first = telegram_api.send_text(SARI, "/status")
     await inbox.add(first, json.dumps(telegram_api.pushed[-1]))
-    await inbox.replied(first, replies_to_json(stored))
+    await inbox.replied(first, answer_to_json(stored))
     second = telegram_api.send_text(SARI, "/menu")
     await inbox.add(second, json.dumps(telegram_api.pushed[-1]))
     async with running_bot(telegram_api, Assistant(telegram_deps)) as bot:
@@ -193,10 +195,10 @@ async def test_stored_replies_keep_their_place_in_the_chat_order(
 async def test_stored_replies_for_a_user_who_blocked_the_bot_are_dropped(
     telegram_api, telegram_deps
 ) -> None:
-    inbox = telegram_deps.storage.telegram_inbox
+    inbox = ChannelInbox(telegram_deps)
     update_id = telegram_api.send_text(SARI, "/status")
     await inbox.add(update_id, json.dumps(telegram_api.pushed[-1]))
-    await inbox.replied(update_id, replies_to_json([Reply("Halo")]))
+    await inbox.replied(update_id, answer_to_json([Reply("Halo")]))
     telegram_api.block(1001)
     async with running_bot(telegram_api, Assistant(telegram_deps)) as bot:
         await telegram_api.wait_until(lambda: update_id in bot.handled)

@@ -11,6 +11,7 @@ import pytest
 
 from settings import SettingsError, load_settings
 from tests.fakes.telegram_api import FakeBotApi
+from tests.support.inbox_rows import ChannelInbox
 from tests.test_telegram_webhook import SECRET, _update, webhook  # noqa: F401 -- the fixture
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -42,7 +43,7 @@ def test_start_up_stops_with_one_line_naming_the_entry(tmp_path):
 
 async def _inbox_empty(deps) -> None:
     async with asyncio.timeout(20):
-        while await deps.storage.telegram_inbox.pending():  # noqa: ASYNC110 -- storage poll
+        while await deps.storage.inbox.pending("telegram"):  # noqa: ASYNC110 -- storage poll
             await asyncio.sleep(0.01)
 
 
@@ -67,11 +68,11 @@ async def test_an_answered_telegram_update_posted_again_is_not_answered_again(
 async def test_old_update_ids_are_forgotten_after_the_retention_window(telegram_deps):
     from datetime import timedelta
 
-    inbox = telegram_deps.storage.telegram_inbox
+    inbox = ChannelInbox(telegram_deps)
     assert await inbox.add(7, "{}")
     await inbox.done(7)
     assert not await inbox.add(7, "{}")
-    await inbox.forget_seen(telegram_deps.storage.db.now() + timedelta(seconds=1))
+    await telegram_deps.storage.inbox.prune(telegram_deps.storage.db.now() + timedelta(seconds=1))
     assert await inbox.add(7, "{}")
 
 

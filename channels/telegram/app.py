@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import logging
-from datetime import timedelta
 
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ExtBot, TypeHandler
 from telegram.request import HTTPXRequest
 
+from channels.common.inbox import Pipeline
 from channels.common.retry import RetryPolicy
 from channels.telegram import CHANNEL
 from channels.telegram.bridge import Bridge
@@ -18,14 +18,12 @@ from channels.telegram.media import fetch
 from channels.telegram.sender import TelegramSender
 from handlers import Assistant
 from knowledge.languages import DEFAULT_LANGUAGE, LANGUAGES
-from storage.inbox import InboxRepo
 
 log = logging.getLogger(__name__)
 
 # my_chat_member: a user blocking (kicked) or unblocking (member) the bot, learned at once.
 ALLOWED_UPDATES = [Update.MESSAGE, Update.CALLBACK_QUERY, Update.MY_CHAT_MEMBER]
 WEBHOOK_PATH = "/telegram/webhook"
-SEEN_KEPT = timedelta(days=7)  # an update id posted again within this is not answered again
 # Updates handled at once (different users; one user's stay in order). Telegram allows ~30
 # messages/s per bot, so 64 in flight is plenty, and larger HTTP pools cost CPU in httpcore.
 CONCURRENCY = 64
@@ -38,12 +36,12 @@ def file_url(api_url: str) -> str:
 
 
 def application_builder(
-    token: str, api_url: str, concurrency: int = CONCURRENCY, inbox: InboxRepo | None = None,
+    token: str, api_url: str, concurrency: int = CONCURRENCY, pipeline: Pipeline | None = None,
     read_timeout: float = 15.0,
 ) -> ApplicationBuilder:
     """PTB's builder with our server, timeouts and concurrency (the benchmark's echo bot uses it too).
 
-    With `inbox`, the bot stores every polled update there before PTB can confirm it.
+    With `pipeline`, the bot stores every polled update in its inbox before PTB can confirm it.
     """
     timeouts = {"connect_timeout": 5.0, "read_timeout": read_timeout,
                 "write_timeout": read_timeout, "pool_timeout": 10.0}  # fmt: skip
@@ -54,7 +52,7 @@ def application_builder(
         "request": HTTPXRequest(connection_pool_size=concurrency, **timeouts),
         "get_updates_request": HTTPXRequest(connection_pool_size=1, **timeouts),
     }
-    bot = ExtBot(**fields) if inbox is None else InboxBot(inbox=inbox, **fields)
+    bot = ExtBot(**fields) if pipeline is None else InboxBot(pipeline=pipeline, **fields)
     return Application.builder().bot(bot).concurrent_updates(concurrency)
 
 
@@ -86,18 +84,18 @@ class TelegramChannel:
         if settings.telegram_bot_token is None:
             raise ValueError("TELEGRAM_BOT_TOKEN is not set")
         self.assistant = assistant
-        self.inbox = assistant.deps.storage.telegram_inbox
+        self.bridge = Bridge(assistant, policy)
+        self.pipeline = self.bridge.pipeline
         builder = application_builder(
             settings.telegram_bot_token.get_secret_value(),
             settings.telegram_api_url,
             concurrency,
-            self.inbox,
+            self.pipeline,
             settings.platform_read_timeout,
         )
         if webhook:
             builder = builder.updater(None)
         self.app = builder.build()
-        self.bridge = Bridge(assistant, policy, self.inbox)
         self.app.add_handler(TypeHandler(Update, self.bridge.on_update))
         self.app.add_error_handler(self.bridge.on_error)
         deps = assistant.deps
@@ -122,10 +120,9 @@ class TelegramChannel:
         Updates the last run stored but never answered are queued first, before any new one.
         """
         await self.app.initialize()
-        await self.inbox.forget_seen(self.assistant.deps.storage.db.now() - SEEN_KEPT)
         await self.register_commands()
         await self.app.start()
-        await replay(self.app, self.inbox, self.bridge.resume)
+        await replay(self.app, self.pipeline, self.bridge.resume)
         log.info("Telegram bot @%s ready", self.app.bot.username)
 
     async def start_polling(self) -> None:

@@ -45,11 +45,11 @@ def webhook_endpoint(channel: TelegramChannel, secret: str):
             log.info("malformed Telegram webhook body refused")
             return Response("malformed update", status_code=400)
         try:  # stored before the 200: a crash after it cannot lose the update
-            new = await channel.inbox.add(update.update_id, update.to_json())
+            new = await channel.pipeline.store([(str(update.update_id), json.dumps(data))])
         except StorageError:
             log.error("could not store Telegram update %s; Telegram will retry", update.update_id)
             return Response("not stored", status_code=503)
-        if new:  # else a re-delivery of one already waiting to be answered
+        if new:  # else a re-delivery of one stored before (waiting, or answered lately)
             await channel.app.update_queue.put(update)  # answered by the application's workers
         return Response("ok")
 

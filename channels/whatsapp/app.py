@@ -17,7 +17,7 @@ from handlers import Assistant, Deps
 from handlers.types import Media
 from settings import Settings, SettingsError
 
-KEEP_RECORDS = timedelta(days=30)  # seen message ids and sent-message records
+KEEP_RECORDS = timedelta(days=30)  # sent-message records
 _REQUIRED = (
     ("whatsapp_app_secret", "WHATSAPP_APP_SECRET"),
     ("whatsapp_verify_token", "WHATSAPP_VERIFY_TOKEN"),
@@ -73,7 +73,7 @@ class WhatsAppChannel:
         self.webhook = WhatsAppWebhook(
             _secret(settings.whatsapp_app_secret),
             _secret(settings.whatsapp_verify_token),
-            self.inbound.process,
+            self.inbound.accept,
             settings.whatsapp_phone_number_id,
         )
         deps.senders[CHANNEL] = self.sender
@@ -96,8 +96,10 @@ class WhatsAppChannel:
         return self.webhook.routes
 
     async def startup(self) -> None:
-        """Forget old de-duplication and sent-message records."""
+        """Forget old sent-message records; answer what the last run left in the inbox."""
         await self.deps.storage.whatsapp.prune(self.deps.storage.db.now() - KEEP_RECORDS)
+        for job in await self.inbound.replay():
+            self.webhook.spawn(job)
 
     async def shutdown(self) -> None:
         """Finish notifications in progress, then close the HTTP client."""

@@ -83,7 +83,11 @@ class WhatsAppSender:
         return last is not None and self.storage.db.now() - last < WINDOW - WINDOW_MARGIN
 
     async def deliver(
-        self, wa_id: str, replies: list[Reply], fallback_text: str | None = None
+        self,
+        wa_id: str,
+        replies: list[Reply],
+        fallback_text: str | None = None,
+        language: str | None = None,
     ) -> list[str]:
         """Render and send replies in order; their wamids.
 
@@ -92,7 +96,7 @@ class WhatsAppSender:
         Raises NothingSent when the first message fails, GraphError for a later one.
         """
         _check_number(wa_id)
-        rendered = render_replies(replies, await self.ui_texts(wa_id))
+        rendered = render_replies(replies, await self.ui_texts(wa_id, language))
         if fallback_text is None:
             await self.storage.whatsapp.save_options(
                 wa_id, [(b.label, b.payload) for b in rendered.options], rendered.numbered
@@ -139,8 +143,9 @@ class WhatsAppSender:
     async def language(self, wa_id: str) -> str:
         return await user_language(self.storage.users, CHANNEL, wa_id, language_hint(wa_id))
 
-    async def ui_texts(self, wa_id: str) -> UiTexts:
-        lang = await self.language(wa_id)
+    async def ui_texts(self, wa_id: str, language: str | None = None) -> UiTexts:
+        """The channel's texts in `language`, else in the user's (one read)."""
+        lang = language or await self.language(wa_id)
         render = self.knowledge.texts.render
         return UiTexts(
             list_button=render(lang, "whatsapp.list_button"),

@@ -5,7 +5,7 @@ from __future__ import annotations
 import asyncio
 import json
 import logging
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 
 from starlette.requests import Request
 from starlette.responses import PlainTextResponse, Response
@@ -15,26 +15,24 @@ from channels.common.webhook import read_capped
 from channels.whatsapp.limits import LIMITS
 from channels.whatsapp.parse import BadNotification, Inbound, Status, parse_notification
 from channels.whatsapp.signature import SIGNATURE_HEADER, challenge_answer, signature_status
+from storage import StorageError
 
 log = logging.getLogger(__name__)
 PATH = "/whatsapp/webhook"
-# Notifications processed at once; the rest wait parked, so acknowledgements stay quick.
-CONCURRENT = 32
-
-Processor = Callable[[list[Inbound], list[Status]], Awaitable[None]]
+# Stores a notification's messages (raises StorageError) and returns the work to do.
+Acceptor = Callable[[list[Inbound], list[Status]], Awaitable[list[Coroutine]]]
 
 
 class WhatsAppWebhook:
-    """Verifies before parsing, acknowledges at once, processes in tracked background tasks."""
+    """Verifies before parsing, stores before the 200, processes in tracked background tasks."""
 
     def __init__(
-        self, app_secret: str, verify_token: str, process: Processor,
+        self, app_secret: str, verify_token: str, accept: Acceptor,
         phone_number_id: str | None = None,
     ) -> None:
-        self._secret, self._verify_token, self._process = app_secret, verify_token, process
+        self._secret, self._verify_token, self._accept = app_secret, verify_token, accept
         self._phone_number_id = phone_number_id  # notifications for other numbers are ignored
         self._tasks: set[asyncio.Task] = set()
-        self._slots = asyncio.Semaphore(CONCURRENT)
 
     @property
     def routes(self) -> list[Route]:
@@ -64,14 +62,20 @@ class WhatsAppWebhook:
             messages, statuses = parse_notification(json.loads(body), self._phone_number_id)
         except (ValueError, BadNotification, RecursionError):  # RecursionError: nested too deep
             return PlainTextResponse("not a WhatsApp notification", status_code=400)
-        task = asyncio.create_task(self._run(messages, statuses))
-        self._tasks.add(task)
-        task.add_done_callback(self._tasks.discard)
+        try:  # stored before the 200: a crash after it cannot lose a message
+            jobs = await self._accept(messages, statuses)
+        except StorageError:
+            log.error("could not store a WhatsApp notification; Meta will send it again")
+            return PlainTextResponse("not stored", status_code=503)
+        for job in jobs:
+            self.spawn(job)
         return PlainTextResponse("ok")
 
-    async def _run(self, messages: list[Inbound], statuses: list[Status]) -> None:
-        async with self._slots:
-            await self._process(messages, statuses)
+    def spawn(self, job: Coroutine) -> None:
+        """Run `job` in the background; `drain` waits for it."""
+        task = asyncio.create_task(job)
+        self._tasks.add(task)
+        task.add_done_callback(self._tasks.discard)
 
     async def drain(self) -> None:
         """Wait for the notifications still being processed (at shutdown)."""

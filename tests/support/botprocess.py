@@ -93,6 +93,19 @@ class BotProcess:
     async def start(self, within: float = 60.0) -> None:
         """Start the process and return once it polls for updates."""
         seen = len(self.api.calls)
+        self._spawn()
+        await self.api.wait_until(
+            lambda: (
+                any(c.method == "getUpdates" for c in self.api.calls[seen:])
+                or self.proc.poll() is not None
+            ),
+            within,
+        )
+        if self.proc.poll() is not None:
+            raise RuntimeError(f"bot exited with {self.proc.returncode}:\n{self.log()[-2000:]}")
+
+    def _spawn(self) -> None:
+        """Start the process (its output appended to the log)."""
         log = self.log_path.open("ab")
         log.write(f"--- start {self.starts + 1}\n".encode())
         log.flush()
@@ -106,15 +119,6 @@ class BotProcess:
         )
         log.close()
         self.starts += 1
-        await self.api.wait_until(
-            lambda: (
-                any(c.method == "getUpdates" for c in self.api.calls[seen:])
-                or self.proc.poll() is not None
-            ),
-            within,
-        )
-        if self.proc.poll() is not None:
-            raise RuntimeError(f"bot exited with {self.proc.returncode}:\n{self.log()[-2000:]}")
 
     async def kill(self) -> None:
         """SIGKILL: no clean-up, no flush, no goodbye."""
