@@ -331,9 +331,8 @@ class WhatsAppUsers:
 
     async def settled(self, key: str) -> None:
         """Until the bot is done with message `key` (all its replies delivered)."""
-        async with asyncio.timeout(120):
-            while self.in_inbox(key):  # noqa: ASYNC110 -- the database is the signal: poll it
-                await asyncio.sleep(0.02)
+        # Done is written after the last reply went out: checked on each request, and each second.
+        await self.graph.wait_until(lambda: not self.in_inbox(key), 120, tick=1.0)
 
     async def after_kill(self, wa_id: str, key: str, notification: dict) -> bool:
         """The bot died with our message in flight: True if it was answered after all."""

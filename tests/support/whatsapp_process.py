@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import json
 import os
 import socket
@@ -52,8 +53,14 @@ class WatchedGraphApi(FakeGraphApi):
     def texts(self, wa_id: str) -> list[str]:
         return [_text(m) for m in self.sent_to(wa_id)]
 
-    async def wait_until(self, predicate, within: float = 20.0) -> None:
-        await self.wait_for(predicate, within)
+    async def wait_until(self, predicate, within: float = 20.0, tick: float | None = None) -> None:
+        """Until `predicate()` holds, checked on every request to the stand-in (and every
+        `tick` seconds, for a condition the bot meets after its last request)."""
+        async with asyncio.timeout(within):
+            while not predicate():
+                self._changed.clear()
+                with contextlib.suppress(TimeoutError):
+                    await asyncio.wait_for(self._changed.wait(), tick)
 
 
 def _text(body: dict) -> str:
