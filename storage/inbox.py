@@ -14,10 +14,18 @@ REPLIED = "replied"  # the replies are stored (JSON) and being sent
 DONE = "done"  # delivered or given up; kept without body to recognise a re-delivery
 
 
-_MOVING = """UPDATE inbox SET status = ?, replies = ?
-              WHERE channel = ? AND message_key = ? AND status <> 'done'"""
-_DONE = """UPDATE inbox SET status = ?, body = NULL, replies = NULL
-           WHERE channel = ? AND message_key = ?"""
+_REPLIED = """UPDATE inbox SET status = 'replied', replies = ?
+               WHERE channel = ? AND message_key = ? AND status <> 'done'"""
+
+
+def _sql(status: str, count: int) -> str:
+    """Move `count` messages (keys given after the channel) to HANDLING, or to DONE."""
+    marks = ", ".join("?" * count)
+    if status == DONE:
+        return f"""UPDATE inbox SET status = 'done', body = NULL, replies = NULL
+                   WHERE channel = ? AND message_key IN ({marks})"""  # noqa: S608 -- placeholders
+    return f"""UPDATE inbox SET status = 'handling'
+               WHERE channel = ? AND message_key IN ({marks}) AND status = 'received'"""  # noqa: S608
 
 
 @dataclass(frozen=True)
@@ -64,19 +72,29 @@ class InboxRepo:
         return {row["message_key"] for row in found}
 
     async def advance(self, channel: str, changes: Iterable[Progress]) -> None:
-        """Several messages' progress in one transaction; DONE drops body and replies."""
-        changes = list(changes)
-        done = [(DONE, channel, p.key) for p in changes if p.status == DONE]
-        moving = [(p.status, p.replies, channel, p.key) for p in changes if p.status != DONE]
-        if len(changes) == 1:  # one statement: no transaction needed (one round trip, not three)
-            sql, params = (_DONE, done[0]) if done else (_MOVING, moving[0])
+        """Several messages' progress at once; DONE drops body and replies.
+
+        One statement per status (the replies of REPLIED rows go row by row), in one
+        transaction when there is more than one statement.
+        """
+        keys: dict[str, list[str]] = {HANDLING: [], DONE: []}
+        replied: list[tuple[str | None, str, str]] = []
+        for change in changes:
+            if change.status == REPLIED:
+                replied.append((change.replies, channel, change.key))
+            else:
+                keys[change.status].append(change.key)
+        statements = [(_sql(status, len(found)), (channel, *found))
+                      for status, found in keys.items() if found]  # fmt: skip
+        if len(statements) + len(replied) == 1:  # one statement: one round trip, no transaction
+            sql, params = statements[0] if statements else (_REPLIED, replied[0])
             await self.db.execute(sql, params)
             return
         async with self.db.transaction() as tx:
-            if moving:
-                await tx.executemany(_MOVING, moving)
-            if done:
-                await tx.executemany(_DONE, done)
+            for sql, params in statements:
+                await tx.execute(sql, params)
+            if replied:
+                await tx.executemany(_REPLIED, replied)
 
     async def pending(self, channel: str) -> list[InboxMessage]:
         """The channel's messages whose replies were not delivered yet, in arrival order."""
