@@ -150,6 +150,8 @@ class Users:
 
     async def after_kill(self, chat: int, update_id: int) -> bool:
         """The bot died with our message in flight: True if it was answered after all."""
+        # Counted from the kill that cut this message off: a later kill may come meanwhile.
+        first = self.sent_at_kill.get(chat, 0)
         while True:
             await self.up.wait()
             reply = self.api.expect_reply(chat)
@@ -157,7 +159,7 @@ class Users:
             # Still in the bot's inbox: it will be answered (replayed after the restart).
             await self.api.wait_until(lambda: not self.in_inbox(update_id), 120)
             # Perhaps answered before this user started listening again.
-            since = self.api.texts(chat)[self.sent_at_kill.get(chat, 0) :]
+            since = self.api.texts(chat)[first:]
             if since:
                 self.cut_off += CUT_OFF in since
                 return True
@@ -339,11 +341,12 @@ class WhatsAppUsers:
 
     async def after_kill(self, wa_id: str, key: str, notification: dict) -> bool:
         """The bot died with our message in flight: True if it was answered after all."""
+        first = self.sent_at_kill.get(wa_id, 0)  # from the kill that cut this message off
         while True:
             reply = self.graph.expect_reply(wa_id)
             await self.post(notification)  # Meta re-delivers; a stored copy is not taken twice
             await self.settled(key)
-            since = self.graph.texts(wa_id)[self.sent_at_kill.get(wa_id, 0) :]
+            since = self.graph.texts(wa_id)[first:]
             if since:
                 self.cut_off += CUT_OFF in since
                 return True
