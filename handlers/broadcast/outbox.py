@@ -179,12 +179,13 @@ class ChannelOutbox:
     async def _wait_turn(self, chat: str) -> None:
         """Per-chat spacing, then the channel's rate, then any 429 pause.
 
-        The chat's next slot is counted from when this call is let through, not from when it
-        asked: waiting for the channel's rate must not shorten the gap to the next message.
+        The chat's next slot is counted from when this call is let through, and again from the
+        moment the message before it is really handed to the sender (`_stamp`): neither waiting
+        for the channel's rate nor rendering may shorten the gap to the next message.
         """
         async with self._chat_locks.setdefault(chat, asyncio.Lock()):
-            wait = self._next_slot.get(chat, 0.0) - time.monotonic()
-            if wait > 0:
+            # the slot may move while we sleep: the message before is stamped when it is sent
+            while (wait := self._next_slot.get(chat, 0.0) - time.monotonic()) > 0:  # noqa: ASYNC110
                 await asyncio.sleep(wait)
             await self.pause_over()
             await self.limiter.acquire()
@@ -195,6 +196,10 @@ class ChannelOutbox:
             self._next_slot = {c: t for c, t in self._next_slot.items() if t > now}
             self._chat_locks = {c: lock for c, lock in self._chat_locks.items()
                                 if c in self._next_slot or lock.locked()}
+
+    def _stamp(self, chat: str) -> None:
+        """The chat's next message waits a full gap from this send, however long rendering took."""
+        self._next_slot[chat] = max(self._next_slot.get(chat, 0.0), time.monotonic() + self.chat_gap)
 
     async def pause_over(self) -> None:
         """Wait while the channel is paused by a 429."""
@@ -214,6 +219,7 @@ class ChannelOutbox:
             return
         while True:
             try:
+                self._stamp(job.user_id)
                 ids = await self.sender.send(job.user_id, replies) if replies else []
             except RetryLater as exc:  # the whole channel waits, then this one is tried again
                 self.stats["retry_later"] += 1
