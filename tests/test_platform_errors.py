@@ -93,3 +93,16 @@ async def test_a_429_that_outlasts_every_retry_keeps_the_reply_for_later(
     assert len(telegram_api.calls_to("sendMessage", 1001)) == attempts + 1
     await _inbox_empty(telegram_deps)  # kept until delivered, then gone
     assert telegram_api.texts(1001) == [reply["text"]]
+
+
+async def test_a_refused_token_keeps_a_direct_reply_until_the_channel_accepts_again(
+    telegram_api: FakeBotApi, telegram_bot, telegram_deps
+):
+    telegram_deps.breakers["telegram"] = Breaker("telegram", probe_every=0.05)
+    telegram_api.fail_next("sendMessage", 401, description="Unauthorized", chat_id=1001)
+    await telegram_bot.send(user(1001, "Sari", "id"), "/start")
+    [reply] = await telegram_api.wait_for_messages(1001, 1)
+    assert reply["text"].startswith("Halo Sari")  # sent once the token works again, not lost
+    assert len(telegram_api.calls_to("sendMessage", 1001)) == 2
+    await _inbox_empty(telegram_deps)  # kept until delivered, then gone
+    assert not telegram_deps.breakers["telegram"].is_open  # the success closed the breaker

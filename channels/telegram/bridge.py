@@ -21,7 +21,7 @@ from channels.telegram.render import ChatKeyboards, Renderer
 from channels.telegram.retry import is_transient, retry_seconds
 from channels.telegram.retry import policy as default_policy
 from handlers import Assistant
-from handlers.breaker import accepted, refused
+from handlers.breaker import accepted, breaker, refused
 from handlers.types import Incoming, Reply
 from knowledge.languages import pick_language
 from storage.inbox import InboxMessage
@@ -120,6 +120,7 @@ class TelegramArrival:
             log.info("update for a user who blocked the bot; marked blocked")
         except InvalidToken:  # 401: the whole channel is refused (handlers/breaker.py)
             await refused(deps, CHANNEL, "Telegram refused the bot token (401)")
+            raise TryLater(breaker(deps, CHANNEL).probe_every) from None  # replies kept
         except RetryAfter as exc:  # still 429 after every retry: the stored replies wait
             raise TryLater(retry_seconds(exc)) from None
         else:

@@ -13,7 +13,7 @@ import json
 import logging
 from collections.abc import Awaitable, Callable, Coroutine
 
-from channels.common.inbox import Pipeline
+from channels.common.inbox import Pipeline, TryLater
 from channels.common.retry import RetryPolicy
 from channels.whatsapp.client import GraphError
 from channels.whatsapp.parse import (
@@ -33,7 +33,7 @@ from channels.whatsapp.sender import (
     WhatsAppSender,
 )
 from handlers import Assistant
-from handlers.breaker import accepted, refused
+from handlers.breaker import accepted, breaker, refused
 from handlers.direct import release_held
 from handlers.logsafe import log_failure
 from handlers.outage import OutageLog
@@ -98,6 +98,7 @@ class WhatsAppArrival:
             code = exc.error.code
             if code in TOKEN_REFUSED:  # the whole channel is refused: breaker, admins told
                 await refused(deps, CHANNEL, f"WhatsApp error {code}: {TOKEN_REFUSED[code]}")
+                raise TryLater(breaker(deps, CHANNEL).probe_every) from None  # replies kept
             elif code in (UNDELIVERABLE, OPTED_OUT):  # as the broadcast path and statuses do
                 await inbound.sender.mark_unreachable(wa_id, code)
                 log.info("WhatsApp reply not deliverable (%s); user marked", code)
