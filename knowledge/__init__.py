@@ -9,15 +9,13 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from knowledge.faq import Faq, load_faq, load_out_of_scope
 from knowledge.intents import IntentRules
 from knowledge.langdetect import LanguageDetector, load_markers, words
 from knowledge.languages import LANGUAGES
 from knowledge.normalise import Normaliser
 from knowledge.semantic import SemanticOptions
-from knowledge.texts import KnowledgeError, Texts
+from knowledge.texts import KnowledgeError, Texts, read_mapping
 
 log = logging.getLogger(__name__)
 
@@ -40,23 +38,12 @@ class Knowledge:
 
 def load_contacts(path: Path) -> dict[str, Any]:
     """The office contacts from `contacts.yaml`."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise KnowledgeError(f"{path}: {exc}") from exc
-    if not isinstance(data, dict):
-        raise KnowledgeError(f"{path}: must be a mapping of office key to details")
-    return data
+    return read_mapping(path, "of office key to details")
 
 
 def load_holidays(path: Path) -> dict[date, str]:
     """The holidays from `holidays.yaml`: {year: {date: name}} flattened to {date: name}."""
-    try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
-    except (OSError, yaml.YAMLError) as exc:
-        raise KnowledgeError(f"{path}: {exc}") from exc
-    if not isinstance(data, dict):
-        raise KnowledgeError(f"{path}: must be a mapping of year to dates")
+    data = read_mapping(path, "of year to dates")
     days: dict[date, str] = {}
     for year, entries in data.items():
         for day, name in (entries or {}).items():

@@ -8,13 +8,9 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-import yaml
-
 from knowledge.langdetect import words
 from knowledge.languages import LANGUAGES
-from knowledge.texts import KnowledgeError
-
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: much faster
+from knowledge.texts import KnowledgeError, read_mapping
 
 MAX_LEFT = 1  # words a request may carry that none of its lists explains ("daftar usaha kuliner")
 SMALL_TALK = ("thanks", "goodbye", "greeting", "ack")  # a mixed message is the first kind found
@@ -77,13 +73,7 @@ class IntentRules:
     @classmethod
     def load(cls, path: Path) -> IntentRules:
         """Read `intents.yaml`; raise KnowledgeError naming the file and the section."""
-        try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
-        except (OSError, yaml.YAMLError) as exc:
-            raise KnowledgeError(f"{path}: {exc}") from exc
-        if not isinstance(data, dict):
-            raise KnowledgeError(f"{path}: must be a mapping (smalltalk, actions, ...)")
-        return cls(data, str(path))
+        return cls(read_mapping(path, "(smalltalk, actions, ...)"), str(path))
 
     def read(self, text: str) -> _Read:
         """The plain words of a text and the known phrases of several words in it."""

@@ -11,16 +11,14 @@ from pathlib import Path
 from typing import Any
 
 import snowballstemmer
-import yaml
 
-from knowledge.texts import KnowledgeError
+from knowledge.texts import KnowledgeError, read_mapping
 
 _NON_WORD = re.compile(r"[^a-z0-9]+")
 _REPEATS = re.compile(r"([a-z])\1{2,}")  # three or more of one letter -> one
 _NUMBER = re.compile(r"^\d+$")
 NUMBER_TOKEN = "0"
 _STEMMERS = (snowballstemmer.stemmer("indonesian"), snowballstemmer.stemmer("english"))
-_LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
 SECTIONS = ("slang", "drop", "greetings", "thanks", "function", "synonyms")
 
 
@@ -59,12 +57,7 @@ class Normaliser:
     @classmethod
     def load(cls, path: Path) -> Normaliser:
         """Read `normalise.yaml`; raise KnowledgeError naming the file and section."""
-        try:
-            data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
-        except (OSError, yaml.YAMLError) as exc:
-            raise KnowledgeError(f"{path}: {exc}") from exc
-        if not isinstance(data, dict):
-            raise KnowledgeError(f"{path}: must be a mapping with sections {', '.join(SECTIONS)}")
+        data = read_mapping(path, f"with sections {', '.join(SECTIONS)}")
         unknown = set(data) - set(SECTIONS)
         if unknown:
             raise KnowledgeError(f"{path}: unknown section(s) {', '.join(sorted(unknown))}")

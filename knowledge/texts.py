@@ -32,7 +32,7 @@ class Texts:
         for lang in LANGUAGES:
             sources[lang] = {}
             for path in sorted((folder / lang).glob("*.yaml")):
-                for key, source in _read_mapping(path).items():
+                for key, source in read_mapping(path).items():
                     if key in sources[lang]:
                         raise KnowledgeError(f"{path}: {key}: defined twice")
                     if not isinstance(source, str):
@@ -73,11 +73,14 @@ class Texts:
         return [f"{lang}: {key}" for lang in LANGUAGES for key in sorted(every - self.keys(lang))]
 
 
-def _read_mapping(path: Path) -> dict[str, Any]:
+def read_mapping(path: Path, shape: str = "of key: text") -> dict[str, Any]:
+    """A knowledge YAML file that must hold a mapping; KnowledgeError naming the file if not."""
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
+    except OSError as exc:
+        raise KnowledgeError(f"{path}: {exc}") from exc
     except yaml.YAMLError as exc:
         raise KnowledgeError(f"{path}: not valid YAML: {exc}") from exc
     if not isinstance(data, dict):
-        raise KnowledgeError(f"{path}: must be a mapping of key: text")
+        raise KnowledgeError(f"{path}: must be a mapping {shape}")
     return data
