@@ -23,7 +23,7 @@ from tests.support.chat import Chat
 from wiring.deps import open_deps
 
 # The stand-ins: telegram_api, telegram_bot (Bot API); graph, wa_server (WhatsApp).
-pytest_plugins = ["tests.fakes.fixtures", "tests.support.whatsapp"]
+pytest_plugins = ["tests.fakes.fixtures", "tests.support.whatsapp", "tests.support.staff_web_served"]
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex

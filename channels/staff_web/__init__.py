@@ -16,6 +16,7 @@ from channels.staff_web import (
     broadcast_progress,
     broadcasts,
     curation,
+    inbox,
     overview,
     people,
     registrations,
@@ -44,7 +45,8 @@ def staff_routes(deps: Deps) -> list[BaseRoute]:
         Mount("/staff/static", StaticFiles(directory=HERE / "static"), name="staff-static"),
         *signin.routes(deps),
     ]
-    for module in (overview, registrations, broadcasts, broadcast_progress, curation, people):
+    for module in (overview, registrations, inbox, broadcasts, broadcast_progress, curation,
+                   people):
         routes += module.routes(deps, guard)
     return routes
 

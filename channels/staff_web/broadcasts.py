@@ -3,29 +3,25 @@ language exactly as recipients get it, a photo or document, now or scheduled).""
 
 from __future__ import annotations
 
-from starlette.datastructures import FormData, UploadFile
+from starlette.datastructures import FormData
 from starlette.requests import Request
 from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from channels.staff_web.auth import Staff
 from channels.staff_web.render import page
+from channels.staff_web.uploads import BROADCAST, Refused, store_upload
 from handlers import Deps
 from handlers.broadcast.compose import ComposeError, allowed_list, compile_text, compile_versions
 from handlers.broadcast.manage import wake
 from handlers.broadcast.panel import CATEGORIES, filter_values, value_label
 from handlers.broadcast.preview import language_previews
 from handlers.broadcast.schedule import ScheduleError, parse_local
-from handlers.media import DOCUMENT_TYPES, MAX_SIZE, PHOTO_TYPES, size_text
 from handlers.staff.common import audit
 from knowledge.languages import LANGUAGE_NAMES, LANGUAGES
 from storage.audience import Audience
 
 ROLE = "broadcaster"  # as /siaran
-
-
-class Refused(Exception):
-    """The composed broadcast cannot be sent; the message says why, in the staff's language."""
 
 
 async def options(staff: Staff) -> dict[str, list[tuple[str, str]]]:
@@ -58,24 +54,6 @@ def checked_texts(staff: Staff, text: str, versions: dict[str, str]) -> None:
         lang = exc.data.get("language")
         where = f"{LANGUAGE_NAMES[lang]}: " if lang else ""
         raise Refused(where + staff.t(exc.key, **exc.data)) from exc
-
-
-async def stored_file(staff: Staff, upload: object) -> int | None:
-    """Store an attached photo or document; its id (None without one)."""
-    if not isinstance(upload, UploadFile) or not upload.filename:
-        return None
-    mime = (upload.content_type or "").split(";")[0].strip().lower()
-    kind = "photo" if mime in PHOTO_TYPES else "document" if mime in DOCUMENT_TYPES else None
-    if kind is None:
-        raise Refused(staff.t("broadcast.media_type_document"))
-    data = await upload.read(MAX_SIZE[kind] + 1)
-    if len(data) > MAX_SIZE[kind]:
-        raise Refused(staff.t(f"broadcast.media_too_big_{kind}", limit=size_text(MAX_SIZE[kind]),
-                              size=size_text(len(data))))
-    if not data:
-        raise Refused(staff.t("broadcast.media_failed"))
-    name = upload.filename.replace("/", "_").replace("\\", "_")[:120]
-    return (await staff.ctx.deps.storage.media.add(kind, name, mime, data)).id
 
 
 def routes(deps: Deps, guard) -> list[Route]:
@@ -115,7 +93,8 @@ def routes(deps: Deps, guard) -> list[Route]:
             when = None
             if str(form.get("when") or "").strip():
                 when = parse_local(str(form.get("when")), storage.db.now())
-            media_id = await stored_file(staff, form.get("file"))
+            stored = await store_upload(staff, form.get("file"), BROADCAST)
+            media_id = stored.id if stored else None
         except ScheduleError as exc:
             return await composer(request, staff, staff.t(exc.key), form)
         except Refused as exc:

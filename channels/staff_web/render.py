@@ -19,6 +19,7 @@ HTMX = "htmx-2.0.11.min.js"  # htmx 2.0.11 (0BSD licence), from the npm package 
 NAV = (
     ("/staff", "web.nav_overview", "viewer"),
     ("/staff/registrations", "web.nav_registrations", "reviewer"),
+    ("/staff/inbox", "web.nav_inbox", "agent"),
     ("/staff/broadcasts", "web.nav_broadcasts", "broadcaster"),
     ("/staff/unanswered", "web.nav_unanswered", "admin"),
     ("/staff/knowledge", "web.nav_knowledge", "viewer"),
