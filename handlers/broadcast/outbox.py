@@ -11,9 +11,9 @@ import asyncio
 import logging
 import math
 import time
-from collections.abc import Callable
+from collections.abc import Awaitable, Callable
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import Protocol, TypeVar
 
 from aiolimiter import AsyncLimiter
 
@@ -38,6 +38,7 @@ from handlers.types import Attachment, Reply
 from storage.deliveries import Delivery
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 LEASE = 60.0  # seconds a claimed delivery stays with its worker unless renewed
 RENEW_EVERY = LEASE / 3
 
@@ -208,6 +209,26 @@ class ChannelOutbox:
 
     def pause(self, seconds: float) -> None:
         self.resume_at = max(self.resume_at, time.monotonic() + seconds)
+
+    async def send_unqueued(self, user_id: str, replies: list[Reply], tries: int = 3) -> list[str]:
+        """A message outside the queue (broadcast progress, reports): it waits out the channel's
+        429 pause and takes its turn under the channel's rate, and a 429 it meets pauses the
+        channel for everyone and is tried again (up to `tries` times, then RetryLater)."""
+        return await self.call_unqueued(lambda: self.sender.send(user_id, replies), tries)
+
+    async def call_unqueued(self, call: Callable[[], Awaitable[T]], tries: int = 3) -> T:
+        """`call` (one platform request) under the channel's 429 pause and rate, as send_unqueued."""
+        for attempt in range(1, tries + 1):
+            await self.pause_over()
+            await self.limiter.acquire()
+            try:
+                return await call()
+            except RetryLater as exc:
+                self.stats["retry_later"] += 1
+                self.pause(exc.retry_after)
+                if attempt == tries:
+                    raise
+        raise AssertionError("unreachable")
 
     async def _send(self, job: Job) -> None:
         attempts = job.attempts + 1

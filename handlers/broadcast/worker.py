@@ -141,7 +141,7 @@ class BroadcastWorker:
             return
         text = self.deps.knowledge.texts.render(broadcast.creator_language, key, id=broadcast.id)
         try:
-            await outbox.sender.send(broadcast.creator_user_id, [Reply(text)])
+            await outbox.send_unqueued(broadcast.creator_user_id, [Reply(text)])
         except SendError as exc:
             log.warning("author of broadcast %d not told: %s", broadcast.id, type(exc).__name__)
 
@@ -179,7 +179,7 @@ class BroadcastWorker:
             else:  # the progress message shows the end figures; the report comes as a new one
                 if broadcast.progress_message_id is not None:
                     await self._put(outbox, broadcast, text)
-                await outbox.sender.send(broadcast.creator_user_id, [Reply(text)])
+                await outbox.send_unqueued(broadcast.creator_user_id, [Reply(text)])
         except SendError as exc:
             log.warning("progress of broadcast %d not shown: %s", broadcast.id, exc)
             return
@@ -194,10 +194,11 @@ class BroadcastWorker:
         """Edit the progress message in place where the channel can; else send it once."""
         edit = getattr(outbox.sender, "edit", None)
         if broadcast.progress_message_id is None:
-            ids = await outbox.sender.send(broadcast.creator_user_id, [Reply(text)])
+            ids = await outbox.send_unqueued(broadcast.creator_user_id, [Reply(text)])
             if ids:
                 await self.deps.storage.broadcasts.set_progress_message(broadcast.id, ids[0])
         elif edit is not None:
             with contextlib.suppress(SendError):  # e.g. "message is not modified"
-                await edit(broadcast.creator_user_id, broadcast.progress_message_id, Reply(text))
+                await outbox.call_unqueued(lambda: edit(broadcast.creator_user_id,
+                                                   broadcast.progress_message_id, Reply(text)))
 
