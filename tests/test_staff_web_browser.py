@@ -16,6 +16,9 @@ require_browser()
 pytestmark = pytest.mark.slow
 
 XSS = "<script>alert(1)</script>"
+PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
+       b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00"
+       b"\x00\x00\x00IEND\xaeB`\x82")
 
 
 async def test_sign_in_review_and_sign_out(served, telegram_api: FakeBotApi) -> None:
@@ -113,6 +116,15 @@ async def test_trilingual_broadcast_from_compose_to_100_percent(
         assert previews["ms"].startswith("Hai ms2021, pameran PKS dibuka Isnin.")
         assert previews["ms"].endswith("Taip /berhenti.")
         await shot(page, "10-broadcast-composer")
+        # With a photo, the preview shows it with the text as its caption, per language.
+        await page.set_input_files("#file", files=[{
+            "name": "pameran.png", "mimeType": "image/png", "buffer": PNG}])
+        await expect(page.locator("#preview-en .file")).to_contain_text("Photo · pameran.png")
+        await expect(page.locator("#preview-en .caption")).to_contain_text("Hello en2011")
+        await shot(page, "10b-broadcast-preview-photo")
+        await page.set_input_files("#file", files=[])  # this broadcast goes without it
+        await expect(page.locator("#preview-en .file")).to_have_count(0)
+        await expect(page.locator("#preview-id .preview")).to_have_text(previews["id"])
         await page.click("#send")
         await page.wait_for_selector("#bar")
         await shot(page, "11-broadcast-sending")

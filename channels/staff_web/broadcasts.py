@@ -9,14 +9,16 @@ from starlette.responses import RedirectResponse, Response
 from starlette.routing import Route
 
 from channels.staff_web.auth import Staff
+from channels.staff_web.delivery import CHANNELS, per_channel
 from channels.staff_web.render import page
-from channels.staff_web.uploads import BROADCAST, Refused, store_upload
+from channels.staff_web.uploads import BROADCAST, Refused, described_file, store_upload
 from handlers import Deps
 from handlers.broadcast.compose import ComposeError, allowed_list, compile_text, compile_versions
 from handlers.broadcast.manage import wake
 from handlers.broadcast.panel import CATEGORIES, filter_values, value_label
 from handlers.broadcast.preview import language_previews
 from handlers.broadcast.schedule import ScheduleError, parse_local
+from handlers.handoff.render import CHANNEL_NAMES
 from handlers.staff.common import audit
 from knowledge.languages import LANGUAGE_NAMES, LANGUAGES
 from storage.audience import Audience
@@ -78,11 +80,16 @@ def routes(deps: Deps, guard) -> list[Route]:
         if text.strip():
             try:
                 checked_texts(staff, text, versions)
-                data["previews"] = await language_previews(
-                    storage, deps.knowledge, text, versions, audience, None)
+                attachment = described_file(staff, form, BROADCAST)
+                previews = await language_previews(
+                    storage, deps.knowledge, text, versions, audience, attachment)
             except Refused as exc:
                 data["error"] = str(exc)
-        return page(request, staff, "broadcast_preview.html", names=LANGUAGE_NAMES, **data)
+            else:
+                channels = [ch for ch, _ in data["by_channel"] if ch in CHANNELS] or list(CHANNELS)
+                data["previews"] = [(p, per_channel(p.replies, channels)) for p in previews]
+        return page(request, staff, "broadcast_preview.html", names=LANGUAGE_NAMES,
+                    channel_names=CHANNEL_NAMES, **data)
 
     async def create(request: Request, staff: Staff) -> Response:
         form = await request.form()

@@ -5,10 +5,11 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from starlette.datastructures import UploadFile
+from starlette.datastructures import FormData, UploadFile
 
 from channels.staff_web.auth import Staff
 from handlers.media import DOCUMENT_TYPES, MAX_SIZE, PHOTO_TYPES, size_text
+from handlers.types import Attachment
 from storage.media import StoredMedia
 
 
@@ -53,3 +54,22 @@ async def store_upload(staff: Staff, upload: object, texts: UploadTexts) -> Stor
         raise Refused(staff.t(texts.failed))
     name = upload.filename.replace("/", "_").replace("\\", "_")[:120]
     return await staff.ctx.deps.storage.media.add(kind, name, mime, data)
+
+
+def described_file(staff: Staff, form: FormData, texts: UploadTexts) -> Attachment | None:
+    """The file chosen in the form as the page describes it (file_name, file_type, file_size:
+    static/composer.js fills them in), for a preview without uploading it; Refused when it
+    could not be sent."""
+    name = str(form.get("file_name") or "").strip().replace("/", "_").replace("\\", "_")[:120]
+    if not name:
+        return None
+    mime = str(form.get("file_type") or "").split(";")[0].strip().lower()
+    kind = kind_of(mime)
+    if kind is None:
+        raise Refused(staff.t(texts.wrong_type))
+    raw = str(form.get("file_size") or "")
+    size = int(raw) if raw.isdigit() and len(raw) < 16 else 0
+    if size > MAX_SIZE[kind]:
+        raise Refused(staff.t(texts.too_big.format(kind=kind), limit=size_text(MAX_SIZE[kind]),
+                              size=size_text(size)))
+    return Attachment(0, kind, name, mime, size)

@@ -24,7 +24,8 @@ from channels.common.uploads import FileGone, Uploads
 from channels.telegram.media import file_id_of
 from handlers.types import Button, Reply, ReplyKind, utf16_len
 
-LIMITS = Limits(text_max=MessageLimit.MAX_TEXT_LENGTH, caption_max=MessageLimit.CAPTION_LENGTH)
+LIMITS = Limits(text_max=MessageLimit.MAX_TEXT_LENGTH, caption_max=MessageLimit.CAPTION_LENGTH,
+                count=utf16_len)  # Telegram counts UTF-16 code units
 SHORT_LABEL = 18  # labels up to this length sit two to a row; longer ones get a row of their own
 
 
@@ -131,16 +132,15 @@ class Renderer:
         return sent
 
     async def _send_file(self, chat_id: int, reply: Reply, markup) -> list[Message]:
-        text = reply.text.strip()
-        caption = text if utf16_len(text) <= LIMITS.caption_max else None
+        caption, rest = LIMITS.file_and_text(reply.text)
         photo = reply.kind == ReplyKind.PHOTO or (
             reply.attachment is not None and reply.attachment.kind == "photo")
         if photo:
             method, field_name = self.bot.send_photo, "photo"
         else:
             method, field_name = self.bot.send_document, "document"
-        params = {"chat_id": chat_id, "caption": caption or None,
-                  "reply_markup": None if caption is None else markup}
+        params = {"chat_id": chat_id, "caption": caption,
+                  "reply_markup": None if rest else markup}
         if reply.attachment is not None and self.uploads is not None:
             message = await self._send_stored(reply, method, field_name, params)
         else:
@@ -148,8 +148,8 @@ class Renderer:
             upload = InputFile(reply.file, filename=name)
             message = await self.policy.call(method, **params, **{field_name: upload})
         sent = [message]
-        if caption is None:  # too long for a caption: the text follows as messages
-            text_reply = Reply(reply.text, reply.buttons)
+        if rest:  # too long for a caption: the text follows as messages
+            text_reply = Reply(rest, reply.buttons)
             sent += await self._send_one(chat_id, text_reply, "")
         return sent
 

@@ -57,8 +57,7 @@ def render_reply(reply: Reply, ui: UiTexts) -> Rendered:
     """One reply as one or more messages."""
     media = _media(reply)
     if media is not None:
-        caption_fits = media.caption is not None
-        rest = "" if caption_fits else reply.text
+        rest = limits.LIMITS.file_and_text(reply.text)[1]
         follow = render_reply(Reply(rest, reply.buttons), ui) if rest or reply.buttons else None
         out = Rendered([media])
         if follow is not None:
@@ -91,7 +90,7 @@ def text_message(body: str) -> dict[str, Any]:
 
 
 def _media(reply: Reply) -> Media | None:
-    caption = reply.text.strip() if 0 < len(reply.text.strip()) <= limits.LIMITS.caption_max else None
+    caption = limits.LIMITS.file_and_text(reply.text)[0]
     if reply.attachment is not None:
         stored = reply.attachment
         kind = "image" if stored.kind == "photo" else "document"
