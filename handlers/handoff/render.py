@@ -59,7 +59,8 @@ def thread_from_user(
     deps: Deps, lang: str, ticket: Ticket, text: str, attachment: Attachment | None
 ) -> list[Reply]:
     """The user's next message as it reaches the agent: `#N Name: text` (and the file)."""
-    header = t(deps, lang, "handoff.thread_user", number=ticket.id, text=text)
+    header = t(deps, lang, "handoff.thread_user", number=ticket.id, text=text,
+               file=_file_named(text, attachment))  # fmt: skip
     return _with_media(header, attachment, (
         Button(t(deps, lang, "handoff.button_reply"), TicketButton.REPLY.payload(ticket.id)),
     ))  # fmt: skip
@@ -69,7 +70,8 @@ def staff_reply(
     deps: Deps, lang: str, text: str, name: str | None, attachment: Attachment | None
 ) -> list[Reply]:
     """A staff reply as the user sees it: "Petugas Dinas KUKM: …" (the name only if shown)."""
-    said = t(deps, lang, "handoff.staff_says", name=name, text=text)
+    said = t(deps, lang, "handoff.staff_says", name=name, text=text,
+             file=_file_named(text, attachment))  # fmt: skip
     buttons = (Button(t(deps, lang, "handoff.button_done"), HandButton.DONE.payload()),)
     return _with_media(said, attachment, buttons)
 
@@ -94,6 +96,11 @@ def closed_for_agent(deps: Deps, lang: str, ticket: Ticket) -> Reply:
 
 def taken_text(deps: Deps, lang: str, ticket_id: int, agent: Any) -> str:
     return t(deps, lang, "handoff.taken_by", number=ticket_id, agent=agent.name or agent.key)
+
+
+def _file_named(text: str, attachment: Attachment | None) -> str | None:
+    """A file sent without words is named in the text that follows it."""
+    return attachment.filename if attachment is not None and not text.strip() else None
 
 
 def _with_media(

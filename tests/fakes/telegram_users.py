@@ -18,8 +18,7 @@ class UserActions:
     def send_reply(self, user: dict | int, text: str, to: dict) -> int:
         """The user replies to message `to` (one the bot sent them) with `text`."""
         update = updates.text(user, text, next(self._ids))
-        update["message"]["reply_to_message"] = {k: v for k, v in to.items()
-                                                 if not k.startswith("_")}  # fmt: skip
+        _reply_to(update, to)
         return self.push_update(update)
 
     def share_contact(self, user: dict | int, phone: str, own: bool = True) -> int:
@@ -35,9 +34,11 @@ class UserActions:
         data: bytes,
         caption: str | None = None,
         file_size: int | None = None,
+        reply_to: dict | None = None,
     ) -> int:
         """The user sends a photo (Telegram keeps it as JPEG sizes); `file_size` overrides the
-        size the update announces (a big photo without the bytes)."""
+        size the update announces (a big photo without the bytes); `reply_to` makes it a
+        Telegram reply to that message of the bot's."""
         file_id = self.add_file("photo", data, mime_type="image/jpeg")
         sizes = self.photo_sizes(file_id)
         if file_size is not None:
@@ -46,6 +47,7 @@ class UserActions:
         update["message"].pop("caption", None)
         if caption is not None:
             update["message"]["caption"] = caption
+        _reply_to(update, reply_to)
         return self.push_update(update)
 
     def send_document(
@@ -56,8 +58,9 @@ class UserActions:
         mime_type: str,
         caption: str | None = None,
         file_size: int | None = None,
+        reply_to: dict | None = None,
     ) -> int:
-        """The user sends a file as a document."""
+        """The user sends a file as a document (a reply to `reply_to` if given)."""
         file_id = self.add_file("document", data, file_name, mime_type)
         document = self.document_object(file_id)
         if file_size is not None:
@@ -67,6 +70,7 @@ class UserActions:
         update["message"].pop("caption", None)
         if caption is not None:
             update["message"]["caption"] = caption
+        _reply_to(update, reply_to)
         return self.push_update(update)
 
     def press(self, user: dict | int, label_or_data: str) -> int:
@@ -87,3 +91,10 @@ class UserActions:
                 )
         labels = [b["text"] for b in buttons]
         raise AssertionError(f"no button {label_or_data!r} among {labels}")
+
+
+def _reply_to(update: dict, to: dict | None) -> None:
+    """Make the update's message a Telegram reply to `to` (a message the bot sent)."""
+    if to is not None:
+        update["message"]["reply_to_message"] = {k: v for k, v in to.items()
+                                                 if not k.startswith("_")}  # fmt: skip
