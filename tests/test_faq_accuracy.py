@@ -27,7 +27,10 @@ FLOOR_RIGHT_OR_OFFERED = 0.90  # ... or the right topic among the "did you mean"
 FLOOR_FALLBACK = {"id": TARGET, "en": TARGET, "ms": TARGET}  # held-out, out of scope
 
 
-@pytest.fixture(scope="module", params=["lexical", "semantic"])
+@pytest.fixture(
+    scope="module",
+    params=["lexical", pytest.param("semantic", marks=pytest.mark.semantic_faq)],
+)
 def faq(request):
     """The FAQ lexical only, and with the semantic stage (the default in production)."""
     if request.param == "semantic":

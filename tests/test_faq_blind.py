@@ -29,7 +29,10 @@ FLOOR_IN_SCOPE = {"lexical": 0.80, "semantic": 0.84}
 FLOOR_FALLBACK = {"lexical": 0.70, "semantic": 0.80}
 
 
-@pytest.fixture(scope="module", params=["lexical", "semantic"])
+@pytest.fixture(
+    scope="module",
+    params=["lexical", pytest.param("semantic", marks=pytest.mark.semantic_faq)],
+)
 def faq(request):
     if request.param == "semantic":
         return request.getfixturevalue("semantic_faq")
