@@ -47,6 +47,8 @@ class Settings(BaseSettings):
     database_url: str = "sqlite:///data/bot.sqlite3"
     database_pool_size: int = Field(default=10, ge=1, le=500)  # PostgreSQL connections per worker
     worker_id: str = Field(default="", pattern=r"^[A-Za-z0-9_.:\-]{0,64}$")  # "" = host:pid
+    # seconds a worker's claim on an outbox or inbox row lasts unless renewed (every third)
+    worker_lease: float = Field(default=60.0, ge=0.5, le=3600)
     admin_ids: Annotated[frozenset[str], NoDecode] = frozenset()
     whatsapp_token: SecretStr | None = None
     whatsapp_phone_number_id: str | None = None

@@ -13,6 +13,7 @@ from datetime import datetime
 
 from handlers.deps import Deps
 from handlers.outbound import Sender
+from handlers.outbox_rows import Job, RowJob, RowSource
 from handlers.types import Reply
 from handlers.wire import replies_from_json, replies_to_json
 from knowledge.languages import pick_language
@@ -59,15 +60,14 @@ async def release_held(deps: Deps, channel: str, user_id: str) -> int:
     return released
 
 
-class MessageJob:
+class MessageJob(RowJob):
     """One outbox row as the channel's outbox sends it."""
 
+    kind = "message"
+
     def __init__(self, deps: Deps, row: OutboxMessage) -> None:
+        super().__init__(deps.storage.outbox, row.id, row.user_id, row.attempts)
         self.deps, self.row = deps, row
-        self.repo = deps.storage.outbox
-        self.key = ("message", row.id)
-        self.user_id = row.user_id
-        self.attempts = row.attempts
         self.holding = False
 
     async def replies(self, sender: Sender) -> list[Reply]:
@@ -92,21 +92,12 @@ class MessageJob:
     async def sent(self, ids: list[str]) -> None:
         first = ids[0] if ids else None
         if self.holding:
-            await self.repo.held(self.row.id, first)
+            await self.repo.held(self.row_id, first)
         else:
-            await self.repo.sent(self.row.id, first)
+            await self.repo.sent(self.row_id, first)
 
     async def blocked(self, reason: str) -> None:
-        await self.repo.blocked(self.row.id, reason)
-
-    async def failed(self, reason: str, attempts: int) -> None:
-        await self.repo.failed(self.row.id, reason, attempts)
-
-    async def retry_at(self, when: datetime, attempts: int, reason: str) -> None:
-        await self.repo.retry_at(self.row.id, when, attempts, reason)
-
-    async def release(self) -> None:
-        await self.repo.release(self.row.id)
+        await self.repo.blocked(self.row_id, reason)
 
 
 async def _in_window(sender: Sender, user_id: str) -> bool:
@@ -115,24 +106,20 @@ async def _in_window(sender: Sender, user_id: str) -> bool:
     return in_window is None or await in_window(user_id)
 
 
-class MessageSource:
+class MessageSource(RowSource):
     """Pending one-to-one messages of a channel, for its outbox."""
 
-    def __init__(self, deps: Deps, channel: str) -> None:
-        self.deps, self.channel = deps, channel
-        self.repo = deps.storage.outbox
+    kind = "message"
 
-    async def release_in_doubt(self) -> int:
-        return await self.repo.release_in_doubt(self.channel)
+    def __init__(self, deps: Deps, channel: str, worker: str, lease: float) -> None:
+        super().__init__(deps.storage.outbox, channel, worker, lease)
+        self.deps = deps
 
-    async def due(self, now: datetime, limit: int, busy: set[tuple[str, int]]) -> list:
-        rows = [r for r in await self.repo.due(self.channel, now, limit + len(busy))
-                if ("message", r.id) not in busy][:limit]  # fmt: skip
-        live = []
-        for row in rows:
-            if row.reachable:
-                live.append(row)
-            else:
-                await self.repo.blocked(row.id, "the user blocked the bot")
-        taken = set(await self.repo.claim_batch([r.id for r in live]))
-        return [MessageJob(self.deps, r) for r in live if r.id in taken]
+    async def rows(self, now: datetime, limit: int) -> list[OutboxMessage]:
+        return await self.repo.due(self.channel, now, limit)
+
+    async def unreachable(self, row: OutboxMessage) -> None:
+        await self.repo.blocked(row.id, "the user blocked the bot")
+
+    def job(self, row: OutboxMessage) -> Job:
+        return MessageJob(self.deps, row)

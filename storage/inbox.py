@@ -6,6 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from datetime import datetime
 
+from storage.broadcasts import stamp
 from storage.db import Database
 
 RECEIVED = "received"  # stored; handling not started
@@ -14,6 +15,7 @@ REPLIED = "replied"  # the replies are stored (JSON) and being sent
 DONE = "done"  # delivered or given up; kept without body to recognise a re-delivery
 
 
+_OPEN = "('received', 'handling', 'replied')"  # not done yet
 _REPLIED = """UPDATE inbox SET status = 'replied', replies = ?
                WHERE channel = ? AND message_key = ? AND status <> 'done'"""
 
@@ -52,20 +54,28 @@ class InboxRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
 
-    async def add(self, channel: str, messages: Iterable[tuple[str, str]]) -> set[str]:
+    async def add(
+        self, channel: str, messages: Iterable[tuple[str, str]], worker: str | None = None,
+        lease_until: datetime | None = None,
+    ) -> set[str]:
         """Keep messages (key, body JSON) in one transaction; return the keys that were new.
 
         A key seen before (waiting, or done not long ago) is a re-delivery: not added again.
+        With several workers the new rows are `worker`'s until `lease_until` (renewed while
+        it answers them; `take_over` gives them to another once that has passed).
         """
         now = self.db.now().isoformat()
         rows = list(messages)
         if not rows:
             return set()
+        lease = stamp(lease_until) if lease_until is not None else None
         # One statement (atomic, one round trip): the rows it returns are the new ones.
-        values = ", ".join("(?, ?, ?, ?)" for _ in rows)
-        params = [value for key, body in rows for value in (channel, key, body, now)]
+        values = ", ".join("(?, ?, ?, ?, ?, ?)" for _ in rows)
+        params = [value for key, body in rows
+                  for value in (channel, key, body, now, worker, lease)]  # fmt: skip
         found = await self.db.fetchall(
-            f"""INSERT INTO inbox (channel, message_key, body, received_at) VALUES {values}
+            f"""INSERT INTO inbox (channel, message_key, body, received_at, claimed_by,
+                  lease_until) VALUES {values}
                 ON CONFLICT DO NOTHING RETURNING message_key""",  # noqa: S608 -- placeholders
             params,
         )
@@ -106,6 +116,35 @@ class InboxRepo:
         return [
             InboxMessage(channel, row["message_key"], row["body"], row["status"], row["replies"])
             for row in rows
+        ]
+
+    async def renew(self, worker: str, lease_until: datetime) -> int:
+        """Extend the lease of every message `worker` holds and has not finished."""
+        return await self.db.execute(
+            f"""UPDATE inbox SET lease_until = ?
+                WHERE status IN {_OPEN} AND claimed_by = ?""",  # noqa: S608 -- constant
+            (stamp(lease_until), worker),
+        )
+
+    async def take_over(
+        self, channel: str, worker: str, lease_until: datetime, own: bool = False
+    ) -> list[InboxMessage]:
+        """Several workers: claim the channel's unfinished messages whose worker's lease has
+        expired (it died, or lost the database) for `worker`; with `own`, also those `worker`
+        held in a run before (at start). In arrival order. Rows another worker is taking at
+        the same moment are skipped (FOR UPDATE SKIP LOCKED)."""
+        now = stamp(self.db.now())
+        rows = await self.db.fetchall(
+            f"""UPDATE inbox SET claimed_by = ?, lease_until = ? WHERE id IN (
+                  SELECT id FROM inbox WHERE channel = ? AND status IN {_OPEN}
+                    AND (lease_until IS NULL OR lease_until < ? OR claimed_by = ?)
+                  {self.db.dialect.skip_locked})
+                RETURNING id, message_key, body, status, replies""",  # noqa: S608 -- constants
+            (worker, stamp(lease_until), channel, now, worker if own else ""),
+        )
+        return [
+            InboxMessage(channel, row["message_key"], row["body"], row["status"], row["replies"])
+            for row in sorted(rows, key=lambda row: row["id"])
         ]
 
     async def status(self, channel: str, key: str) -> str | None:

@@ -1,8 +1,9 @@
 """One-to-one messages in the durable outbox: written first, then sent by the channel's sender.
 
 Rows go pending -> sending -> sent (or failed / blocked); a WhatsApp staff reply outside the
-24-hour window waits 'held' until the user writes again. Rows left 'sending' by a stopped
-process are sent again at the next start (at least once, as broadcast deliveries are).
+24-hour window waits 'held' until the user writes again. Claims, leases and retries work as
+for broadcast deliveries (storage.claims): a row a dead worker was sending is sent again once
+its lease has expired (at least once).
 """
 
 from __future__ import annotations
@@ -11,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from storage.broadcasts import stamp
-from storage.db import Database
+from storage.claims import ClaimedRows
 
 
 @dataclass(frozen=True)
@@ -37,9 +38,10 @@ def _message(row) -> OutboxMessage:
     )  # fmt: skip
 
 
-class OutboxRepo:
-    def __init__(self, db: Database) -> None:
-        self.db = db
+class OutboxRepo(ClaimedRows):
+    """One-to-one messages; claiming, leases and retries in storage.claims."""
+
+    table = "outbox"
 
     async def add(
         self, channel: str, user_id: str, purpose: str, replies: str, ticket_id: int | None = None
@@ -68,35 +70,12 @@ class OutboxRepo:
         )
         return [_message(row) for row in rows]
 
-    async def claim_batch(self, ids: list[int]) -> list[int]:
-        """Mark pending rows 'sending'; return the ids actually taken."""
-        if not ids:
-            return []
-        marks = ", ".join("?" for _ in ids)
-        rows = await self.db.fetchall(
-            f"""UPDATE outbox SET status = 'sending', updated_at = ?
-                WHERE id IN ({marks}) AND status = 'pending' RETURNING id""",  # noqa: S608 -- placeholders only
-            (stamp(self.db.now()), *ids),
-        )
-        return [row[0] for row in rows]
-
-    async def _set(self, message_id: int, sql: str, params: tuple = ()) -> int:
-        return await self.db.execute(
-            f"UPDATE outbox SET {sql}, updated_at = ? WHERE id = ?",  # noqa: S608 -- callers pass constants
-            (*params, stamp(self.db.now()), message_id),
-        )
-
     async def sent(self, message_id: int, platform_id: str | None) -> None:
         await self._set(message_id, "status = 'sent', message_id = ?", (platform_id,))
 
     async def held(self, message_id: int, platform_id: str | None) -> None:
         """Not sent yet: waits for the user's next message (WhatsApp's 24-hour window)."""
         await self._set(message_id, "status = 'held', message_id = ?", (platform_id,))
-
-    async def failed(self, message_id: int, reason: str, attempts: int) -> None:
-        await self._set(
-            message_id, "status = 'failed', error = ?, attempts = ?", (reason[:500], attempts)
-        )
 
     async def blocked(self, message_id: int, reason: str) -> None:
         """The recipient blocked the bot: settle the row and mark the user blocked."""
@@ -112,24 +91,6 @@ class OutboxRepo:
                     "UPDATE users SET blocked = 1 WHERE channel = ? AND user_id = ?",
                     (row["channel"], row["user_id"]),
                 )
-
-    async def retry_at(self, message_id: int, when: datetime, attempts: int, reason: str) -> None:
-        await self._set(
-            message_id, "status = 'pending', next_attempt_at = ?, attempts = ?, error = ?",
-            (stamp(when), attempts, reason[:500]),
-        )  # fmt: skip
-
-    async def release(self, message_id: int) -> None:
-        """Give back a row taken but never tried (the sender is stopping)."""
-        await self._set(message_id, "status = 'pending'")
-
-    async def release_in_doubt(self, channel: str) -> int:
-        """At start: rows left 'sending' by a stopped process go back to pending (resent)."""
-        return await self.db.execute(
-            "UPDATE outbox SET status = 'pending', updated_at = ? "
-            "WHERE channel = ? AND status = 'sending'",
-            (stamp(self.db.now()), channel),
-        )
 
     async def release_held(self, channel: str, user_id: str) -> int:
         """The user wrote: their held messages go out now, in order."""

@@ -1,4 +1,4 @@
-"""Several workers on one PostgreSQL: outbox claims with leases, leader election."""
+"""Several workers on one PostgreSQL: outbox and inbox claims with leases, leader election."""
 
 from __future__ import annotations
 
@@ -79,3 +79,52 @@ async def test_a_second_worker_refuses_to_poll_telegram(make_settings, capsys):
     finally:
         await lead.resign()
         await holder.close()
+
+
+async def test_handoff_outbox_and_inbox_rows_of_a_dead_worker_are_taken_after_its_lease(
+    database_url,
+):
+    a, b = await _workers(database_url, 2)
+    try:
+        ids = [await a.outbox.add("telegram", str(7000 + i), "reply", "[]") for i in range(6)]
+        lease = a.db.now() + timedelta(seconds=60)
+        took_a = await a.outbox.claim_batch(ids[:4], "worker-a", lease)
+        took_b = await b.outbox.claim_batch(ids, "worker-b", lease)
+        assert sorted(took_a + took_b) == ids and not set(took_a) & set(took_b)
+        await a.inbox.add("telegram", [("1", "{}"), ("2", "{}")], "worker-a", lease)
+        await b.inbox.add("telegram", [("3", "{}")], "worker-b", lease)
+        # worker-a dies here. Its leases still run: nobody takes its rows yet.
+        assert await b.outbox.release_in_doubt("telegram") == 0
+        assert await b.inbox.take_over("telegram", "worker-b", lease) == []
+        # worker-b renews; a's leases run out.
+        later = lease + timedelta(seconds=60)
+        assert await b.outbox.renew("worker-b", later) == 2
+        assert await b.inbox.renew("worker-b", later) == 1
+        b.db.now = lambda: lease + timedelta(seconds=1)
+        assert await b.outbox.release_in_doubt("telegram") == 4
+        assert sorted(m.id for m in await b.outbox.due("telegram", b.db.now(), 10)) == took_a
+        taken = await b.inbox.take_over("telegram", "worker-b", later)
+        assert [m.key for m in taken] == ["1", "2"]  # a's messages, in arrival order
+        assert await b.inbox.take_over("telegram", "worker-c", later) == []  # b holds them now
+        # b stops: rows it claimed but never tried go back for anyone
+        assert await b.outbox.release_own("worker-b", "telegram") == 2
+        assert await b.outbox.count(status="pending") == 6
+    finally:
+        for storage in (a, b):
+            await storage.close()
+
+
+async def test_a_restarted_worker_takes_back_its_own_rows_at_once(database_url):
+    a = await open_storage(database_url, pool_size=2)
+    try:
+        lease = a.db.now() + timedelta(seconds=60)
+        [row] = [await a.outbox.add("telegram", "7001", "reply", "[]")]
+        await a.outbox.claim_batch([row], "w1", lease)
+        await a.inbox.add("telegram", [("9", "{}")], "w1", lease)
+        # WORKER_ID=w1 starts again: its rows are in doubt now, not after the lease
+        assert await a.outbox.release_in_doubt("telegram", own="w2") == 0
+        assert await a.outbox.release_in_doubt("telegram", own="w1") == 1
+        assert await a.inbox.take_over("telegram", "w1", lease) == []
+        assert [m.key for m in await a.inbox.take_over("telegram", "w1", lease, own=True)] == ["9"]
+    finally:
+        await a.close()

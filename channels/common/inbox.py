@@ -15,6 +15,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Protocol
 
@@ -71,13 +72,21 @@ class Pipeline:
         self.order = UserOrder()
         self._progress: GroupWrite[Progress] = GroupWrite(self._advance)
         self._later: set[asyncio.Task] = set()  # replies waiting out a long rate limit
+        # Several workers on one database: this worker's rows carry its id and a lease.
+        self.db = assistant.deps.storage.db
+        self.worker = assistant.deps.settings.worker
+        self.lease = assistant.deps.settings.worker_lease
+        self._keeper: asyncio.Task | None = None
 
     async def _advance(self, changes: list[Progress]) -> None:
         await self.inbox.advance(self.channel, changes)
 
     async def store(self, messages: list[tuple[str, str]]) -> set[str]:
         """Keep the messages (key, body JSON) in one transaction; the keys that are new."""
-        return await self.inbox.add(self.channel, messages)
+        return await self.inbox.add(self.channel, messages, self.worker, self._lease_end())
+
+    def _lease_end(self):
+        return self.db.now() + timedelta(seconds=self.lease)
 
     def turn(self, arrival: Arrival) -> Turn | None:
         """The message's place in its user's queue (take it in arrival order)."""
@@ -181,8 +190,31 @@ class Pipeline:
         await self._forget(arrival.key, True)
         await self.assistant.deps.storage.privacy.settle(*arrival.user)
 
+    def keep_leases(self, replay: Callable[[list[InboxMessage]], Awaitable[None]]) -> None:
+        """Several workers: renew this worker's leases on its messages while it runs, and give
+        `replay` the messages of a worker whose lease has expired (it died mid-answer)."""
+        if self.db.shared and self._keeper is None:
+            self._keeper = asyncio.create_task(self._keep(replay), name=f"inbox-{self.channel}")
+
+    async def _keep(self, replay: Callable[[list[InboxMessage]], Awaitable[None]]) -> None:
+        while True:
+            await asyncio.sleep(self.lease / 3)
+            try:
+                await self.inbox.renew(self.worker, self._lease_end())
+                rows = await self.inbox.take_over(self.channel, self.worker, self._lease_end())
+                if rows:
+                    log.warning("taking over %d %s message(s) of a stopped worker", len(rows),
+                                self.channel)
+                    await replay(rows)
+            except StorageError as exc:  # the database is away: try again at the next tick
+                log.warning("%s inbox leases not renewed: %s", self.channel, type(exc).__name__)
+
     async def close(self) -> None:
         """Stop waiting out rate limits: those replies stay stored for the next start."""
+        if self._keeper is not None:
+            self._keeper.cancel()
+            await asyncio.gather(self._keeper, return_exceptions=True)
+            self._keeper = None
         for task in list(self._later):
             task.cancel()
         await asyncio.gather(*self._later, return_exceptions=True)
@@ -214,7 +246,10 @@ class Pipeline:
     async def pending(self) -> list[InboxMessage]:
         """What the last run left unanswered, oldest first; old done ids are pruned first."""
         await self.inbox.prune(self.assistant.deps.storage.db.now() - KEEP_DONE)
-        left = await self.inbox.pending(self.channel)
+        if self.db.shared:  # several workers: only what a stopped one (or this one before) left
+            left = await self.inbox.take_over(self.channel, self.worker, self._lease_end(), own=True)
+        else:
+            left = await self.inbox.pending(self.channel)
         if left:
             counts: dict[str, int] = {}
             for row in left:

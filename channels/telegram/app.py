@@ -13,11 +13,12 @@ from channels.common.inbox import Pipeline
 from channels.common.retry import RetryPolicy
 from channels.telegram import CHANNEL
 from channels.telegram.bridge import Bridge
-from channels.telegram.inbox import InboxBot, replay
+from channels.telegram.inbox import InboxBot, queue_stored, replay
 from channels.telegram.media import fetch
 from channels.telegram.sender import TelegramSender
 from handlers import Assistant
 from knowledge.languages import DEFAULT_LANGUAGE, LANGUAGES
+from storage.inbox import InboxMessage
 
 log = logging.getLogger(__name__)
 
@@ -123,7 +124,12 @@ class TelegramChannel:
         await self.register_commands()
         await self.app.start()
         await replay(self.app, self.pipeline, self.bridge.resume)
+        self.pipeline.keep_leases(self._take_over)
         log.info("Telegram bot @%s ready", self.app.bot.username)
+
+    async def _take_over(self, rows: list[InboxMessage]) -> None:
+        """Updates a stopped worker had stored (several workers): answered here."""
+        await queue_stored(self.app, self.pipeline, self.bridge.resume, rows)
 
     async def start_polling(self) -> None:
         await self.start()

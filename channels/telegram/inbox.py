@@ -72,7 +72,14 @@ async def replay(app: Application, pipeline: Pipeline, resume: Callable[[InboxMe
     Rows whose handling had started are given to `resume` (the bridge) before they are queued,
     so it finishes them in their chat's order instead of handling them again.
     """
-    pending = await pipeline.pending()
+    return await queue_stored(app, pipeline, resume, await pipeline.pending())
+
+
+async def queue_stored(
+    app: Application, pipeline: Pipeline, resume: Callable[[InboxMessage], None],
+    pending: list[InboxMessage],
+) -> int:
+    """Queue stored updates (left by the last run, or taken over from a stopped worker)."""
     top = 0
     for row in pending:
         try:

@@ -16,6 +16,7 @@ from channels.whatsapp.webhook import WhatsAppWebhook
 from handlers import Assistant, Deps
 from handlers.types import Media
 from settings import Settings, SettingsError
+from storage.inbox import InboxMessage
 
 KEEP_RECORDS = timedelta(days=30)  # sent-message records
 _REQUIRED = (
@@ -100,9 +101,16 @@ class WhatsAppChannel:
         await self.deps.storage.whatsapp.prune(self.deps.storage.db.now() - KEEP_RECORDS)
         for job in await self.inbound.replay():
             self.webhook.spawn(job)
+        self.inbound.pipeline.keep_leases(self._take_over)
+
+    async def _take_over(self, rows: list[InboxMessage]) -> None:
+        """Messages a stopped worker had stored (several workers): answered here."""
+        for job in await self.inbound.replay(rows):
+            self.webhook.spawn(job)
 
     async def shutdown(self) -> None:
         """Finish notifications in progress, then close the HTTP client."""
+        await self.inbound.pipeline.close()
         await self.webhook.drain()
         await self.client.aclose()
 

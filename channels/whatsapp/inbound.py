@@ -145,10 +145,11 @@ class WhatsAppInbound:
             jobs.append(self.statuses(statuses))
         return jobs
 
-    async def replay(self) -> list[Job]:
-        """The messages the last run left unanswered, as work in their users' order."""
+    async def replay(self, rows: list[InboxMessage] | None = None) -> list[Job]:
+        """The messages the last run left unanswered (or `rows`, taken over from a stopped
+        worker), as work in their users' order."""
         jobs: list[Job] = []
-        for row in await self.pipeline.pending():
+        for row in await self.pipeline.pending() if rows is None else rows:
             try:
                 message = inbound_from_json(row.body)
             except (ValueError, TypeError):
