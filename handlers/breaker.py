@@ -12,7 +12,7 @@ import logging
 
 from handlers.deps import Deps
 from handlers.outbound import Breaker, SendError
-from handlers.types import Reply
+from handlers.types import Reply, channel_name
 from knowledge.languages import DEFAULT_LANGUAGE
 
 log = logging.getLogger(__name__)
@@ -48,7 +48,7 @@ async def alert_admins(deps: Deps, about: str, key: str, **data: object) -> int:
             continue
         user = await deps.storage.users.get(channel, user_id)
         lang = (user.language if user else None) or DEFAULT_LANGUAGE
-        text = deps.knowledge.texts.render(lang, key, channel=about.capitalize(), **data)
+        text = deps.knowledge.texts.render(lang, key, channel=channel_name(about), **data)
         try:
             await sender.send(user_id, [Reply(text)])
             told += 1

@@ -13,6 +13,12 @@ _TEXT_FIELDS = (
     "unsupported",
 )  # fmt: skip
 MEDIA_KINDS = ("photo", "document")
+CHANNEL_NAMES = {"telegram": "Telegram", "whatsapp": "WhatsApp", "console": "Console"}
+
+
+def channel_name(code: str) -> str:
+    """A channel as people write it (WhatsApp, not Whatsapp)."""
+    return CHANNEL_NAMES.get(code, code.capitalize())
 
 
 def _replace_lone_surrogates(obj: object, names: tuple[str, ...]) -> None:

@@ -83,7 +83,7 @@ async def test_audience_count_filters_combine_and_preview_is_exact(admin_chat, p
     await admin_chat.send("/language en")
     await admin_chat.send("/broadcast Halo {{ nama }} dari {{ usaha }}!")
     # 5 subscribers + the admin themself; the unsubscribed and the blocked are never counted
-    assert "Number of recipients: 6 (Telegram 4, Whatsapp 2)" in admin_chat.text
+    assert "Number of recipients: 6 (Telegram 4, WhatsApp 2)" in admin_chat.text
     preview = admin_chat.replies[1].text
     assert preview == "Halo Ani Suryani dari Batik Ani!\n\n— Tidak ingin menerima pengumuman lagi? Ketik /berhenti."
     assert admin_chat.replies[0].text == (
@@ -97,9 +97,9 @@ async def test_audience_count_filters_combine_and_preview_is_exact(admin_chat, p
     await admin_chat.press("Registered businesses")
     assert "Number of recipients: 3" in admin_chat.text
     await admin_chat.press("bc:m:ch")
-    await admin_chat.press("Whatsapp")
+    await admin_chat.press("WhatsApp")
     await admin_chat.press("« Back")
-    assert "Number of recipients: 1 (Whatsapp 1)" in admin_chat.text
+    assert "Number of recipients: 1 (WhatsApp 1)" in admin_chat.text
     assert admin_chat.replies[1].text.startswith("Halo Cici Rahmah dari Kriya Cici!\n\n— Tidak mahu")
 
     await admin_chat.press("All subscribers")

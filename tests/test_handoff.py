@@ -45,6 +45,7 @@ async def test_ask_then_question_opens_a_ticket_and_every_agent_gets_its_card(
     card = cards[0]
     assert card.ticket_id == 1 and "#1" in card.text and "Sari" in card.text
     assert "WhatsApp" in card.text and "izin PIRT" in card.text
+    assert "· Bahasa Indonesia" in card.text  # the language by its name, not its code
     assert WA_USER not in card.text  # never the phone number of an unregistered user
     assert card.payloads == ["tk:take:1", "tk:reply:1", "tk:close:1"]
 

@@ -25,6 +25,7 @@ def test_citizen_asks_agent_answers_and_closes_in_the_console(tmp_path) -> None:
                     "--user", "petugas", "--admin")  # fmt: skip
     assert agent.returncode == 0, agent.stderr
     assert "#1 · umur" in agent.stdout and "Saya perlu bantuan izin usaha makanan" in agent.stdout
+    assert "belum diambil · Bahasa Indonesia" in agent.stdout  # a label, not the code
     assert "✓ Balasan untuk tiket #1 dikirim ke pengguna." in agent.stdout
     assert "Tiket #1 ditutup; pengguna sudah diberi tahu." in agent.stdout
     # Sent through the outbox before the process ended (input over: it waits for them).

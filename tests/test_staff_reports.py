@@ -49,7 +49,7 @@ async def test_stats_text_and_chart(deps, assistant, seeded) -> None:
     assert "By status: awaiting review 2, verified 1" in text
     assert "By subsector: Culinary 2, Fashion 1" in text
     assert "By scale: Micro 2, Small 1" in text
-    assert "By channel: Telegram 2, Whatsapp 1" in text
+    assert "By channel: Telegram 2, WhatsApp 1" in text
     assert "FAQ questions, last 7 days: 3, unanswered 1 (33%): waiting for review 1" in text
     assert "Top topics: How to register (2)"  # titles, not topic ids in text
     assert "receiving announcements" in text

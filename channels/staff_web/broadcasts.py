@@ -18,8 +18,8 @@ from handlers.broadcast.manage import wake
 from handlers.broadcast.panel import CATEGORIES, filter_values, value_label
 from handlers.broadcast.preview import language_previews
 from handlers.broadcast.schedule import ScheduleError, parse_local
-from handlers.handoff.render import CHANNEL_NAMES
 from handlers.staff.common import audit
+from handlers.types import CHANNEL_NAMES
 from knowledge.languages import LANGUAGE_NAMES, LANGUAGES
 from storage.audience import Audience
 

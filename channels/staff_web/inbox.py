@@ -15,11 +15,10 @@ from handlers import Deps
 from handlers.broadcast.compose import attachment_of
 from handlers.handoff import staff as chat
 from handlers.handoff.buttons import TicketButton
-from handlers.handoff.render import CHANNEL_NAMES
 from handlers.handoff.service import MAX_TEXT
 from handlers.handoff.user import service_of
 from handlers.staff.common import audit
-from handlers.types import Button
+from handlers.types import CHANNEL_NAMES, Button
 from knowledge.languages import LANGUAGE_NAMES
 
 ROLE = chat.ROLE  # agent, as the chat's ticket commands (admins hold it too)

@@ -9,7 +9,7 @@ from handlers.broadcast.compose import attachment_of
 from handlers.broadcast.preview import LanguagePreview, language_previews
 from handlers.context import Ctx
 from handlers.media import size_text
-from handlers.types import Button, Reply
+from handlers.types import Button, Reply, channel_name
 from knowledge.languages import LANGUAGE_NAMES, LANGUAGES
 from storage.audience import Audience
 
@@ -23,7 +23,7 @@ def value_label(ctx: Ctx, category: str, value: str) -> str:
     if category == "lang":
         return LANGUAGE_NAMES.get(value, value)
     if category == "ch":
-        return value.capitalize()
+        return channel_name(value)
     if category == "st":
         return ctx.t(f"broadcast.status_{value}")
     key = f"register.subsector.{value}"
@@ -62,7 +62,7 @@ async def panel(
     storage = ctx.deps.storage
     by_channel = await storage.audience.count_by_channel(audience)
     total = sum(by_channel.values())
-    split = ", ".join(f"{ch.capitalize()} {n}" for ch, n in sorted(by_channel.items()))
+    split = ", ".join(f"{channel_name(ch)} {n}" for ch, n in sorted(by_channel.items()))
     split = f" ({split})" if split else ""
     attachment = attachment_of(await storage.media.get(media_id) if media_id else None)
     summary = ctx.t("broadcast.panel", filters=describe(ctx, audience), count=total, split=split)

@@ -9,6 +9,7 @@ from handlers.deps import Deps
 from handlers.handoff.buttons import HandButton, TicketButton
 from handlers.handoff.hours import OfficeHours
 from handlers.types import Attachment, Button, Reply, ReplyKind
+from knowledge.languages import LANGUAGE_NAMES
 from storage import User
 from storage.tickets import Ticket, TicketMessage
 
@@ -43,7 +44,7 @@ def card(
         number=ticket.id, purpose=purpose,
         name=(user.display_name if user else None) or t(deps, lang, "handoff.no_name"),
         channel=CHANNEL_NAMES.get(ticket.channel, ticket.channel),
-        language=ticket.language,
+        language=LANGUAGE_NAMES.get(ticket.language, ticket.language),
         reference=registration.reference if registration else None,
         status=t(deps, lang, f"staff.status_{registration.status}") if registration else None,
         phone=getattr(registration, "phone", None) if registration else None,

@@ -13,6 +13,7 @@ from handlers.handoff.user import service
 from handlers.roles import has_role
 from handlers.staff.common import audit
 from handlers.types import Button, Reply
+from knowledge.languages import LANGUAGE_NAMES
 
 ROLE = "agent"
 REPLY_FLOW = "handoff_reply"
@@ -41,7 +42,7 @@ async def list_tickets(ctx: Ctx) -> list[Reply]:
     rows = [{
         "number": t.id, "age": _ago(now, t.opened_at),
         "waiting": _ago(now, t.waiting_since) if t.waiting_since else None,
-        "assignee": t.assignee_name or t.assignee, "language": t.language,
+        "assignee": t.assignee_name or t.assignee, "language": LANGUAGE_NAMES.get(t.language, t.language),
         "first_line": (t.question or "").strip().splitlines()[0][:80] if t.question else "",
     } for t in tickets]  # fmt: skip
     return [ctx.say("handoff.list", rows=rows)]

@@ -7,6 +7,7 @@ from typing import Any
 
 from handlers.context import Ctx
 from handlers.registration.fields import BY_NAME, FIELDS, Kind
+from handlers.types import channel_name
 from handlers.wib import JAKARTA
 from knowledge.languages import LANGUAGE_NAMES
 
@@ -50,7 +51,7 @@ def code_label(ctx: Ctx, name: str, code: Any) -> Any:
     if name == "language":
         return LANGUAGE_NAMES.get(code, code)
     if name == "channel":
-        return str(code).capitalize()
+        return channel_name(str(code))
     field = BY_NAME.get(name)
     if field is not None and field.kind is Kind.MULTI:
         return ", ".join(option_label(ctx, name, item) for item in code)
