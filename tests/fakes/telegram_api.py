@@ -84,6 +84,7 @@ class FakeBotApi(Methods, UserActions):
         self.calls: list[Call] = []
         self.faults: list[Fault] = []
         self.blocked: set[int] = set()
+        self.delayed = 0  # calls held back by slow_next and not answered yet
         self._changed = asyncio.Event()
         self._ids = itertools.count(1)
         self._port = 0
@@ -257,15 +258,23 @@ class FakeBotApi(Methods, UserActions):
         self.calls.append(call)
         self._notify()
         fault = self._take_fault(call)
-        if fault is not None:
-            call.faulted = not fault.delay
-            if fault.delay:
+        if fault is not None and fault.delay:  # a slow answer: held back, then given
+            self.delayed += 1
+            try:
                 await asyncio.sleep(fault.delay)
-            elif fault.drop:
+                return await self._answer(call, params, files)
+            finally:
+                self.delayed -= 1
+                self._notify()
+        if fault is not None:
+            call.faulted = True
+            if fault.drop:
                 return _Dropped()
-            else:
-                extra = {"retry_after": fault.retry_after} if fault.retry_after else None
-                return _error(fault.status, fault.description, extra)
+            extra = {"retry_after": fault.retry_after} if fault.retry_after else None
+            return _error(fault.status, fault.description, extra)
+        return await self._answer(call, params, files)
+
+    async def _answer(self, call: Call, params: dict, files: dict) -> Response:
         if call.chat_id in self.blocked and call.method != "answerCallbackQuery":
             return _error(403, BLOCKED)
         try:
