@@ -9,7 +9,7 @@ import pytest
 
 from knowledge import KNOWLEDGE_DIR, load_knowledge
 from knowledge.cli import check_knowledge
-from tests.chat import Chat
+from tests.support.chat import Chat
 
 HALAL_DAY = date(2026, 10, 17)  # FACTS.md: the phase-in for micro and small food ended then
 

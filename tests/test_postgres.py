@@ -16,8 +16,8 @@ from storage.cli import run_copy_data, run_migrate
 from storage.copy import CopyRefused, copy_data
 from storage.db import migration_scripts
 from storage.dialect import postgres_ddl, to_postgres
-from tests.broadcasting import add_registration, add_user
 from tests.engines import create_schema, drop_schema, terminate_backends, test_postgres_url
+from tests.support.broadcasting import add_registration, add_user
 
 
 def schema_of(url: str) -> str:

@@ -9,7 +9,7 @@ import pytest
 
 from storage import open_storage
 from storage.audience import Audience
-from tests.broadcasting import add_user
+from tests.support.broadcasting import add_user
 
 pytestmark = pytest.mark.postgresql
 

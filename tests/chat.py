@@ -1,3 +1,0 @@
-"""Moved to tests/support/chat.py; this re-export keeps branches made before the move working."""
-
-from tests.support.chat import *  # noqa: F403
