@@ -118,6 +118,8 @@ async def test_take_reply_release_close_and_turn_into_knowledge(
         media_id = attachment["id"]
         shown = await client.get(f"/staff/inbox/1/file/{media_id}")
         assert shown.content == PNG and shown.headers["content-type"] == "image/png"
+        assert shown.headers["x-content-type-options"] == "nosniff"
+        assert "sandbox" in shown.headers["content-security-policy"]
 
         released = await client.post("/staff/inbox/1/release", data={"csrf": csrf})
         assert "Ticket #1 released" in released.text and 'id="take"' in released.text
@@ -215,3 +217,11 @@ async def test_a_file_of_another_ticket_is_not_served(deps, assistant, clock, ba
         [message] = [m for m in await deps.storage.tickets.messages(1) if m.media_id]
         assert (await client.get(f"/staff/inbox/1/file/{message.media_id}")).status_code == 200
         assert (await client.get(f"/staff/inbox/2/file/{message.media_id}")).status_code == 404
+        await client.post("/staff/inbox/1/reply", data={"csrf": csrf, "text": ""},
+                          files={"file": ("izin.pdf", b"%PDF-1.4 panduan", "application/pdf")})
+        [pdf] = [m for m in await deps.storage.tickets.messages(1) if m.media_id][1:]
+        page = await client.get("/staff/inbox/1")
+        assert f'href="/staff/inbox/1/file/{pdf.media_id}">Document: izin.pdf' in page.text
+        download = await client.get(f"/staff/inbox/1/file/{pdf.media_id}")
+        assert download.headers["content-disposition"] == 'attachment; filename="izin.pdf"'
+        assert download.headers["content-type"] == "application/octet-stream"

@@ -9,7 +9,7 @@ from starlette.responses import Response
 from starlette.routing import Route
 
 from channels.staff_web.auth import Staff
-from channels.staff_web.render import page
+from channels.staff_web.render import HEADERS, page
 from channels.staff_web.uploads import TICKET, Refused, store_upload
 from handlers import Deps
 from handlers.broadcast.compose import attachment_of
@@ -195,8 +195,8 @@ def routes(deps: Deps, guard) -> list[Route]:
         name = media.filename.replace('"', "")
         disposition = "inline" if inline else f'attachment; filename="{name}"'
         return Response(data, media_type=media.mime_type if inline else "application/octet-stream",
-                        headers={"Content-Disposition": disposition, "Cache-Control": "no-store",
-                                 "X-Content-Type-Options": "nosniff"})
+                        headers={**HEADERS, "Content-Disposition": disposition,
+                                 "Content-Security-Policy": "default-src 'none'; sandbox"})
 
     ticket_path = "/staff/inbox/{id:int}"
     return [
