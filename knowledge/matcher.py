@@ -7,9 +7,8 @@ from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from rapidfuzz import fuzz, process
-
 from knowledge.normalise import NUMBER_TOKEN, Normaliser
+from knowledge.sample_arrays import SampleArrays
 from knowledge.semantic import SemanticIndex
 from knowledge.spelling import TYPO_MIN_LENGTH, Speller, closest, correctable
 
@@ -214,22 +213,10 @@ class Matcher:
                 found[_KNOWN][0] += weight / total
             elif in_answers:
                 found[_KNOWN][1] += weight / total
-        candidates = {
-            i for t in query if weights[t] > 0.2 for i in self._postings.get(t, ()) if i != exclude
-        }
-        if not candidates:
-            return found
-        choices = {i: self.samples[i].norm for i in candidates}
-        norm = " ".join(query)
-        similar = process.extract(norm, choices, scorer=fuzz.token_sort_ratio, limit=None)
-        qset = set(query)
-        for _, fuzzy, i in similar:
-            sample = self.samples[i]
-            shared = sum(weights[t] for t in qset & sample.tokens)
-            overlap = 2 * shared / (total + self._sample_weight(i))
-            best = found[sample.topic]
-            best[1] = max(best[1], overlap)
-            best[2] = max(best[2], fuzzy / 100)
+        for topic, overlap, fuzzy in self._index().closest(query, weights, exclude):
+            best = found[topic]
+            best[1] = overlap
+            best[2] = fuzzy
         return found
 
     # -- word statistics ----------------------------------------------------------------------
@@ -252,17 +239,19 @@ class Matcher:
             self._idf_cache[token] = weight
         return weight
 
-    def _sample_weight(self, index: int) -> float:
-        weight = self._weight_cache.get(index)
-        if weight is None:
-            weight = self._weight_cache[index] = sum(
-                self._idf(t, None) for t in self.samples[index].tokens
-            )
-        return weight
+    def _index(self) -> SampleArrays:
+        """The samples as arrays, built once per change (a curated phrasing joins the next)."""
+        arrays = self._arrays
+        if arrays is None:
+            arrays = self._arrays = SampleArrays(
+                list(self.samples), list(self._topic_words), lambda t: self._idf(t, None),
+                self._postings,
+            )  # fmt: skip
+        return arrays
 
     def _changed(self) -> None:
         self._idf_cache: dict[str, float] = {}
-        self._weight_cache: dict[int, float] = {}
+        self._arrays: SampleArrays | None = None
         self._vocab = None
         self.speller.forget()
 
