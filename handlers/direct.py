@@ -93,8 +93,9 @@ class MessageJob(RowJob):
         first = ids[0] if ids else None
         if self.holding:
             await self.repo.held(self.row_id, first)
-        else:
-            await self.repo.sent(self.row_id, first)
+        else:  # every part of a ticket's message is kept: a reply to any names the ticket
+            parts = ids if self.row.ticket_id is not None else ()
+            await self.repo.sent(self.row_id, first, parts)
 
     async def blocked(self, reason: str) -> None:
         await self.repo.blocked(self.row_id, reason)

@@ -8,6 +8,7 @@ its lease has expired (at least once).
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -70,8 +71,28 @@ class OutboxRepo(ClaimedRows):
         )
         return [_message(row) for row in rows]
 
-    async def sent(self, message_id: int, platform_id: str | None) -> None:
-        await self._set(message_id, "status = 'sent', message_id = ?", (platform_id,))
+    async def sent(
+        self, message_id: int, platform_id: str | None, parts: Sequence[str] = ()
+    ) -> None:
+        """Settle the row as sent; `parts` are the ids of every message it became (a reply to
+        any of them names the row's ticket, see ticket_of)."""
+        if not parts:
+            await self._set(message_id, "status = 'sent', message_id = ?", (platform_id,))
+            return
+        async with self.db.transaction() as tx:
+            row = await tx.fetchone(
+                """UPDATE outbox SET status = 'sent', message_id = ?, updated_at = ? WHERE id = ?
+                   RETURNING channel, user_id""",
+                (platform_id, stamp(self.db.now()), message_id),
+            )
+            if row is None:
+                return
+            for part in dict.fromkeys(parts):
+                await tx.execute(
+                    """INSERT INTO outbox_parts (outbox_id, channel, user_id, message_id)
+                       VALUES (?, ?, ?, ?) ON CONFLICT (outbox_id, message_id) DO NOTHING""",
+                    (message_id, row["channel"], row["user_id"], part),
+                )
 
     async def held(self, message_id: int, platform_id: str | None) -> None:
         """Not sent yet: waits for the user's next message (WhatsApp's 24-hour window)."""
@@ -111,8 +132,9 @@ class OutboxRepo(ClaimedRows):
     async def ticket_of(self, channel: str, user_id: str, platform_id: str) -> int | None:
         """The ticket of a message sent to this staff member (a reply to it names the ticket)."""
         row = await self.db.fetchone(
-            """SELECT ticket_id FROM outbox WHERE channel = ? AND user_id = ? AND message_id = ?
-               AND ticket_id IS NOT NULL ORDER BY id DESC LIMIT 1""",
+            """SELECT o.ticket_id FROM outbox_parts p JOIN outbox o ON o.id = p.outbox_id
+               WHERE p.channel = ? AND p.user_id = ? AND p.message_id = ?
+                 AND o.ticket_id IS NOT NULL ORDER BY o.id DESC LIMIT 1""",
             (channel, user_id, platform_id),
         )
         return row["ticket_id"] if row else None

@@ -36,6 +36,7 @@ ERASURE_POLICY = {
                "close: only times and ratings stay, for the anonymous statistics",
     "ticket_messages": "deleted (every message of the user's tickets, theirs and staff's)",
     "outbox": "deleted: messages to the user and the ticket cards and threads sent to agents",
+    "outbox_parts": "deleted with their outbox rows: platform ids of the messages sent",
     "agent_prefs": "kept: staff members' choice to show their name, not registrants",
     "staff_login_links": "deleted: the user's own web sign-in links (staff only; hashes)",
     "staff_sessions": "deleted: the user's own web sessions (staff only; hashes)",

@@ -50,6 +50,7 @@ class FakeGraphApi:
     def __init__(self, approved: set[tuple[str, str]] | None = None) -> None:
         self.approved = approved or {("pengumuman", code) for code in ("id", "en", "ms")}
         self.messages: list[dict] = []  # accepted bodies, in order
+        self.wamids: list[str] = []  # the id each accepted body was given, in the same order
         self.rejected: list[tuple[dict, str]] = []  # (body, why) for bad shapes
         self.refused: list[tuple[dict, int]] = []  # (body, code) for scripted errors
         self.media: dict[str, tuple[str, bytes]] = {}  # uploaded by the bot: (filename, bytes)
@@ -83,6 +84,10 @@ class FakeGraphApi:
 
     def sent_to(self, wa_id: str) -> list[dict]:
         return [m for m in self.messages if m["to"].lstrip("+") == wa_id]
+
+    def wamid_of(self, sent: dict) -> str:
+        """The id our answer gave message `sent` (one of `messages`): a user's reply names it."""
+        return next(w for m, w in zip(self.messages, self.wamids, strict=True) if m is sent)
 
     async def wait_for(self, predicate, within: float = 15.0) -> None:
         """Wait until predicate() is true (re-checked on every request)."""
@@ -189,8 +194,9 @@ class FakeGraphApi:
             if code is not None:
                 self.refused.append((body, code))
                 return self._error(code, TITLES.get(code, "error"))
-            self.messages.append(body)
             wamid = f"wamid.FAKE{next(self._ids):06d}"
+            self.messages.append(body)
+            self.wamids.append(wamid)
             return JSONResponse(
                 {
                     "messaging_product": "whatsapp",
