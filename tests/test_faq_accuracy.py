@@ -1,6 +1,6 @@
 """FAQ matching on phrasings it was never built from, and on out-of-scope questions.
 
-Two kinds of table (tests/faq_tables.py): development tables, whose misses are printed and may
+Two kinds of table (tests/support/faq_tables.py): development tables, whose misses are printed and may
 guide the knowledge and the matcher, and one held-out table written blind, whose misses are
 never printed so that it stays an honest measure of unseen wording.
 """

@@ -5,10 +5,8 @@ from __future__ import annotations
 import io
 from datetime import date
 
-from matplotlib.backends.backend_agg import FigureCanvasAgg
-from matplotlib.figure import Figure
-
 # Figure and the Agg canvas directly (no pyplot): no display, no global state, thread-safe.
+# matplotlib is imported when a chart is drawn: every bot process would pay ~0.3 s for it.
 
 
 def draw_chart(
@@ -19,6 +17,9 @@ def draw_chart(
 ) -> bytes:
     """Bar charts side by side; `titles` has keys weekly, subsector, count (and tickets,
     opened, closed when `tickets` gives (Monday, opened, closed) per week)."""
+    from matplotlib.backends.backend_agg import FigureCanvasAgg
+    from matplotlib.figure import Figure
+
     figure = Figure(figsize=(16 if tickets else 11, 4.8), dpi=100, layout="constrained")
     FigureCanvasAgg(figure)
     if tickets:

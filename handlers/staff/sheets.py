@@ -13,10 +13,6 @@ import re
 from collections.abc import Sequence
 from typing import Any
 
-from openpyxl import Workbook
-from openpyxl.styles import Font, PatternFill
-from openpyxl.utils import get_column_letter
-
 from handlers.types import strip_controls
 
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
@@ -46,6 +42,10 @@ def _text(value: Any) -> Any:
 
 def xlsx_bytes(title: str, headers: Sequence[str], rows: Sequence[Sequence[Any]]) -> bytes:
     """One sheet: bold frozen header row, filter, widths fitted to the content."""
+    from openpyxl import Workbook  # here: only an export needs it, not every bot start
+    from openpyxl.styles import Font, PatternFill
+    from openpyxl.utils import get_column_letter
+
     workbook = Workbook()
     sheet = workbook.active
     sheet.title = title[:31]
