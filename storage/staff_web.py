@@ -72,10 +72,12 @@ class StaffWebRepo:
         )
 
     async def session(
-        self, session_id: str, idle: timedelta, longest: timedelta = timedelta(hours=12)
+        self, session_id: str, idle: timedelta, longest: timedelta = timedelta(hours=12),
+        touch: bool = True,
     ) -> StaffSession | None:
-        """The open session, its idle clock restarted; None (and ended) once idle too long or
-        older than `longest`."""
+        """The open session, its idle clock restarted (unless `touch` is off: a page asking
+        for news by itself is not the staff member at work); None (and ended) once idle too
+        long or older than `longest`."""
         now = self.db.now()
         key = token_hash(session_id)
         row = await self.db.fetchone(
@@ -87,6 +89,9 @@ class StaffWebRepo:
                 or parse_time(row["created_at"]) + longest <= now):
             await self.end_session(session_id)
             return None
+        if not touch:
+            return StaffSession(row["channel"], row["user_id"], row["csrf_token"],
+                                parse_time(row["created_at"]), parse_time(row["last_seen_at"]))
         await self.db.execute(
             "UPDATE staff_sessions SET last_seen_at = ? WHERE id_hash = ?", (stamp(now), key)
         )

@@ -5,6 +5,7 @@ roles, CSRF and escaping as on every page."""
 from __future__ import annotations
 
 import json
+from datetime import timedelta
 
 import httpx
 import pytest
@@ -225,3 +226,20 @@ async def test_a_file_of_another_ticket_is_not_served(deps, assistant, clock, ba
         download = await client.get(f"/staff/inbox/1/file/{pdf.media_id}")
         assert download.headers["content-disposition"] == 'attachment; filename="izin.pdf"'
         assert download.headers["content-type"] == "application/octet-stream"
+
+
+async def test_a_page_asking_for_news_does_not_keep_the_session_open(
+    deps, assistant, clock, base_url
+) -> None:
+    await open_ticket(assistant, "2601", "Pertanyaan")
+    admin = await staff_chat(assistant, "9000")
+    poll = {"hx-request": "true"}  # htmx asking by itself, every few seconds
+    async with signed_in(base_url, admin) as client:
+        assert (await client.get("/staff/inbox/1")).status_code == 200
+        clock.now += timedelta(minutes=20)
+        assert (await client.get("/staff/inbox/1/thread", headers=poll)).status_code == 200
+        assert (await client.get("/staff/inbox/list", headers=poll)).status_code == 200
+        clock.now += timedelta(minutes=10, seconds=1)  # 30 minutes since the agent's last page
+        ended = await client.get("/staff/inbox/1/thread", headers=poll)
+        assert ended.status_code == 401 and ended.headers["hx-redirect"] == "/staff/hello"
+        assert (await client.get("/staff/inbox")).status_code == 303  # signed out

@@ -38,8 +38,8 @@ def forbidden(request: Request, staff: Staff) -> Response:
 def staff_routes(deps: Deps) -> list[BaseRoute]:
     """Every route of the workspace."""
 
-    def guard(role: str | None):
-        return staff_page(deps, role, forbidden)
+    def guard(role: str | None, poll: bool = False):
+        return staff_page(deps, role, forbidden, poll)
 
     routes: list[BaseRoute] = [
         Mount("/staff/static", StaticFiles(directory=HERE / "static"), name="staff-static"),

@@ -54,13 +54,13 @@ def idle_limit(deps: Deps) -> timedelta:
     return timedelta(minutes=deps.settings.staff_session_idle_minutes)
 
 
-async def current_staff(request: Request, deps: Deps) -> Staff | None:
+async def current_staff(request: Request, deps: Deps, touch: bool = True) -> Staff | None:
     """The staff member of the request's session cookie, if it is open and they still hold
-    a role."""
+    a role; `touch` off leaves the idle clock as it is."""
     session_id = request.cookies.get(COOKIE)
     if not session_id:
         return None
-    session = await deps.storage.staff_web.session(session_id, idle_limit(deps))
+    session = await deps.storage.staff_web.session(session_id, idle_limit(deps), touch=touch)
     if session is None:
         return None
     ctx = await staff_ctx(deps, session.channel, session.user_id)
@@ -87,9 +87,15 @@ async def sent_csrf(request: Request) -> str | None:
 PageHandler = Callable[[Request, Staff], Awaitable[Response]]
 
 
-def staff_page(deps: Deps, role: str | None, forbidden: Callable[[Request, Staff], Response]
+def staff_page(deps: Deps, role: str | None, forbidden: Callable[[Request, Staff], Response],
+               poll: bool = False,
                ) -> Callable[[PageHandler], Callable[[Request], Awaitable[Response]]]:
-    """Wrap a handler with the sign-in, role and CSRF checks."""
+    """Wrap a handler with the sign-in, role and CSRF checks.
+
+    `poll`: a part an open page fetches by itself every few seconds (htmx). It does not keep
+    the session from going idle, and once the session is over it sends the whole page to the
+    sign-in help (HX-Redirect) instead of drawing that page inside the part.
+    """
 
     def wrap(handler: PageHandler) -> Callable[[Request], Awaitable[Response]]:
         async def endpoint(request: Request) -> Response:
@@ -99,7 +105,9 @@ def staff_page(deps: Deps, role: str | None, forbidden: Callable[[Request, Staff
                 await request.close()  # uploaded files' temporary copies go now
 
         async def checked(request: Request) -> Response:
-            staff = await current_staff(request, deps)
+            staff = await current_staff(request, deps, touch=not poll)
+            if staff is None and poll and request.headers.get("hx-request"):
+                return Response(status_code=401, headers={"HX-Redirect": HELP_PATH})
             if staff is None:
                 return RedirectResponse(HELP_PATH, status_code=303)
             if request.method not in SAFE_METHODS and not csrf_ok(

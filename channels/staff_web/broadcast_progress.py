@@ -60,6 +60,7 @@ def routes(deps: Deps, guard) -> list[Route]:
 
     return [
         Route("/staff/broadcasts/{id:int}", guard(ROLE)(show), methods=["GET"]),
-        Route("/staff/broadcasts/{id:int}/progress", guard(ROLE)(progress), methods=["GET"]),
+        Route("/staff/broadcasts/{id:int}/progress", guard(ROLE, poll=True)(progress),
+              methods=["GET"]),
         Route("/staff/broadcasts/{id:int}/stop", guard(ROLE)(stop), methods=["POST"]),
     ]

@@ -201,9 +201,9 @@ def routes(deps: Deps, guard) -> list[Route]:
     ticket_path = "/staff/inbox/{id:int}"
     return [
         Route("/staff/inbox", guard(ROLE)(listing), methods=["GET"]),
-        Route("/staff/inbox/list", guard(ROLE)(listing_part), methods=["GET"]),
+        Route("/staff/inbox/list", guard(ROLE, poll=True)(listing_part), methods=["GET"]),
         Route(ticket_path, guard(ROLE)(show), methods=["GET"]),
-        Route(ticket_path + "/thread", guard(ROLE)(thread_part), methods=["GET"]),
+        Route(ticket_path + "/thread", guard(ROLE, poll=True)(thread_part), methods=["GET"]),
         Route(ticket_path + "/take", guard(ROLE)(take), methods=["POST"]),
         Route(ticket_path + "/reply", guard(ROLE)(reply), methods=["POST"]),
         Route(ticket_path + "/release", guard(ROLE)(release), methods=["POST"]),
