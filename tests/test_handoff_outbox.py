@@ -4,13 +4,17 @@ from __future__ import annotations
 
 import pytest
 
+from handlers import direct
 from handlers.broadcast.worker import BroadcastWorker
 from handlers.direct import release_held
 from handlers.outbound import RecipientBlocked, SendError
+from handlers.types import Reply
+from storage.audience import Audience
+from tests.support.broadcasting import RecordingSender, add_user
 from tests.support.chat import Chat
 from tests.support.handoff import queued, use_clock
 from tests.support.staff_helpers import knowledge_once  # noqa: F401
-from tests.test_broadcast_outbox import FAST, until
+from tests.test_broadcast_outbox import FAST, done, until
 
 pytestmark = pytest.mark.usefixtures("knowledge_once")
 
@@ -123,3 +127,32 @@ async def _statuses(deps, purpose: str, wanted: set[str]) -> bool:
 
 async def _count(deps, purpose: str) -> int:
     return len(await queued(deps, purpose=purpose))
+
+
+class OrderedSender(RecordingSender):
+    """Records to whom each send went, in order."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.order: list[str] = []
+
+    async def send(self, user_id: str, replies) -> list[str]:
+        self.order.append(user_id)
+        return await super().send(user_id, replies)
+
+
+async def test_a_card_goes_before_a_running_broadcast_s_deliveries(deps) -> None:
+    """One-to-one messages (cards, staff replies) are taken before bulk deliveries: a card
+    queued behind a broadcast to 120 people is among the first sends, not after them all."""
+    for i in range(120):
+        await add_user(deps.storage, str(7000 + i), name=f"u{i}")
+    sender = OrderedSender()
+    deps.senders["telegram"] = sender
+    broadcast = await deps.storage.broadcasts.create_now(
+        ("telegram", "9000", "id"), "Pameran Sabtu ini", Audience())  # fmt: skip
+    await direct.queue(deps, "telegram", "9001", "notify", [Reply("🆕 Tiket #1")])
+    async with BroadcastWorker(deps, **{**FAST, "rate": 100, "chat_gap": 0}):
+        await until(lambda: done(deps.storage, broadcast.id))
+        await until(lambda: sender.sent["9001"])
+    assert sender.order.index("9001") < 10  # at 100/s the outbox takes 50 at a time
+    assert len([u for u in sender.order if u.startswith("7")]) == 120

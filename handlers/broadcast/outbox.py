@@ -63,11 +63,13 @@ class ChannelOutbox:
         self.worker = deps.settings.worker  # names this worker's claims (leases)
         self.lease = deps.settings.worker_lease
         self._next_renew = 0.0
-        # Where rows come from: broadcast deliveries, then one-to-one messages (handoff).
-        self.sources: list[RowSource] = [
-            DeliverySource(deps, self.channel, self.worker, self.lease)]
+        # Where rows come from, in the order they get free places: one-to-one messages first
+        # (agents' ticket cards and threads, staff replies: a person waits for each), then
+        # broadcast deliveries, which would otherwise hold every place until a broadcast ends.
+        self.sources: list[RowSource] = []
         if hasattr(deps.storage, "outbox"):
             self.sources.append(MessageSource(deps, self.channel, self.worker, self.lease))
+        self.sources.append(DeliverySource(deps, self.channel, self.worker, self.lease))
 
     @property
     def resume_at(self) -> float:
