@@ -107,7 +107,11 @@ def accuracy(ask, held, oos) -> tuple[float, float]:
 def matcher_answer(faq: Faq):
     """The topic our matcher answers with; "" for a did-you-mean; None for a fallback."""
 
+    semantic = faq.matcher.semantic
+
     def ask(question: str) -> str | None:
+        if semantic is not None:  # every question pays for its own embedding, also on repeats
+            semantic.query_vector.cache_clear()
         decision = faq.matcher.decide(question)
         return {"answer": decision.topic, "fallback": None}.get(decision.kind, "")
 

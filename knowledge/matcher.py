@@ -5,7 +5,7 @@ from __future__ import annotations
 import math
 from collections import Counter, defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 from knowledge.normalise import NUMBER_TOKEN, Normaliser
 from knowledge.sample_arrays import SampleArrays
@@ -158,6 +158,9 @@ class Matcher:
                             stage="semantic", off_topic=True)  # fmt: skip
         found = self.semantic.confident(text, dict(decision.ranked), OUT_OF_SCOPE, exclude)
         if not found:
+            if decision.kind == "suggest" and self.semantic.strays(text, decision.topic, exclude):
+                return replace(decision, kind="fallback", choices=(), stage="semantic",
+                               off_topic=True)  # fmt: skip
             return decision
         topic, cosine = found
         return Decision("answer", topic, round(100 * cosine, 1), ranked=decision.ranked,

@@ -21,6 +21,7 @@ TWINS = {
     "handoff": "contact-office", "subscribe": "broadcast-subscribe",
     "unsubscribe": "broadcast-subscribe", "help": "bot-help", "menu": "bot-help",
 }  # fmt: skip
+GENERIC = ("help", "menu")  # near requests the FAQ's fallback alone does not make requests
 
 
 @dataclass(frozen=True)
@@ -58,9 +59,22 @@ def understand(
     if intent.name is not None and (closing or understood.topic is None):  # no answer: talk
         return Understood("smalltalk", guess, small_talk=intent.name)
     near = intent.near_action
-    if near is not None and (understood.intent == "fallback" or understood.topic == TWINS[near]):
-        return Understood("action", guess, action=near, to=intent.to)  # the FAQ agrees
+    if near is not None and _agrees(near, understood):
+        return Understood("action", guess, action=near, to=intent.to)
     return understood
+
+
+def _agrees(near: str, understood: Understood) -> bool:
+    """Whether the FAQ agrees that a near request is the request: its best topic (answered or
+    offered) is the action's twin, or it falls back and neither the out-of-scope list claimed the
+    message nor is the action a generic one ("tolong terjemahkan surat ini" asks for other help,
+    not the menu)."""
+    decision = understood.decision
+    if understood.topic == TWINS[near] or (decision is not None and decision.kind == "suggest"
+                                            and decision.topic == TWINS[near]):  # fmt: skip
+        return True
+    outside = decision is not None and decision.out_of_scope
+    return understood.intent == "fallback" and not outside and near not in GENERIC
 
 
 def ask_faq(faq: Faq, rules: IntentRules, text: str, guess: Guess) -> Understood:

@@ -87,9 +87,12 @@ def test_lexical_answers_stay_and_the_semantic_stage_fills_its_gaps(semantic_faq
     # From the issue: both used to fall back (the first) or get financing (the second).
     found = matcher.decide("min pendaftaran sy udh di acc blm?")
     assert (found.kind, found.topic, found.stage) == ("answer", "registration-status", "semantic")
-    vetoed = matcher.decide("what is the capital of australia")
+    vetoed = matcher.decide("who are the members of the city council")  # mea-members, lexically
     assert (vetoed.kind, vetoed.stage, vetoed.off_topic) == ("fallback", "semantic", True)
     assert vetoed.score >= matcher.thresholds.answer  # the lexical score alone would answer
+    far = matcher.decide("what training do pilots need")  # lexically a did-you-mean of training
+    assert (far.kind, far.topic, far.stage, far.choices) == ("fallback", "training-programs", "semantic", ())
+    assert far.score >= matcher.thresholds.suggest
     assert matcher.decide("resep nasi goreng kampung yang enak").kind == "fallback"
 
 

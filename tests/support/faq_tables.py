@@ -8,7 +8,7 @@ from pathlib import Path
 import yaml
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-DEV = ("faq_dev_a.yaml", "faq_dev_b.yaml", "faq_dev_c.yaml", "faq_dev_d.yaml")
+DEV = ("faq_dev_a.yaml", "faq_dev_b.yaml", "faq_dev_c.yaml", "faq_dev_d.yaml", "faq_dev_styles.yaml")
 HELD_OUT = ("faq_heldout.yaml",)  # written for the first 30 topics
 BLIND = "faq_blind.yaml"  # set E, issue 14: 33 topics, small talk, requests, out of scope
 OUT_OF_SCOPE = "out_of_scope"
