@@ -64,7 +64,7 @@ async def test_inbox_lists_tickets_and_the_thread_escapes_user_text(
     admin = await staff_chat(assistant, "9000")
     async with signed_in(base_url, admin) as client:
         home = await client.get("/staff")
-        assert 'href="/staff/inbox"' in home.text  # admins hold `agent`
+        assert 'href="/staff/inbox">Inbox (2)</a>' in home.text  # admins hold `agent`
         inbox = await client.get("/staff/inbox")
         assert inbox.status_code == 200 and 'id="ticket-1"' in inbox.text
         assert 'id="ticket-2"' in inbox.text and "Not taken yet" in inbox.text

@@ -35,6 +35,7 @@ class Staff:
     session_id: str
     ctx: Ctx
     roles: set[str]
+    open_tickets: int = 0  # shown beside the inbox in the menu (agents only)
 
     @property
     def lang(self) -> str:
@@ -67,7 +68,8 @@ async def current_staff(request: Request, deps: Deps, touch: bool = True) -> Sta
     roles = await user_roles(ctx)
     if not roles:
         return None
-    return Staff(session, session_id, ctx, roles)
+    tickets = await deps.storage.tickets.count_open() if touch and "agent" in roles else 0
+    return Staff(session, session_id, ctx, roles, tickets)
 
 
 def csrf_ok(staff: Staff, sent: str | None) -> bool:

@@ -15,11 +15,12 @@ from handlers.wib import wib
 HERE = Path(__file__).parent
 HTMX = "htmx-2.0.11.min.js"  # htmx 2.0.11 (0BSD licence), from the npm package htmx.org
 
+INBOX = "/staff/inbox"
 # (path, text key, role the page needs) in menu order; the same roles as the chat commands.
 NAV = (
     ("/staff", "web.nav_overview", "viewer"),
     ("/staff/registrations", "web.nav_registrations", "reviewer"),
-    ("/staff/inbox", "web.nav_inbox", "agent"),
+    (INBOX, "web.nav_inbox", "agent"),
     ("/staff/broadcasts", "web.nav_broadcasts", "broadcaster"),
     ("/staff/unanswered", "web.nav_unanswered", "admin"),
     ("/staff/knowledge", "web.nav_knowledge", "viewer"),
@@ -49,8 +50,15 @@ env.filters["wib"] = wib
 
 
 def nav_for(staff: Staff) -> list[tuple[str, str]]:
-    """The menu entries the staff member may open: (path, label)."""
-    return [(path, staff.t(key)) for path, key, role in NAV if role in staff.roles]
+    """The menu entries the staff member may open: (path, label); the inbox with its count."""
+    entries = []
+    for path, key, role in NAV:
+        if role in staff.roles:
+            label = staff.t(key)
+            if path == INBOX and staff.open_tickets:
+                label = f"{label} ({staff.open_tickets})"
+            entries.append((path, label))
+    return entries
 
 
 def page(
