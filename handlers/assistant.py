@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from handlers.context import Ctx
 from handlers.deps import Deps
-from handlers.flood import FloodGuard, Verdict
+from handlers.flood import FloodGuard, Verdict, flood_guard
 from handlers.logsafe import log_failure
 from handlers.menu import main_menu_buttons
 from handlers.outage import OutageLog
@@ -40,9 +40,7 @@ class Assistant:
         self.deps = deps
         self.router = router or build_router()
         self._locks = KeyedLock()
-        if flood is None:
-            flood = FloodGuard(deps.settings.flood_rate, deps.settings.flood_burst)
-        self.flood = flood
+        self.flood = flood if flood is not None else flood_guard(deps)
         self.storage_outage = OutageLog(log, "storage")
 
     async def handle(self, incoming: Incoming) -> list[Reply]:
@@ -52,7 +50,7 @@ class Assistant:
     async def answer(self, incoming: Incoming) -> Answer:
         """`handle`, with the language of the replies (no second read of the user for it)."""
         # Before the lock: a flooder's surplus never queues behind (or ahead of) anything.
-        verdict = self.flood.check(incoming.channel, incoming.user_id)
+        verdict = await self.flood.allow(incoming.channel, incoming.user_id)
         if verdict is not Verdict.ALLOW:
             if verdict is Verdict.WARN:
                 return await self._slow_down(incoming)

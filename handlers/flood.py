@@ -1,8 +1,11 @@
 """Per-user flood limit: a token bucket per (channel, user), one polite warning, then silence.
 
-The buckets live in memory on purpose: they describe the last few seconds only, a restart
-that forgets them merely forgives a flooder early, and keeping them in SQLite would add a
-write per message — the very load a flood limit is there to shed.
+With one process (SQLite) the buckets live in memory on purpose: they describe the last few
+seconds only, a restart that forgets them merely forgives a flooder early, and keeping them in
+SQLite would add a write per message — the very load a flood limit is there to shed. Several
+workers on one database (PostgreSQL) must share them, or a flooder behind a round-robin proxy
+gets N x the burst: `SharedFloodGuard` keeps each bucket in a row (one statement per message,
+on an UNLOGGED table: storage/pace.py).
 """
 
 from __future__ import annotations
@@ -11,6 +14,11 @@ import time
 from collections.abc import Callable, Hashable
 from dataclasses import dataclass
 from enum import Enum
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from handlers.deps import Deps
+    from storage.pace import PaceRepo
 
 
 class Verdict(Enum):
@@ -50,6 +58,10 @@ class FloodGuard:
     def enabled(self) -> bool:
         return self.rate > 0
 
+    async def allow(self, channel: str, user_id: str) -> Verdict:
+        """`check`, as the Assistant calls it (the shared guard asks the database)."""
+        return self.check(channel, user_id)
+
     def check(self, channel: str, user_id: str) -> Verdict:
         """Take one token for the user; say whether their message may be handled."""
         if not self.enabled or channel in self.EXEMPT_CHANNELS:
@@ -87,3 +99,29 @@ class FloodGuard:
 
     def __len__(self) -> int:
         return len(self._buckets)
+
+
+class SharedFloodGuard(FloodGuard):
+    """The same limit, its buckets in the database: per user across every worker."""
+
+    def __init__(
+        self, pace: PaceRepo, rate: float, burst: int, clock: Callable[[], float] = time.time
+    ) -> None:
+        super().__init__(rate, burst, clock)
+        self.pace = pace
+
+    async def allow(self, channel: str, user_id: str) -> Verdict:
+        if not self.enabled or channel in self.EXEMPT_CHANNELS:
+            return Verdict.ALLOW
+        refused = await self.pace.flood_check(
+            f"flood:{channel}:{user_id}", self.clock(), self.rate, self.burst
+        )
+        return Verdict.ALLOW if refused == 0 else Verdict.WARN if refused == 1 else Verdict.SILENCE
+
+
+def flood_guard(deps: Deps) -> FloodGuard:
+    """The flood limit of FLOOD_RATE / FLOOD_BURST: shared when workers share the database."""
+    settings = deps.settings
+    if deps.storage.db.shared:
+        return SharedFloodGuard(deps.storage.pace, settings.flood_rate, settings.flood_burst)
+    return FloodGuard(settings.flood_rate, settings.flood_burst)

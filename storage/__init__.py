@@ -18,6 +18,7 @@ from storage.deliveries import DeliveryRepo
 from storage.inbox import InboxRepo
 from storage.media import MediaRepo
 from storage.outbox import OutboxRepo
+from storage.pace import PaceRepo
 from storage.privacy import PrivacyRepo
 from storage.questions import PhrasingRepo, QuestionRepo
 from storage.receipts import ReceiptRepo
@@ -57,6 +58,7 @@ class Storage:
         self.inbox = InboxRepo(db)
         self.tickets = TicketRepo(db)
         self.outbox = OutboxRepo(db)
+        self.pace = PaceRepo(db)
         self.staff_web = StaffWebRepo(db)
         self.registration_search = RegistrationSearchRepo(db)
 

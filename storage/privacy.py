@@ -11,6 +11,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from storage.db import Database
+from storage.pace import PaceRepo
 from storage.tickets import TicketRepo
 
 ERASURE_POLICY = {
@@ -40,6 +41,7 @@ ERASURE_POLICY = {
     "agent_prefs": "kept: staff members' choice to show their name, not registrants",
     "staff_login_links": "deleted: the user's own web sign-in links (staff only; hashes)",
     "staff_sessions": "deleted: the user's own web sessions (staff only; hashes)",
+    "pace": "the user's chat gap and flood bucket deleted (keys carry the id; seconds of state)",
 }
 
 
@@ -80,6 +82,7 @@ class PrivacyRepo:
             await TicketRepo(self.db).erase_user(tx, user_pk, user["channel"], user["user_id"])
             await _forget_address(tx, user["channel"], user["user_id"])
             await _forget_sign_ins(tx, user["channel"], user["user_id"])
+            await PaceRepo(self.db).forget_user(tx, user["channel"], user["user_id"])
             await tx.execute("DELETE FROM users WHERE id = ?", (user_pk,))  # cascades
             await tx.execute(
                 """INSERT INTO erasures (month, count) VALUES (?, 1)

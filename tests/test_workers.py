@@ -128,3 +128,30 @@ async def test_a_restarted_worker_takes_back_its_own_rows_at_once(database_url):
         assert [m.key for m in await a.inbox.take_over("telegram", "w1", lease, own=True)] == ["9"]
     finally:
         await a.close()
+
+
+async def test_the_flood_limit_and_a_chats_gap_hold_across_workers(make_settings):
+    from handlers.broadcast.shared_pacing import SharedPacer
+    from handlers.flood import SharedFloodGuard, Verdict
+    from wiring.deps import open_deps
+
+    settings = make_settings(FLOOD_RATE="0.5", FLOOD_BURST="4")
+    a, b = await open_deps(settings), await open_deps(settings)
+    try:
+        guards = [SharedFloodGuard(d.storage.pace, 0.5, 4) for d in (a, b)]
+        # a flooder's messages spread over two workers (a round-robin proxy)
+        verdicts = [await guards[n % 2].allow("telegram", "666") for n in range(8)]
+        assert verdicts == [Verdict.ALLOW] * 4 + [Verdict.WARN] + [Verdict.SILENCE] * 3
+        assert await guards[1].allow("telegram", "777") is Verdict.ALLOW
+
+        gap = 0.2
+        first = SharedPacer(a.storage.pace, "telegram", rate=100, chat_gap=gap)
+        second = SharedPacer(b.storage.pace, "telegram", rate=100, chat_gap=gap)
+        await first.go("42")
+        sent = first.clock()
+        await second.go("42")  # the other worker's message to the same chat waits the gap
+        assert second.clock() - sent > gap / 2  # (without sharing: at once)
+        await second.go("43")  # another chat does not
+    finally:
+        for deps in (a, b):
+            await deps.storage.close()

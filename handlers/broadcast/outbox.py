@@ -19,6 +19,7 @@ from typing import TypeVar
 from handlers.breaker import accepted, breaker, refused
 from handlers.broadcast.deliveries import DeliverySource
 from handlers.broadcast.pacing import Pacer
+from handlers.broadcast.shared_pacing import SharedPacer
 from handlers.deps import Deps
 from handlers.direct import MessageSource
 from handlers.logsafe import log_failure
@@ -49,7 +50,10 @@ class ChannelOutbox:
         self.deps, self.sender, self.clock = deps, sender, clock
         self.channel = sender.channel
         self.rate = rate
-        self.pacer = pacer or Pacer(rate, chat_gap)
+        if pacer is None:  # several workers on the database share the pace through it
+            pacer = (SharedPacer(deps.storage.pace, self.channel, rate, chat_gap)
+                     if deps.storage.db.shared else Pacer(rate, chat_gap))  # fmt: skip
+        self.pacer = pacer
         self.retry_base, self.max_attempts = retry_base, max_attempts
         self.poll = poll
         # Calls under way: enough for `rate` at up to 0.5 s per call. More would keep the rate on
@@ -194,14 +198,15 @@ class ChannelOutbox:
             self.stats["failed"] += 1
             await job.failed(f"cannot render: {exc}", attempts)
             return
+        retry = False
         while True:
             try:
-                await self.pacer.stamp(job.user_id)
+                await self.pacer.go(job.user_id, retry)
                 ids = await self.sender.send(job.user_id, replies) if replies else []
             except RetryLater as exc:  # the whole channel waits, then this one is tried again
                 self.stats["retry_later"] += 1
                 await self.pacer.pause(exc.retry_after)
-                await self.pacer.slot()
+                retry = True
                 continue
             except ChannelDown as exc:  # nobody can be sent to: back in line, channel paused
                 await job.release()

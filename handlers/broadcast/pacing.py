@@ -33,14 +33,14 @@ class Pacer:
         """Per-chat spacing, then the channel's rate, then any 429 pause.
 
         The chat's next slot is counted from when this call is let through, and again from the
-        moment the message is really handed to the sender (`stamp`): neither waiting for the
+        moment the message is really handed to the sender (`go`): neither waiting for the
         channel's rate nor rendering may shorten the gap to the next message.
         """
         async with self._chat_locks.setdefault(chat, asyncio.Lock()):
             # the slot may move while we sleep: the message before is stamped when it is sent
             while (wait := self._next_slot.get(chat, 0.0) - time.monotonic()) > 0:  # noqa: ASYNC110
                 await asyncio.sleep(wait)
-            await self.slot()
+            await self.gate()
             now = time.monotonic()
             self._next_slot[chat] = now + self.chat_gap
         if len(self._next_slot) > 10_000:
@@ -48,13 +48,24 @@ class Pacer:
             self._chat_locks = {c: lock for c, lock in self._chat_locks.items()
                                 if c in self._next_slot or lock.locked()}
 
+    async def gate(self) -> None:
+        """What a message waits for once it is its chat's turn (here: a place under the rate)."""
+        await self.slot()
+
+    async def go(self, chat: str, retry: bool = False) -> None:
+        """Right before each try of a send: after a 429 (`retry`) a new place under the rate;
+        the chat's next message is counted from now."""
+        if retry:
+            await self.slot()
+        self.stamp(chat)
+
     async def slot(self) -> None:
         """One place under the channel's rate, outside any 429 pause."""
         await self.pause_over()
         await self.limiter.acquire()
         await self.pause_over()
 
-    async def stamp(self, chat: str) -> None:
+    def stamp(self, chat: str) -> None:
         """The chat's next message waits a full gap from this send, however long rendering took."""
         self._next_slot[chat] = max(self._next_slot.get(chat, 0.0), time.monotonic() + self.chat_gap)
 

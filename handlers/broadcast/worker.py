@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+import time
 from collections.abc import Callable
 from datetime import datetime, timedelta
 
@@ -49,8 +50,8 @@ class BroadcastWorker:
                                    chat_gap=chat_gap)
             for channel, sender in deps.senders.items()
         }
-        # Scheduled work (due broadcasts, progress, purges) runs in one worker of those that
-        # share the database: the leader (always this one on SQLite).
+        # Scheduled work (due broadcasts, progress, purges, handoff re-alerts) runs in one
+        # worker of those that share the database: the leader (always this one on SQLite).
         self.leader = deps.storage.db.leadership("broadcast-scheduler")
         self._tasks: list[asyncio.Task] = []
         self._last_text: dict[int, str] = {}
@@ -101,6 +102,7 @@ class BroadcastWorker:
                 if loop.time() >= next_purge:
                     next_purge = loop.time() + PURGE_EVERY
                     await self.deps.storage.media.purge_unused(self.clock() - MEDIA_KEPT)
+                    await self.deps.storage.pace.prune(time.time() - PURGE_EVERY)
                 if loop.time() >= next_realert:
                     next_realert = loop.time() + self.realert_every
                     await self.realert()
