@@ -10,6 +10,7 @@ from pathlib import Path
 from typing import Any
 
 from knowledge.faq import Faq, load_faq, load_out_of_scope
+from knowledge.holidays import load_holidays
 from knowledge.intents import IntentRules
 from knowledge.langdetect import LanguageDetector, load_markers, words
 from knowledge.languages import LANGUAGES
@@ -21,7 +22,7 @@ log = logging.getLogger(__name__)
 
 KNOWLEDGE_DIR = Path(__file__).resolve().parent
 
-__all__ = ["KNOWLEDGE_DIR", "Faq", "Knowledge", "KnowledgeError", "load_knowledge"]
+__all__ = ["KNOWLEDGE_DIR", "Faq", "Knowledge", "KnowledgeError", "load_holidays", "load_knowledge"]
 
 
 @dataclass
@@ -39,18 +40,6 @@ class Knowledge:
 def load_contacts(path: Path) -> dict[str, Any]:
     """The office contacts from `contacts.yaml`."""
     return read_mapping(path, "of office key to details")
-
-
-def load_holidays(path: Path) -> dict[date, str]:
-    """The holidays from `holidays.yaml`: {year: {date: name}} flattened to {date: name}."""
-    data = read_mapping(path, "of year to dates")
-    days: dict[date, str] = {}
-    for year, entries in data.items():
-        for day, name in (entries or {}).items():
-            if not isinstance(day, date) or day.year != year or not isinstance(name, str):
-                raise KnowledgeError(f"{path}: {year}: {day!r}: want YYYY-MM-DD: name in {year}")
-            days[day] = name
-    return days
 
 
 def load_knowledge(

@@ -13,6 +13,7 @@ from typing import Any, TextIO
 from knowledge import KNOWLEDGE_DIR, Knowledge, KnowledgeError, load_contacts, load_knowledge
 from knowledge.dates import check_dates, jakarta_today
 from knowledge.faq import build_faq, load_out_of_scope, validate_faq
+from knowledge.holidays import holiday_warnings
 from knowledge.intents import IntentRules
 from knowledge.langdetect import load_markers
 from knowledge.languages import LANGUAGES
@@ -146,6 +147,10 @@ def check_knowledge(
             errors.append(str(exc))
     entries, faq_errors, warnings = validate_faq(folder / "faq", contacts)
     errors += faq_errors
+    try:
+        warnings += holiday_warnings(folder / "holidays.yaml", today or jakarta_today())
+    except KnowledgeError as exc:
+        errors.append(str(exc))
     date_errors, date_warnings = check_dates(entries, contacts, today or jakarta_today())
     errors += date_errors
     warnings += date_warnings

@@ -7,7 +7,9 @@ from datetime import date, datetime, timedelta
 import pytest
 
 from handlers.handoff.hours import OfficeHours, parse_hours
-from knowledge import KNOWLEDGE_DIR, load_holidays
+from knowledge import KNOWLEDGE_DIR, KnowledgeError, load_holidays
+from knowledge.cli import check_knowledge
+from knowledge.holidays import holiday_warnings, load_years
 from settings import SettingsError, load_settings
 from tests.support.handoff import JAKARTA
 
@@ -63,3 +65,30 @@ def test_the_holiday_file_covers_2026_and_2027() -> None:
     assert holidays[date(2026, 8, 17)].startswith("Hari Kemerdekaan")
     assert {d.year for d in holidays} == {2026, 2027}
     assert len([d for d in holidays if d.year == 2026]) == 25  # 17 national + 8 joint leave
+
+
+def test_the_2027_dates_are_marked_estimates_and_check_knowledge_warns() -> None:
+    path = KNOWLEDGE_DIR / "holidays.yaml"
+    years = {year.year: year for year in load_years(path)}
+    assert (years[2026].estimated, years[2027].estimated) == (False, True)
+    assert years[2026].source.startswith("SKB 3 Menteri No. 1497/2025")
+    (before,) = holiday_warnings(path, date(2026, 12, 4))
+    assert "2027: 26 dates are estimates" in before and "by 2026-12-31" in before
+    (after,) = holiday_warnings(path, date(2027, 1, 4))
+    assert "review_by 2026-12-31 has passed" in after
+    assert any("no holidays listed for 2028" in w for w in holiday_warnings(path, date(2028, 1, 3)))
+    assert any("2027: 26 dates are estimates" in w
+               for w in check_knowledge(today=date(2026, 12, 4))[1])  # fmt: skip
+
+
+@pytest.mark.parametrize(("block", "problem"), [
+    ("  source: x\n  estimated: true\n  days:\n    2027-01-01: Tahun Baru\n", "needs review_by"),
+    ("  days:\n    2027-01-01: Tahun Baru\n", "source is missing"),
+    ("  source: x\n  days:\n    2026-01-01: Tahun Baru\n", "want YYYY-MM-DD: name in 2027"),
+    ("  source: x\n  reviewed: yes\n  days:\n    2027-01-01: Tahun Baru\n", "want a year with"),
+])  # fmt: skip
+def test_a_malformed_holiday_year_is_refused(tmp_path, block: str, problem: str) -> None:
+    path = tmp_path / "holidays.yaml"
+    path.write_text("2027:\n" + block, encoding="utf-8")
+    with pytest.raises(KnowledgeError, match=problem):
+        load_years(path)
