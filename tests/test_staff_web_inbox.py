@@ -243,3 +243,23 @@ async def test_a_page_asking_for_news_does_not_keep_the_session_open(
         ended = await client.get("/staff/inbox/1/thread", headers=poll)
         assert ended.status_code == 401 and ended.headers["hx-redirect"] == "/staff/hello"
         assert (await client.get("/staff/inbox")).status_code == 303  # signed out
+
+
+async def test_the_overview_has_the_ticket_figures_of_the_chat_statistics(
+    deps, assistant, clock, base_url
+) -> None:
+    await open_ticket(assistant, "2701", "Pertanyaan satu")
+    citizen = await open_ticket(assistant, "2702", "Pertanyaan dua")
+    await citizen.send("/selesai")
+    await citizen.press("hand:rate:2:up")
+    admin = await staff_chat(assistant, "9000")
+    async with signed_in(base_url, admin) as client:
+        overview = await client.get("/staff")
+        assert "1 open now · rated helpful 1, not helpful 0" in overview.text
+        this_week = overview.text.split('id="tickets"')[1]
+        assert "<th>01/06</th></tr>" in this_week  # the clock's week (Monday 1 June) is last
+        assert "<th>Opened</th>" + "<td>0</td>" * 11 + "<td>2</td></tr>" in this_week
+        chart = await client.get("/staff/chart.png")
+        assert chart.headers["content-type"] == "image/png" and chart.content[:4] == b"\x89PNG"
+    await admin.send("/stats")  # the chat says the same
+    assert "1 open now · 👍 1 · 👎 0" in admin.replies[0].text

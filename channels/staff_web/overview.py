@@ -11,6 +11,7 @@ from starlette.routing import Route
 from channels.staff_web.auth import Staff
 from channels.staff_web.render import NAV, page
 from handlers import Deps
+from handlers.handoff.figures import ticket_figures
 from handlers.staff.broadcast_figures import recent_broadcasts
 from handlers.staff.chart import draw_chart
 from handlers.staff.common import audit
@@ -39,6 +40,7 @@ async def figures(staff: Staff) -> dict:
         "top": [(topic_title(staff.ctx, topic), n) for topic, n in questions.top_topics],
         "weekly": await reports.registrations_per_week(weeks=12),
         "broadcasts": await recent_broadcasts(storage),
+        "tickets": await ticket_figures(staff.ctx.deps, weeks=12),  # as /statistik
     }
 
 
@@ -50,7 +52,10 @@ def routes(deps: Deps, guard) -> list[Route]:
     async def chart(request: Request, staff: Staff) -> Response:
         data = await figures(staff)
         titles = {key: staff.t(f"staff.chart_{key}") for key in ("weekly", "subsector", "count")}
-        png = await asyncio.to_thread(draw_chart, data["weekly"], data["by"]["subsector"], titles)
+        titles |= {key: staff.t(f"handoff.chart_{key}") for key in ("tickets", "opened", "closed")}
+        per_week = [(w.monday, w.opened, w.closed) for w in data["tickets"].weeks]
+        png = await asyncio.to_thread(draw_chart, data["weekly"], data["by"]["subsector"], titles,
+                                      per_week)
         return Response(png, media_type="image/png", headers={"Cache-Control": "no-store"})
 
     async def home(request: Request, staff: Staff) -> Response:

@@ -34,6 +34,7 @@ def draw_chart(
     left.set_ylabel(titles["count"])
     left.tick_params(axis="x", labelrotation=45, labelsize=8)
     left.yaxis.get_major_locator().set_params(integer=True)
+    _zero_based(left, [count for _, count in weekly])
 
     items = sorted(by_subsector.items(), key=lambda item: (item[1], item[0]))
     right.barh([name for name, _ in items] or ["-"], [n for _, n in items] or [0], color="#e08a1e")
@@ -58,4 +59,11 @@ def _ticket_bars(axes, tickets: list[tuple[date, int, int]], titles: dict[str, s
     axes.set_ylabel(titles["count"])
     axes.tick_params(axis="x", labelrotation=45, labelsize=8)
     axes.yaxis.get_major_locator().set_params(integer=True)
+    _zero_based(axes, [n for _, o, c in tickets for n in (o, c)])
     axes.legend()
+
+
+def _zero_based(axes, values: list[int]) -> None:
+    """Counts start at 0; with nothing to count the axis shows 0 to 1 (not -0.04 to 0.04)."""
+    if not any(values):
+        axes.set_ylim(0, 1)
