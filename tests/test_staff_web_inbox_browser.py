@@ -82,6 +82,7 @@ async def test_agent_takes_replies_and_closes_a_ticket_in_the_browser(
             await citizen.send("Terima kasih, saya coba daftar OSS.")  # the thread updates
             await expect(page.locator("#thread")).to_contain_text("saya coba daftar OSS")
             assert await page.locator("#thread script, #thread img").count() == 0
+            await expect(page.locator("#thread .msg-staff")).to_contain_text("Staff · Rina")
             await shot(page, "21-inbox-ticket")
             phone = await new_page(browser, PHONE)
             await phone.context.add_cookies(await page.context.cookies())

@@ -54,10 +54,14 @@ async def ticket_data(deps: Deps, staff: Staff, ticket_id: int) -> dict | None:
     user = await storage.users.get_by_id(ticket.user_pk) if ticket.user_pk else None
     registration = await storage.registrations.get_for_user(ticket.user_pk) \
         if ticket.user_pk else None  # fmt: skip
-    messages = []
+    messages, names = [], {}
     for message in await storage.tickets.messages(ticket_id, last=THREAD):
         media = await storage.media.get(message.media_id) if message.media_id else None
-        messages.append({"m": message, "media": media,
+        key = message.staff_key
+        if key and key not in names:  # staff read each other's names, not account numbers
+            member = await storage.users.get(*key.split(":", 1))
+            names[key] = (member.display_name if member else None) or key
+        messages.append({"m": message, "media": media, "staff": names.get(key),
                          "inline": media is not None and media.mime_type in INLINE_TYPES})
     return {
         "ticket": ticket,
