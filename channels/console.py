@@ -1,10 +1,18 @@
-"""Chat with the assistant in a terminal; buttons show as numbered options; broadcasts print."""
+"""Chat with the assistant in a terminal; buttons show as numbered options; broadcasts print.
+
+The console is one screen for several people: a line `@name` makes the next lines come from
+console user `name` (first, messages still due for console users are delivered). So a citizen
+and an agent can hold a whole ticket in one session; buttons sent to a person, in a reply or
+through the outbox (a ticket card), can be pressed by them after switching.
+"""
 
 from __future__ import annotations
 
 import asyncio
+import re
 import sys
 import threading
+from collections.abc import Awaitable, Callable
 from pathlib import Path
 from typing import TextIO
 
@@ -13,17 +21,30 @@ from handlers.choices import match_choice, numbered
 from handlers.types import Button
 
 CHANNEL = "console"
+SWITCH = re.compile(r"@([\w.-]{1,64})")  # a line that is only `@name`: speak as `name`
+Shown = dict[str, tuple[Button, ...]]  # per console user: the last buttons shown to them
 
 
 class ConsoleChat:
     """One console user: turns typed lines into Incoming and prints the replies."""
 
-    def __init__(self, assistant: Assistant, user_id: str, out: TextIO, files_dir: Path) -> None:
+    def __init__(
+        self, assistant: Assistant, user_id: str, out: TextIO, files_dir: Path,
+        shown: Shown | None = None,
+    ) -> None:
         self.assistant = assistant
         self.user_id = user_id
         self.out = out
         self.files_dir = files_dir
-        self.buttons: tuple[Button, ...] = ()
+        self.shown: Shown = shown if shown is not None else {}
+
+    @property
+    def buttons(self) -> tuple[Button, ...]:
+        return self.shown.get(self.user_id, ())
+
+    @buttons.setter
+    def buttons(self, buttons: tuple[Button, ...]) -> None:
+        self.shown[self.user_id] = buttons
 
     def to_incoming(self, line: str) -> Incoming:
         """A number or label of the last buttons presses it; anything else is typed text."""
@@ -62,9 +83,10 @@ class ConsoleSender:
 
     channel = "console"
 
-    def __init__(self, out: TextIO) -> None:
+    def __init__(self, out: TextIO, shown: Shown | None = None) -> None:
         self.out = out
         self.count = 0
+        self.shown: Shown = shown if shown is not None else {}  # buttons each person may press
 
     async def send(self, user_id: str, replies: list[Reply]) -> list[str]:
         ids = []
@@ -74,6 +96,9 @@ class ConsoleSender:
             if reply.attachment is not None:  # a terminal shows the file's name, not the file
                 label = f"[{reply.attachment.kind}: {reply.attachment.filename}]"
                 shown = f"{label} {shown}".strip()
+            if reply.buttons:
+                self.shown[user_id] = reply.buttons
+                shown = f"{shown}\n{numbered(reply.buttons)}"
             print(f"[console:{user_id}] {shown}\n", file=self.out, flush=True)
             ids.append(str(self.count))
         return ids
@@ -98,9 +123,13 @@ async def run_console(
     stdin: TextIO = sys.stdin,
     out: TextIO = sys.stdout,
     files_dir: Path = Path("data/console-files"),
+    shown: Shown | None = None,
+    settle: Callable[[], Awaitable[object]] | None = None,
 ) -> None:
-    """Read stdin line by line until it ends; each line is one message."""
-    chat = ConsoleChat(assistant, user_id, out, files_dir)
+    """Read stdin line by line until it ends; each line is one message, or `@name` to speak as
+    another person from then on (`settle` first delivers what is due to console users)."""
+    shown = shown if shown is not None else {}
+    chat = ConsoleChat(assistant, user_id, out, files_dir, shown)
     interactive = stdin.isatty()
     queue = _stdin_lines(asyncio.get_running_loop(), stdin)
     while True:
@@ -110,5 +139,11 @@ async def run_console(
         if line is None:
             return
         line = line.rstrip("\r\n")
-        if line.strip():
+        switch = SWITCH.fullmatch(line.strip())
+        if switch:
+            if settle is not None:
+                await settle()
+            chat = ConsoleChat(assistant, switch.group(1), out, files_dir, shown)
+            print(f"— {chat.user_id} —\n", file=out, flush=True)
+        elif line.strip():
             await chat.send(line)

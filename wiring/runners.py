@@ -28,9 +28,12 @@ async def run_console_command(settings: Settings, args: argparse.Namespace) -> i
     stop = asyncio.Event()
     stop_on_signals(stop)  # Ctrl-C: the chat stops, the worker and the database close cleanly
     async with opened(settings) as deps:
-        deps.senders[CONSOLE] = ConsoleSender(sys.stdout)
+        shown: dict = {}  # the buttons each console user was shown, replies and outbox alike
+        deps.senders[CONSOLE] = ConsoleSender(sys.stdout, shown)
         async with running([broadcast_part(deps)]):
-            chat = asyncio.create_task(run_console(Assistant(deps), user_id=args.user))
+            chat = asyncio.create_task(run_console(
+                Assistant(deps), user_id=args.user, shown=shown,
+                settle=lambda: drain(deps, CONSOLE, CONSOLE_DRAIN)))  # fmt: skip
             stopping = asyncio.create_task(stop.wait())
             await asyncio.wait([chat, stopping], return_when=asyncio.FIRST_COMPLETED)
             for task in (chat, stopping):
