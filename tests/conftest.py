@@ -28,6 +28,7 @@ pytest_plugins = [
     "tests.support.whatsapp",
     "tests.support.staff_web_served",
     "tests.support.semantic_cache",
+    "tests.support.knowledge_cache",  # the real knowledge, loaded once per process
 ]
 
 _real_connect = socket.socket.connect
