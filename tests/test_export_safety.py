@@ -13,9 +13,8 @@ from handlers.staff.sheets import neutralise_parts
 from handlers.types import strip_controls
 from tests.support.chat import Chat
 from tests.support.regform import register
-from tests.support.staff_helpers import add_registration, knowledge_once  # noqa: F401
+from tests.support.staff_helpers import add_registration
 
-pytestmark = pytest.mark.usefixtures("knowledge_once")
 FORMULA = ("=", "+", "-", "@", "\t", "\r")
 CONTROLS = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
 HOSTILE = {

@@ -12,9 +12,8 @@ from handlers.types import Incoming
 from storage.tickets import TicketExists
 from tests.support.chat import Chat
 from tests.support.handoff import queued, use_clock
-from tests.support.staff_helpers import add_registration, knowledge_once, make_staff  # noqa: F401
+from tests.support.staff_helpers import add_registration, make_staff
 
-pytestmark = pytest.mark.usefixtures("knowledge_once")
 WA_USER = "6281234567890"  # a WhatsApp user id is their phone number
 
 

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import pytest
-
 from handlers import direct
 from handlers.broadcast.worker import BroadcastWorker
 from handlers.direct import release_held
@@ -13,10 +11,7 @@ from storage.audience import Audience
 from tests.support.broadcasting import RecordingSender, add_user
 from tests.support.chat import Chat
 from tests.support.handoff import queued, use_clock
-from tests.support.staff_helpers import knowledge_once  # noqa: F401
 from tests.test_broadcast_outbox import FAST, done, until
-
-pytestmark = pytest.mark.usefixtures("knowledge_once")
 
 
 class Sender:

@@ -7,9 +7,7 @@ import pytest
 from handlers import Assistant
 from handlers.roles import ROLES
 from tests.support.chat import Chat
-from tests.support.staff_helpers import knowledge_once, make_staff, router_without  # noqa: F401
-
-pytestmark = pytest.mark.usefixtures("knowledge_once")
+from tests.support.staff_helpers import make_staff, router_without
 
 # command (Indonesian and English names) -> the role it needs
 COMMANDS = {

@@ -10,9 +10,8 @@ from openpyxl import load_workbook
 from PIL import Image
 
 from tests.support.chat import Chat
-from tests.support.staff_helpers import add_registration, knowledge_once, make_staff  # noqa: F401
+from tests.support.staff_helpers import add_registration, make_staff
 
-pytestmark = pytest.mark.usefixtures("knowledge_once")
 EVIL = '=HYPERLINK("http://x.invalid","klik")'
 
 

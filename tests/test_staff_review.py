@@ -8,11 +8,8 @@ from tests.support.chat import Chat
 from tests.support.staff_helpers import (
     RecordingSender,
     add_registration,
-    knowledge_once,  # noqa: F401 (fixture)
     make_staff,
 )
-
-pytestmark = pytest.mark.usefixtures("knowledge_once")
 
 
 @pytest.fixture

@@ -5,9 +5,6 @@ from __future__ import annotations
 import pytest
 
 from tests.support.chat import Chat
-from tests.support.staff_helpers import knowledge_once  # noqa: F401 (fixture)
-
-pytestmark = pytest.mark.usefixtures("knowledge_once")
 
 
 @pytest.fixture

@@ -17,7 +17,6 @@ from handlers.broadcast.compose import message_replies
 from handlers.types import Attachment
 from tests.support.broadcasting import add_user
 from tests.support.chat import Chat
-from tests.support.staff_helpers import knowledge_once  # noqa: F401
 from tests.support.staff_web import csrf_of, signed_in, workspace
 
 PHOTO = Attachment(0, "photo", "pameran.png", "image/png", 1234)
@@ -69,7 +68,6 @@ def settings(make_settings):
     return make_settings(ADMIN_IDS="telegram:9000", STAFF_WEB="1")
 
 
-@pytest.mark.usefixtures("knowledge_once")
 async def test_the_composer_previews_the_file_with_its_caption_per_language(
     deps, assistant: Assistant
 ) -> None:

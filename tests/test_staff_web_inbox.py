@@ -13,10 +13,9 @@ import pytest
 from handlers import Assistant
 from tests.support.chat import Chat
 from tests.support.handoff import queued, use_clock
-from tests.support.staff_helpers import add_registration, knowledge_once, make_staff  # noqa: F401
+from tests.support.staff_helpers import add_registration, make_staff
 from tests.support.staff_web import csrf_of, signed_in, workspace
 
-pytestmark = pytest.mark.usefixtures("knowledge_once")
 XSS = "<script>alert(1)</script>"
 PNG = (b"\x89PNG\r\n\x1a\n\x00\x00\x00\rIHDR\x00\x00\x00\x01\x00\x00\x00\x01\x08\x06\x00\x00\x00"
        b"\x1f\x15\xc4\x89\x00\x00\x00\rIDATx\x9cc\xf8\x0f\x00\x00\x01\x01\x00\x05\x18\xd8N\x00"

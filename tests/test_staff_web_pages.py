@@ -11,10 +11,8 @@ import pytest
 from handlers import Assistant
 from tests.support.broadcasting import add_user
 from tests.support.chat import Chat
-from tests.support.staff_helpers import add_registration, knowledge_once  # noqa: F401
+from tests.support.staff_helpers import add_registration
 from tests.support.staff_web import csrf_of, signed_in, workspace
-
-pytestmark = pytest.mark.usefixtures("knowledge_once")
 
 
 @pytest.fixture

@@ -8,10 +8,8 @@ import pytest
 from handlers import Assistant
 from tests.support.broadcasting import Clock
 from tests.support.chat import Chat
-from tests.support.staff_helpers import add_registration, knowledge_once, make_staff  # noqa: F401
+from tests.support.staff_helpers import add_registration, make_staff
 from tests.support.staff_web import csrf_of, link_path, signed_in, workspace
-
-pytestmark = pytest.mark.usefixtures("knowledge_once")
 
 
 @pytest.fixture

@@ -4,28 +4,11 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import UTC, datetime
-from functools import cache
-
-import pytest
 
 from handlers import Reply
 from handlers.app import FEATURES
 from handlers.router import Router
-from knowledge import Knowledge, load_knowledge
 from storage.registrations import Registration, RegistrationData
-
-
-@cache
-def shared_knowledge(semantic=None) -> Knowledge:
-    """The knowledge loaded once per test run, for tests that do not change it."""
-    return load_knowledge(semantic=semantic)
-
-
-@pytest.fixture
-def knowledge_once(monkeypatch: pytest.MonkeyPatch) -> None:
-    """For tests that only read the knowledge: load it once per run, not per test."""
-    monkeypatch.setattr("wiring.deps.load_knowledge", shared_knowledge)
-
 
 BASE = RegistrationData(
     owner_name="Siti Rahma",
