@@ -96,6 +96,8 @@ class ChannelOutbox:
                     await self._idle()
         finally:
             await self._drain()
+            log.info("%s outbox stopped: %s; %d send slots given up (woken too late)",
+                     self.channel, self.stats, getattr(self.pacer, "given_up", 0))
 
     async def _keep_leases(self) -> None:
         """Several workers: renew this worker's leases; free those of dead workers."""

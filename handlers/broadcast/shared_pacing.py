@@ -1,11 +1,12 @@
 """The pace of a channel's sends across every worker on one database (PostgreSQL).
 
-`BROADCAST_RATE` is the channel's, not a worker's: send slots `(1 + LATE) / rate` apart are
-handed out by one row of the database (storage/pace.py), a few at a time, to whichever worker
-asks; a worker sends at its slot's time. A slot is used at most LATE seconds late; later (a
-stalled process), it is given up and the message takes a new one. So in any second no more
-than `rate` messages leave, from all workers together, and with every worker busy the rate is
-rate / (1 + LATE). A 429 moves that row past the pause, for everyone.
+`BROADCAST_RATE` is the channel's, not a worker's: send slots `(1 + LATE + TRANSIT) / rate`
+apart are handed out by one row of the database (storage/pace.py), a few at a time, to
+whichever worker asks; a worker sends at its slot's time. A slot is used at most LATE seconds
+late; later (a stalled process), it is given up and the message takes a new one. So in any
+second no more than `rate` messages leave, from all workers together, even if requests'
+transit times to the platform differ by up to TRANSIT; with work waiting the bot sends at
+rate / (1 + LATE + TRANSIT), 97% of it. A 429 moves that row past the pause, for everyone.
 
 One chat's gap holds across workers too: a message takes its chat (another row) for the time
 of its slot; the chat's next message, from any worker, waits a full gap after it.
@@ -24,6 +25,8 @@ from storage.pace import PaceRepo
 
 BLOCK = 0.05  # seconds of slots a worker reserves at once (fewer if fewer messages wait)
 LATE = 0.01  # seconds a slot may be used late
+TRANSIT = 0.02  # seconds by which two requests' travel to the platform may differ
+LEAD = 0.05  # slots are reserved at least this far ahead (time to take the chat meanwhile)
 
 
 class SharedPacer(Pacer):
@@ -36,7 +39,7 @@ class SharedPacer(Pacer):
         super().__init__(rate, chat_gap)
         self.pace, self.channel, self.clock = pace, channel, clock
         self.key = f"rate:{channel}"
-        self.interval = (1 + LATE) / rate
+        self.interval = (1 + LATE + TRANSIT) / rate
         self.block = max(1, math.ceil(rate * BLOCK))
         self.given_up = 0  # slots reached too late and not used (a loaded machine)
         self._slots: deque[float] = deque()
@@ -85,7 +88,8 @@ class SharedPacer(Pacer):
                     if self._slots:
                         break
                     count = min(self.block, self._wanting)
-                    first = await self.pace.reserve(self.key, self.clock(), count, self.interval)
+                    first = await self.pace.reserve(
+                        self.key, self.clock() + LEAD, count, self.interval)
                     self._slots.extend(first + i * self.interval for i in range(count))
             return self._slots.popleft()
         finally:
