@@ -148,6 +148,16 @@ async def start_bot(bot: BotProcess) -> float:
     return time.perf_counter() - began
 
 
+def process_cpu_seconds(pid: int) -> float:
+    """CPU time (user + system) a running process has used, from /proc (Linux)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def load_average() -> float:
+    return round(os.getloadavg()[0], 1)
+
+
 def card_queue_seconds(db: Path) -> list[float]:
     """Per card sent to the agent: seconds from its outbox row written to its row settled."""
     conn = sqlite3.connect(db)
@@ -194,6 +204,7 @@ async def run(quick: bool) -> dict:
     users = int(os.environ.get("BENCH_LOAD_USERS", 300 if quick else 2_000))
     seconds = float(os.environ.get("BENCH_LOAD_SECONDS", 20 if quick else 60))
     stats, bad = Stats(), apology_texts()
+    load_start = load_average()  # the machine's load before: the figures depend on it
     with tempfile.TemporaryDirectory(prefix="bench-load-") as tmp:
         db, log = Path(tmp) / "load.sqlite3", Path(tmp) / "bot.log"
         async with LoadApi() as api:
@@ -205,6 +216,7 @@ async def run(quick: bool) -> dict:
             await asyncio.gather(*(user_loop(api, i, stop_at, stats, bad) for i in range(users)))
             elapsed = time.perf_counter() - started
             await wait_for_cards(api, stats)
+            bot_cpu = process_cpu_seconds(bot.proc.pid)
             exit_code = await bot.stop()
             errors_logged = len(bot.error_lines())
         integrity_ok, registrations = check_database(db)
@@ -234,6 +246,10 @@ async def run(quick: bool) -> dict:
         "handoff_card_outbox_p50_ms": round(percentile(queued, 50) * 1000, 1) if queued else None,
         "handoff_card_outbox_p99_ms": round(percentile(queued, 99) * 1000, 1) if queued else None,
         "bot_start_s": round(start_s, 1),
+        "bot_cpu_s": round(bot_cpu, 1),
+        "bot_cpu_ms_per_reply": round(bot_cpu * 1000 / len(lat), 2) if lat else None,
+        "load_avg_1m_start": load_start,
+        "load_avg_1m_end": load_average(),
         "registrations_completed": stats.registered,
         "registrations_stored": registrations,
         "timeouts": stats.timeouts,
