@@ -24,6 +24,7 @@ class WatchedBotApi(FakeBotApi):
         super().__init__()
         self.waiting: dict[int, asyncio.Future] = {}
         self.last_message: dict[int, dict] = {}
+        self.reply_texts: dict[int, list[str]] = {}  # every reply per chat, edits included
         self.replies = 0
         self.rejected: dict[str, int] = {}  # calls the real Bot API would refuse, by reason
         self.processes: list[BotProcess] = []  # killed on exit, so a failed test leaves none
@@ -43,6 +44,8 @@ class WatchedBotApi(FakeBotApi):
         if method in REPLY_METHODS:
             chat = int(params["chat_id"])
             self.last_message[chat] = result
+            text = result.get("text", result.get("caption", ""))
+            self.reply_texts.setdefault(chat, []).append(text)
             self.replies += 1
             future = self.waiting.pop(chat, None)
             if future is not None and not future.done():
