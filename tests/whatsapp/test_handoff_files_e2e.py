@@ -1,12 +1,14 @@
-"""Photos and documents in a ticket end to end: a WhatsApp user's files reach the Telegram agent
-(downloaded from the Graph stand-in, uploaded to the Bot API stand-in) and back."""
+"""Photos and documents in a ticket end to end, both ways: a WhatsApp user's files reach the
+Telegram agent (downloaded from the Graph stand-in, uploaded to the Bot API stand-in) and the
+agent's reach the user (uploaded to the Graph stand-in); then a Telegram user and a WhatsApp
+agent the same way round. One test: the two stand-ins start once."""
 
 from __future__ import annotations
 
 import pytest
 
 from tests.fakes.telegram_api import FakeBotApi
-from tests.support.handoff_e2e import TG_AGENT, Both
+from tests.support.handoff_e2e import TG_AGENT, WA_AGENT, Both
 from tests.support.handoff_e2e import wa_text as _wa_text
 from tests.support.whatsapp import message
 
@@ -26,7 +28,7 @@ def _tg_file(api: FakeBotApi, message: dict) -> tuple[str | None, bytes]:
     return message["document"].get("file_name"), stored["data"]
 
 
-async def test_files_between_a_whatsapp_user_and_a_telegram_agent(both: Both) -> None:
+async def test_files_both_ways_between_whatsapp_and_telegram(both: Both) -> None:
     user = "6281344445555"
     await both.wa.text(user, "/petugas")
     await both.wa.text(user, "Label kemasan saya sudah benar belum?")
@@ -66,4 +68,30 @@ async def test_files_between_a_whatsapp_user_and_a_telegram_agent(both: Both) ->
     assert received[1]["document"]["filename"] == "panduan-label.pdf"
     kinds = [m.media_id is not None for m in await both.deps.storage.tickets.messages(1)]
     assert kinds == [False, True, True, True, True]  # question, 2 user files, 2 staff files
+    assert both.graph.rejected == []
+
+    # The mirror: a Telegram user's photo reaches a WhatsApp agent (uploaded to the Graph
+    # stand-in); the agent's document, a WhatsApp reply to that thread message's buttons part,
+    # is downloaded from the Graph stand-in and reaches the user on Telegram.
+    await both.wa.text(WA_AGENT, "halo")  # the agent's 24-hour window is open
+    tg_user = 1004
+    await both.tg.send(tg_user, "/petugas")
+    await both.tg.send(tg_user, "Apakah foto produk saya cukup jelas untuk katalog?")
+    await both.wa_until(WA_AGENT, "tk:take:2")
+    before = len(both.graph.sent_to(WA_AGENT))
+    assert "Diteruskan" in "".join(await both.tg.send_photo(tg_user, LABEL, "foto produk"))
+    await both.graph.wait_for(lambda: len(both.graph.sent_to(WA_AGENT)) >= before + 2)
+    image, thread = both.graph.sent_to(WA_AGENT)[before:before + 2]
+    assert both.graph.media[image["image"]["id"]][1] == LABEL
+    assert "#2 Pengguna: foto produk" in _wa_text(thread) and "tk:reply:2" in _wa_text(thread)
+    guide = both.graph.user_media(PDF, "application/pdf")
+    note = message(WA_AGENT, "document", {"id": guide, "mime_type": "application/pdf",
+                                          "sha256": "x", "filename": "syarat-katalog.pdf",
+                                          "caption": "Syaratnya di sini"})  # fmt: skip
+    note["entry"][0]["changes"][0]["value"]["messages"][0]["context"] = {
+        "from": "15550783881", "id": both.graph.wamid_of(thread)}
+    await both.wa.exchange(note, WA_AGENT)
+    await both.tg_until(tg_user, "Petugas Dinas KUKM: Syaratnya di sini")
+    (document,) = [m for m in both.api.sent_to(tg_user) if "document" in m]
+    assert _tg_file(both.api, document) == ("syarat-katalog.pdf", PDF)
     assert both.graph.rejected == []
