@@ -75,7 +75,8 @@ class OutboxRepo(ClaimedRows):
         self, message_id: int, platform_id: str | None, parts: Sequence[str] = ()
     ) -> None:
         """Settle the row as sent; `parts` are the ids of every message it became (a reply to
-        any of them names the row's ticket, see ticket_of)."""
+        any of them names the row's ticket, see ticket_of); without them, the first one is."""
+        parts = list(parts) or ([platform_id] if platform_id else [])
         if not parts:
             await self._set(message_id, "status = 'sent', message_id = ?", (platform_id,))
             return

@@ -164,7 +164,7 @@ async def test_telegram_reply_to_the_card_answers_the_ticket(deps, assistant, cl
     await user.send("/petugas")
     await user.send("Halo, saya butuh bantuan NIB")
     (card,) = await queued(deps, purpose="notify", user_id="9000")
-    await deps.storage.outbox.sent(card.id, "555", ["555"])  # the Bot API's id of the card
+    await deps.storage.outbox.sent(card.id, "555")  # the Bot API's id (its only part)
     replies = await assistant.handle(
         Incoming("telegram", "9000", text="NIB bisa lewat OSS.", reply_to="555")
     )
