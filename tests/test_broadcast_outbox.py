@@ -25,6 +25,20 @@ async def until(predicate: Callable[[], object], within: float = 20.0) -> None:
             await asyncio.sleep(0.01)
 
 
+def looks_for_due(worker: BroadcastWorker) -> list[bool]:
+    """What each of the worker's looks for due broadcasts found (a spy on start_due)."""
+    found: list[bool] = []
+    real = worker.start_due
+
+    async def spy() -> bool:
+        result = await real()
+        found.append(result)
+        return result
+
+    worker.start_due = spy
+    return found
+
+
 async def _value(result):
     return await result if asyncio.iscoroutine(result) else result
 
@@ -158,9 +172,11 @@ async def test_a_scheduled_broadcast_fires_after_a_restart(settings):
     assert "#1 · terjadwal 28-11-2026 10:30 WIB · Selamat pagi {{ nama }}" in admin.text
     sender = RecordingSender()
     first.senders["telegram"] = sender
-    async with BroadcastWorker(first, **FAST):
-        await asyncio.sleep(0.1)  # running, but not due: nothing goes out
-    assert sender.calls == 0
+    worker = BroadcastWorker(first, **FAST)
+    looks = looks_for_due(worker)
+    async with worker:
+        await until(lambda: len(looks) >= 2)  # running, but not due: nothing goes out
+    assert not any(looks) and sender.calls == 0
     await first.storage.close()
 
     clock.advance(hours=1, minutes=31)
@@ -193,9 +209,11 @@ async def test_scheduled_broadcast_can_be_cancelled(admin_chat, deps):
     clock.advance(hours=3)
     sender = RecordingSender()
     deps.senders["telegram"] = sender
-    async with BroadcastWorker(deps, **FAST):
-        await asyncio.sleep(0.1)
-    assert sender.calls == 0
+    worker = BroadcastWorker(deps, **FAST)
+    looks = looks_for_due(worker)
+    async with worker:
+        await until(lambda: len(looks) >= 2)  # it looked, and found nothing to start
+    assert not any(looks) and sender.calls == 0
     audit = await deps.storage.audit.recent()
     assert [e.action for e in audit] == ["broadcast.cancel", "broadcast.schedule"]
 

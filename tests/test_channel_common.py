@@ -88,9 +88,21 @@ async def test_one_upload_for_concurrent_senders_then_the_reference(deps) -> Non
     attachment = attachment_of(stored)
     uploads = Uploads(deps.storage.media, "telegram")
     sent: list[str] = []
+    lookups, looked, real_ref = [], asyncio.Event(), deps.storage.media.ref
+
+    async def ref(*args, **kwargs):  # the repository's lookup of a kept reference, counted
+        found = await real_ref(*args, **kwargs)
+        lookups.append(found)
+        if len(lookups) >= 6:
+            looked.set()
+        return found
+
+    deps.storage.media.ref = ref
 
     async def by_bytes(data: bytes) -> tuple[str, str]:
-        await asyncio.sleep(0.01)  # the others arrive while the upload is on its way
+        # The upload is on its way until all five senders looked for a reference (and the
+        # uploader once more, under the lock): the other four found none and now wait for it.
+        await asyncio.wait_for(looked.wait(), 20)
         sent.append("bytes")
         return "message-1", "file-id-1"
 

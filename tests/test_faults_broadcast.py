@@ -74,7 +74,7 @@ async def test_sigkill_mid_broadcast_then_restart_sends_to_everyone(tmp_path):
         await process.start()
         async with asyncio.timeout(300):
             while outbox(db, broadcast_id).keys() - {"sent"}:  # noqa: ASYNC110 - another process writes it
-                await asyncio.sleep(0.5)
+                await asyncio.sleep(0.1)
         await process.stop()
         copies = received()
 

@@ -39,11 +39,20 @@ async def _snapshot(db_path: Path, copy: Path) -> None:
 
 
 async def _until_status(inbox: ChannelInbox, update_id: int, status: str) -> None:
-    for _ in range(1000):
-        if any(r.key == str(update_id) and r.status == status for r in await inbox.pending()):
-            return
-        await asyncio.sleep(0.005)
-    raise AssertionError(f"update {update_id} never reached {status}")
+    async with asyncio.timeout(30):  # a guard, not a test
+        while not any(  # noqa: ASYNC110 -- the database is the signal
+            r.key == str(update_id) and r.status == status for r in await inbox.pending()
+        ):
+            await asyncio.sleep(0.005)
+
+
+async def _until_settled(deps: Deps) -> None:
+    """Until the bot is done with every stored update (its replies delivered): after that
+    nothing more can be sent for them."""
+    inbox = ChannelInbox(deps)
+    async with asyncio.timeout(30):  # a guard, not a test
+        while await inbox.pending():  # noqa: ASYNC110 -- the database is the signal
+            await asyncio.sleep(0.005)
 
 
 @asynccontextmanager
@@ -116,7 +125,7 @@ async def test_replied_update_is_sent_again_not_handled_again(
         again_from = len(telegram_api.sent_to(1001))
         async with running_bot(telegram_api, Assistant(deps)) as bot:
             await telegram_api.wait_until(lambda: update_id in bot.handled)
-            await asyncio.sleep(0.2)  # nothing else follows
+            await _until_settled(deps)  # nothing else follows
         assert _shown(telegram_api.sent_to(1001)[again_from:]) == _shown(first)
         # Not handled again: NAME was not taken as the business name too.
         assert await _step(deps) == ("business_name", {"owner_name": NAME})
@@ -143,7 +152,7 @@ async def test_update_cut_off_while_handling_gets_a_notice_not_a_second_handling
         before = len(telegram_api.sent_to(1001))
         async with running_bot(telegram_api, Assistant(deps)) as bot:
             await telegram_api.wait_until(lambda: update_id in bot.handled)
-            await asyncio.sleep(0.2)
+            await _until_settled(deps)
         notice = deps.knowledge.texts.render("id", "inbox.interrupted")
         assert telegram_api.texts(1001)[before:] == [notice]
         assert "/daftar" in notice and "/status" in notice

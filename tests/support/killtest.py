@@ -132,7 +132,6 @@ class Users:
 
     async def register(self, i: int) -> None:
         """Answer whatever the stored step asks until the registration is stored."""
-        await asyncio.sleep(random.Random(i).uniform(0, 1))  # people do not start together
         came_back = False
         for n in range(1, 200):
             step, draft, registered = self.state(i)
