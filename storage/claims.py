@@ -53,9 +53,11 @@ class ClaimedRows:
         return [row[0] for row in rows]
 
     async def renew(self, worker: str, lease_until: datetime) -> int:
-        """Extend the lease of every row this worker is sending."""
+        """Extend the lease of every row this worker is sending (rows being settled at this
+        moment are skipped, not waited for; they are renewed at the next tick if need be)."""
         return await self.db.execute(
-            f"UPDATE {self.table} SET lease_until = ? WHERE claimed_by = ? AND status = 'sending'",  # noqa: S608
+            f"""UPDATE {self.table} SET lease_until = ? WHERE id IN (SELECT id FROM {self.table}
+                  WHERE claimed_by = ? AND status = 'sending'{self.db.dialect.skip_locked})""",  # noqa: S608
             (stamp(lease_until), worker),
         )
 

@@ -119,10 +119,15 @@ class InboxRepo:
         ]
 
     async def renew(self, worker: str, lease_until: datetime) -> int:
-        """Extend the lease of every message `worker` holds and has not finished."""
+        """Extend the lease of every message `worker` holds and has not finished.
+
+        Rows this worker is writing at this moment (group commits of their progress, in a
+        transaction) are skipped, not waited for: waiting could deadlock with that
+        transaction, and such a row is renewed at the next tick (a lease lasts three).
+        """
         return await self.db.execute(
-            f"""UPDATE inbox SET lease_until = ?
-                WHERE status IN {_OPEN} AND claimed_by = ?""",  # noqa: S608 -- constant
+            f"""UPDATE inbox SET lease_until = ? WHERE id IN (SELECT id FROM inbox
+                  WHERE status IN {_OPEN} AND claimed_by = ?{self.db.dialect.skip_locked})""",  # noqa: S608 -- constants
             (stamp(lease_until), worker),
         )
 
