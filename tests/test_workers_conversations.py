@@ -15,15 +15,15 @@ import pytest
 
 from tests.fakes import telegram_updates as updates
 from tests.support.botprocess import WatchedBotApi
+from tests.support.killtest import CUT_OFF, ORDER, REFERENCE, answer, phone
 from tests.support.workers import Workers
-from tests.test_faults_kill import CUT_OFF, ORDER, REFERENCE, answer, phone
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgresql]
 
 # The figure is 300 people (about 6,100 messages: 250 s on this 2-core machine under
 # load); `make test` runs 30 of them to stay in the suite's time (WORKERS_E2E_USERS=300).
 USERS = int(os.environ.get("WORKERS_E2E_USERS", "30"))
-FIRST_CHAT = 7_000_001  # as tests/test_faults_kill.py: `answer` and `phone` number users so
+FIRST_CHAT = 7_000_001  # as tests/support/killtest.py: `answer` and `phone` number users so
 KILL_AFTER = USERS * 19 // 3  # replies before one worker is killed (about a third of the run)
 LEASE = 5  # seconds (WORKER_LEASE): long enough for a loaded machine's live workers to renew
 FAQ = "Bagaimana cara ikut pameran Little Bandung?"
