@@ -8,7 +8,6 @@ statement that met it while the pool opens a fresh one for the next.
 from __future__ import annotations
 
 import asyncio
-import hashlib
 import logging
 import re
 from collections.abc import AsyncIterator, Callable, Iterable
@@ -20,23 +19,12 @@ import asyncpg
 
 from storage.db import ENGINES, Database, Params, Result, StorageError, migration_scripts
 from storage.dialect import POSTGRESQL, to_postgres
+from storage.pg_copy import load_batches
+from storage.pg_session import CONNECT_TIMEOUT, UNUSABLE, PgLeadership, lock_key
 
 log = logging.getLogger(__name__)
 
-# asyncpg errors that mean "the database cannot be used now", not "this statement is wrong".
-_UNUSABLE: tuple[type[BaseException], ...] = (
-    asyncpg.PostgresConnectionError,  # class 08
-    asyncpg.InterfaceError,  # the connection is closed or was lost
-    asyncpg.InternalClientError,  # a connection whose server process was terminated while idle
-    asyncpg.exceptions.OperatorInterventionError,  # class 57: shutdown, terminated, cancelled
-    asyncpg.exceptions.InsufficientResourcesError,  # class 53: disk full, too many connections
-    asyncpg.exceptions.PostgresSystemError,  # class 58: I/O error
-    asyncpg.exceptions.ReadOnlySQLTransactionError,  # a read-only replica
-    OSError,
-    asyncio.TimeoutError,
-)
 _INSERT_INTO = re.compile(r"^\s*INSERT\s+INTO\s+(\w+)", re.IGNORECASE)
-CONNECT_TIMEOUT = 10.0
 MIGRATION_LOCK = "schema_migrations"
 
 
@@ -50,7 +38,7 @@ async def unusable_as_storage_error(url: str) -> AsyncIterator[None]:
     """Turn a lost connection, an unreachable or full server into StorageError (naming it)."""
     try:
         yield
-    except _UNUSABLE as exc:
+    except UNUSABLE as exc:
         raise StorageError(f"database {redact(url)!r}: {type(exc).__name__}: {exc}") from exc
 
 
@@ -63,48 +51,6 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
     await conn.set_type_codec(
         "numeric", schema="pg_catalog", encoder=str, decoder=_number, format="text"
     )
-
-
-def lock_key(namespace: str, key: str) -> int:
-    """A signed 64-bit advisory lock key for `key` within `namespace` (the schema)."""
-    digest = hashlib.blake2b(f"{namespace}\0{key}".encode(), digest_size=8).digest()
-    return int.from_bytes(digest, "big", signed=True)
-
-
-class PgLeadership:
-    """Leader election by advisory lock: the worker whose session holds it leads.
-
-    The lock lives as long as the leader's connection: a leader that dies (SIGKILL, lost
-    network) loses it with its session, and the next worker to ask takes over.
-    """
-
-    def __init__(self, db: PostgresDatabase, key: int) -> None:
-        self._db, self._key = db, key
-        self._conn: asyncpg.Connection | None = None
-
-    async def lead(self) -> bool:
-        if self._conn is not None and not self._conn.is_closed():
-            return True
-        self._conn = None
-        try:
-            conn = await asyncpg.connect(self._db._dsn, timeout=CONNECT_TIMEOUT)
-        except (*_UNUSABLE, asyncpg.PostgresError) as exc:
-            log.warning("leader election: database unreachable: %s", exc)
-            return False
-        if await conn.fetchval("SELECT pg_try_advisory_lock($1)", self._key):
-            self._conn = conn
-            log.info("this worker leads now (scheduled work runs here)")
-            return True
-        await conn.close()
-        return False
-
-    async def resign(self) -> None:
-        if self._conn is not None:
-            conn, self._conn = self._conn, None
-            try:
-                await conn.close()  # the session ends: the lock is free
-            except (*_UNUSABLE, asyncpg.PostgresError):
-                conn.terminate()
 
 
 class PgTx:
@@ -167,7 +113,7 @@ class PostgresDatabase(Database):
             locks = await asyncpg.create_pool(
                 url, min_size=0, max_size=pool_size, timeout=CONNECT_TIMEOUT
             )
-        except (*_UNUSABLE, asyncpg.PostgresError) as exc:
+        except (*UNUSABLE, asyncpg.PostgresError) as exc:
             raise StorageError(f"cannot open database {redact(url)!r}: {exc}") from exc
         db = cls(pool, locks, url, clock)
         try:
@@ -184,7 +130,7 @@ class PostgresDatabase(Database):
         for pool in (self._pool, self._locks):
             try:
                 await asyncio.wait_for(pool.close(), 10)
-            except (TimeoutError, *_UNUSABLE):
+            except (TimeoutError, *UNUSABLE):
                 pool.terminate()
 
     async def _load_id_tables(self) -> None:
@@ -291,7 +237,7 @@ class PostgresDatabase(Database):
                     await conn.execute("SELECT pg_advisory_unlock($1)", number)
 
     def leadership(self, name: str) -> PgLeadership:
-        return PgLeadership(self, lock_key(self.namespace, f"leader:{name}"))
+        return PgLeadership(self._dsn, lock_key(self.namespace, f"leader:{name}"))
 
     async def nonempty_tables(self) -> list[str]:
         """Tables holding at least one row (copy-data refuses such a target)."""
@@ -330,46 +276,7 @@ class PostgresDatabase(Database):
             self._pool.acquire() as conn,
             conn.transaction(),
         ):
-            types: dict[str, dict[str, str]] = {}
-            async for table, columns, rows in batches:
-                if table not in types:
-                    types[table] = await _column_types(conn, table)
-                kinds = [types[table][c] for c in columns]
-                records = [tuple(_coerce(v, k) for v, k in zip(row, kinds, strict=True))
-                           for row in rows]
-                await conn.copy_records_to_table(table, records=records, columns=columns)
-            for table, column in await conn.fetch(
-                """SELECT table_name, column_name FROM information_schema.columns
-                   WHERE table_schema = current_schema() AND is_identity = 'YES'"""
-            ):
-                await conn.execute(
-                    f"""SELECT setval(pg_get_serial_sequence('{table}', '{column}'),
-                          COALESCE((SELECT MAX({column}) FROM {table}), 0) + 1, false)"""  # noqa: S608 -- names from the catalogue
-                )
+            await load_batches(conn, batches)
 
 
 ENGINES["postgresql"] = PostgresDatabase
-
-
-async def _column_types(conn: asyncpg.Connection, table: str) -> dict[str, str]:
-    rows = await conn.fetch(
-        """SELECT column_name, data_type FROM information_schema.columns
-           WHERE table_schema = current_schema() AND table_name = $1""",
-        table,
-    )
-    return {row[0]: row[1] for row in rows}
-
-
-def _coerce(value: Any, kind: str) -> Any:
-    """A SQLite value (loosely typed) as the PostgreSQL column's type wants it."""
-    if value is None:
-        return None
-    if kind == "text":
-        return value if isinstance(value, str) else str(value)
-    if kind in ("bigint", "integer", "smallint"):
-        return int(value)
-    if kind in ("double precision", "real", "numeric"):
-        return float(value)
-    if kind == "bytea":
-        return bytes(value) if not isinstance(value, str) else value.encode()
-    return value
