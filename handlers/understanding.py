@@ -13,6 +13,7 @@ from handlers.menu import main_menu_buttons
 from handlers.router import Router
 from handlers.types import Reply
 from knowledge.langdetect import words
+from knowledge.semantic import NeedsEmbedding, no_embedding
 from knowledge.understand import MAX_MATCHED, Understood, understand
 
 log = logging.getLogger(__name__)
@@ -24,13 +25,18 @@ WITH_MENU = ("greeting", "thanks")  # small talk answered with the main menu
 
 
 async def read(ctx: Ctx, text: str) -> Understood:
-    """Understand `text` with the user's current language as the prior; a long text off the
-    event loop, so other users' messages and /healthz are not held up."""
+    """Understand `text` with the user's current language as the prior; a long text, or one the
+    semantic stage must embed, off the event loop, so other users' messages and /healthz are
+    not held up (a short question the lexical stage settles costs a fraction of a ms)."""
     knowledge, text = ctx.deps.knowledge, text[:MAX_READ]
     args = (knowledge.faq, knowledge.intents, knowledge.language, text, ctx.lang)
-    if len(text) > OFF_LOOP or knowledge.faq.matcher.semantic is not None:  # an embedding
-        return await asyncio.to_thread(understand, *args)
-    return understand(*args)
+    if len(text) <= OFF_LOOP:
+        try:
+            with no_embedding():
+                return understand(*args)
+        except NeedsEmbedding:  # read again in a worker thread, embedding this time
+            pass
+    return await asyncio.to_thread(understand, *args)
 
 
 async def follow_language(ctx: Ctx, text: str, understood: Understood) -> None:

@@ -11,7 +11,9 @@ import hashlib
 import logging
 import os
 import threading
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
+from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
@@ -46,6 +48,24 @@ LEXICAL_WEIGHT = 0.10
 # one, no right one).
 VETO_BELOW = 60.0
 VETO_COSINE = 0.88
+
+
+class NeedsEmbedding(Exception):
+    """Raised within `no_embedding()` where a question would be embedded (tens of ms)."""
+
+
+_NO_EMBEDDING: ContextVar[bool] = ContextVar("no_embedding", default=False)
+
+
+@contextmanager
+def no_embedding() -> Iterator[None]:
+    """Within: the semantic stage raises NeedsEmbedding instead of embedding a question, so a
+    caller on the event loop can move to a worker thread only for the questions that need it."""
+    token = _NO_EMBEDDING.set(True)
+    try:
+        yield
+    finally:
+        _NO_EMBEDDING.reset(token)
 
 
 class Embedder(Protocol):
@@ -187,6 +207,8 @@ class SemanticIndex:
 
     def _query_vector(self, text: str) -> np.ndarray:
         """The (read-only) vector of a question, cut to MAX_TOKENS if the embedder can."""
+        if _NO_EMBEDDING.get():  # not cached: embedding it takes tens of ms
+            raise NeedsEmbedding
         fit = getattr(self.embedder, "fit", None)
         vector = self.embedder.embed([fit(text) if fit else text])[0]
         vector.setflags(write=False)

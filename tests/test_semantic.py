@@ -2,15 +2,26 @@
 
 from __future__ import annotations
 
+import dataclasses
 import logging
 import sys
+import threading
 
 import numpy as np
 import pytest
 
+from handlers import Assistant
 from knowledge import load_knowledge
 from knowledge.faq import build_faq
-from knowledge.semantic import E5Embedder, SemanticOptions, load_embedder, semantic_options
+from knowledge.semantic import (
+    E5Embedder,
+    NeedsEmbedding,
+    SemanticOptions,
+    load_embedder,
+    no_embedding,
+    semantic_options,
+)
+from tests.support.chat import Chat
 
 TOPICS = ("financing", "trademark")
 
@@ -23,7 +34,12 @@ class Counting:
 
     def embed(self, texts):
         self.count += len(texts)
+        self.threads.add(threading.current_thread())
         return self.inner.embed(texts)
+
+    @property
+    def threads(self) -> set[threading.Thread]:
+        return self.__dict__.setdefault("_threads", set())
 
 
 @pytest.fixture(scope="module")
@@ -94,6 +110,32 @@ def test_lexical_answers_stay_and_the_semantic_stage_fills_its_gaps(semantic_faq
     assert (far.kind, far.topic, far.stage, far.choices) == ("fallback", "training-programs", "semantic", ())
     assert far.score >= matcher.thresholds.suggest
     assert matcher.decide("resep nasi goreng kampung yang enak").kind == "fallback"
+
+
+def test_without_embedding_a_settled_question_is_read_and_a_gap_raises(semantic_faq) -> None:
+    matcher = semantic_faq.matcher
+    matcher.semantic.query_vector.cache_clear()  # questions embedded by tests before
+    with no_embedding():
+        plain = matcher.decide("apa itu little bandung")
+        assert (plain.kind, plain.stage) == ("answer", "lexical")
+        with pytest.raises(NeedsEmbedding):
+            matcher.decide("min pendaftaran sy udh di acc blm?")
+    assert matcher.decide("min pendaftaran sy udh di acc blm?").stage == "semantic"
+
+
+async def test_the_core_embeds_only_off_the_event_loop(deps, semantic_faq, monkeypatch) -> None:
+    """A question the lexical stage settles embeds nothing; one it does not is embedded in a
+    worker thread and answered by the semantic stage."""
+    semantic_faq.matcher.semantic.query_vector.cache_clear()  # questions embedded before
+    counting = Counting(semantic_faq.matcher.semantic.embedder)
+    monkeypatch.setattr(semantic_faq.matcher.semantic, "embedder", counting)
+    monkeypatch.setattr(deps, "knowledge", dataclasses.replace(deps.knowledge, faq=semantic_faq))
+    chat = Chat(Assistant(deps), language_hint="id")
+    await chat.send("apa itu little bandung")
+    assert counting.count == 0 and "Little Bandung" in chat.text
+    await chat.send("gimana biar nama warung sy ga dicontek orang")
+    assert counting.count == 1 and threading.main_thread() not in counting.threads
+    assert chat.text == semantic_faq.render("trademark", "id")
 
 
 def test_missing_package_falls_back_to_lexical_with_a_warning(monkeypatch, caplog) -> None:
