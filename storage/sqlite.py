@@ -13,7 +13,7 @@ from pathlib import Path
 
 import aiosqlite
 
-from storage.db import ENGINES, Database, Params, StorageError, migration_scripts
+from storage.db import ENGINES, Database, Params, Result, StorageError, migration_scripts
 from storage.dialect import SQLITE
 
 log = logging.getLogger(__name__)
@@ -38,26 +38,54 @@ async def unusable_as_storage_error(path: str) -> AsyncIterator[None]:
         raise
 
 
+def _rows(conn: sqlite3.Connection, sql: str, params: Params, one: bool):
+    """In the connection's thread: run a query, fetch its row(s), close the cursor."""
+    cursor = conn.execute(sql, params)
+    try:
+        return cursor.fetchone() if one else cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def _write(conn: sqlite3.Connection, sql: str, params: Params) -> Result:
+    """In the connection's thread: run a statement; the rows it changed and the id it added."""
+    cursor = conn.execute(sql, params)
+    try:
+        return Result(cursor.rowcount, cursor.lastrowid)
+    finally:
+        cursor.close()
+
+
+def _write_many(conn: sqlite3.Connection, sql: str, rows: Iterable[Params]) -> None:
+    conn.executemany(sql, rows).close()
+
+
+async def _in_thread(conn: aiosqlite.Connection, fn: Callable, *args):
+    """fn(the sqlite3 connection, *args) in aiosqlite's thread: one hand-over to that thread
+    and back, where aiosqlite's own execute, fetch and close take one each (a FAQ message ran
+    ten of them; each costs the event loop a wake-up). aiosqlite's queue (`_execute`) is the
+    one it uses itself; its connection is only ever touched in that thread."""
+    return await conn._execute(fn, conn._conn, *args)  # noqa: SLF001
+
+
 class SqliteTx:
     """Statements inside one transaction (see SqliteDatabase.transaction)."""
 
     def __init__(self, conn: aiosqlite.Connection) -> None:
         self._conn = conn
 
-    async def execute(self, sql: str, params: Params = ()) -> aiosqlite.Cursor:
-        """Run one statement; the cursor has `rowcount` and `lastrowid` (as storage.db.Result)."""
-        return await self._conn.execute(sql, params)
+    async def execute(self, sql: str, params: Params = ()) -> Result:
+        """Run one statement; the Result has `rowcount` and `lastrowid`."""
+        return await _in_thread(self._conn, _write, sql, params)
 
     async def executemany(self, sql: str, rows: Iterable[Params]) -> None:
-        await self._conn.executemany(sql, rows)
+        await _in_thread(self._conn, _write_many, sql, list(rows))
 
     async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        async with self._conn.execute(sql, params) as cursor:
-            return await cursor.fetchone()
+        return await _in_thread(self._conn, _rows, sql, params, True)
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        async with self._conn.execute(sql, params) as cursor:
-            return list(await cursor.fetchall())
+        return await _in_thread(self._conn, _rows, sql, params, False)
 
 
 class SqliteDatabase(Database):
@@ -153,28 +181,16 @@ class SqliteDatabase(Database):
     async def execute(self, sql: str, params: Params = ()) -> int:
         """Run one statement; return lastrowid for an INSERT, else the row count."""
         async with self._lock, unusable_as_storage_error(self.path):
-            cursor = await self._conn.execute(sql, params)
-            result = (
-                cursor.lastrowid if sql.lstrip().upper().startswith("INSERT") else cursor.rowcount
-            )
-            await cursor.close()
-            return result
+            result = await _in_thread(self._conn, _write, sql, params)
+        return result.lastrowid if sql.lstrip().upper().startswith("INSERT") else result.rowcount
 
     async def fetchone(self, sql: str, params: Params = ()) -> aiosqlite.Row | None:
-        async with (
-            self._lock,
-            unusable_as_storage_error(self.path),
-            self._conn.execute(sql, params) as cursor,
-        ):
-            return await cursor.fetchone()
+        async with self._lock, unusable_as_storage_error(self.path):
+            return await _in_thread(self._conn, _rows, sql, params, True)
 
     async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
-        async with (
-            self._lock,
-            unusable_as_storage_error(self.path),
-            self._conn.execute(sql, params) as cursor,
-        ):
-            return list(await cursor.fetchall())
+        async with self._lock, unusable_as_storage_error(self.path):
+            return await _in_thread(self._conn, _rows, sql, params, False)
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqliteTx]:  # type: ignore[override]
