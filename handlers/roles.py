@@ -2,10 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from handlers.context import Ctx
 from handlers.deps import Deps
 
 ROLES = ("admin", "broadcaster", "reviewer", "viewer", "agent")
+
+
+def role_label(t: Callable[[str], str], role: str) -> str:
+    """A role's name for people, in the reader's language (texts `staff.role_<code>`)."""
+    return t(f"staff.role_{role}") if role in ROLES else role
+
+
+def role_labels(t: Callable[[str], str], roles) -> list[str]:
+    """The labels of several roles, in ROLES order (admin first)."""
+    return [role_label(t, role) for role in ROLES if role in roles]
 
 
 async def user_roles(ctx: Ctx) -> set[str]:

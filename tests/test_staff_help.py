@@ -27,7 +27,7 @@ async def test_help_lists_only_the_commands_of_ones_roles(deps, assistant) -> No
     await make_staff(deps, "7301", "reviewer")
     reviewer = Chat(assistant, "7301", language_hint="en")
     await reviewer.send("/help")
-    assert "Staff commands (your roles: reviewer):" in reviewer.text
+    assert "Staff commands (your roles: Reviewer):" in reviewer.text
     assert "/review – review registrations" in reviewer.text
     assert "/export" in reviewer.text
     assert "/broadcast" not in reviewer.text and "/unanswered" not in reviewer.text

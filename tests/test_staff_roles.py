@@ -17,7 +17,7 @@ async def test_grant_lets_the_member_in_and_is_audited(deps, assistant, admin) -
     await member.send("/stats")
     assert "I don't know the command /stats" in member.text
     await admin.send("/staff add telegram:55 viewer")
-    assert admin.text == "telegram:55 now has the role viewer. Recorded in the audit log."
+    assert admin.text == "telegram:55 now has the role Viewer. Recorded in the audit log."
     assert await deps.storage.roles.roles_of("telegram", "55") == {"viewer"}
     [entry] = await deps.storage.audit.recent(action="role.grant")
     assert (entry.actor, entry.target, entry.detail) == (
@@ -28,7 +28,7 @@ async def test_grant_lets_the_member_in_and_is_audited(deps, assistant, admin) -
     await member.send("/stats")
     assert "Statistics" in member.text
     await admin.send("/staff add telegram:55 viewer")
-    assert "already has the role viewer" in admin.text
+    assert "already has the role Viewer" in admin.text
     assert len(await deps.storage.audit.recent(action="role.grant")) == 1
 
 
@@ -46,14 +46,14 @@ async def test_remove_takes_the_role_away(deps, assistant, admin) -> None:
     await member.send("/review")
     assert "I don't know the command /review" in member.text
     await admin.send("/staff remove telegram:56 reviewer")
-    assert "does not have the role reviewer" in admin.text
+    assert "does not have the role Reviewer" in admin.text
 
 
 async def test_granted_admin_can_grant(deps, assistant, admin) -> None:
     await admin.send("/staff add whatsapp:6281234567890 admin")
     deputy = Chat(assistant, "6281234567890", channel="whatsapp", language_hint="en")
     await deputy.send("/staff add telegram:57 broadcaster")
-    assert "now has the role broadcaster" in deputy.text
+    assert "now has the role Broadcaster" in deputy.text
     [entry] = await deps.storage.audit.recent(action="role.grant", limit=1)
     assert entry.actor == "whatsapp:6281234567890"
 
@@ -69,7 +69,7 @@ async def test_list_shows_members_and_roles(deps, admin) -> None:
     await admin.send("/staff add telegram:58 viewer")
     await admin.send("/staff add telegram:58 reviewer")
     await admin.send("/staff")
-    assert "• telegram:58: reviewer, viewer" in admin.text
+    assert "• telegram:58: Reviewer, Viewer" in admin.text
     assert "Admins from the configuration (ADMIN_IDS): telegram:9000" in admin.text
     assert [e.action for e in await deps.storage.audit.recent(limit=1)] == ["staff.list"]
 
@@ -92,3 +92,18 @@ async def test_bad_input_shows_usage_and_changes_nothing(deps, admin, args: str)
     assert admin.text.startswith("Usage:")
     assert await deps.storage.roles.all() == []
     assert await deps.storage.audit.recent(action="role.grant") == []
+
+
+async def test_roles_read_as_labels_in_the_staff_members_language_and_labels_can_be_typed(
+        deps, assistant) -> None:
+    indonesian = Chat(assistant, "9000", language_hint="id")
+    await indonesian.send("/staf tambah telegram:61 peninjau")
+    assert indonesian.text.startswith("telegram:61 sekarang memiliki peran Peninjau.")
+    malay = Chat(assistant, "9000", channel="telegram", language_hint="ms")
+    await malay.send("/bahasa ms")
+    await malay.send("/staf tambah telegram:61 pemerhati")  # the Malay label of viewer
+    assert "Pemerhati" in malay.text
+    assert await deps.storage.roles.roles_of("telegram", "61") == {"reviewer", "viewer"}
+    await malay.send("/staf")
+    assert "• telegram:61: Penyemak, Pemerhati" in malay.text
+    assert "reviewer" not in malay.text and "viewer" not in malay.text

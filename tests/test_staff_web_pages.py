@@ -110,7 +110,9 @@ async def test_roles_page_grants_and_revokes(deps, admin) -> None:
     csrf = csrf_of(page.text)
     granted = await admin.post("/staff/people", data={
         "csrf": csrf, "member": "telegram:4242", "role": "reviewer", "action": "grant"})
-    assert "telegram:4242 now has the role reviewer" in granted.text
+    assert "telegram:4242 now has the role Reviewer" in granted.text
+    assert "<td>telegram:4242</td><td>Reviewer</td>" in granted.text  # the label, not the code
+    assert '<option value="broadcaster">Broadcaster</option>' in granted.text
     assert await deps.storage.roles.roles_of("telegram", "4242") == {"reviewer"}
     bad = await admin.post("/staff/people", data={
         "csrf": csrf, "member": "4242", "role": "reviewer", "action": "grant"})

@@ -9,7 +9,7 @@ from starlette.routing import Route
 from channels.staff_web.auth import Staff
 from channels.staff_web.render import page
 from handlers import Deps
-from handlers.roles import ROLES
+from handlers.roles import ROLES, role_labels
 from handlers.staff import roles_admin
 from handlers.staff.common import audit, parse_member
 
@@ -24,7 +24,8 @@ def routes(deps: Deps, guard) -> list[Route]:
             members.setdefault(granted.key, []).append(granted.role)
         await audit(staff.ctx, "staff.list", via="web")
         return page(request, staff, "people.html", members=sorted(members.items()),
-                    configured=sorted(deps.settings.admin_ids), roles=ROLES, flash=flash,
+                    configured=sorted(deps.settings.admin_ids),
+                    roles=dict(zip(ROLES, role_labels(staff.t, ROLES), strict=True)), flash=flash,
                     error=error)
 
     async def change(request: Request, staff: Staff) -> Response:
@@ -33,8 +34,9 @@ def routes(deps: Deps, guard) -> list[Route]:
         role = str(form.get("role") or "")
         action = str(form.get("action") or "")
         if member is None or role not in ROLES or action not in ("grant", "revoke"):
-            return await people(request, staff, error=staff.t("staff.roles_usage",
-                                                               roles=", ".join(ROLES)))
+            return await people(request, staff, error=staff.t(
+                "staff.roles_usage", roles=", ".join(ROLES),
+                labels=", ".join(role_labels(staff.t, ROLES))))
         change_role = roles_admin.grant if action == "grant" else roles_admin.revoke
         [reply] = await change_role(staff.ctx, member, role)  # audited as in the chat
         return await people(request, staff, flash=reply.text)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from handlers.context import Ctx
-from handlers.roles import user_roles
+from handlers.roles import role_labels, user_roles
 
 ANY_ROLE = "any"  # the command checks itself that the user holds some role
 # (command as the router names it, role it needs); texts `staffhelp.<command>` describe them.
@@ -35,7 +35,7 @@ async def staff_help(ctx: Ctx) -> str | None:
         for name, role in STAFF_COMMANDS
         if role in roles or role == ANY_ROLE and _offered(ctx, name)
     ]
-    return ctx.t("staffhelp.header", roles=sorted(roles), lines=lines)
+    return ctx.t("staffhelp.header", roles=role_labels(ctx.t, roles), lines=lines)
 
 
 def _offered(ctx: Ctx, name: str) -> bool:

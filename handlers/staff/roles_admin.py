@@ -3,17 +3,18 @@
 from __future__ import annotations
 
 from handlers.context import Ctx
-from handlers.roles import ROLES
+from handlers.roles import ROLES, role_label, role_labels
 from handlers.router import Router
 from handlers.staff.common import audit, parse_member, split_args, subcommand
 from handlers.types import Reply
 
 ACTIONS = {"add": ("tambah", "beri", "grant"), "remove": ("hapus", "cabut", "revoke", "del")}
+# The code, then every language's label (texts `staff.role_<code>`, lower case), then short words.
 ROLE_ALIASES = {
-    "admin": ("admin",),
+    "admin": ("admin", "pentadbir"),
     "broadcaster": ("penyiar", "siaran"),
-    "reviewer": ("peninjau", "tinjau"),
-    "viewer": ("pemantau", "lihat"),
+    "reviewer": ("peninjau", "penyemak", "tinjau"),
+    "viewer": ("pemantau", "pemerhati", "lihat"),
     "agent": ("petugas", "pegawai"),
 }
 
@@ -27,7 +28,8 @@ async def staff(ctx: Ctx) -> list[Reply]:
     member = parse_member(args[1]) if len(args) == 3 else None
     role = subcommand(args[2], ROLE_ALIASES) if len(args) == 3 else None
     if action is None or member is None or role is None:
-        return [ctx.say("staff.roles_usage", roles=", ".join(ROLES))]
+        return [ctx.say("staff.roles_usage", roles=", ".join(ROLES),
+                        labels=", ".join(role_labels(ctx.t, ROLES)))]
     if action == "add":
         return await grant(ctx, member, role)
     return await revoke(ctx, member, role)
@@ -39,7 +41,8 @@ async def list_staff(ctx: Ctx) -> list[Reply]:
     for granted in await ctx.deps.storage.roles.all():
         members.setdefault(granted.key, []).append(granted.role)
     configured = sorted(ctx.deps.settings.admin_ids)
-    rows = [{"member": key, "roles": sorted(roles)} for key, roles in sorted(members.items())]
+    rows = [{"member": key, "roles": role_labels(ctx.t, roles)}
+            for key, roles in sorted(members.items())]
     await audit(ctx, "staff.list")
     return [ctx.say("staff.roles_list", configured=configured, rows=rows)]
 
@@ -50,8 +53,8 @@ async def grant(ctx: Ctx, member: tuple[str, str], role: str) -> list[Reply]:
     added = await ctx.deps.storage.roles.grant(*member, role, granted_by=ctx.user.key)
     if added:
         await audit(ctx, "role.grant", key, role=role)
-        return [ctx.say("staff.role_granted", member=key, role=role)]
-    return [ctx.say("staff.role_already", member=key, role=role)]
+        return [ctx.say("staff.role_granted", member=key, role=role_label(ctx.t, role))]
+    return [ctx.say("staff.role_already", member=key, role=role_label(ctx.t, role))]
 
 
 async def revoke(ctx: Ctx, member: tuple[str, str], role: str) -> list[Reply]:
@@ -62,8 +65,10 @@ async def revoke(ctx: Ctx, member: tuple[str, str], role: str) -> list[Reply]:
         await audit(ctx, "role.revoke", key, role=role)
     configured = ctx.deps.settings.is_admin(*member)
     if removed:
-        return [ctx.say("staff.role_removed", member=key, role=role, configured=configured)]
-    return [ctx.say("staff.role_not_held", member=key, role=role, configured=configured)]
+        return [ctx.say("staff.role_removed", member=key, role=role_label(ctx.t, role),
+                        configured=configured)]
+    return [ctx.say("staff.role_not_held", member=key, role=role_label(ctx.t, role),
+                        configured=configured)]
 
 
 def register(router: Router) -> None:
