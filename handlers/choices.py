@@ -4,14 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
+from handlers.numbers import whole_number
 from handlers.types import Button
 
 
 def match_choice(text: str, buttons: Sequence[Button]) -> Button | None:
     """The button chosen by typing its number ("2") or its label (any case), else None."""
     typed = text.strip().rstrip(".").strip()
-    if typed.isdigit() and 1 <= int(typed) <= len(buttons):
-        return buttons[int(typed) - 1]
+    number = whole_number(typed)
+    if number is not None and 1 <= number <= len(buttons):
+        return buttons[number - 1]
     folded = typed.casefold()
     for button in buttons:
         if button.label.casefold() == folded:

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from starlette.requests import Request
 
+from handlers.numbers import whole_number
+
 
 async def read_capped(request: Request, limit: int) -> bytes | None:
     """The request body, or None once it is (or says it is) over `limit` bytes."""
     declared = request.headers.get("content-length", "")
-    if declared.isdigit() and int(declared) > limit:
+    size = whole_number(declared, 18)
+    if size is not None and size > limit:
         return None
     body = bytearray()
     async for chunk in request.stream():

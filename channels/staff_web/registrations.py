@@ -12,6 +12,7 @@ from starlette.routing import Route
 from channels.staff_web.auth import Staff
 from channels.staff_web.render import page
 from handlers import Deps
+from handlers.numbers import whole_number
 from handlers.registration.fields import SUBSECTORS
 from handlers.staff.common import audit
 from handlers.staff.fields import COLUMNS, labels, option_label, raw_value, rows_for
@@ -63,7 +64,7 @@ def routes(deps: Deps, guard) -> list[Route]:
     async def listing(request: Request, staff: Staff) -> Response:
         found, shown = filter_of(request)
         raw = request.query_params.get("page", "1")
-        number = max(1, min(int(raw), 10_000)) if raw.isdigit() else 1
+        number = max(1, min(whole_number(raw) or 1, 10_000))
         rows, total = await search.search(found, PAGE_SIZE, (number - 1) * PAGE_SIZE)
         pages = max(1, -(-total // PAGE_SIZE))
         items = [{"reg": reg, "status": staff.t(f"staff.status_{reg.status}"),

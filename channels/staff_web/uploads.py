@@ -9,6 +9,7 @@ from starlette.datastructures import FormData, UploadFile
 
 from channels.staff_web.auth import Staff
 from handlers.media import DOCUMENT_TYPES, MAX_SIZE, PHOTO_TYPES, size_text
+from handlers.numbers import whole_number
 from handlers.types import Attachment
 from storage.media import StoredMedia
 
@@ -68,7 +69,7 @@ def described_file(staff: Staff, form: FormData, texts: UploadTexts) -> Attachme
     if kind is None:
         raise Refused(staff.t(texts.wrong_type))
     raw = str(form.get("file_size") or "")
-    size = int(raw) if raw.isdigit() and len(raw) < 16 else 0
+    size = whole_number(raw, 15) or 0
     if size > MAX_SIZE[kind]:
         raise Refused(staff.t(texts.too_big.format(kind=kind), limit=size_text(MAX_SIZE[kind]),
                               size=size_text(size)))

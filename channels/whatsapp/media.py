@@ -10,6 +10,7 @@ from datetime import timedelta
 
 from channels.whatsapp.client import GraphClient, GraphError
 from handlers.media import MediaTooBig, MediaUnavailable
+from handlers.numbers import whole_number
 from handlers.types import Media
 
 # Meta keeps uploaded media for 30 days; an older id is not reused.
@@ -35,6 +36,4 @@ def _size(value: object) -> int | None:
     """Meta sends file_size as a number or a string of digits."""
     if isinstance(value, int):
         return value
-    if isinstance(value, str) and value.isdigit():
-        return int(value)
-    return None
+    return whole_number(value, 18) if isinstance(value, str) else None

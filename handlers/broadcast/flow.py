@@ -18,6 +18,7 @@ from handlers.broadcast.panel import CATEGORIES, category_menu, filter_values, p
 from handlers.broadcast.schedule import ScheduleError, parse_local, show_local
 from handlers.context import Ctx
 from handlers.menu import main_menu_buttons
+from handlers.numbers import whole_number
 from handlers.roles import has_role
 from handlers.types import Reply
 from knowledge.languages import LANGUAGES
@@ -35,10 +36,10 @@ async def siaran(ctx: Ctx) -> list[Reply]:
     sub, rest = _SUBCOMMANDS.get(word.lower()), rest.strip()
     if sub == "list" and not rest:
         return await manage.list_open(ctx)
-    if sub in ("cancel", "status") and (not rest or rest.lstrip("#").isdigit()):
-        if not rest:
+    number = whole_number(rest.lstrip("#"))
+    if sub in ("cancel", "status") and (not rest or number is not None):
+        if number is None:
             return [ctx.say("broadcast.usage")]
-        number = int(rest.lstrip("#"))
         return await (manage.cancel(ctx, number) if sub == "cancel" else manage.status(ctx, number))
     if args:
         return await take_text(ctx, args)

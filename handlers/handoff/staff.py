@@ -10,6 +10,7 @@ from handlers.handoff.buttons import TicketButton
 from handlers.handoff.files import store_media
 from handlers.handoff.service import Agent
 from handlers.handoff.user import service
+from handlers.numbers import whole_number
 from handlers.roles import has_role
 from handlers.staff.common import audit
 from handlers.types import Button, Reply
@@ -29,7 +30,8 @@ def _ticket_arg(ctx: Ctx) -> tuple[int | None, str]:
     """`N rest` -> (N, rest); `#N` is accepted too."""
     head, _, rest = ctx.incoming.args.strip().partition(" ")
     head = head.removeprefix("#")
-    return (int(head), rest.strip()) if head.isdigit() else (None, "")
+    number = whole_number(head)
+    return (number, rest.strip()) if number is not None else (None, "")
 
 
 async def list_tickets(ctx: Ctx) -> list[Reply]:
@@ -167,9 +169,9 @@ async def on_button(ctx: Ctx, value: str) -> list[Reply]:
     parsed = TicketButton.parse(value)
     code, rest = parsed if parsed else (None, "")
     head, _, topic = rest.partition(":")
-    if code is None or not head.isdigit() or (bool(topic) != (code is TicketButton.LINK)):
+    number = whole_number(head)
+    if code is None or number is None or (bool(topic) != (code is TicketButton.LINK)):
         return [ctx.say("core.stale_button")]
-    number = int(head)
     if code is TicketButton.TAKE:
         return await take(ctx, number)
     if code is TicketButton.REPLY:

@@ -12,6 +12,7 @@ from handlers.handoff.buttons import HandButton
 from handlers.handoff.files import store_media
 from handlers.handoff.service import TicketExists, TicketService
 from handlers.menu import main_menu_buttons
+from handlers.numbers import whole_number
 from handlers.types import Reply
 from storage.tickets import Ticket
 
@@ -56,8 +57,9 @@ async def on_button(ctx: Ctx, value: str) -> list[Reply]:
     if code is HandButton.DONE and not rest:
         return await done(ctx)
     number, _, rating = rest.partition(":")
-    if code is HandButton.RATE and number.isdigit() and rating in ("up", "down"):
-        return await rate(ctx, int(number), rating)
+    ticket = whole_number(number)
+    if code is HandButton.RATE and ticket is not None and rating in ("up", "down"):
+        return await rate(ctx, ticket, rating)
     return [ctx.say("core.stale_button", buttons=main_menu_buttons(ctx))]
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from handlers.context import Ctx
+from handlers.numbers import whole_number
 from handlers.payloads import ButtonCode
 from handlers.roles import has_role
 from handlers.router import Router
@@ -49,9 +50,10 @@ async def next_card(ctx: Ctx, after: int) -> list[Reply]:
 async def on_button(ctx: Ctx, value: str) -> list[Reply]:
     """Verify, reject (ask for the note) or skip the registration on the card (ReviewButton)."""
     parsed = ReviewButton.parse(value)
-    if parsed is None or not parsed[1].isdigit():
+    registration_id = whole_number(parsed[1]) if parsed is not None else None
+    if parsed is None or registration_id is None:
         return [ctx.say("core.stale_button")]
-    press, registration_id = parsed[0], int(parsed[1])
+    press = parsed[0]
     if press is ReviewButton.SKIP:
         return await next_card(ctx, after=registration_id)
     registration = await ctx.deps.storage.registrations.get(registration_id)

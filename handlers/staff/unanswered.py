@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from handlers.context import Ctx
 from handlers.faq import add_phrasings
+from handlers.numbers import whole_number
 from handlers.payloads import ButtonCode
 from handlers.router import Router
 from handlers.staff.common import audit, split_args, subcommand
@@ -34,10 +35,11 @@ async def unanswered(ctx: Ctx) -> list[Reply]:
     if action == "topics" and len(args) == 1:
         topics = [(topic, topic_title(ctx, topic)) for topic in sorted(_faq(ctx).entries)]
         return [ctx.say("staff.unanswered_topics", topics=topics)]
-    if action == "link" and len(args) == 3 and args[1].isdigit():
-        return await link(ctx, int(args[1]), args[2].lower())
-    if action == "ignore" and len(args) == 2 and args[1].isdigit():
-        return await ignore(ctx, int(args[1]))
+    number = whole_number(args[1]) if len(args) > 1 else None
+    if action == "link" and len(args) == 3 and number is not None:
+        return await link(ctx, number, args[2].lower())
+    if action == "ignore" and len(args) == 2 and number is not None:
+        return await ignore(ctx, number)
     return [ctx.say("staff.unanswered_usage")]
 
 
@@ -93,10 +95,11 @@ async def on_button(ctx: Ctx, value: str) -> list[Reply]:
     parsed = UnansweredButton.parse(value)
     press, args = parsed if parsed is not None else (None, "")
     anchor, _, topic = args.partition(":")
-    if press is UnansweredButton.LINK and anchor.isdigit() and ":" not in topic:
-        return await link(ctx, int(anchor), topic)
-    if press is UnansweredButton.IGNORE and anchor.isdigit() and not args.count(":"):
-        return await ignore(ctx, int(anchor))
+    number = whole_number(anchor)
+    if press is UnansweredButton.LINK and number is not None and ":" not in topic:
+        return await link(ctx, number, topic)
+    if press is UnansweredButton.IGNORE and number is not None and not args.count(":"):
+        return await ignore(ctx, number)
     return [ctx.say("core.stale_button")]
 
 
