@@ -1,7 +1,9 @@
 """Several `python bot.py serve` workers on one PostgreSQL schema, against the stand-in Bot API.
 
 Each worker is a real process (SIGKILL-able) with its own port and WORKER_ID (w1, w2...);
-they share the database given. Telegram updates reach them as webhooks (`post`).
+they share the database given. Telegram updates reach them as webhooks (`post`). Each has
+DATABASE_POOL_SIZE=5 unless told otherwise: 3 workers then hold at most 30 connections of
+the test server's 100, which other tests use at the same time.
 """
 
 from __future__ import annotations
@@ -39,7 +41,7 @@ class Workers:
                 ("bot.py", "serve", "--port", str(port)),
                 DATABASE_URL=database_url, WORKER_ID=f"w{i + 1}",
                 TELEGRAM_WEBHOOK_SECRET=SECRET, PUBLIC_URL="https://bot.example.id",
-                **env,
+                **{"DATABASE_POOL_SIZE": "5", **env},
             )
             for i, port in enumerate(self.ports)
         ]
