@@ -19,6 +19,7 @@ from tests.engines import (
     require_postgres,
 )
 from tests.support.chat import Chat
+from tests.support.schedule import arrange
 from wiring.deps import open_deps
 
 # The stand-ins: telegram_api, telegram_bot (Bot API); graph, wa_server (WhatsApp).
@@ -56,11 +57,12 @@ def _guarded(real):
     return connect
 
 
+@pytest.hookimpl(trylast=True)  # after -k and -m have deselected
 def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item]) -> None:
-    """Slow tests first: spread over the workers early, they no longer finish the run alone.
-    PostgreSQL tests are left out (one line) where it cannot be reached, except with CI=true."""
-    items.sort(key=lambda item: item.get_closest_marker("slow") is None)
+    """PostgreSQL tests are left out (one line) where it cannot be reached, except with CI=true.
+    Slow tests first on every worker: they start together, and no worker ends on a long one."""
     config.stash[_PG_NOTE] = leave_out_without_postgres(config, items)
+    arrange(config, items)
 
 
 @pytest.fixture(autouse=True)
