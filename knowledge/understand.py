@@ -14,6 +14,8 @@ MAX_MATCHED = 1000  # characters of a message the FAQ matches (the rest is a sto
 MAX_PARTS = 6  # sentences looked at one by one
 _SENTENCE = re.compile(r"(?<=[.!?\n])\s*|\s+(?=(?:terus|trus|lalu|then|also|dan juga|satu lagi)\b)")
 _QUESTION_END = "?"
+LONG_SENTENCE = 12  # words: a longer sentence is also read clause by clause
+_CLAUSE = re.compile(r"[,;:]\s*|\s+(?=(?:tapi|tetapi|namun|but|however|jadi|so|sebab|karena|because)\b)")
 # The FAQ topic that explains each action: a near request the FAQ answers with it is the request.
 TWINS = {
     "register": "registration-how", "status": "registration-status", "edit": "registration-edit",
@@ -85,9 +87,16 @@ def ask_faq(faq: Faq, rules: IntentRules, text: str, guess: Guess) -> Understood
     return Understood(intent, guess, decision=main, also=also)
 
 
-def parts(text: str) -> list[str]:
-    """The sentences of a message with at least two words, at most MAX_PARTS."""
-    found = [p.strip() for p in _SENTENCE.split(text) if p and len(p.split()) >= 2]
+def parts(text: str, clauses: bool = False) -> list[str]:
+    """The sentences of a message with at least two words, at most MAX_PARTS; with `clauses`, a
+    long sentence by its clauses ("usaha saya sudah 5 tahun, gimana caranya ikut little bandung?")."""
+    found = []
+    for sentence in _SENTENCE.split(text):
+        if not sentence or len(sentence.split()) < 2:
+            continue
+        long = clauses and len(sentence.split()) > LONG_SENTENCE
+        clauses_of = _CLAUSE.split(sentence) if long else [sentence]
+        found += [c.strip() for c in clauses_of if c and len(c.split()) >= 2]
     return found[:MAX_PARTS]
 
 
@@ -95,7 +104,8 @@ def _best_part(
     faq: Faq, rules: IntentRules, text: str, whole: Decision
 ) -> tuple[Decision, tuple[str, ...]]:
     """The decision to act on and the other topics asked: questions first, then the best score."""
-    pieces = parts(text)
+    sentences = parts(text)
+    pieces = parts(text, clauses=whole.kind != "answer")  # a story, then the question: clauses
     if len(pieces) < 2:
         return whole, ()
     asked: list[Decision] = []
@@ -104,6 +114,8 @@ def _best_part(
         decision = faq.matcher.decide(piece)
         if decision.kind != "answer" or rules.classify(piece).kind != "question":
             continue
+        if piece not in sentences and decision.topic != whole.topic:
+            continue  # a clause answers only with the whole message's best topic
         is_question = piece.rstrip().endswith(_QUESTION_END) or rules.is_how(piece)
         (asked if is_question else stated).append(decision)
     if asked:
