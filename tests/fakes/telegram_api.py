@@ -11,7 +11,6 @@ async with FakeBotApi() as api:
 from __future__ import annotations
 
 import asyncio
-import contextlib
 import itertools
 import json
 import os
@@ -26,6 +25,7 @@ from starlette.requests import Request
 from starlette.responses import JSONResponse, Response
 from starlette.routing import Route
 
+from tests.fakes.asgi import QuickStopServer
 from tests.fakes.bot_methods import ApiError, Methods
 from tests.fakes.forms import parse_body
 from tests.fakes.telegram_users import UserActions
@@ -70,12 +70,6 @@ class Fault:
         return self.method in ("*", call.method) and self.chat_id in (None, call.chat_id)
 
 
-class _QuietServer(uvicorn.Server):
-    @contextlib.contextmanager
-    def capture_signals(self):  # the test process keeps its own signal handlers
-        yield
-
-
 class FakeBotApi(Methods, UserActions):
     """The Bot API over HTTP; the bot's token is `token`, its base URL `base_url`."""
 
@@ -88,7 +82,7 @@ class FakeBotApi(Methods, UserActions):
         self._changed = asyncio.Event()
         self._ids = itertools.count(1)
         self._port = 0
-        self._server: _QuietServer | None = None
+        self._server: QuickStopServer | None = None
         self._task: asyncio.Task | None = None
         route = Route("/bot{token}/{method}", self._endpoint, methods=["GET", "POST"])
         download = Route("/file/bot{token}/{path:path}", self._download, methods=["GET"])
@@ -117,7 +111,7 @@ class FakeBotApi(Methods, UserActions):
             timeout_graceful_shutdown=1,
             timeout_keep_alive=30,
         )
-        self._server = _QuietServer(config)
+        self._server = QuickStopServer(config)
         self._task = asyncio.create_task(self._server.serve())
         while not self._server.started:
             if self._task.done():
@@ -132,7 +126,7 @@ class FakeBotApi(Methods, UserActions):
         self.closing = True
         self._notify()
         if self._server is not None and self._task is not None:
-            self._server.should_exit = True
+            self._server.stop()
             await self._task
         self._server = self._task = None
 
