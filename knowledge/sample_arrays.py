@@ -6,7 +6,7 @@ of a FAQ message's matching time (0.6 of 0.8 ms). The figures are the same as th
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterator, Sequence
+from collections.abc import Callable, Sequence
 from typing import Protocol
 
 import numpy as np
@@ -50,17 +50,18 @@ class SampleArrays:
 
     def closest(
         self, query: list[str], weights: dict[str, float], exclude: int | None = None
-    ) -> Iterator[tuple[str, float, float]]:
+    ) -> list[tuple[str, float, float]]:
         """(topic, overlap, fuzzy) per topic with a candidate sample: the best rarity-weighted
         word overlap (0-1) and token_sort_ratio (0-1) of its candidates with the question."""
-        heavy = [self.posted(t) for t in query if weights[t] > HEAVY]
-        if not heavy:
-            return
-        candidates = np.unique(np.concatenate(heavy))
-        if exclude is not None:
-            candidates = candidates[candidates != exclude]
+        chosen = np.zeros(len(self.topics), dtype=bool)
+        for token in query:
+            if weights[token] > HEAVY:
+                chosen[self.posted(token)] = True
+        if exclude is not None and 0 <= exclude < len(chosen):
+            chosen[exclude] = False
+        candidates = np.flatnonzero(chosen)
         if not len(candidates):
-            return
+            return []
         shared = np.zeros(len(self.topics))  # the weight of the question's words each one has
         for token in query:
             shared[self.posted(token)] += weights[token]
@@ -74,5 +75,10 @@ class SampleArrays:
         best_fuzzy = np.zeros(len(self.names))
         np.maximum.at(best_overlap, topics, overlap)
         np.maximum.at(best_fuzzy, topics, fuzzy)
-        for topic in np.unique(topics).tolist():
-            yield self.names[topic], float(best_overlap[topic]), float(best_fuzzy[topic])
+        present = np.zeros(len(self.names), dtype=bool)
+        present[topics] = True
+        found = np.flatnonzero(present)
+        names = [self.names[topic] for topic in found.tolist()]
+        return list(
+            zip(names, best_overlap[found].tolist(), best_fuzzy[found].tolist(), strict=True)
+        )
