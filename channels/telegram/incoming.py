@@ -60,7 +60,9 @@ def to_incoming(update: Update, labels: dict[str, str] | None = None) -> Incomin
     message = update.message
     if message is None or message.chat.type != "private":
         return None
-    if filters.StatusUpdate.ALL.check_update(update):  # pinned message, timer changed...: service
+    # Pinned message, timer changed...: a service message (never one with text; checking the
+    # text first spares a typed message PTB's ~40 service-message filters).
+    if message.text is None and filters.StatusUpdate.ALL.check_update(update):
         return None
     if message.reply_to_message is not None:  # staff answer a ticket by replying to its card
         meta["reply_to"] = str(message.reply_to_message.message_id)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from functools import lru_cache
 
 from telegram import (
     Bot,
@@ -29,8 +30,12 @@ LIMITS = Limits(text_max=MessageLimit.MAX_TEXT_LENGTH, caption_max=MessageLimit.
 SHORT_LABEL = 18  # labels up to this length sit two to a row; longer ones get a row of their own
 
 
+@lru_cache(maxsize=512)
 def inline_keyboard(buttons: tuple[Button, ...]) -> InlineKeyboardMarkup:
-    """Buttons as an inline keyboard: short labels two to a row, long labels alone."""
+    """Buttons as an inline keyboard: short labels two to a row, long labels alone.
+
+    Built once per set of buttons (an answer's keyboard repeats; PTB objects are immutable).
+    """
     rows: list[list[InlineKeyboardButton]] = []
     for button in buttons:
         key = InlineKeyboardButton(button.label, callback_data=button.payload)
