@@ -56,16 +56,22 @@ class Texts:
 
     def template(self, lang: str, key: str) -> Template:
         """The compiled template `key` in `lang` (Indonesian if missing there)."""
+        return compile_template(self._source(lang, key))
+
+    def render(self, lang: str, key: str, **data: Any) -> str:
+        """Render text `key` in `lang` (Indonesian if missing there) with `data` as variables."""
+        source = self._source(lang, key)
+        if "{" not in source:  # no variable, tag or comment: the text is its own rendering
+            return source
+        return compile_template(source).render({**self._globals, **data}).strip()
+
+    def _source(self, lang: str, key: str) -> str:
         if key not in self._sources.get(lang, {}):
             lang = DEFAULT_LANGUAGE
         source = self._sources[lang].get(key)
         if source is None:
             raise KeyError(f"no text {key!r}")
-        return compile_template(source)
-
-    def render(self, lang: str, key: str, **data: Any) -> str:
-        """Render text `key` in `lang` (Indonesian if missing there) with `data` as variables."""
-        return self.template(lang, key).render({**self._globals, **data}).strip()
+        return source
 
     def missing(self) -> list[str]:
         """'lang: key' for every key present in one language but not another."""
