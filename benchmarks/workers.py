@@ -9,6 +9,9 @@ POST to the reply reaching the stand-in Bot API. Each worker has DATABASE_POOL_S
 test server's 100 connections are shared with whatever else runs). The stand-in and these users run in this
 process, on the same cores as the workers (and PostgreSQL): see docs/deploy.md for what that
 means. BENCH_WORKERS_SECONDS overrides the measured time (quick: 8 s, full: 30 s).
+
+Then a broadcast to 3,000 (quick: 1,000) through three workers at BROADCAST_RATE 100: the
+most and the median sends per sliding second at the stand-in, all workers together.
 """
 
 from __future__ import annotations
@@ -23,10 +26,12 @@ from pathlib import Path
 
 import asyncpg
 
+from storage import open_storage
+from storage.audience import Audience
 from tests.engines import create_schema, drop_schema, postgres_unavailable, test_postgres_url
 from tests.fakes import telegram_updates as updates
 from tests.support.botprocess import WatchedBotApi
-from tests.support.workers import Workers
+from tests.support.workers import Workers, add_recipients, busiest_seconds
 
 USERS = 60
 FIRST_CHAT = 6_000_001
@@ -142,6 +147,45 @@ async def drive(
     }
 
 
+async def broadcast_rate(rate: float, recipients: int, n: int = 3) -> dict:
+    """A broadcast through `n` workers on PostgreSQL at BROADCAST_RATE `rate`: the sends per
+    sliding second at the stand-in (all workers together) while deliveries were waiting."""
+    folder = Path(tempfile.mkdtemp(prefix="bench-broadcast-"))
+    url, schema = await create_schema()
+    try:
+        storage = await open_storage(url, pool_size=2)
+        try:
+            await add_recipients(storage, FIRST_CHAT, recipients)
+            async with WatchedBotApi() as api:
+                workers = Workers(api, url, folder, n, BROADCAST_RATE=str(rate),
+                                  BROADCAST_PROGRESS_EVERY="1")
+                try:
+                    await workers.start()
+                    await storage.broadcasts.create_now(("telegram", "9000", "id"), "Info",
+                                                        Audience())
+                    await api.wait_until(  # the author's report: the broadcast is over
+                        lambda: "Laporan" in api.last_message.get(9000, {}).get("text", ""),
+                        within=recipients / rate * 5 + 60)
+                finally:
+                    await workers.stop()
+        finally:
+            await storage.close()
+    finally:
+        await drop_schema(schema)
+    times = sorted(c.at for c in api.calls
+                   if c.method in ("sendMessage", "editMessageText") and not c.faulted)
+    windows = busiest_seconds(times)
+    steady = [w for w, t in zip(windows, times, strict=True) if t + 1.0 <= times[-1]]
+    return {
+        "rate": rate,
+        "recipients": recipients,
+        "sends_max_per_s": max(windows),
+        "sends_median_per_s": statistics.median(steady),
+        "median_share_of_rate": round(statistics.median(steady) / rate, 3),
+        "load_avg_1m": round(os.getloadavg()[0], 1),
+    }
+
+
 async def run(quick: bool) -> dict:
     seconds = float(os.environ.get("BENCH_WORKERS_SECONDS", "8" if quick else "30"))
     warmup = 3.0 if quick else 5.0
@@ -153,4 +197,7 @@ async def run(quick: bool) -> dict:
         result = await measure(engine, n, seconds, warmup)
         for key, value in result.items():
             figures[f"{engine}_{n}w_{key}"] = value
+    if not postgres_unavailable():
+        for key, value in (await broadcast_rate(100.0, 1000 if quick else 3000)).items():
+            figures[f"broadcast_3w_{key}"] = value
     return figures
