@@ -21,8 +21,10 @@ TARGET = 0.90  # the first issue's target, per language, on the held-out table
 # Measured 2026-12-04 (33 topics, Sundanese chat words, the semantic veto): lexical id 95.0%,
 # en 93.3%, ms 95.8%; with the semantic stage (the default) id 96.7%, en 95.8%, ms 97.5%; out of
 # scope 100% both ways. Issue 14 asks that the held-out table stay >= 95% with the stage.
-FLOOR_HELD_OUT = {"lexical": TARGET, "semantic": 0.95}
-FLOOR_DEV = {"lexical": 0.90, "semantic": 0.95}  # development tables (measured 92-93%, 96-97%)
+# At 8e5f0e5 (session 4): held-out lexical 95.0 / 92.5 / 96.7%, semantic 96.7 / 96.7 / 97.5%;
+# development tables lexical 92.3 / 91.2 / 91.9%, semantic 97.9 / 96.5 / 96.8%.
+FLOOR_HELD_OUT = {"lexical": 0.92, "semantic": 0.96}
+FLOOR_DEV = {"lexical": 0.91, "semantic": 0.96}  # development tables (floors: figures rounded down)
 FLOOR_RIGHT_OR_OFFERED = 0.90  # ... or the right topic among the "did you mean" choices
 FLOOR_FALLBACK = {"id": TARGET, "en": TARGET, "ms": TARGET}  # held-out, out of scope
 
@@ -101,9 +103,10 @@ def test_tables_cover_every_topic_and_language(faq) -> None:
 def test_held_out_accuracy(faq) -> None:
     rows = faq_tables.in_scope(faq_tables.HELD_OUT)
     floor = FLOOR_HELD_OUT[mode(faq)]
+    target = TARGET if mode(faq) == "lexical" else 0.95  # issue 14: >= 95% with the stage
     found = figures(faq, rows, f"FAQ HELD-OUT table, {mode(faq)}", show_misses=False)
     for lang, (right, _) in found.items():
-        print(f"  {lang}: target {floor:.0%} {'met' if right >= floor else 'NOT met'}")
+        print(f"  {lang}: target {target:.0%} {'met' if right >= target else 'NOT met'}")
     for lang, (right, right_or_offered) in found.items():
         assert right >= floor, lang
         assert right_or_offered >= FLOOR_RIGHT_OR_OFFERED, lang

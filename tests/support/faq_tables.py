@@ -8,7 +8,11 @@ from pathlib import Path
 import yaml
 
 DATA = Path(__file__).resolve().parents[1] / "data"
-DEV = ("faq_dev_a.yaml", "faq_dev_b.yaml", "faq_dev_c.yaml", "faq_dev_d.yaml", "faq_dev_styles.yaml")
+DEV = ("faq_dev_a.yaml", "faq_dev_b.yaml", "faq_dev_c.yaml", "faq_dev_d.yaml")
+# Session 4's development tables in the blind table's styles (misses printed by
+# tests/test_understanding_accuracy.py for the language; the FAQ's figures by a script, see
+# docs/knowledge.md): kept out of DEV, whose semantic test would take 15 s more.
+DEV_STYLES = ("faq_dev_styles.yaml", "faq_dev_styles2.yaml")
 HELD_OUT = ("faq_heldout.yaml",)  # written for the first 30 topics
 BLIND = "faq_blind.yaml"  # set E, issue 14: 33 topics, small talk, requests, out of scope
 OUT_OF_SCOPE = "out_of_scope"
