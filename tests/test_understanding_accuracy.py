@@ -20,7 +20,9 @@ from knowledge.understand import TWINS, understand
 from tests.support import faq_tables
 
 DATA = Path(__file__).parent / "data"
-DEV = tuple(f"understanding_dev{part}.yaml" for part in ("", "_b", "_c", "_d", "_e", "_styles"))
+DEV = tuple(
+    f"understanding_dev{part}.yaml" for part in ("", "_b", "_c", "_d", "_e", "_styles", "_styles2")
+)
 BLIND = DATA / "faq_blind.yaml"
 TARGET_INTENT = 0.95  # issue 14: right intent and action on small talk and requests, per language
 TARGET_LANGUAGE = 0.97  # issue 14: detected language right, over every line of the blind table
