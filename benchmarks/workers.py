@@ -31,7 +31,8 @@ from storage.audience import Audience
 from tests.engines import create_schema, drop_schema, postgres_unavailable, test_postgres_url
 from tests.fakes import telegram_updates as updates
 from tests.support.botprocess import WatchedBotApi
-from tests.support.workers import Workers, add_recipients, busiest_seconds
+from tests.support.broadcasting import add_recipients
+from tests.support.workers import Workers, busiest_seconds
 
 USERS = 60
 FIRST_CHAT = 6_000_001

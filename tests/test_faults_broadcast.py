@@ -12,6 +12,7 @@ import pytest
 from storage import open_storage
 from storage.audience import Audience
 from tests.support.botprocess import BotProcess, WatchedBotApi
+from tests.support.broadcasting import add_recipients
 
 pytestmark = pytest.mark.slow
 
@@ -24,13 +25,7 @@ async def prepare(path) -> int:
     """2,000 subscribers and one broadcast to all of them, stored (outbox rows first)."""
     storage = await open_storage(str(path))
     try:
-        now = storage.db.now().isoformat()
-        async with storage.db.transaction() as tx:
-            await tx.executemany(
-                "INSERT INTO users (channel, user_id, display_name, first_seen, last_seen)"
-                " VALUES ('telegram', ?, ?, ?, ?)",
-                [(str(FIRST_CHAT + i), f"Warga {i}", now, now) for i in range(RECIPIENTS)],
-            )
+        await add_recipients(storage, FIRST_CHAT, RECIPIENTS)
         broadcast = await storage.broadcasts.create_now(
             ("telegram", STAFF, "id"), "Pameran Little Bandung dibuka Sabtu ini.", Audience()
         )

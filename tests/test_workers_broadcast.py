@@ -11,7 +11,8 @@ import pytest
 from storage import open_storage
 from storage.audience import Audience
 from tests.support.botprocess import WatchedBotApi
-from tests.support.workers import Workers, add_recipients, busiest_seconds
+from tests.support.broadcasting import add_recipients
+from tests.support.workers import Workers, busiest_seconds
 
 pytestmark = [pytest.mark.slow, pytest.mark.postgresql]
 

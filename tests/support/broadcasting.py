@@ -43,6 +43,17 @@ async def add_registration(
     )
 
 
+async def add_recipients(storage: Storage, first: int, count: int) -> None:
+    """`count` Telegram users (chat ids from `first`), subscribed, in one transaction."""
+    now = storage.db.now().isoformat()
+    async with storage.db.transaction() as tx:
+        await tx.executemany(
+            "INSERT INTO users (channel, user_id, display_name, first_seen, last_seen)"
+            " VALUES ('telegram', ?, ?, ?, ?)",
+            [(str(first + i), f"Warga {i}", now, now) for i in range(count)],
+        )
+
+
 class RecordingSender:
     """A Sender that keeps what it sent per user; errors can be queued per user or for all."""
 
@@ -90,4 +101,5 @@ class Clock:
         self.now += timedelta(**delta)
 
 
-__all__ = ["Clock", "RecordingSender", "RetryLater", "SendError", "add_registration", "add_user"]
+__all__ = ["Clock", "RecordingSender", "RetryLater", "SendError", "add_recipients",
+           "add_registration", "add_user"]

@@ -97,17 +97,6 @@ class Workers:
         return [line for p in self.processes for line in p.error_lines()]
 
 
-async def add_recipients(storage, first: int, count: int) -> None:
-    """`count` Telegram users (chat ids from `first`), subscribed, in one transaction."""
-    now = storage.db.now().isoformat()
-    async with storage.db.transaction() as tx:
-        await tx.executemany(
-            "INSERT INTO users (channel, user_id, display_name, first_seen, last_seen)"
-            " VALUES ('telegram', ?, ?, ?, ?)",
-            [(str(first + i), f"Warga {i}", now, now) for i in range(count)],
-        )
-
-
 def busiest_seconds(times: list[float]) -> list[int]:
     """For each of the sorted `times`, how many fall in the second starting at it."""
     return [bisect.bisect_left(times, t + 1.0) - i for i, t in enumerate(times)]
