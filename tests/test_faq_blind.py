@@ -23,11 +23,11 @@ TARGET_IN_SCOPE = 0.96  # issue 14, per language: right topic (or its twin actio
 TARGET_FALLBACK = 0.95  # issue 14, per language: out-of-scope questions fall back
 # Measured 2026-12-04 at 019f7a6, read through knowledge.understand: in scope, right topic or
 # twin, lexical id 83.2% en 89.2% ms 94.0%, semantic 85.5% / 92.8% / 95.8%; out of scope falls
-# back, lexical 96.7% / 83.3% / 76.7%, semantic 93.3% / 86.7% / 86.7%. At 8e5f0e5 (session 4):
-# in scope lexical 87.7 / 89.2 / 94.0%, semantic 91.6 / 92.8 / 95.8%; out of scope lexical
+# back, lexical 96.7% / 83.3% / 76.7%, semantic 93.3% / 86.7% / 86.7%. At 0cb4581 (session 4):
+# in scope lexical 88.3 / 89.2 / 94.0%, semantic 91.6 / 92.8 / 95.8%; out of scope lexical
 # 100 / 80.0 / 93.3%, semantic 90.0 / 83.3 / 93.3%. The targets are not met (open work,
 # docs/knowledge.md); the floors below are the lowest language's figure, rounded down.
-FLOOR_IN_SCOPE = {"lexical": 0.87, "semantic": 0.91}
+FLOOR_IN_SCOPE = {"lexical": 0.88, "semantic": 0.91}
 FLOOR_FALLBACK = {"lexical": 0.80, "semantic": 0.83}
 
 
