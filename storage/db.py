@@ -44,6 +44,15 @@ class Result:
     lastrowid: int | None = None
 
 
+@dataclass(frozen=True)
+class Step:
+    """One statement of Database.atomically; with `many`, `params` is a list of rows."""
+
+    sql: str
+    params: Any = ()
+    many: bool = False
+
+
 class Row(Protocol):
     def __getitem__(self, key: int | str) -> Any: ...
     def keys(self) -> Iterable[str]: ...
@@ -90,6 +99,16 @@ class Database:
     def transaction(self) -> AbstractAsyncContextManager[Tx]:
         """Run several statements atomically; rolled back if the block raises."""
         raise NotImplementedError
+
+    async def atomically(self, steps: Sequence[Step]) -> None:
+        """Run `steps` in one transaction, when none needs another's result (SQLite: in one
+        hand-over to its thread instead of one per statement)."""
+        async with self.transaction() as tx:
+            for step in steps:
+                if step.many:
+                    await tx.executemany(step.sql, step.params)
+                else:
+                    await tx.execute(step.sql, step.params)
 
     async def migrate(self) -> list[str]:
         """Apply pending migrations once, under a lock; return the names applied."""

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from storage.broadcasts import stamp
-from storage.db import Database
+from storage.db import Database, Step
 
 RECEIVED = "received"  # stored; handling not started
 HANDLING = "handling"  # handling started: the core may have stored part of its effects
@@ -100,11 +100,10 @@ class InboxRepo:
             sql, params = statements[0] if statements else (_REPLIED, replied[0])
             await self.db.execute(sql, params)
             return
-        async with self.db.transaction() as tx:
-            for sql, params in statements:
-                await tx.execute(sql, params)
-            if replied:
-                await tx.executemany(_REPLIED, replied)
+        steps = [Step(sql, params) for sql, params in statements]
+        if replied:
+            steps.append(Step(_REPLIED, replied, many=True))
+        await self.db.atomically(steps)
 
     async def pending(self, channel: str) -> list[InboxMessage]:
         """The channel's messages whose replies were not delivered yet, in arrival order."""

@@ -6,14 +6,22 @@ import asyncio
 import contextlib
 import logging
 import sqlite3
-from collections.abc import AsyncIterator, Callable, Iterable
+from collections.abc import AsyncIterator, Callable, Iterable, Sequence
 from contextlib import asynccontextmanager
 from datetime import datetime
 from pathlib import Path
 
 import aiosqlite
 
-from storage.db import ENGINES, Database, Params, Result, StorageError, migration_scripts
+from storage.db import (
+    ENGINES,
+    Database,
+    Params,
+    Result,
+    Step,
+    StorageError,
+    migration_scripts,
+)
 from storage.dialect import SQLITE
 
 log = logging.getLogger(__name__)
@@ -66,6 +74,22 @@ async def _in_thread(conn: aiosqlite.Connection, fn: Callable, *args):
     ten of them; each costs the event loop a wake-up). aiosqlite's queue (`_execute`) is the
     one it uses itself; its connection is only ever touched in that thread."""
     return await conn._execute(fn, conn._conn, *args)  # noqa: SLF001
+
+
+def _atomically(conn: sqlite3.Connection, steps: list[Step]) -> None:
+    """In the connection's thread: BEGIN, the steps, COMMIT (ROLLBACK if one fails)."""
+    conn.execute("BEGIN IMMEDIATE")
+    try:
+        for step in steps:
+            if step.many:
+                _write_many(conn, step.sql, step.params)
+            else:
+                _write(conn, step.sql, step.params)
+        conn.execute("COMMIT")
+    except BaseException:
+        if conn.in_transaction:  # as in transaction(): the next BEGIN must find none open
+            conn.execute("ROLLBACK")
+        raise
 
 
 class SqliteTx:
@@ -206,6 +230,11 @@ class SqliteDatabase(Database):
                 if self._conn.in_transaction:
                     await self._conn.execute("ROLLBACK")
                 raise
+
+    async def atomically(self, steps: Sequence[Step]) -> None:
+        """Run `steps` in one transaction, in one hand-over to the connection's thread."""
+        async with self._lock, unusable_as_storage_error(self.path):
+            await _in_thread(self._conn, _atomically, list(steps))
 
     async def checkpoint(self) -> None:
         """Copy the write-ahead log into the database and truncate it to zero bytes, so that

@@ -6,8 +6,11 @@ from __future__ import annotations
 import asyncio
 import dataclasses
 import json
+import sqlite3
 
+import asyncpg
 import httpx
+import pytest
 
 from channels.common.batching import GroupWrite
 from channels.telegram.app import ALLOWED_UPDATES, TelegramChannel
@@ -16,7 +19,8 @@ from handlers import Assistant
 from handlers.types import Attachment, Button, Reply, ReplyKind
 from handlers.wire import answer_from_json, answer_to_json
 from storage import StorageError
-from storage.inbox import HANDLING, RECEIVED, REPLIED, InboxMessage
+from storage.db import Step
+from storage.inbox import DONE, HANDLING, RECEIVED, REPLIED, InboxMessage, Progress
 from tests.fakes.asgi import serving
 from tests.fakes.telegram_api import FakeBotApi
 from tests.fakes.telegram_bot import fast_policy, running_bot
@@ -168,3 +172,19 @@ async def test_group_write_joins_what_queued_behind_a_write_and_shares_its_failu
 
 
 # --- after a crash: each status of a stored update -------------------------------------------
+
+
+async def test_marks_of_several_messages_go_in_one_transaction(deps) -> None:
+    """A group commit's marks (Database.atomically): all of them, or none if one fails."""
+    inbox = ChannelInbox(deps)
+    await inbox.add_many([(1, "{}"), (2, "{}"), (3, "{}")])
+    marks = [Progress("1", HANDLING), Progress("2", REPLIED, "[]"), Progress("3", DONE)]
+    await deps.storage.inbox.advance("telegram", marks)
+    after = {(row.key, row.status) for row in await inbox.pending()}
+    assert after == {("1", HANDLING), ("2", REPLIED)}
+    with pytest.raises((sqlite3.OperationalError, asyncpg.UndefinedTableError)):
+        await deps.storage.db.atomically([
+            Step("UPDATE inbox SET status = 'done' WHERE message_key = '1'"),
+            Step("UPDATE no_such_table SET status = 'done'"),
+        ])  # fmt: skip
+    assert {(row.key, row.status) for row in await inbox.pending()} == after  # rolled back
