@@ -36,7 +36,7 @@ from settings import load_settings  # noqa: E402
 
 ROOT = Path(__file__).resolve().parent.parent
 USERS = 200
-CONCURRENCY = 64  # PTB concurrent_updates and HTTP pool, the same for both bots
+CONCURRENCY = 64  # PTB concurrent_updates (HTTP pool: app.HTTP_POOL), the same for both bots
 FALLBACK_QUESTIONS = ["Apa itu Little Bandung?", "Bagaimana cara mengurus NIB?", "Apa itu MEA?"]
 
 
