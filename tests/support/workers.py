@@ -97,6 +97,6 @@ class Workers:
         return [line for p in self.processes for line in p.error_lines()]
 
 
-def busiest_seconds(times: list[float]) -> list[int]:
-    """For each of the sorted `times`, how many fall in the second starting at it."""
-    return [bisect.bisect_left(times, t + 1.0) - i for i, t in enumerate(times)]
+def busiest_seconds(times: list[float], width: float = 1.0) -> list[int]:
+    """For each of the sorted `times`, how many fall in the `width` seconds starting at it."""
+    return [bisect.bisect_left(times, t + width) - i for i, t in enumerate(times)]
