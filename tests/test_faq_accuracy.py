@@ -11,7 +11,6 @@ from collections import defaultdict
 
 import pytest
 
-from knowledge import load_knowledge
 from knowledge.languages import LANGUAGES
 from tests.support import faq_tables
 
@@ -27,17 +26,6 @@ FLOOR_HELD_OUT = {"lexical": 0.92, "semantic": 0.96}
 FLOOR_DEV = {"lexical": 0.91, "semantic": 0.96}  # development tables (floors: figures rounded down)
 FLOOR_RIGHT_OR_OFFERED = 0.90  # ... or the right topic among the "did you mean" choices
 FLOOR_FALLBACK = {"id": TARGET, "en": TARGET, "ms": TARGET}  # held-out, out of scope
-
-
-@pytest.fixture(
-    scope="module",
-    params=["lexical", pytest.param("semantic", marks=pytest.mark.semantic_faq)],
-)
-def faq(request):
-    """The FAQ lexical only, and with the semantic stage (the default in production)."""
-    if request.param == "semantic":
-        return request.getfixturevalue("semantic_faq")
-    return load_knowledge().faq
 
 
 def mode(faq) -> str:

@@ -12,8 +12,6 @@ from __future__ import annotations
 
 from collections import defaultdict
 
-import pytest
-
 from knowledge import load_knowledge
 from knowledge.languages import LANGUAGES
 from knowledge.understand import TWINS, understand
@@ -29,16 +27,6 @@ TARGET_FALLBACK = 0.95  # issue 14, per language: out-of-scope questions fall ba
 # docs/knowledge.md); the floors below are the lowest language's figure, rounded down.
 FLOOR_IN_SCOPE = {"lexical": 0.88, "semantic": 0.91}
 FLOOR_FALLBACK = {"lexical": 0.80, "semantic": 0.83}
-
-
-@pytest.fixture(
-    scope="module",
-    params=["lexical", pytest.param("semantic", marks=pytest.mark.semantic_faq)],
-)
-def faq(request):
-    if request.param == "semantic":
-        return request.getfixturevalue("semantic_faq")
-    return load_knowledge().faq
 
 
 def reader(faq):

@@ -133,6 +133,20 @@ def semantic_faq(embedder, semantic_cache: Path):
         return load_knowledge(semantic=SemanticOptions(embedder, semantic_cache)).faq
 
 
+@pytest.fixture(
+    scope="module",
+    params=["lexical", pytest.param("semantic", marks=pytest.mark.semantic_faq)],
+)
+def faq(request: pytest.FixtureRequest):
+    """The real FAQ lexical only, and with the semantic stage (the default in production): a
+    test taking `faq` runs once for each; read it, do not change it."""
+    if request.param == "semantic":
+        return request.getfixturevalue("semantic_faq")
+    from knowledge import load_knowledge
+
+    return load_knowledge().faq
+
+
 def warm(folder: Path) -> None:
     """Embed the real knowledge's samples into `folder` (a cache hit if nothing changed)."""
     from knowledge import load_knowledge
