@@ -29,6 +29,7 @@ class Ctx:
         default_factory=dict, repr=False
     )  # flow -> asks before /batal ends it
     returned_to: str | None = None  # set when clear_state() brought a kept flow back
+    via: str | None = None  # where a staff action came from when not the chat ("web"); audited
     _roles: set[str] | None = field(default=None, repr=False)
 
     @property

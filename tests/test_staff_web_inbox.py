@@ -145,6 +145,7 @@ async def test_take_reply_release_close_and_turn_into_knowledge(
     for action in ("ticket.take", "ticket.reply", "ticket.release", "ticket.close",
                    "ticket.curate"):
         assert audit[action].actor == "telegram:9000"
+        assert audit[action].detail["via"] == "web", action  # the chat's rows carry no `via`
     assert audit["ticket.close"].detail["note"] == "dijawab"
 
 

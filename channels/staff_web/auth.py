@@ -48,7 +48,7 @@ class Staff:
 async def staff_ctx(deps: Deps, channel: str, user_id: str) -> Ctx:
     """A Ctx for the staff member as if they wrote in the chat (same roles, audit, language)."""
     user = await deps.storage.users.touch(channel, user_id, None)
-    return Ctx(deps, Incoming(channel, user_id), user, conv=None)
+    return Ctx(deps, Incoming(channel, user_id), user, conv=None, via="web")
 
 
 def idle_limit(deps: Deps) -> timedelta:

@@ -53,7 +53,7 @@ def routes(deps: Deps, guard) -> list[Route]:
     async def stop(request: Request, staff: Staff) -> Response:
         broadcast_id = request.path_params["id"]
         if await deps.storage.broadcasts.cancel(broadcast_id):
-            await audit(staff.ctx, "broadcast.cancel", f"broadcast:{broadcast_id}", via="web")
+            await audit(staff.ctx, "broadcast.cancel", f"broadcast:{broadcast_id}")
             wake(staff.ctx)
             return await show(request, staff, staff.t("broadcast.cancel_done", id=broadcast_id))
         return await show(request, staff, staff.t("broadcast.cancel_unknown", id=broadcast_id))

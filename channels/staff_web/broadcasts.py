@@ -114,7 +114,7 @@ def routes(deps: Deps, guard) -> list[Route]:
             broadcast = await storage.broadcasts.create_scheduled(creator, text, audience, when,
                                                                   media_id, versions)
         await audit(staff.ctx, "broadcast.schedule" if when else "broadcast.send",
-                    f"broadcast:{broadcast.id}", via="web", recipients=broadcast.total,
+                    f"broadcast:{broadcast.id}", recipients=broadcast.total,
                     audience=audience.to_json(), languages=sorted(versions))
         wake(staff.ctx)
         return RedirectResponse(f"/staff/broadcasts/{broadcast.id}", status_code=303)

@@ -36,7 +36,7 @@ def routes(deps: Deps, guard) -> list[Route]:
                         if topic in faq.entries],
         } for group in found]
         topics = sorted(((topic_title(staff.ctx, t), t) for t in faq.entries), key=str)
-        await audit(staff.ctx, "unanswered.view", groups=len(found), via="web")
+        await audit(staff.ctx, "unanswered.view", groups=len(found))
         return page(request, staff, "unanswered.html", items=items, topics=topics, flash=flash,
                     days=unanswered.DAYS)
 
@@ -69,12 +69,11 @@ def routes(deps: Deps, guard) -> list[Route]:
     async def reload(request: Request, staff: Staff) -> Response:
         error = await reload_knowledge(deps)
         if error is not None:
-            await audit(staff.ctx, "knowledge.reload", ok=False, error=error[:ERROR_SHOWN],
-                        via="web")
+            await audit(staff.ctx, "knowledge.reload", ok=False, error=error[:ERROR_SHOWN])
             return await knowledge(request, staff, error=staff.t(
                 "staff.reload_failed", error=error[:ERROR_SHOWN]))
         topics = len(deps.knowledge.faq.entries)
-        await audit(staff.ctx, "knowledge.reload", ok=True, topics=topics, via="web")
+        await audit(staff.ctx, "knowledge.reload", ok=True, topics=topics)
         return await knowledge(request, staff, flash=staff.t("staff.reload_done", topics=topics))
 
     return [

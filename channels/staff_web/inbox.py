@@ -101,7 +101,7 @@ def routes(deps: Deps, guard) -> list[Route]:
 
     async def listing(request: Request, staff: Staff) -> Response:
         rows = await ticket_rows(deps, staff)
-        await audit(staff.ctx, "ticket.list", count=len(rows), via="web")
+        await audit(staff.ctx, "ticket.list", count=len(rows))
         return page(request, staff, "inbox.html", rows=rows, poll=POLL)
 
     async def listing_part(request: Request, staff: Staff) -> Response:

@@ -22,7 +22,7 @@ def routes(deps: Deps, guard) -> list[Route]:
         members: dict[str, list[str]] = {}
         for granted in await deps.storage.roles.all():
             members.setdefault(granted.key, []).append(granted.role)
-        await audit(staff.ctx, "staff.list", via="web")
+        await audit(staff.ctx, "staff.list")
         return page(request, staff, "people.html", members=sorted(members.items()),
                     configured=sorted(deps.settings.admin_ids),
                     roles=dict(zip(ROLES, role_labels(staff.t, ROLES), strict=True)), flash=flash,

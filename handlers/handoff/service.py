@@ -34,6 +34,7 @@ class Agent:
     channel: str
     user_id: str
     name: str | None = None
+    via: str | None = None  # where the agent acts when not in the chat ("web"); audited
 
     @property
     def key(self) -> str:
@@ -224,6 +225,8 @@ class TicketService:
         return (user.language if user else None) or "id"
 
     async def _audit(self, agent: Agent, action: str, ticket_id: int, **detail) -> None:
+        if agent.via is not None:
+            detail["via"] = agent.via
         await self.storage.audit.record(agent.key, action, str(ticket_id), detail)
 
 

@@ -23,7 +23,7 @@ GUESSES = 2  # topics offered when turning a closed ticket into knowledge
 
 
 def agent_of(ctx: Ctx) -> Agent:
-    return Agent(ctx.user.channel, ctx.user.user_id, ctx.user.display_name)
+    return Agent(ctx.user.channel, ctx.user.user_id, ctx.user.display_name, ctx.via)
 
 
 def _ticket_arg(ctx: Ctx) -> tuple[int | None, str]:

@@ -16,7 +16,9 @@ def actor(ctx: Ctx) -> str:
 
 
 async def audit(ctx: Ctx, action: str, target: str | None = None, **detail: Any) -> None:
-    """Write one audit row for the staff member's action."""
+    """Write one audit row for the staff member's action (with `via` when not from the chat)."""
+    if ctx.via is not None:
+        detail.setdefault("via", ctx.via)
     await ctx.deps.storage.audit.record(actor(ctx), action, target, detail)
 
 
