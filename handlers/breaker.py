@@ -23,9 +23,13 @@ def breaker(deps: Deps, channel: str) -> Breaker:
     return deps.breakers.setdefault(channel, Breaker(channel))
 
 
-async def refused(deps: Deps, channel: str, reason: str) -> None:
-    """The platform refused the whole channel: open its breaker; log and alert once."""
-    if breaker(deps, channel).trip():
+async def refused(deps: Deps, channel: str, reason: str, began: float | None = None) -> None:
+    """The platform refused the whole channel: open its breaker; log and alert once.
+
+    `began`: when the refused call started (monotonic); one that started before the channel
+    recovered is stale and reopens nothing.
+    """
+    if breaker(deps, channel).trip(began):
         log.error("%s refuses the channel (%s): its outbox pauses and retries every %.0f s",
                   channel, reason, breaker(deps, channel).probe_every)
         await alert_admins(deps, channel, "outage.channel_down", reason=reason)

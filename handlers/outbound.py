@@ -59,13 +59,20 @@ class Breaker:
     probe_every: float = PROBE_EVERY
     opened_at: float | None = None
     next_probe: float = 0.0
+    recovered_at: float = float("-inf")  # monotonic time it last closed
 
     @property
     def is_open(self) -> bool:
         return self.opened_at is not None
 
-    def trip(self) -> bool:
-        """The platform refused the channel again; True if the breaker just opened."""
+    def trip(self, began: float | None = None) -> bool:
+        """The platform refused the channel again; True if the breaker just opened.
+
+        A refusal of a call that `began` before the channel last recovered is stale (a later
+        call went through) and changes nothing.
+        """
+        if began is not None and began < self.recovered_at:
+            return False
         now = time.monotonic()
         self.next_probe = now + self.probe_every
         if self.opened_at is not None:
@@ -80,6 +87,8 @@ class Breaker:
     def reset(self) -> bool:
         """A message went through; True if the breaker was open (the channel recovered)."""
         was_open, self.opened_at = self.opened_at is not None, None
+        if was_open:
+            self.recovered_at = time.monotonic()
         return was_open
 
 

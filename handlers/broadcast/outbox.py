@@ -204,6 +204,7 @@ class ChannelOutbox:
         while True:
             try:
                 await self.pacer.go(job.user_id, retry)
+                began = time.monotonic()
                 ids = await self.sender.send(job.user_id, replies) if replies else []
             except RetryLater as exc:  # the whole channel waits, then this one is tried again
                 self.stats["retry_later"] += 1
@@ -212,7 +213,7 @@ class ChannelOutbox:
                 continue
             except ChannelDown as exc:  # nobody can be sent to: back in line, channel paused
                 await job.release()
-                await refused(self.deps, self.channel, str(exc) or type(exc).__name__)
+                await refused(self.deps, self.channel, str(exc) or type(exc).__name__, began)
             except RecipientRetryLater as exc:  # only this recipient waits; attempts not spent
                 self.stats["retry_later"] += 1
                 await job.retry_at(self.clock() + timedelta(seconds=exc.retry_after),
