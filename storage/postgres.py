@@ -53,6 +53,18 @@ async def _init_connection(conn: asyncpg.Connection) -> None:
     )
 
 
+async def _keep_session(conn: asyncpg.Connection) -> None:
+    """Pool reset for statement connections: nothing to undo (they take no advisory lock,
+    LISTEN, cursor or setting), so asyncpg's reset query, a round trip per statement, is
+    skipped; a transaction left open is still rolled back by asyncpg itself."""
+
+
+async def _unlock_all(conn: asyncpg.Connection) -> None:
+    """Pool reset for lock connections: the lock taken on it ends with its block (one round
+    trip, instead of an unlock and then asyncpg's reset query)."""
+    await conn.execute("SELECT pg_advisory_unlock_all()")
+
+
 class PgTx:
     """Statements inside one transaction, on one pooled connection."""
 
@@ -108,10 +120,10 @@ class PostgresDatabase(Database):
         try:
             pool = await asyncpg.create_pool(
                 url, min_size=1, max_size=pool_size, init=_init_connection,
-                timeout=CONNECT_TIMEOUT, command_timeout=60,
+                timeout=CONNECT_TIMEOUT, command_timeout=60, reset=_keep_session,
             )
             locks = await asyncpg.create_pool(
-                url, min_size=0, max_size=pool_size, timeout=CONNECT_TIMEOUT
+                url, min_size=0, max_size=pool_size, timeout=CONNECT_TIMEOUT, reset=_unlock_all
             )
         except (*UNUSABLE, asyncpg.PostgresError) as exc:
             raise StorageError(f"cannot open database {redact(url)!r}: {exc}") from exc
@@ -186,30 +198,28 @@ class PostgresDatabase(Database):
         return [name for name, _sql in migration_scripts("postgresql") if name not in done]
 
     async def migrate(self) -> list[str]:
-        """Apply pending migrations under an advisory lock: the first worker does, others wait."""
+        """Apply pending migrations under an advisory lock: the first worker does, others wait
+        (on a lock connection: its release unlocks, whatever happened meanwhile)."""
         key = lock_key(self.namespace, MIGRATION_LOCK)
         applied = []
-        async with unusable_as_storage_error(self.url), self._pool.acquire() as conn:
+        async with unusable_as_storage_error(self.url), self._locks.acquire() as conn:
             await conn.execute("SELECT pg_advisory_lock($1)", key)
-            try:
-                await conn.execute(
-                    """CREATE TABLE IF NOT EXISTS schema_migrations
-                       (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"""
-                )
-                done = await self._applied(conn)
-                for name, sql in migration_scripts("postgresql"):
-                    if name in done:
-                        continue
-                    async with conn.transaction():
-                        await conn.execute(sql)
-                        await conn.execute(
-                            "INSERT INTO schema_migrations VALUES ($1, $2)",
-                            name, self.now().isoformat(),
-                        )
-                    log.info("applied migration %s", name)
-                    applied.append(name)
-            finally:
-                await conn.execute("SELECT pg_advisory_unlock($1)", key)
+            await conn.execute(
+                """CREATE TABLE IF NOT EXISTS schema_migrations
+                   (name TEXT PRIMARY KEY, applied_at TEXT NOT NULL)"""
+            )
+            done = await self._applied(conn)
+            for name, sql in migration_scripts("postgresql"):
+                if name in done:
+                    continue
+                async with conn.transaction():
+                    await conn.execute(sql)
+                    await conn.execute(
+                        "INSERT INTO schema_migrations VALUES ($1, $2)",
+                        name, self.now().isoformat(),
+                    )
+                log.info("applied migration %s", name)
+                applied.append(name)
         await self._load_id_tables()
         return applied
 
@@ -226,15 +236,12 @@ class PostgresDatabase(Database):
 
     @asynccontextmanager
     async def keyed_lock(self, key: str) -> AsyncIterator[None]:
-        """An advisory lock for `key`, held on its own connection until the block ends."""
+        """An advisory lock for `key`, held on its own connection until the block ends (the
+        connection's release to the pool unlocks it: `_unlock_all`)."""
         number = lock_key(self.namespace, key)
         async with unusable_as_storage_error(self.url), self._locks.acquire() as conn:
             await conn.execute("SELECT pg_advisory_lock($1)", number)
-            try:
-                yield
-            finally:
-                if not conn.is_closed():
-                    await conn.execute("SELECT pg_advisory_unlock($1)", number)
+            yield
 
     def leadership(self, name: str) -> PgLeadership:
         return PgLeadership(self._dsn, lock_key(self.namespace, f"leader:{name}"))
