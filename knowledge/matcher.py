@@ -151,16 +151,22 @@ class Matcher:
     def _semantic(self, text: str, decision: Decision, exclude: int | None) -> Decision:
         """The second stage (knowledge/semantic.py): it may veto a weak lexical answer that
         means something else, or answer where the lexical score did not."""
+        index = self.semantic
+        outside = decision.kind != "fallback" and index.outside(
+            text, decision.topic, decision.score, OUT_OF_SCOPE, exclude
+        )
         if decision.kind == "answer":
-            if not self.semantic.vetoes(text, decision.topic, decision.score, exclude):
+            if not outside and not index.vetoes(text, decision.topic, decision.score, exclude):
                 return decision
             return Decision("fallback", decision.topic, decision.score, ranked=decision.ranked,
-                            stage="semantic", off_topic=True)  # fmt: skip
-        found = self.semantic.confident(text, dict(decision.ranked), OUT_OF_SCOPE, exclude)
+                            stage="semantic", off_topic=True, out_of_scope=outside)  # fmt: skip
+        found = None if outside else index.confident(text, dict(decision.ranked), OUT_OF_SCOPE,
+                                                      exclude)  # fmt: skip
         if not found:
-            if decision.kind == "suggest" and self.semantic.strays(text, decision.topic, exclude):
+            if decision.kind == "suggest" and (outside or index.strays(text, decision.topic,
+                                                                       exclude)):  # fmt: skip
                 return replace(decision, kind="fallback", choices=(), stage="semantic",
-                               off_topic=True)  # fmt: skip
+                               off_topic=True, out_of_scope=outside)  # fmt: skip
             return decision
         topic, cosine = found
         return Decision("answer", topic, round(100 * cosine, 1), ranked=decision.ranked,

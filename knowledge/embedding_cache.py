@@ -1,0 +1,84 @@
+"""The semantic stage's sample vectors on disk: one `.npz` file per (model, sample texts) hash."""
+
+from __future__ import annotations
+
+import hashlib
+import logging
+import os
+from collections.abc import Sequence
+from pathlib import Path
+from typing import Protocol
+
+import numpy as np
+
+log = logging.getLogger(__name__)
+
+CACHE_PREFIX = "faq-embeddings-"
+CACHE_KEEP = 3  # cache files kept per model (older knowledge versions are removed)
+
+
+class _Embeds(Protocol):
+    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
+
+
+class EmbeddingCache:
+    """One `.npz` file per (model, sample texts) hash under the cache folder."""
+
+    def __init__(self, folder: Path | None, model_id: str) -> None:
+        self.folder = folder
+        self.model = hashlib.sha256(model_id.encode()).hexdigest()[:12]
+
+    def vectors(self, texts: list[str], embedder: _Embeds) -> tuple[np.ndarray, bool]:
+        """The vectors of `texts` and whether they all came from the cache."""
+        if self.folder is None:
+            return embedder.embed(texts), False
+        path = self.folder / f"{CACHE_PREFIX}{self.model}-{self._key(texts)}.npz"
+        cached = self._read(path)
+        if cached is not None and len(cached) == len(texts):
+            return cached, True
+        known = self._known()  # earlier knowledge versions: reuse their vectors per text
+        missing = [t for t in dict.fromkeys(texts) if t not in known]
+        if missing:
+            known.update(zip(missing, embedder.embed(missing), strict=True))
+        vectors = np.stack([known[t] for t in texts]) if texts else embedder.embed([])
+        self._write(path, texts, vectors)
+        return vectors, False
+
+    def _key(self, texts: list[str]) -> str:
+        digest = hashlib.sha256()
+        for text in texts:
+            digest.update(text.encode("utf-8", "surrogatepass") + b"\0")
+        return digest.hexdigest()[:24]
+
+    def _files(self) -> list[Path]:
+        pattern = f"{CACHE_PREFIX}{self.model}-*.npz"
+        files = self.folder.glob(pattern) if self.folder and self.folder.is_dir() else []
+        return sorted(files, key=lambda p: p.stat().st_mtime, reverse=True)
+
+    def _read(self, path: Path) -> np.ndarray | None:
+        try:
+            with np.load(path, allow_pickle=False) as data:
+                return data["vectors"]
+        except (OSError, KeyError, ValueError):
+            return None
+
+    def _known(self) -> dict[str, np.ndarray]:
+        known: dict[str, np.ndarray] = {}
+        for path in self._files():
+            try:
+                with np.load(path, allow_pickle=False) as data:
+                    known.update(zip(data["texts"].tolist(), data["vectors"], strict=True))
+            except (OSError, KeyError, ValueError):
+                continue
+        return known
+
+    def _write(self, path: Path, texts: list[str], vectors: np.ndarray) -> None:
+        try:
+            self.folder.mkdir(parents=True, exist_ok=True)
+            partial = path.with_suffix(f".{os.getpid()}.tmp.npz")  # one per writer process
+            np.savez(partial, texts=np.array(texts, dtype=str), vectors=vectors)
+            partial.replace(path)  # atomic: a reader never sees half a file
+            for old in self._files()[CACHE_KEEP:]:
+                old.unlink(missing_ok=True)
+        except OSError as exc:
+            log.warning("semantic cache not written to %s: %s", self.folder, exc)
