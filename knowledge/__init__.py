@@ -75,6 +75,8 @@ def build_detector(faq: Faq, texts: Texts, markers: dict[str, list[str]]) -> Lan
         detector.markers(lang, markers.get(lang, []))
     detector.neutral = {w for item in markers.get("neutral", []) for w in words(item)}
     detector.weak = {w for item in markers.get("weak", []) for w in words(item)}
+    for lang in ("ms", "id"):
+        detector.last.update({w: lang for item in markers.get(f"last_{lang}", []) for w in words(item)})
     return detector
 
 

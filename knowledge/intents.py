@@ -50,6 +50,10 @@ class _Action:
     patterns: tuple[_Pattern, ...]
     also: Group
     how_ok: bool
+    unless: Group  # words that make it a question about something else ("join the exhibition")
+    general: Group  # ... a question in general, unless the user says it is theirs ("how long")
+    words: Group  # every word and phrase of its patterns and `also`
+    how_phrases: Group  # ... its phrases that hold a `how` word ("when there is")
 
 
 class IntentRules:
@@ -65,6 +69,7 @@ class IntentRules:
         names = _mapping(data, "languages", where)
         self.languages = {lang: _words(names, lang, f"{where}: languages") for lang in LANGUAGES}
         self.actions = [_action(name, data, where) for name in ACTIONS]
+        self._general = self.lists["filler"] | self.lists["request"] | self.lists["own"]
         entries = {p for group in self._all_groups() for p in group}
         self._phrases = {tuple(p.split()) for p in entries if " " in p}
         self._vocabulary = {w for p in entries for w in p.split()}
@@ -97,6 +102,7 @@ class IntentRules:
             if len(base) >= 3 and base != word and base in self._vocabulary:
                 return base
         return word
+
 
     def classify(self, text: str) -> Intent:
         """Small talk, a request (action) or a question for the FAQ."""
@@ -159,11 +165,17 @@ class IntentRules:
 
     def _best_action(self, read: _Read, slack: int = 0) -> str | None:
         items = read.items()
-        how = bool(items & self.lists["how"])
-        general = self.lists["filler"] | self.lists["request"] | self.lists["own"]
+        how_words = self.lists["how"]
+        how, own = items & how_words, items & self.lists["own"]
+        general = self._general
         best: tuple[int, str] | None = None
         for action in self.actions:
-            if how and not action.how_ok:
+            if items & action.unless or (items & action.general and not own):
+                continue
+            # a how word inside one of the action's phrases ("let me know when there is") is not
+            if how and not action.how_ok and (
+                not items & action.how_phrases or read.outside(action.words) & how_words
+            ):
                 continue
             for pattern in action.patterns:
                 if not all(items & group for group in pattern.groups):
@@ -181,6 +193,8 @@ class IntentRules:
         yield from self.languages.values()
         for action in self.actions:
             yield action.also
+            yield action.unless
+            yield action.general
             for pattern in action.patterns:
                 yield from pattern.groups
 
@@ -241,7 +255,15 @@ def _action(name: str, data: dict[str, Any], where: str) -> _Action:
     if not isinstance(patterns, list) or not patterns:
         raise KnowledgeError(f"{here}: need: must be a list of patterns (lists of word groups)")
     compiled = [_pattern(pattern, f"{here}: need: pattern {n}") for n, pattern in enumerate(patterns, 1)]
-    return _Action(name, tuple(compiled), _words(spec, "also", here), bool(spec.get("how_ok")))
+    unless, general = (_words(spec, key, here) if key in spec else frozenset()
+                       for key in ("unless", "general"))  # fmt: skip
+    also = _words(spec, "also", here)
+    every = also.union(*(group for pattern in compiled for group in pattern.groups))
+    how = set(_words(data, "how", where))
+    phrases = frozenset(p for p in every if " " in p and how & set(p.split()))
+    return _Action(
+        name, tuple(compiled), also, bool(spec.get("how_ok")), unless, general, every, phrases
+    )
 
 
 def _pattern(raw: Any, where: str) -> _Pattern:

@@ -19,7 +19,7 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present:
 
 _WORD = re.compile(r"[a-z]+")
 _REPEATS = re.compile(r"([a-z])\1{2,}")  # three or more of one letter: one ("okeee" -> "oke")
-SMOOTHING = 0.1  # added to every word count (a word one language never uses is still possible)
+SMOOTHING = 0.5  # added to every word count (a word one language never uses is still possible)
 MARKER_WEIGHT = 25  # a listed marker word counts as this many sightings in its language
 MIN_MARGIN = 1.5  # log-odds the best language needs over the runner-up to be sure
 PRIOR_WEIGHT = 0.7  # log-odds a prior (the current language, a channel hint) is worth
@@ -27,6 +27,10 @@ WORD_CAP = 4.0  # one word can weigh at most this much against a language
 WEAK_CAP = 1.0  # ... an English word Indonesian and Malay chat borrow ("thank you min") this much
 SHARED = 0.7  # a word this evenly spread (log-odds) over the languages is no evidence
 TIE = 0.3  # closer than this, the message does not tell: the prior or Indonesian wins
+# Between tied languages without a prior: Indonesian (most users), then Malay, English last (both
+# borrow English words: "hi encik" is Malay)
+TIE_ORDER = (DEFAULT_LANGUAGE, *(lang for lang in ("ms", "en") if lang != DEFAULT_LANGUAGE))
+PHRASE_WEIGHT = WORD_CAP  # a marker phrase ("tengah hari") or last word ("lulus ke") weighs this
 
 
 @dataclass(frozen=True)
@@ -52,6 +56,8 @@ class LanguageDetector:
         self.counts: dict[str, Counter[str]] = {lang: Counter() for lang in LANGUAGES}
         self.neutral: set[str] = set()  # words both Indonesian and Malay use alike: no evidence
         self.weak: set[str] = set()  # English words Indonesian and Malay chat use: little evidence
+        self.phrases: dict[tuple[str, str], str] = {}  # two marker words -> their language
+        self.last: dict[str, str] = {}  # a word that ends a message only in one language ("ke")
         self._logp: dict[str, dict[str, float]] | None = None
         self._unseen: dict[str, float] = {}
 
@@ -64,14 +70,23 @@ class LanguageDetector:
         self._logp = None
 
     def markers(self, lang: str, items: Iterable[str]) -> None:
-        """Words typical of `lang` in chat that the knowledge texts rarely use."""
-        self.learn(lang, items, MARKER_WEIGHT)
+        """Words typical of `lang` in chat that the knowledge texts rarely use; an item of two
+        words is a phrase typical of `lang` although its words are not ("tengah hari")."""
+        single = []
+        for item in items:
+            found = words(item)
+            if len(found) == 2:
+                self.phrases[(found[0], found[1])] = lang
+            else:
+                single.append(item)
+        self.learn(lang, single, MARKER_WEIGHT)
 
     def scores(self, text: str) -> dict[str, float]:
         """Log-likelihood of the text per language, over the words any language knows."""
         logp = self._tables()
         found = {lang: 0.0 for lang in LANGUAGES}
-        for word in words(text):
+        plain = words(text)
+        for word in plain:
             if word in self.neutral or not any(word in logp[lang] for lang in LANGUAGES):
                 continue
             each = {lang: logp[lang].get(word, self._unseen[lang]) for lang in LANGUAGES}
@@ -81,6 +96,10 @@ class LanguageDetector:
             cap = WEAK_CAP if word in self.weak else WORD_CAP
             for lang in LANGUAGES:
                 found[lang] += max(each[lang] - top, -cap)
+        marked = [self.phrases.get(pair) for pair in zip(plain, plain[1:], strict=False)]
+        marked.append(self.last.get(plain[-1]) if plain else None)
+        for lang in LANGUAGES:
+            found[lang] -= PHRASE_WEIGHT * sum(1 for m in marked if m is not None and m != lang)
         return found
 
     def guess(self, text: str, prior: str | None = None) -> Guess:
@@ -91,8 +110,9 @@ class LanguageDetector:
         ranked = sorted(found.items(), key=lambda item: (-item[1], LANGUAGES.index(item[0])))
         (best, top), (_, second) = ranked[0], ranked[1]
         margin = top - second
-        if margin < TIE:
-            best = prior if prior in found else DEFAULT_LANGUAGE
+        if margin < TIE:  # the words do not tell between these: the prior, else Indonesian, Malay
+            tied = [lang for lang, score in ranked if top - score < TIE]
+            best = prior if prior in tied else min(tied, key=TIE_ORDER.index)
         return Guess(best, margin >= MIN_MARGIN, round(margin, 2))
 
     def _tables(self) -> dict[str, dict[str, float]]:
@@ -107,7 +127,8 @@ class LanguageDetector:
 
 
 def load_markers(path: Path) -> dict[str, list[str]]:
-    """The marker words of `language_words.yaml` per language, the `neutral` and `weak` ones."""
+    """The marker words of `language_words.yaml` per language, the `neutral` and `weak` ones,
+    and the words that end a message only in Malay (`last_ms`) or Indonesian (`last_id`)."""
     try:
         data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
     except (OSError, yaml.YAMLError) as exc:
@@ -115,7 +136,8 @@ def load_markers(path: Path) -> dict[str, list[str]]:
     markers = data.get("markers") if isinstance(data, dict) else None
     if not isinstance(markers, dict) or set(markers) - set(LANGUAGES):
         raise KnowledgeError(f"{path}: needs `markers:` with word lists for {', '.join(LANGUAGES)}")
-    markers = {**markers, "neutral": data.get("neutral") or [], "weak": data.get("weak") or []}
+    extra = {key: data.get(key) or [] for key in ("neutral", "weak", "last_ms", "last_id")}
+    markers = {**markers, **extra}
     for lang, items in markers.items():
         if not isinstance(items, list) or not all(isinstance(w, str) for w in items):
             raise KnowledgeError(f"{path}: markers.{lang}: must be a list of words")

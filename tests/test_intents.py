@@ -17,6 +17,11 @@ def rules() -> IntentRules:
     return IntentRules.load(KNOWLEDGE_DIR / "intents.yaml")
 
 
+@pytest.fixture(scope="module")
+def knowledge():
+    return load_knowledge()
+
+
 @pytest.mark.parametrize(
     ("text", "kind", "name", "to"),
     [("sippp", "smalltalk", "ack", None),
@@ -73,3 +78,37 @@ def test_the_detector_keeps_the_prior_when_a_message_does_not_tell() -> None:
     sure = detector.guess("gimana caranya daftar nib di oss kak", prior="en")
     assert (sure.language, sure.sure) == ("id", True)
     assert detector.guess("macam mana nak mohon sijil halal", prior="id").language == "ms"
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "name"),
+    [("i wanna regiser my busines", "action", "register"),  # a common typo, listed
+     ("thnks a lot", "smalltalk", "thanks"),
+     ("x nak terima mesej dah", "action", "unsubscribe"),
+     ("min kabarin saya kalau ada pameran atau pelatihan ya", "action", "subscribe"),
+     ("please let me know when there are new events", "action", "subscribe"),  # "when" inside
+     ("let me know if there is anything i need to do", "question", None),  # no news asked for
+     ("kabarin kalau ada yang kurang ya min", "question", None),
+     ("I want to sign up for your newsletter", "action", "subscribe"),
+     ("can i join the exhibition in bandung", "question", None),  # an `unless` word
+     ("berapa lama permohonan diproses", "question", None),  # how long in general: the FAQ
+     ("permohonan sy dah diproses ke", "action", "status"),
+     ("perlu ke daftar dengan kerajaan dulu", "question", None)],
+)  # fmt: skip
+def test_unless_words_and_how_words_inside_a_phrase(knowledge, text, kind, name) -> None:
+    intent = knowledge.intents.classify(text)
+    assert (intent.kind, intent.name) == (kind, name)
+
+
+def test_malay_phrases_and_a_closing_ke_tell_malay_from_indonesian(knowledge) -> None:
+    detector = knowledge.language
+    for text in ("permohonan sy dah lulus ke", "hai cik, selamat tengah hari", "ok ke tak"):
+        assert detector.guess(text).language == "ms", text
+    assert detector.guess("mau ke kantor dinas").language == "id"  # "ke" that goes somewhere
+
+
+def test_a_tie_without_a_prior_goes_to_indonesian_then_malay_never_first_to_english(knowledge):
+    detector = knowledge.language
+    assert detector.guess("terima kasih").language == "id"  # both write it alike
+    tied = detector.guess("hi encik")  # English and Malay words: Malay chat borrows "hi"
+    assert tied.margin < 0.3 and tied.language == "ms"
