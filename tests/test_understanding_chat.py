@@ -216,3 +216,18 @@ async def test_a_channel_hint_is_a_prior_not_a_rule(make_chat, deps) -> None:
     assert chat.text == deps.knowledge.texts.render("ms", "smalltalk.ack")
     await chat.send("how do I join little bandung?")
     assert chat.text == deps.knowledge.faq.render("little-bandung-join", "en")
+
+
+async def test_a_line_both_languages_write_alike_keeps_the_users_language(make_chat, deps) -> None:
+    chat = make_chat("60129876543", language_hint="ms")
+    await chat.send("terima kasih, sangat membantu")  # Indonesian too: the Malay prior decides
+    assert chat.text == deps.knowledge.texts.render("ms", "smalltalk.thanks", name="")
+    user = await deps.storage.users.get(chat.channel, chat.user_id)
+    assert user.language in (None, "ms")
+
+
+async def test_a_closing_ke_switches_an_indonesian_hint_to_malay(make_chat, deps) -> None:
+    chat = make_chat("3002", language_hint="id")
+    await chat.send("data sy selamat ke")  # "ke" ends no Indonesian sentence
+    user = await deps.storage.users.get(chat.channel, chat.user_id)
+    assert (user.language, user.language_explicit) == ("ms", False)
