@@ -7,7 +7,6 @@ import logging
 from telegram import BotCommand, Update
 from telegram.error import TelegramError
 from telegram.ext import Application, ApplicationBuilder, ExtBot, TypeHandler
-from telegram.request import HTTPXRequest
 
 from channels.common.inbox import Pipeline
 from channels.common.retry import RetryPolicy
@@ -15,6 +14,7 @@ from channels.telegram import CHANNEL
 from channels.telegram.bridge import Bridge
 from channels.telegram.inbox import InboxBot, queue_stored, replay
 from channels.telegram.media import fetch
+from channels.telegram.request import JsonRequest
 from channels.telegram.sender import TelegramSender
 from handlers import Assistant
 from knowledge.languages import DEFAULT_LANGUAGE, LANGUAGES
@@ -56,8 +56,8 @@ def application_builder(
         "token": token,
         "base_url": api_url,
         "base_file_url": file_url(api_url),
-        "request": HTTPXRequest(connection_pool_size=min(concurrency, HTTP_POOL), **timeouts),
-        "get_updates_request": HTTPXRequest(connection_pool_size=1, **timeouts),
+        "request": JsonRequest(connection_pool_size=min(concurrency, HTTP_POOL), **timeouts),
+        "get_updates_request": JsonRequest(connection_pool_size=1, **timeouts),
     }
     bot = ExtBot(**fields) if pipeline is None else InboxBot(pipeline=pipeline, **fields)
     return Application.builder().bot(bot).concurrent_updates(concurrency)

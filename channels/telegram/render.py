@@ -30,6 +30,25 @@ LIMITS = Limits(text_max=MessageLimit.MAX_TEXT_LENGTH, caption_max=MessageLimit.
 SHORT_LABEL = 18  # labels up to this length sit two to a row; longer ones get a row of their own
 
 
+class InlineKeyboard(InlineKeyboardMarkup):
+    """An inline keyboard turned into its Bot API dict once, not at every message it goes with.
+
+    PTB objects are immutable, so the dict stays right; PTB only reads it (to encode a call).
+    """
+
+    __slots__ = ("_as_dict",)
+
+    def to_dict(self, recursive: bool = True) -> dict:
+        if not recursive:
+            return super().to_dict(recursive=False)
+        try:
+            return self._as_dict
+        except AttributeError:
+            with self._unfrozen():
+                self._as_dict = super().to_dict()
+            return self._as_dict
+
+
 @lru_cache(maxsize=512)
 def inline_keyboard(buttons: tuple[Button, ...]) -> InlineKeyboardMarkup:
     """Buttons as an inline keyboard: short labels two to a row, long labels alone.
@@ -49,7 +68,7 @@ def inline_keyboard(buttons: tuple[Button, ...]) -> InlineKeyboardMarkup:
             last.append(key)
         else:
             rows.append([key])
-    return InlineKeyboardMarkup(rows)
+    return InlineKeyboard(rows)
 
 
 def contact_keyboard(share_label: str, buttons: tuple[Button, ...]) -> ReplyKeyboardMarkup:
