@@ -13,6 +13,7 @@ from pathlib import Path
 import yaml
 
 from knowledge.languages import DEFAULT_LANGUAGE, LANGUAGES
+from knowledge.normalise import strip_marks
 from knowledge.texts import KnowledgeError
 
 _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present: much faster
@@ -45,7 +46,7 @@ class Guess:
 def words(text: str) -> list[str]:
     """Lower-case ASCII words of a text (accents folded, digits and punctuation dropped)."""
     folded = unicodedata.normalize("NFKD", text.casefold())
-    plain = "".join(c for c in folded if not unicodedata.combining(c))
+    plain = folded if folded.isascii() else strip_marks(folded)
     return _WORD.findall(_REPEATS.sub(r"\1", plain.replace("'", "").replace("\u2019", "")))
 
 

@@ -186,11 +186,16 @@ def _stem(word: str) -> str:
     return word
 
 
+def strip_marks(text: str) -> str:
+    """The text without its combining marks (accents, once decomposed); ASCII has none."""
+    return "".join(c for c in text if not unicodedata.combining(c))
+
+
 def _plain(text: str) -> str:
     """Lower case, no accents, no punctuation, no letter repeated three times or more."""
     folded = unicodedata.normalize("NFKD", text.casefold())
     folded = (
-        "".join(c for c in folded if not unicodedata.combining(c))
+        (folded if folded.isascii() else strip_marks(folded))
         .replace("'", "")
         .replace("\u2019", "")
     )
