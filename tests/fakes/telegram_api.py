@@ -46,6 +46,7 @@ class Call:
     files: dict[str, tuple[str, bytes]] = field(default_factory=dict)
     at: float = field(default_factory=time.monotonic)
     faulted: bool = False  # answered with an injected fault (429, 500, drop...) instead
+    content_type: str = ""  # how the body came: form, multipart or JSON
 
     @property
     def chat_id(self) -> int | None:
@@ -245,10 +246,9 @@ class FakeBotApi(Methods, UserActions):
     async def _endpoint(self, request: Request) -> Response:
         if request.path_params["token"] != self.token:
             return _error(401, "Unauthorized")
-        params, files = parse_body(
-            request.headers.get("content-type", ""), await request.body(), request.query_params
-        )
-        call = Call(request.path_params["method"], params, files)
+        content_type = request.headers.get("content-type", "")
+        params, files = parse_body(content_type, await request.body(), request.query_params)
+        call = Call(request.path_params["method"], params, files, content_type=content_type)
         self.calls.append(call)
         self._notify()
         fault = self._take_fault(call)
