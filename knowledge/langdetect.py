@@ -142,4 +142,7 @@ def load_markers(path: Path) -> dict[str, list[str]]:
     for lang, items in markers.items():
         if not isinstance(items, list) or not all(isinstance(w, str) for w in items):
             raise KnowledgeError(f"{path}: markers.{lang}: must be a list of words")
+        longer = [w for w in items if len(words(w)) > (2 if lang in LANGUAGES else 1)]
+        if longer:  # a marker is a word or a phrase of two; the other lists hold single words
+            raise KnowledgeError(f"{path}: {lang}: too many words in {', '.join(longer[:3])}")
     return {lang: list(items) for lang, items in markers.items()}

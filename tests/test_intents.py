@@ -9,6 +9,7 @@ import yaml
 
 from knowledge import KNOWLEDGE_DIR, load_knowledge
 from knowledge.intents import IntentRules
+from knowledge.langdetect import load_markers
 from knowledge.texts import KnowledgeError
 
 
@@ -112,3 +113,17 @@ def test_a_tie_without_a_prior_goes_to_indonesian_then_malay_never_first_to_engl
     assert detector.guess("terima kasih").language == "id"  # both write it alike
     tied = detector.guess("hi encik")  # English and Malay words: Malay chat borrows "hi"
     assert tied.margin < 0.3 and tied.language == "ms"
+
+
+def test_a_marker_of_three_words_is_refused(tmp_path: Path) -> None:
+    text = (KNOWLEDGE_DIR / "language_words.yaml").read_text(encoding="utf-8")
+    path = tmp_path / "language_words.yaml"
+    path.write_text(text.replace("last_ms: [ke]", "last_ms: [ke, dah ke]"), encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="last_ms: too many words in dah ke"):
+        load_markers(path)
+    path.write_text(text.replace("tengah hari,", "selamat tengah hari,"), encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="ms: too many words in selamat tengah hari"):
+        load_markers(path)
+    path.write_text(text, encoding="utf-8")
+    found = load_markers(path)
+    assert "tengah hari" in found["ms"] and found["last_ms"] == ["ke"]
