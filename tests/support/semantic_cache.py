@@ -14,6 +14,13 @@ no:cacheprovider` or on a fresh clone). Now:
   itself and the other worker reads what it wrote).
 
 A worker waiting on the lock leaves its core to the background process, so no CPU is lost.
+
+Across runs and clones: whoever fills the run's folder first copies in the files of the user's
+cache (`$XDG_CACHE_HOME` or `~/.cache`, `umkm-bot/faq-embeddings`), shared by every clone and
+worktree on the machine, and copies the file it ends with back there. The stage reuses cached
+vectors per text (knowledge/semantic.py), so a fresh clone embeds only the sample texts that no
+run on the machine embedded before (none, if its knowledge is one seen already) instead of all
+of them (~40 s of CPU). The run's folder stays its own: other runs never change it mid-run.
 """
 
 from __future__ import annotations
@@ -30,11 +37,14 @@ from pathlib import Path
 
 import pytest
 
+from knowledge.semantic import CACHE_PREFIX
+
 ROOT = Path(__file__).resolve().parents[2]
 _FOLDER = pytest.StashKey[Path]()
 _TEMPORARY = pytest.StashKey[bool]()
 _WARMING: list[subprocess.Popen] = []
 WORKER_KEY = "faq_embeddings"
+SHARED_KEEP = 6  # files kept in the user's cache (knowledge versions of several clones)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -129,7 +139,7 @@ def semantic_faq(embedder, semantic_cache: Path):
     from knowledge import load_knowledge
     from knowledge.semantic import SemanticOptions
 
-    with locked(semantic_cache):
+    with locked(semantic_cache), shared_files(semantic_cache):
         return load_knowledge(semantic=SemanticOptions(embedder, semantic_cache)).faq
 
 
@@ -154,7 +164,48 @@ def warm(folder: Path) -> None:
 
     embedder = load_embedder(1)
     if embedder is not None:
-        load_knowledge(semantic=SemanticOptions(embedder, folder))
+        with shared_files(folder):
+            load_knowledge(semantic=SemanticOptions(embedder, folder))
+
+
+def user_cache() -> Path | None:
+    """The machine-wide folder of sample embeddings for the tests, or None if unwritable."""
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    folder = Path(base) / "umkm-bot" / "faq-embeddings"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+    except OSError:
+        return None
+    return folder if os.access(folder, os.W_OK) else None
+
+
+def _newest(folder: Path) -> list[Path]:
+    files = [p for p in folder.glob(f"{CACHE_PREFIX}*.npz") if ".tmp." not in p.name]
+    return sorted(files, key=lambda p: p.stat().st_mtime, reverse=True)
+
+
+@contextlib.contextmanager
+def shared_files(folder: Path) -> Iterator[None]:
+    """Seed `folder` from the user's cache before the stage loads; give back what it wrote."""
+    shared = user_cache()
+    if shared is None:
+        yield
+        return
+    for path in _newest(shared)[:SHARED_KEEP]:
+        if not (folder / path.name).exists():
+            with contextlib.suppress(OSError):  # another run may be replacing or pruning it
+                shutil.copy2(path, folder / f".partial-{os.getpid()}-{path.name}")
+                os.replace(folder / f".partial-{os.getpid()}-{path.name}", folder / path.name)
+    yield
+    newest = _newest(folder)[:1]
+    for path in newest:
+        if not (shared / path.name).exists():
+            partial = shared / f".partial-{os.getpid()}-{path.name}"
+            with contextlib.suppress(OSError):
+                shutil.copyfile(path, partial)
+                os.replace(partial, shared / path.name)  # atomic: readers see whole files
+    for old in _newest(shared)[SHARED_KEEP:]:
+        old.unlink(missing_ok=True)
 
 
 if __name__ == "__main__":  # the background process; the lock came with its descriptors
