@@ -74,8 +74,8 @@ class Assistant:
 
     async def _dispatch(self, incoming: Incoming) -> Answer:
         storage = self.deps.storage
-        user = await storage.users.touch(incoming.channel, incoming.user_id, incoming.display_name)
-        conv = await storage.conversations.get(user.id)
+        user, conv = await storage.users.arrive(
+            incoming.channel, incoming.user_id, incoming.display_name)
         ctx = Ctx(
             self.deps, incoming, user, conv, run_command=self.run_command,
             kept_flows=frozenset(self.router.returns), commands=frozenset(self.router.commands),

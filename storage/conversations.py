@@ -19,21 +19,23 @@ class Conversation:
     updated_at: datetime | None = None
 
 
+def conversation(row) -> Conversation:
+    return Conversation(
+        user_pk=row["user_pk"],
+        flow=row["flow"],
+        step=row["step"],
+        draft=json.loads(row["draft"]),
+        updated_at=parse_time(row["updated_at"]),
+    )
+
+
 class ConversationRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
 
     async def get(self, user_pk: int) -> Conversation | None:
         row = await self.db.fetchone("SELECT * FROM conversations WHERE user_pk = ?", (user_pk,))
-        if row is None:
-            return None
-        return Conversation(
-            user_pk=row["user_pk"],
-            flow=row["flow"],
-            step=row["step"],
-            draft=json.loads(row["draft"]),
-            updated_at=parse_time(row["updated_at"]),
-        )
+        return conversation(row) if row is not None else None
 
     async def save(self, user_pk: int, flow: str, step: str, draft: dict[str, Any]) -> Conversation:
         """Write the state now (every step), replacing what was there."""

@@ -96,6 +96,11 @@ class Database:
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         raise NotImplementedError
 
+    async def fetch_each(self, queries: Sequence[tuple[str, Params]]) -> list[Row | None]:
+        """The first row of each query (None if none), run in order (SQLite: in one hand-over
+        to its thread); each in autocommit, as `fetchone` runs it."""
+        return [await self.fetchone(sql, params) for sql, params in queries]
+
     def transaction(self) -> AbstractAsyncContextManager[Tx]:
         """Run several statements atomically; rolled back if the block raises."""
         raise NotImplementedError

@@ -76,6 +76,11 @@ async def _in_thread(conn: aiosqlite.Connection, fn: Callable, *args):
     return await conn._execute(fn, conn._conn, *args)  # noqa: SLF001
 
 
+def _first_rows(conn: sqlite3.Connection, queries: list[tuple[str, Params]]) -> list:
+    """In the connection's thread: each query's first row (or None), in order."""
+    return [_rows(conn, sql, params, True) for sql, params in queries]
+
+
 def _atomically(conn: sqlite3.Connection, steps: list[Step]) -> None:
     """In the connection's thread: BEGIN, the steps, COMMIT (ROLLBACK if one fails)."""
     conn.execute("BEGIN IMMEDIATE")
@@ -215,6 +220,10 @@ class SqliteDatabase(Database):
     async def fetchall(self, sql: str, params: Params = ()) -> list[aiosqlite.Row]:
         async with self._lock, unusable_as_storage_error(self.path):
             return await _in_thread(self._conn, _rows, sql, params, False)
+
+    async def fetch_each(self, queries: Sequence[tuple[str, Params]]) -> list[aiosqlite.Row | None]:
+        async with self._lock, unusable_as_storage_error(self.path):
+            return await _in_thread(self._conn, _first_rows, list(queries))
 
     @asynccontextmanager
     async def transaction(self) -> AsyncIterator[SqliteTx]:  # type: ignore[override]

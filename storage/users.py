@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from storage.conversations import Conversation, conversation
 from storage.db import Database, parse_time
 
 
@@ -48,8 +49,22 @@ class UserRepo:
 
     async def touch(self, channel: str, user_id: str, display_name: str | None) -> User:
         """Record that the user wrote now (creating them); writing again unblocks them."""
+        return _user(await self.db.fetchone(*self._touch(channel, user_id, display_name)))
+
+    async def arrive(
+        self, channel: str, user_id: str, display_name: str | None
+    ) -> tuple[User, Conversation | None]:
+        """`touch`, and the user's conversation state read in the same round trip."""
+        touched, state = await self.db.fetch_each([
+            self._touch(channel, user_id, display_name),
+            ("""SELECT conversations.* FROM conversations JOIN users ON users.id = user_pk
+                WHERE users.channel = ? AND users.user_id = ?""", (channel, user_id)),
+        ])  # fmt: skip
+        return _user(touched), conversation(state) if state is not None else None
+
+    def _touch(self, channel: str, user_id: str, display_name: str | None) -> tuple[str, tuple]:
         now = self.db.now().isoformat()
-        row = await self.db.fetchone(
+        return (
             """INSERT INTO users (channel, user_id, display_name, first_seen, last_seen)
                VALUES (?, ?, ?, ?, ?)
                ON CONFLICT (channel, user_id) DO UPDATE SET
@@ -58,7 +73,6 @@ class UserRepo:
                RETURNING *""",
             (channel, user_id, display_name, now, now),
         )
-        return _user(row)
 
     async def get(self, channel: str, user_id: str) -> User | None:
         row = await self.db.fetchone(

@@ -90,13 +90,13 @@ async def test_flooding_user_gets_one_slow_down_then_silence_while_others_are_an
 
 async def test_silenced_messages_touch_nothing(limited, deps, monkeypatch):
     touches = []
-    real_touch = deps.storage.users.touch
+    real_arrive = deps.storage.users.arrive
 
-    async def counting_touch(*args):
+    async def counting_arrive(*args):
         touches.append(args)
-        return await real_touch(*args)
+        return await real_arrive(*args)
 
-    monkeypatch.setattr(deps.storage.users, "touch", counting_touch)
+    monkeypatch.setattr(deps.storage.users, "arrive", counting_arrive)
     flooder = Chat(limited, "666")
     for _ in range(30):
         await flooder.send("/help")

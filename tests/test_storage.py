@@ -44,6 +44,22 @@ async def test_users_are_dataclasses_and_touch_unblocks(database_url):
 
 
 @pytest.mark.both_engines
+async def test_arrive_touches_the_user_and_reads_only_their_conversation(database_url):
+    storage = await open_storage(database_url)
+    first, conv = await storage.users.arrive("telegram", "77", "Sari")
+    assert conv is None and first.display_name == "Sari" and first.key == "telegram:77"
+    other = await storage.users.touch("whatsapp", "77", "Other")  # same id, another channel
+    await storage.conversations.save(other.id, "register", "owner", {"x": 1})
+    await storage.conversations.save(first.id, "register", "business_name", {"owner": "Sari"})
+    await storage.users.set_blocked_by_key("telegram", "77", True)
+    again, conv = await storage.users.arrive("telegram", "77", None)
+    assert again.id == first.id and not again.blocked and again.display_name == "Sari"
+    assert (conv.user_pk, conv.step, conv.draft) == (first.id, "business_name", {"owner": "Sari"})
+    assert conv == await storage.conversations.get(first.id)
+    await storage.close()
+
+
+@pytest.mark.both_engines
 async def test_conversation_state_round_trips_and_cascades(database_url):
     storage = await open_storage(database_url)
     user = await storage.users.touch("whatsapp", "628123", "Ani")
