@@ -37,7 +37,7 @@ from pathlib import Path
 
 import pytest
 
-from knowledge.semantic import CACHE_PREFIX
+from knowledge.embedding_cache import CACHE_PREFIX
 
 ROOT = Path(__file__).resolve().parents[2]
 _FOLDER = pytest.StashKey[Path]()
