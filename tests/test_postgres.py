@@ -204,3 +204,26 @@ async def test_healthz_names_the_worker_and_the_reachable_database(make_settings
             assert down.status_code == 503 and down.json()["database"].startswith("error")
     finally:
         await deps.storage.close()
+
+
+@pytest.mark.postgresql
+async def test_a_message_costs_its_statements_and_no_reset_round_trips(assistant, monkeypatch):
+    """A message's statements run inside the user's lock, taken first and freed by its
+    connection's reset last; asyncpg's default reset query (a round trip after every
+    statement) is not sent."""
+    await assistant.handle(Incoming.from_text("telegram", "1", "/start"))
+    sent: list[str] = []
+    for name in ("execute", "executemany", "fetch", "fetchrow", "fetchval"):
+        real = getattr(asyncpg.Connection, name)
+
+        async def counted(self, query, *args, _real=real, **kwargs):
+            sent.append(" ".join(query.split()))
+            return await _real(self, query, *args, **kwargs)
+
+        monkeypatch.setattr(asyncpg.Connection, name, counted)
+    replies = await assistant.handle(Incoming.from_text("telegram", "1", "/help"))
+    assert "/daftar" in replies[0].text
+    assert not any("RESET ALL" in query for query in sent), sent
+    assert sent[0] == "SELECT pg_advisory_lock($1)" and sent[-1] == "SELECT pg_advisory_unlock_all()"
+    assert not any("advisory" in query for query in sent[1:-1]), sent  # no separate unlock
+    assert any(query.startswith("INSERT INTO users") for query in sent)  # under the lock
