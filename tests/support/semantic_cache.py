@@ -180,8 +180,23 @@ def user_cache() -> Path | None:
 
 
 def _newest(folder: Path) -> list[Path]:
-    files = [p for p in folder.glob(f"{CACHE_PREFIX}*.npz") if ".tmp." not in p.name]
-    return sorted(files, key=lambda p: p.stat().st_mtime, reverse=True)
+    """The cache files in `folder`, newest first (another run may remove one meanwhile)."""
+    found: list[tuple[float, Path]] = []
+    for path in folder.glob(f"{CACHE_PREFIX}*.npz"):
+        if ".tmp." not in path.name:
+            with contextlib.suppress(OSError):
+                found.append((path.stat().st_mtime, path))
+    return [path for _, path in sorted(found, reverse=True)]
+
+
+def _copy(source: Path, target: Path) -> None:
+    """Copy `source` to `target` whole or not at all (readers never see half a file)."""
+    partial = target.with_name(f".partial-{os.getpid()}-{target.name}")
+    try:
+        shutil.copy2(source, partial)
+        os.replace(partial, target)
+    except OSError:  # another run removed the source meanwhile, or the disk is full
+        partial.unlink(missing_ok=True)
 
 
 @contextlib.contextmanager
@@ -193,17 +208,13 @@ def shared_files(folder: Path) -> Iterator[None]:
         return
     for path in _newest(shared)[:SHARED_KEEP]:
         if not (folder / path.name).exists():
-            with contextlib.suppress(OSError):  # another run may be replacing or pruning it
-                shutil.copy2(path, folder / f".partial-{os.getpid()}-{path.name}")
-                os.replace(folder / f".partial-{os.getpid()}-{path.name}", folder / path.name)
+            _copy(path, folder / path.name)
     yield
-    newest = _newest(folder)[:1]
-    for path in newest:
+    for path in _newest(folder)[:1]:  # the file this load read or wrote
         if not (shared / path.name).exists():
-            partial = shared / f".partial-{os.getpid()}-{path.name}"
-            with contextlib.suppress(OSError):
-                shutil.copyfile(path, partial)
-                os.replace(partial, shared / path.name)  # atomic: readers see whole files
+            _copy(path, shared / path.name)
+            with contextlib.suppress(OSError):  # the newest there: pruned last
+                os.utime(shared / path.name)
     for old in _newest(shared)[SHARED_KEEP:]:
         old.unlink(missing_ok=True)
 
