@@ -110,12 +110,13 @@ def _best_part(
         return whole, ()
     asked: list[Decision] = []
     stated: list[Decision] = []
+    allowed = {whole.topic, _nearest(faq, text, whole)}
     for piece in pieces:
         decision = faq.matcher.decide(piece)
         if decision.kind != "answer" or rules.classify(piece).kind != "question":
             continue
-        if piece not in sentences and decision.topic != whole.topic:
-            continue  # a clause answers only with the whole message's best topic
+        if piece not in sentences and decision.topic not in allowed:
+            continue  # a clause answers only with the whole message's best topic (either stage)
         is_question = piece.rstrip().endswith(_QUESTION_END) or rules.is_how(piece)
         (asked if is_question else stated).append(decision)
     if asked:
@@ -125,6 +126,18 @@ def _best_part(
     if whole.kind == "answer" or not stated:
         return whole, ()
     return max(stated, key=lambda d: d.score), ()
+
+
+def _nearest(faq: Faq, text: str, whole: Decision) -> str | None:
+    """The nearest topic in meaning of a whole message that fell back (None lexical-only): a long
+    story dilutes the lexical score, so its best topic may be the wrong one to let a clause
+    answer with (development tables: 7 more right, 1 right lost, 1 more wrong and 1 out-of-scope
+    answered, of 2,100 questions)."""
+    index = faq.matcher.semantic
+    if index is None or whole.kind != "fallback" or whole.out_of_scope:
+        return None
+    ranked = index.rank(text)
+    return ranked[0][0] if ranked else None
 
 
 __all__ = ["Intent", "Understood", "ask_faq", "parts", "understand"]
