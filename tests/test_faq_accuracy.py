@@ -24,6 +24,8 @@ TARGET = 0.90  # the first issue's target, per language, on the held-out table
 # scope 100% both ways. Issue 14 asks that the held-out table stay >= 95% with the stage.
 # At 8e5f0e5 (session 4): held-out lexical 95.0 / 92.5 / 96.7%, semantic 96.7 / 96.7 / 97.5%;
 # development tables lexical 92.3 / 91.2 / 91.9%, semantic 97.9 / 96.5 / 96.8%.
+# At f73227c (helper "faq"): held-out semantic 96.7 / 96.7 / 96.7%, lexical unchanged;
+# development tables lexical 92.3 / 91.6 / 91.9%, semantic 97.5 / 96.5 / 96.5%.
 FLOOR_HELD_OUT = {"lexical": 0.92, "semantic": 0.96}
 FLOOR_DEV = {"lexical": 0.91, "semantic": 0.96}  # development tables (floors: figures rounded down)
 FLOOR_RIGHT_OR_OFFERED = 0.90  # ... or the right topic among the "did you mean" choices
@@ -143,7 +145,7 @@ def test_small_talk_is_recognised(faq, kind: str) -> None:
 # Tables E and F (tests/support/faq_tables.py DEV_UNDERSTOOD) read as the bot reads them, like the
 # blind table: a topic counts when answered or when its twin action runs; out of scope counts when
 # the intent is `fallback`. Floors: the figures measured (see docs/knowledge.md), rounded down.
-FLOOR_UNDERSTOOD = {"lexical": (0.83, 0.86), "semantic": (0.92, 0.93)}  # (in scope, out of scope)
+FLOOR_UNDERSTOOD = {"lexical": (0.84, 0.86), "semantic": (0.94, 0.93)}  # (in scope, out of scope)
 
 
 def test_development_tables_read_as_the_bot_reads(faq) -> None:
