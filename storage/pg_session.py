@@ -48,15 +48,22 @@ class PgLeadership:
             return True
         self._conn = None
         try:
-            conn = await asyncpg.connect(self._dsn, timeout=CONNECT_TIMEOUT)
+            conn = await _connect_whole(self._dsn)
         except (*UNUSABLE, asyncpg.PostgresError) as exc:
             log.warning("leader election: database unreachable: %s", exc)
             return False
-        if await conn.fetchval("SELECT pg_try_advisory_lock($1)", self._key):
+        try:
+            leads = await conn.fetchval("SELECT pg_try_advisory_lock($1)", self._key)
+        except BaseException:  # cancelled at a worker's stop, or the server went away
+            conn.terminate()
+            raise
+        if leads:
             self._conn = conn
             log.info("this worker leads now (scheduled work runs here)")
             return True
-        await conn.close()
+        # It holds nothing: drop it at once. A graceful close is a round trip that a worker's
+        # stop may cancel half-way, leaving asyncpg a future nobody reads (logged as an error).
+        conn.terminate()
         return False
 
     async def resign(self) -> None:
@@ -66,3 +73,21 @@ class PgLeadership:
                 await conn.close()  # the session ends: the lock is free
             except (*UNUSABLE, asyncpg.PostgresError):
                 conn.terminate()
+
+
+async def _connect_whole(dsn: str) -> asyncpg.Connection:
+    """asyncpg.connect that a cancellation (a worker's stop) never cuts mid-handshake: asyncpg
+    would leave a future nobody reads, logged as an error. The connection is finished in the
+    background and dropped instead."""
+    task = asyncio.ensure_future(asyncpg.connect(dsn, timeout=CONNECT_TIMEOUT))
+    try:
+        return await asyncio.shield(task)
+    except asyncio.CancelledError:
+        task.add_done_callback(_drop)
+        raise
+
+
+def _drop(task: asyncio.Future) -> None:
+    if not task.cancelled() and task.exception() is None:  # reading it: no "never retrieved"
+        task.result().terminate()
+

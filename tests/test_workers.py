@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import gc
 from datetime import timedelta
 
 import pytest
@@ -64,6 +65,40 @@ async def test_one_leader_at_a_time_and_failover(database_url):
     finally:
         for storage in (a, b):
             await storage.close()
+
+
+async def test_a_stop_cancelling_an_election_anywhere_leaves_asyncpg_nothing_unread(
+    database_url,
+):
+    """A worker's stop cancels a non-leader's election wherever it is (connecting, asking for
+    the lock, dropping the connection); asyncpg must not be left a future nobody reads, which
+    asyncio logs as an error at the stop (seen in a worker's log under load)."""
+    loop = asyncio.get_running_loop()
+    unread: list[str] = []
+    previous = loop.get_exception_handler()
+    loop.set_exception_handler(lambda _loop, context: unread.append(context["message"]))
+    [storage] = await _workers(database_url, 1)
+    leader = storage.db.leadership("scheduler")
+    try:
+        assert await leader.lead() is True
+        for turns in range(60):  # cancelled after 0, 1, 2 ... turns of the event loop
+            task = asyncio.create_task(storage.db.leadership("scheduler").lead())
+            for _ in range(turns):
+                await asyncio.sleep(0)
+            task.cancel()
+            [result] = await asyncio.gather(task, return_exceptions=True)
+            assert result is False or isinstance(result, asyncio.CancelledError)
+        async with asyncio.timeout(10):  # connections finished in the background, then dropped
+            while any(t.get_coro().__qualname__ == "connect" for t in asyncio.all_tasks()):  # noqa: ASYNC110
+                await asyncio.sleep(0.01)
+        for _ in range(3):  # the dropped transports' connection_lost callbacks
+            await asyncio.sleep(0)
+        gc.collect()  # a future nobody read is reported when it is collected
+    finally:
+        loop.set_exception_handler(previous)
+        await leader.resign()
+        await storage.close()
+    assert unread == []
 
 
 async def test_a_second_worker_refuses_to_poll_telegram(make_settings, capsys):
