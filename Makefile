@@ -50,7 +50,7 @@ test-fast: install lint
 	$(PYTEST) -m "not slow"
 
 # The multi-worker proof at the issue's full size: 300 people greet, ask and register through
-# three `serve` workers on PostgreSQL, one SIGKILLed mid-run (about 6,100 messages; 65 s on a
+# three `serve` workers on PostgreSQL, one SIGKILLed mid-run (about 6,100 messages; 47-54 s on a
 # quiet 2-core machine, more under load). `make test` runs the same test with 30 people; CI
 # runs this after it.
 test-scale: install

@@ -6,11 +6,14 @@ from __future__ import annotations
 import asyncio
 import hashlib
 import logging
+from collections.abc import Callable, Coroutine
+from typing import Any, TypeVar
 
 import asyncpg
 
 log = logging.getLogger(__name__)
 CONNECT_TIMEOUT = 10.0
+T = TypeVar("T")
 
 # asyncpg errors that mean "the database cannot be used now", not "this statement is wrong".
 UNUSABLE: tuple[type[BaseException], ...] = (
@@ -48,7 +51,7 @@ class PgLeadership:
             return True
         self._conn = None
         try:
-            conn = await _connect_whole(self._dsn)
+            conn = await _uncut(asyncpg.connect(self._dsn, timeout=CONNECT_TIMEOUT), _drop)
         except (*UNUSABLE, asyncpg.PostgresError) as exc:
             log.warning("leader election: database unreachable: %s", exc)
             return False
@@ -61,9 +64,7 @@ class PgLeadership:
             self._conn = conn
             log.info("this worker leads now (scheduled work runs here)")
             return True
-        # It holds nothing: drop it at once. A graceful close is a round trip that a worker's
-        # stop may cancel half-way, leaving asyncpg a future nobody reads (logged as an error).
-        conn.terminate()
+        await _uncut(conn.close(), _read)  # it holds nothing; a stop lets the close finish
         return False
 
     async def resign(self) -> None:
@@ -75,19 +76,25 @@ class PgLeadership:
                 conn.terminate()
 
 
-async def _connect_whole(dsn: str) -> asyncpg.Connection:
-    """asyncpg.connect that a cancellation (a worker's stop) never cuts mid-handshake: asyncpg
-    would leave a future nobody reads, logged as an error. The connection is finished in the
-    background and dropped instead."""
-    task = asyncio.ensure_future(asyncpg.connect(dsn, timeout=CONNECT_TIMEOUT))
+async def _uncut(work: Coroutine[Any, Any, T], settle: Callable[[asyncio.Task], None]) -> T:
+    """Await `work` so that a cancellation (a worker's stop) does not cut it half-way: asyncpg
+    cut mid-handshake or mid-close leaves a future nobody reads, logged as an error. A cancelled
+    caller leaves the work to finish in the background and `settle` to deal with its result."""
+    task = asyncio.ensure_future(work)
     try:
         return await asyncio.shield(task)
     except asyncio.CancelledError:
-        task.add_done_callback(_drop)
+        task.add_done_callback(settle)
         raise
 
 
-def _drop(task: asyncio.Future) -> None:
-    if not task.cancelled() and task.exception() is None:  # reading it: no "never retrieved"
-        task.result().terminate()
+def _read(task: asyncio.Task) -> None:
+    """Settle background work: its error read (none is "never retrieved"), nothing else."""
+    if not task.cancelled():
+        task.exception()
 
+
+def _drop(task: asyncio.Task) -> None:
+    """Settle a background connect: the connection nobody will use is closed at once."""
+    if not task.cancelled() and task.exception() is None:
+        task.result().terminate()
