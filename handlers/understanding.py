@@ -27,16 +27,29 @@ WITH_MENU = ("greeting", "thanks")  # small talk answered with the main menu
 async def read(ctx: Ctx, text: str) -> Understood:
     """Understand `text` with the user's current language as the prior; a long text, or one the
     semantic stage must embed, off the event loop, so other users' messages and /healthz are
-    not held up (a short question the lexical stage settles costs a fraction of a ms)."""
+    not held up (a short question the lexical stage settles costs a fraction of a ms). A
+    message read recently with the same prior is not read again (knowledge/recent.py)."""
     knowledge, text = ctx.deps.knowledge, text[:MAX_READ]
+    key, generation = (text, ctx.lang), _generation(knowledge)
+    understood = knowledge.recent.find(key, generation)
+    if understood is not None:
+        return understood
     args = (knowledge.faq, knowledge.intents, knowledge.language, text, ctx.lang)
     if len(text) <= OFF_LOOP:
         try:
             with no_embedding():
-                return understand(*args)
+                understood = understand(*args)
         except NeedsEmbedding:  # read again in a worker thread, embedding this time
             pass
-    return await asyncio.to_thread(understand, *args)
+    if understood is None:
+        understood = await asyncio.to_thread(understand, *args)
+    knowledge.recent.keep(key, generation, understood)
+    return understood
+
+
+def _generation(knowledge) -> int | None:
+    """The FAQ matcher's change count: a curated phrasing added since makes a reading stale."""
+    return knowledge.faq.matcher.generation if knowledge.faq is not None else None
 
 
 async def follow_language(ctx: Ctx, text: str, understood: Understood) -> None:

@@ -15,6 +15,7 @@ from knowledge.intents import IntentRules
 from knowledge.langdetect import LanguageDetector, load_markers, words
 from knowledge.languages import LANGUAGES
 from knowledge.normalise import Normaliser
+from knowledge.recent import Recent
 from knowledge.semantic import SemanticOptions
 from knowledge.texts import KnowledgeError, Texts, read_mapping
 
@@ -35,6 +36,7 @@ class Knowledge:
     intents: IntentRules | None = None  # small talk and requests in words (intents.yaml)
     language: LanguageDetector | None = None  # which language a message is written in
     holidays: dict[date, str] = field(default_factory=dict)  # offices closed (holidays.yaml)
+    recent: Recent = field(default_factory=Recent, repr=False, compare=False)  # messages read
 
 
 def load_contacts(path: Path) -> dict[str, Any]:

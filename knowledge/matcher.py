@@ -74,6 +74,7 @@ class Matcher:
         self._answer_topics: dict[str, set[str]] = defaultdict(set)
         self.speller = Speller(normaliser, self._is_known_token)
         self.semantic: SemanticIndex | None = None  # set by attach_semantic
+        self.generation = 0  # counts changes: what was read against an older one may differ
         self._changed()
 
     # -- building -----------------------------------------------------------------------------
@@ -259,6 +260,7 @@ class Matcher:
         return arrays
 
     def _changed(self) -> None:
+        self.generation += 1
         self._idf_cache: dict[str, float] = {}
         self._arrays: SampleArrays | None = None
         self._vocab = None
