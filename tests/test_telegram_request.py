@@ -8,6 +8,7 @@ import pytest
 from telegram import Bot
 from telegram.error import NetworkError, TimedOut
 
+from channels.telegram.inbox import InboxBot
 from channels.telegram.render import inline_keyboard
 from channels.telegram.request import JsonRequest
 from handlers.types import Button
@@ -59,3 +60,14 @@ async def test_timeouts_and_errors_are_ptbs(telegram_api: FakeBotApi) -> None:
     with pytest.raises(NetworkError, match="httpx.ConnectError"):
         await bot.send_message(5, "halo")
     await bot.request.shutdown()
+
+
+async def test_the_inbox_bot_does_not_parse_its_own_keyboard_back(telegram_api: FakeBotApi) -> None:
+    keyboard = inline_keyboard((Button("Daftar", "reg:start"),))
+    bot = InboxBot(telegram_api.token, base_url=telegram_api.base_url, request=JsonRequest(),
+                   pipeline=None)  # fmt: skip
+    async with bot:
+        sent = await bot.send_message(5, TEXT, reply_markup=keyboard)
+    (call,) = telegram_api.calls_to("sendMessage")
+    assert call.params["reply_markup"]["inline_keyboard"][0][0]["callback_data"] == "reg:start"
+    assert sent.message_id > 0 and sent.text == TEXT and sent.reply_markup is None

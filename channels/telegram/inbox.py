@@ -18,6 +18,9 @@ from channels.common.inbox import Pipeline
 from storage.inbox import RECEIVED, InboxMessage
 
 log = logging.getLogger(__name__)
+# Calls whose answer is the message sent: its keyboard is ours, never read back, so it is not
+# parsed again (a 4-button inline keyboard: Message.de_json 85 -> 54 us).
+SENDS = frozenset({"sendMessage", "sendPhoto", "sendDocument", "editMessageText"})
 
 
 class InboxBot(ExtBot):
@@ -36,9 +39,12 @@ class InboxBot(ExtBot):
         self._raw: dict[int, str] = {}  # the last batch as Telegram sent it, by update_id
 
     async def _post(self, endpoint: str, data=None, *args, **kwargs):
-        """PTB's one HTTP call; getUpdates' answer is kept as JSON text before PTB parses it."""
+        """PTB's one HTTP call; getUpdates' answer is kept as JSON text before PTB parses it, a
+        sent message's keyboard is dropped before PTB parses the message."""
         result = await super()._post(endpoint, data, *args, **kwargs)
-        if endpoint == "getUpdates" and isinstance(result, list):
+        if endpoint in SENDS and isinstance(result, dict):
+            result.pop("reply_markup", None)
+        elif endpoint == "getUpdates" and isinstance(result, list):
             # Stored as sent: cheaper than Update.to_json() on the parsed objects.
             self._raw = {
                 item["update_id"]: json.dumps(item, ensure_ascii=False)
