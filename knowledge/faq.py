@@ -73,6 +73,10 @@ class Faq:
         self.contacts = contacts
         self.out_of_scope = dict(out_of_scope or {})  # out_of_scope.yaml, indexed in the matcher
         self.clock: Callable[[], date] = jakarta_today  # tests set another day
+        # Answers as they read on `_rendered_on` (an answer depends on the day only): rendering
+        # one through Jinja2 cost ~20 us of every FAQ message. At most topics x languages x 2.
+        self._rendered: dict[tuple[str, str, str], str] = {}
+        self._rendered_on: date | None = None
 
     def get(self, topic: str) -> FaqEntry | None:
         return self.entries.get(topic)
@@ -90,7 +94,7 @@ class Faq:
 
     def render(self, topic: str, lang: str) -> str:
         """The answer of `topic` in `lang` as it reads today, with the office contacts."""
-        return self.entries[topic].render(lang, self.contacts, self.clock())
+        return self._render(topic, lang, "answer")
 
     def has_more(self, topic: str) -> bool:
         """True if `topic` has more to say behind a "more" button."""
@@ -99,7 +103,17 @@ class Faq:
 
     def render_more(self, topic: str, lang: str) -> str:
         """The rest of a long answer (the "more" button), as it reads today."""
-        return self.entries[topic].render(lang, self.contacts, self.clock(), part="more")
+        return self._render(topic, lang, "more")
+
+    def _render(self, topic: str, lang: str, part: str) -> str:
+        today = self.clock()
+        if today != self._rendered_on:  # a new day: answers may read differently
+            self._rendered, self._rendered_on = {}, today
+        text = self._rendered.get((topic, lang, part))
+        if text is None:
+            text = self.entries[topic].render(lang, self.contacts, today, part=part)
+            self._rendered[(topic, lang, part)] = text
+        return text
 
     def add_phrasings(self, topic: str, lang: str, texts: list[str]) -> int:
         """Add curated sample questions to the matcher; returns how many were new."""
