@@ -5,7 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from storage.db import Database, parse_time
+from storage.batching import GroupWrite
+from storage.db import Database, Step, parse_time
 
 
 @dataclass(frozen=True)
@@ -48,9 +49,16 @@ def _question(row) -> Question:
     )
 
 
+_LOG = """INSERT INTO questions (user_pk, channel, language, text, topic, score, answered,
+                                 created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"""
+
+
 class QuestionRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
+        # The questions logged while the previous write ran go in one transaction: one
+        # hand-over to the database instead of one per FAQ message (storage/batching.py).
+        self._logged: GroupWrite[tuple] = GroupWrite(self._write)
 
     async def log(
         self,
@@ -61,22 +69,16 @@ class QuestionRepo:
         topic: str | None,
         score: float,
         answered: bool,
-    ) -> int:
-        """Record one question as asked; returns its id."""
-        return await self.db.execute(
-            """INSERT INTO questions (user_pk, channel, language, text, topic, score, answered,
-                                      created_at) VALUES (?, ?, ?, ?, ?, ?, ?, ?)""",
-            (
-                user_pk,
-                channel,
-                language,
-                text,
-                topic,
-                score,
-                int(answered),
-                self.db.now().isoformat(),
-            ),
-        )
+    ) -> None:
+        """Record one question as asked; returns once it is stored."""
+        now = self.db.now().isoformat()
+        await self._logged((user_pk, channel, language, text, topic, score, int(answered), now))
+
+    async def _write(self, rows: list[tuple]) -> None:
+        if len(rows) == 1:
+            await self.db.execute(_LOG, rows[0])
+        else:
+            await self.db.atomically([Step(_LOG, rows, many=True)])
 
     async def get(self, question_id: int) -> Question | None:
         row = await self.db.fetchone("SELECT * FROM questions WHERE id = ?", (question_id,))

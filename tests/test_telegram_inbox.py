@@ -12,13 +12,13 @@ import asyncpg
 import httpx
 import pytest
 
-from channels.common.batching import GroupWrite
 from channels.telegram.app import ALLOWED_UPDATES, TelegramChannel
 from channels.telegram.webhook import SECRET_HEADER, telegram_web_part
 from handlers import Assistant
 from handlers.types import Attachment, Button, Reply, ReplyKind
 from handlers.wire import answer_from_json, answer_to_json
 from storage import StorageError
+from storage.batching import GroupWrite
 from storage.db import Step
 from storage.inbox import DONE, HANDLING, RECEIVED, REPLIED, InboxMessage, Progress
 from tests.fakes.asgi import serving

@@ -19,13 +19,13 @@ from collections.abc import Awaitable, Callable
 from datetime import timedelta
 from typing import Protocol
 
-from channels.common.batching import GroupWrite
 from channels.common.language import user_language
 from channels.common.order import Turn, UserOrder
 from handlers import Assistant
 from handlers.types import Incoming, Reply
 from handlers.wire import answer_from_json, answer_to_json
 from storage import StorageError
+from storage.batching import GroupWrite
 from storage.inbox import DONE, HANDLING, RECEIVED, REPLIED, InboxMessage, Progress
 
 log = logging.getLogger(__name__)

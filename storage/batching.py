@@ -13,7 +13,8 @@ class GroupWrite(Generic[T]):
     """One write for all the items asked for while the previous write ran (a group commit).
 
     Under load every message waits for the one SQLite connection; writing the inbox progress
-    of many messages in one transaction keeps the inbox from lengthening that queue for all.
+    (channels/common/inbox.py) or the question log (storage/questions.py) of many messages in
+    one transaction keeps them from lengthening that queue for all.
     """
 
     def __init__(self, write: Callable[[list[T]], Awaitable[object]]) -> None:
