@@ -97,3 +97,20 @@ async def test_off_topic_is_not_noted_for_staff_but_an_in_scope_miss_is(chat: Ch
     assert [b.payload for b in chat.buttons] == ["hand:start", "menu:faq", "faq:contact-office"]
     rows = await deps.storage.db.fetchall("SELECT answered FROM questions ORDER BY id")
     assert [r["answered"] for r in rows] == [0, 0]  # both count as unanswered in the statistics
+
+
+def test_answers_rendered_once_a_day_read_as_rendered_afresh() -> None:
+    faq = load_knowledge().faq
+    day = date(2026, 10, 16)
+    faq.clock = lambda: day
+    for today in (day, HALAL_DAY):
+        day = today
+        for lang in ("id", "en", "ms"):
+            fresh = faq.get("halal-cert").render(lang, faq.contacts, today)
+            fresh_more = faq.get("halal-cert").render(lang, faq.contacts, today, part="more")
+            assert faq.render("halal-cert", lang) == fresh
+            assert faq.render("halal-cert", lang) is faq.render("halal-cert", lang)  # kept
+            assert faq.render_more("halal-cert", lang) == fresh_more != fresh
+    assert faq.render("halal-cert", "id") != faq.get("halal-cert").render(
+        "id", faq.contacts, date(2026, 10, 16)
+    )  # the answer reads differently on either side of its date, and the kept one follows
