@@ -69,6 +69,7 @@ class IntentRules:
         names = _mapping(data, "languages", where)
         self.languages = {lang: _words(names, lang, f"{where}: languages") for lang in LANGUAGES}
         self.actions = [_action(name, data, where) for name in ACTIONS]
+        self.chat_forms = _forms(data, "chat_forms", where)
         self._general = self.lists["filler"] | self.lists["request"] | self.lists["own"]
         entries = {p for group in self._all_groups() for p in group}
         self._phrases = {tuple(p.split()) for p in entries if " " in p}
@@ -82,7 +83,8 @@ class IntentRules:
 
     def read(self, text: str) -> _Read:
         """The plain words of a text and the known phrases of several words in it."""
-        plain = [self._known_form(w) for w in words(text)]
+        forms = self.chat_forms
+        plain = [self._known_form(forms.get(w, w)) for w in words(text)]
         spans = []
         for size in range(2, min(self._longest, len(plain)) + 1):
             for i in range(len(plain) - size + 1):
@@ -236,6 +238,17 @@ def _mapping(data: Any, key: str, where: str) -> dict[str, Any]:
     if not isinstance(value, dict):
         raise KnowledgeError(f"{where}: {key}: must be a mapping")
     return value
+
+
+def _forms(data: dict[str, Any], key: str, where: str) -> dict[str, str]:
+    """A mapping of chat spellings to the word the lists know ("u" -> "you"); may be absent."""
+    value = data.get(key) or {}
+    if not isinstance(value, dict) or not all(
+        isinstance(k, str) and isinstance(v, str) and len(words(k)) == 1 == len(words(v))
+        for k, v in value.items()
+    ):
+        raise KnowledgeError(f"{where}: {key}: must map single words to single words")
+    return {words(k)[0]: words(v)[0] for k, v in value.items()}
 
 
 def _words(data: dict[str, Any], key: str, where: str) -> Group:

@@ -20,6 +20,7 @@ _LOADER = getattr(yaml, "CSafeLoader", yaml.SafeLoader)  # libyaml when present:
 
 _WORD = re.compile(r"[a-z]+")
 _REPEATS = re.compile(r"([a-z])\1{2,}")  # three or more of one letter: one ("okeee" -> "oke")
+_TWICE = re.compile(r"\b([a-z]{2,})2\b")  # chat reduplication: "sama2" -> "sama sama", "byk2"
 SMOOTHING = 0.5  # added to every word count (a word one language never uses is still possible)
 MARKER_WEIGHT = 25  # a listed marker word counts as this many sightings in its language
 MIN_MARGIN = 1.5  # log-odds the best language needs over the runner-up to be sure
@@ -32,6 +33,9 @@ TIE = 0.3  # closer than this, the message does not tell: the prior or Indonesia
 # borrow English words: "hi encik" is Malay)
 TIE_ORDER = (DEFAULT_LANGUAGE, *(lang for lang in ("ms", "en") if lang != DEFAULT_LANGUAGE))
 PHRASE_WEIGHT = WORD_CAP  # a marker phrase ("tengah hari") or last word ("lulus ke") weighs this
+GRAM = 3  # a word no language knows is read by its letter trigrams ("disember", "kemaskini")
+GRAM_CAP = 1.5  # ... and weighs at most this much against a language (spelling, not a word)
+GRAM_MIN = 7  # ... if it has at least this many letters (shorter ones are chat slang, both languages)
 
 
 @dataclass(frozen=True)
@@ -47,7 +51,8 @@ def words(text: str) -> list[str]:
     """Lower-case ASCII words of a text (accents folded, digits and punctuation dropped)."""
     folded = unicodedata.normalize("NFKD", text.casefold())
     plain = folded if folded.isascii() else strip_marks(folded)
-    return _WORD.findall(_REPEATS.sub(r"\1", plain.replace("'", "").replace("\u2019", "")))
+    plain = _TWICE.sub(r"\1 \1", plain.replace("'", "").replace("\u2019", ""))
+    return _WORD.findall(_REPEATS.sub(r"\1", plain))
 
 
 class LanguageDetector:
@@ -61,6 +66,8 @@ class LanguageDetector:
         self.last: dict[str, str] = {}  # a word that ends a message only in one language ("ke")
         self._logp: dict[str, dict[str, float]] | None = None
         self._unseen: dict[str, float] = {}
+        self._grams: dict[str, dict[str, float]] = {}
+        self._gram_unseen: dict[str, float] = {}
 
     def learn(self, lang: str, texts: Iterable[str], weight: int = 1) -> None:
         """Count the words of `texts` as written in `lang`."""
@@ -88,7 +95,14 @@ class LanguageDetector:
         found = {lang: 0.0 for lang in LANGUAGES}
         plain = words(text)
         for word in plain:
-            if word in self.neutral or not any(word in logp[lang] for lang in LANGUAGES):
+            if word in self.neutral:
+                continue
+            if not any(word in logp[lang] for lang in LANGUAGES):
+                if len(word) >= GRAM_MIN:
+                    each = self._spelling(word)
+                    top = max(each.values())
+                    for lang in LANGUAGES:
+                        found[lang] += max(each[lang] - top, -GRAM_CAP)
                 continue
             each = {lang: logp[lang].get(word, self._unseen[lang]) for lang in LANGUAGES}
             top = max(each.values())
@@ -116,8 +130,16 @@ class LanguageDetector:
             best = prior if prior in tied else min(tied, key=TIE_ORDER.index)
         return Guess(best, margin >= MIN_MARGIN, round(margin, 2))
 
+    def _spelling(self, word: str) -> dict[str, float]:
+        """Log-likelihood per language of an unknown word's letter trigrams."""
+        padded = f"^{word}$"
+        grams = [padded[i : i + GRAM] for i in range(len(padded) - GRAM + 1)]
+        return {lang: sum(self._grams[lang].get(g, self._gram_unseen[lang]) for g in grams)
+                for lang in LANGUAGES}  # fmt: skip
+
     def _tables(self) -> dict[str, dict[str, float]]:
         if self._logp is None:
+            self._learn_spelling()
             vocabulary = set().union(*self.counts.values())
             self._logp = {}
             for lang, counts in self.counts.items():
@@ -125,6 +147,20 @@ class LanguageDetector:
                 self._logp[lang] = {w: math.log((c + SMOOTHING) / total) for w, c in counts.items()}
                 self._unseen[lang] = math.log(SMOOTHING / total)
         return self._logp
+
+    def _learn_spelling(self) -> None:
+        """Letter trigrams per language over the words it uses, each word counted once: the
+        spelling of a language (Malay "-sember", "kemas-"), not how often a text repeats a word."""
+        grams: dict[str, Counter[str]] = {lang: Counter() for lang in LANGUAGES}
+        for lang, counts in self.counts.items():
+            for word in counts:
+                padded = f"^{word}$"
+                grams[lang].update(padded[i : i + GRAM] for i in range(len(padded) - GRAM + 1))
+        every = set().union(*grams.values())
+        for lang, found in grams.items():
+            total = sum(found.values()) + SMOOTHING * (len(every) + 1)
+            self._grams[lang] = {g: math.log((c + SMOOTHING) / total) for g, c in found.items()}
+            self._gram_unseen[lang] = math.log(SMOOTHING / total)
 
 
 def load_markers(path: Path) -> dict[str, list[str]]:

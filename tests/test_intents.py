@@ -9,7 +9,7 @@ import yaml
 
 from knowledge import KNOWLEDGE_DIR, load_knowledge
 from knowledge.intents import IntentRules
-from knowledge.langdetect import load_markers
+from knowledge.langdetect import GRAM_CAP, LanguageDetector, load_markers, words
 from knowledge.texts import KnowledgeError
 
 
@@ -127,3 +127,23 @@ def test_a_marker_of_three_words_is_refused(tmp_path: Path) -> None:
     path.write_text(text, encoding="utf-8")
     found = load_markers(path)
     assert "tengah hari" in found["ms"] and found["last_ms"] == ["ke"]
+
+
+def test_chat_spellings_and_reduplication_read_as_the_listed_words(rules) -> None:
+    assert words("sama2 byk2, b2b") == ["sama", "sama", "byk", "byk", "b", "b"]
+    assert (rules.classify("how r u").kind, rules.classify("how r u").name) == ("smalltalk",
+                                                                                 "greeting")
+    data = yaml.safe_load((KNOWLEDGE_DIR / "intents.yaml").read_text(encoding="utf-8"))
+    with pytest.raises(KnowledgeError, match="chat_forms"):
+        IntentRules({**data, "chat_forms": {"how are": "hi"}})  # one word for one word only
+
+
+def test_an_unknown_long_word_is_read_by_its_letters() -> None:
+    """A word no text uses counts by its letter trigrams, weakly: "disember" is Malay spelling."""
+    detector = LanguageDetector()
+    detector.learn("id", ["desember november september bulan"])
+    detector.learn("ms", ["disember november september bulan"])
+    detector.learn("en", ["december november september month"])
+    assert detector.guess("pameran bulan dissember").language == "ms"
+    assert detector.scores("dissember")["id"] >= -GRAM_CAP  # spelling is weak evidence
+    assert detector.guess("pameran bulan desmber").language == "id"
