@@ -94,7 +94,11 @@ def test_the_detector_keeps_the_prior_when_a_message_does_not_tell() -> None:
      ("can i join the exhibition in bandung", "question", None),  # an `unless` word
      ("berapa lama permohonan diproses", "question", None),  # how long in general: the FAQ
      ("permohonan sy dah diproses ke", "action", "status"),
-     ("perlu ke daftar dengan kerajaan dulu", "question", None)],
+     ("perlu ke daftar dengan kerajaan dulu", "question", None),
+     ("can i register my trademark online", "question", None),  # a brand, not the business
+     ("mau daftar sertifikat halal", "question", None),
+     ("daftarkan usaha saya", "action", "register"),
+     ("sama2 kak", "smalltalk", "thanks")],
 )  # fmt: skip
 def test_unless_words_and_how_words_inside_a_phrase(knowledge, text, kind, name) -> None:
     intent = knowledge.intents.classify(text)
