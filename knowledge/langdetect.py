@@ -32,6 +32,7 @@ TIE = 0.3  # closer than this, the message does not tell: the prior or Indonesia
 # Between tied languages without a prior: Indonesian (most users), then Malay, English last (both
 # borrow English words: "hi encik" is Malay)
 TIE_ORDER = (DEFAULT_LANGUAGE, *(lang for lang in ("ms", "en") if lang != DEFAULT_LANGUAGE))
+NEIGHBOURS = ("id", "ms")  # the two languages `neutral` words do not tell apart
 PHRASE_WEIGHT = WORD_CAP  # a marker phrase ("tengah hari") or last word ("lulus ke") weighs this
 GRAM = 3  # a word no language knows is read by its letter trigrams ("disember", "kemaskini")
 GRAM_CAP = 1.5  # ... and weighs at most this much against a language (spelling, not a word)
@@ -95,16 +96,16 @@ class LanguageDetector:
         found = {lang: 0.0 for lang in LANGUAGES}
         plain = words(text)
         for word in plain:
-            if word in self.neutral:
-                continue
             if not any(word in logp[lang] for lang in LANGUAGES):
-                if len(word) >= GRAM_MIN:
+                if len(word) >= GRAM_MIN and word not in self.neutral:
                     each = self._spelling(word)
                     top = max(each.values())
                     for lang in LANGUAGES:
                         found[lang] += max(each[lang] - top, -GRAM_CAP)
                 continue
             each = {lang: logp[lang].get(word, self._unseen[lang]) for lang in LANGUAGES}
+            if word in self.neutral:  # alike in Indonesian and Malay, still not English
+                each.update(dict.fromkeys(NEIGHBOURS, max(each[lang] for lang in NEIGHBOURS)))
             top = max(each.values())
             if top - min(each.values()) < SHARED:
                 continue

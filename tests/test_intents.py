@@ -151,3 +151,12 @@ def test_an_unknown_long_word_is_read_by_its_letters() -> None:
     assert detector.guess("pameran bulan dissember").language == "ms"
     assert detector.scores("dissember")["id"] >= -GRAM_CAP  # spelling is weak evidence
     assert detector.guess("pameran bulan desmber").language == "id"
+
+
+def test_words_both_neighbours_share_are_still_not_english(knowledge) -> None:
+    """ "terima kasih" tells nothing between Indonesian and Malay, but it is not English: a Malay
+    user's "bye, terima kasih" keeps Malay (was English by one borrowed word)."""
+    detector = knowledge.language
+    assert detector.guess("bye, terima kasih", prior="ms").language == "ms"
+    assert detector.guess("ok noted, terima kasih").language == "id"  # a tie: Indonesian first
+    assert detector.guess("main menu pls").language == "en"  # "menu" is English too
