@@ -21,7 +21,7 @@ from tests.support import faq_tables
 
 DATA = Path(__file__).parent / "data"
 DEV = tuple(
-    f"understanding_dev{part}.yaml" for part in ("", "_b", "_c", "_d", "_e", "_f", "_styles", "_styles2")
+    f"understanding_dev{part}.yaml" for part in ("", "_b", "_c", "_d", "_e", "_f", "_g", "_styles", "_styles2")
 )
 BLIND = DATA / "faq_blind.yaml"
 TARGET_INTENT = 0.95  # issue 14: right intent and action on small talk and requests, per language
@@ -29,8 +29,10 @@ TARGET_LANGUAGE = 0.97  # issue 14: detected language right, over every line of 
 # Floors (what the assertions hold): the figures measured 2026-12-04 (session 5, helper "lang",
 # 12:00 UTC, on bce8555 plus this change), rounded down, where they are under the targets
 # (docs/understanding.md gives the figures; the gap is open work).
+# With table G (session 6, helper "understand", written before reading the rules; its English
+# small talk has short lines Indonesian chat writes too): English 99.2 -> 98.7%, so its floor 0.98.
 FLOOR_DEV_INTENT = 0.99
-FLOOR_DEV_LANGUAGE = {"id": 0.97, "en": 0.99, "ms": 0.93}
+FLOOR_DEV_LANGUAGE = {"id": 0.97, "en": 0.98, "ms": 0.93}
 FLOOR_BLIND_INTENT = {"id": 0.96, "en": 0.93, "ms": 0.90}
 FLOOR_BLIND_LANGUAGE = {"id": 0.98, "en": 0.98, "ms": 0.89}
 FLOOR_BLIND_TAKEN = 0.02  # share of blind questions wrongly taken for small talk or a request
