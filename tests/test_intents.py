@@ -98,7 +98,10 @@ def test_the_detector_keeps_the_prior_when_a_message_does_not_tell() -> None:
      ("can i register my trademark online", "question", None),  # a brand, not the business
      ("mau daftar sertifikat halal", "question", None),
      ("daftarkan usaha saya", "action", "register"),
-     ("sama2 kak", "smalltalk", "thanks")],
+     ("sama2 kak", "smalltalk", "thanks"),
+     ("permohonan sy mcm mana dah?", "action", "status"),  # how is my application: the state
+     ("how to edit my registration", "question", None),  # how to do something: the FAQ
+     ("kindly check my application status", "action", "status")],
 )  # fmt: skip
 def test_unless_words_and_how_words_inside_a_phrase(knowledge, text, kind, name) -> None:
     intent = knowledge.intents.classify(text)
