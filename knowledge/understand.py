@@ -58,7 +58,9 @@ def understand(
         return Understood("action", guess, action=intent.name, to=intent.to)
     understood = ask_faq(faq, rules, text, guess)
     closing = intent.name in ("thanks", "goodbye")  # "terima kasih, sangat berguna"
-    if intent.name is not None and (closing or understood.topic is None):  # no answer: talk
+    decision = understood.decision
+    outside = decision is not None and decision.out_of_scope  # "ok, ibu kota malaysia apa?"
+    if intent.name is not None and (closing or (understood.topic is None and not outside)):
         return Understood("smalltalk", guess, small_talk=intent.name)
     near = intent.near_action
     if near is not None and _agrees(near, understood):

@@ -11,6 +11,7 @@ from knowledge import KNOWLEDGE_DIR, load_knowledge
 from knowledge.intents import IntentRules
 from knowledge.langdetect import GRAM_CAP, LanguageDetector, load_markers, words
 from knowledge.texts import KnowledgeError
+from knowledge.understand import understand
 
 
 @pytest.fixture(scope="module")
@@ -163,3 +164,15 @@ def test_words_both_neighbours_share_are_still_not_english(knowledge) -> None:
     assert detector.guess("bye, terima kasih", prior="ms").language == "ms"
     assert detector.guess("ok noted, terima kasih").language == "id"  # a tie: Indonesian first
     assert detector.guess("main menu pls").language == "en"  # "menu" is English too
+
+
+def test_an_acknowledgement_before_an_out_of_scope_question_is_not_small_talk(knowledge) -> None:
+    """ "ok" plus a question the out-of-scope list claims gets the out-of-scope answer, not "ok!";
+    thanks stay thanks ("thanks, that was helpful")."""
+    def read(text: str) -> str:
+        return understand(knowledge.faq, knowledge.intents, knowledge.language, text).intent
+
+    assert read("ok apa ibu kota malaysia") == "fallback"
+    assert read("baik sy resep surabi oncom") == "fallback"
+    assert read("thanks, that was helpful") == "smalltalk"
+    assert read("baik, sy faham") == "smalltalk"
