@@ -32,10 +32,10 @@ class EmbeddingCache:
         """The vectors of `texts` and whether they all came from the cache."""
         if self.folder is None:
             return embedder.embed(texts), False
-        path = self.folder / f"{CACHE_PREFIX}{self.model}-{self._key(texts)}.npz"
-        cached = self._read(path)
-        if cached is not None and len(cached) == len(texts):
+        cached = self.cached(texts)
+        if cached is not None:
             return cached, True
+        path = self.folder / f"{CACHE_PREFIX}{self.model}-{self._key(texts)}.npz"
         known = self._known()  # earlier knowledge versions: reuse their vectors per text
         missing = [t for t in dict.fromkeys(texts) if t not in known]
         if missing:
@@ -43,6 +43,13 @@ class EmbeddingCache:
         vectors = np.stack([known[t] for t in texts]) if texts else embedder.embed([])
         self._write(path, texts, vectors)
         return vectors, False
+
+    def cached(self, texts: list[str]) -> np.ndarray | None:
+        """The vectors of exactly `texts` if a file holds them, else None (nothing embedded)."""
+        if self.folder is None:
+            return None
+        found = self._read(self.folder / f"{CACHE_PREFIX}{self.model}-{self._key(texts)}.npz")
+        return found if found is not None and len(found) == len(texts) else None
 
     def _key(self, texts: list[str]) -> str:
         digest = hashlib.sha256()

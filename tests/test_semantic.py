@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import dataclasses
 import logging
+import shutil
 import sys
 import threading
 
@@ -62,20 +63,38 @@ def test_the_model_ships_in_the_package_and_embeds_all_three_languages(embedder)
     assert vectors[1] @ vectors[0] > vectors[1] @ unrelated  # same meaning across languages
 
 
-def test_sample_embeddings_are_cached_by_knowledge_hash(base, embedder, tmp_path) -> None:
-    first = Counting(embedder)
-    faq = small_faq(base, SemanticOptions(first, tmp_path))
+@pytest.fixture(scope="module")
+def small_cache(base, embedder, tmp_path_factory):
+    """A cache folder the small FAQ was embedded into once, with the count and the FAQ built."""
+    folder = tmp_path_factory.mktemp("small-cache")
+    counting = Counting(embedder)
+    return folder, small_faq(base, SemanticOptions(counting, folder)), counting
+
+
+def seeded(small_cache, tmp_path):
+    """`tmp_path` holding a copy of the small FAQ's cache (embedding it again proves nothing)."""
+    for path in small_cache[0].iterdir():
+        shutil.copy2(path, tmp_path / path.name)
+    return tmp_path
+
+
+def test_sample_embeddings_are_cached_by_knowledge_hash(
+    base, embedder, small_cache, tmp_path
+) -> None:
+    folder, faq, first = small_cache
     samples = len(faq.matcher.samples)
     assert first.count == samples and not faq.matcher.semantic.cache_hit
-    assert len(list(tmp_path.glob("*.npz"))) == 1
+    assert len(list(folder.glob("*.npz"))) == 1
     second = Counting(embedder)
-    again = small_faq(base, SemanticOptions(second, tmp_path))
+    again = small_faq(base, SemanticOptions(second, seeded(small_cache, tmp_path)))
     assert second.count == 0 and again.matcher.semantic.cache_hit
     assert np.array_equal(again.matcher.semantic.vectors, faq.matcher.semantic.vectors)
 
 
-def test_changed_knowledge_embeds_only_its_new_samples(base, embedder, tmp_path) -> None:
-    small_faq(base, SemanticOptions(embedder, tmp_path))
+def test_changed_knowledge_embeds_only_its_new_samples(
+    base, embedder, small_cache, tmp_path
+) -> None:
+    seeded(small_cache, tmp_path)  # the knowledge before the change, embedded
     entries = [base.faq.get(topic) for topic in TOPICS]
     changed = entries[0]
     questions = {**changed.questions, "en": (*changed.questions["en"], "Any cheap credit for SMEs?")}
@@ -87,8 +106,10 @@ def test_changed_knowledge_embeds_only_its_new_samples(base, embedder, tmp_path)
     assert len(list(tmp_path.glob("*.npz"))) == 2  # one per knowledge version
 
 
-def test_a_curated_phrasing_joins_both_stages_at_once(base, embedder, tmp_path) -> None:
-    faq = small_faq(base, SemanticOptions(embedder, tmp_path))
+def test_a_curated_phrasing_joins_both_stages_at_once(
+    base, embedder, small_cache, tmp_path
+) -> None:
+    faq = small_faq(base, SemanticOptions(embedder, seeded(small_cache, tmp_path)))
     before = len(faq.matcher.semantic.topics)
     assert faq.add_phrasings("trademark", "id", ["gimana biar nama warung sy ga dicontek orang"])
     assert len(faq.matcher.semantic.topics) == before + 1 == len(faq.matcher.samples)

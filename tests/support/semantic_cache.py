@@ -14,6 +14,8 @@ no:cacheprovider` or on a fresh clone). Now:
   itself and the other worker reads what it wrote).
 
 A worker waiting on the lock leaves its core to the background process, so no CPU is lost.
+After the samples, the same process embeds the test tables' questions
+(tests/support/question_vectors.py), which the fixture hands to the index.
 
 Across runs and clones: whoever fills the run's folder first copies in the files of the user's
 cache (`$XDG_CACHE_HOME` or `~/.cache`, `umkm-bot/faq-embeddings`), shared by every clone and
@@ -38,13 +40,15 @@ from pathlib import Path
 import pytest
 
 from knowledge.embedding_cache import CACHE_PREFIX
+from tests.support import question_vectors
+from tests.support.question_vectors import preload
 
 ROOT = Path(__file__).resolve().parents[2]
 _FOLDER = pytest.StashKey[Path]()
 _TEMPORARY = pytest.StashKey[bool]()
 _WARMING: list[subprocess.Popen] = []
 WORKER_KEY = "faq_embeddings"
-SHARED_KEEP = 6  # files kept in the user's cache (knowledge versions of several clones)
+SHARED_KEEP = 8  # files kept in the user's cache (knowledge versions of several clones)
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -140,7 +144,9 @@ def semantic_faq(embedder, semantic_cache: Path):
     from knowledge.semantic import SemanticOptions
 
     with locked(semantic_cache), shared_files(semantic_cache):
-        return load_knowledge(semantic=SemanticOptions(embedder, semantic_cache)).faq
+        faq = load_knowledge(semantic=SemanticOptions(embedder, semantic_cache)).faq
+        preload(faq, semantic_cache)  # the tables' questions, if the background process stored them
+    return faq
 
 
 @pytest.fixture(
@@ -158,7 +164,8 @@ def faq(request: pytest.FixtureRequest):
 
 
 def warm(folder: Path) -> None:
-    """Embed the real knowledge's samples into `folder` (a cache hit if nothing changed)."""
+    """Embed the real knowledge's samples, then the test tables' questions, into `folder` (cache
+    hits for what was embedded before)."""
     from knowledge import load_knowledge
     from knowledge.semantic import SemanticOptions, load_embedder
 
@@ -166,6 +173,7 @@ def warm(folder: Path) -> None:
     if embedder is not None:
         with shared_files(folder):
             load_knowledge(semantic=SemanticOptions(embedder, folder))
+            question_vectors.store(folder, embedder)
 
 
 def user_cache() -> Path | None:
@@ -210,7 +218,10 @@ def shared_files(folder: Path) -> Iterator[None]:
         if not (folder / path.name).exists():
             _copy(path, folder / path.name)
     yield
-    for path in _newest(folder)[:1]:  # the file this load read or wrote
+    newest: dict[str, Path] = {}  # per model key (samples, table questions): the file this load
+    for path in _newest(folder):  # read or wrote
+        newest.setdefault(path.name[len(CACHE_PREFIX):].split("-")[0], path)
+    for path in newest.values():
         if not (shared / path.name).exists():
             _copy(path, shared / path.name)
             with contextlib.suppress(OSError):  # the newest there: pruned last

@@ -1,0 +1,90 @@
+"""The development and held-out tables' questions embedded once, beside the sample embeddings.
+
+The semantic accuracy tests (tests/test_faq_accuracy.py) ask the real FAQ about 1,700 table
+questions; the semantic stage embeds each (about 17 ms of CPU: some 29 s on the worker that ran
+them, in every run). Now the background process that fills the run's sample cache
+(tests/support/semantic_cache.py) embeds them too, after the samples, and stores them in the same
+folder under their own key (so the user's cache keeps them between runs like the samples, and a
+changed table embeds only its new questions). The `semantic_faq` fixture then gives its index an
+embedder that answers those texts from the store and embeds anything else.
+
+Nothing the tests prove changes: each question is embedded alone and cut as the matcher cuts it
+(`fit`), on one thread like the tests' embedder, so the stored vector is the one the matcher would
+compute; a stored vector that differs from a fresh embedding of the same text discards the store.
+The blind table is never read here.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from pathlib import Path
+
+import numpy as np
+
+from knowledge.embedding_cache import EmbeddingCache
+
+KEY = "/table-questions"  # added to the model id: the store's files are apart from the samples'
+
+
+def table_questions() -> list[str]:
+    """Every question of the development and held-out tables (not the blind one), once."""
+    from tests.support import faq_tables as t
+
+    found = [q for _, _, q in t.in_scope(t.DEV + t.HELD_OUT + t.DEV_UNDERSTOOD)]
+    for table in (t.out_of_scope(t.DEV_OUT_OF_SCOPE + t.DEV_UNDERSTOOD), t.held_out_out_of_scope()):
+        found += [q for questions in table.values() for q in questions]
+    found += [q for kind in t.small_talk().values() for texts in kind.values() for q in texts]
+    return list(dict.fromkeys(found))
+
+
+class _OneByOne:
+    """Embeds one text per call, as the matcher embeds a question."""
+
+    def __init__(self, inner) -> None:
+        self.inner = inner
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        return np.stack([self.inner.embed([text])[0] for text in texts])
+
+
+def _texts(embedder) -> list[str]:
+    fit = getattr(embedder, "fit", None)
+    return list(dict.fromkeys(fit(q) if fit else q for q in table_questions()))
+
+
+def store(folder: Path, embedder) -> None:
+    """Embed the tables' questions into `folder` (only those no earlier store there holds)."""
+    texts = _texts(embedder)
+    EmbeddingCache(folder, embedder.model_id + KEY).vectors(texts, _OneByOne(embedder))
+
+
+class Stored:
+    """An embedder answering stored texts from the store and embedding the rest."""
+
+    def __init__(self, inner, vectors: dict[str, np.ndarray]) -> None:
+        self.inner, self.model_id, self.vectors = inner, inner.model_id, vectors
+
+    def embed(self, texts: Sequence[str]) -> np.ndarray:
+        if len(texts) == 1 and texts[0] in self.vectors:
+            return self.vectors[texts[0]][None, :].copy()
+        return self.inner.embed(texts)
+
+    def fit(self, text: str, *args) -> str:
+        return self.inner.fit(text, *args)
+
+
+def preload(faq, folder: Path) -> None:
+    """Give `faq`'s semantic index the stored question vectors, if `folder` has them all."""
+    index = faq.matcher.semantic
+    if index is None or isinstance(index.embedder, Stored):
+        return
+    embedder = index.embedder
+    texts = _texts(embedder)
+    vectors = EmbeddingCache(folder, embedder.model_id + KEY).cached(texts)
+    if vectors is None:
+        return  # no background process filled it (one process, -n 0): embedded as asked
+    known = dict(zip(texts, vectors, strict=True))
+    probe = texts[len(texts) // 2]
+    if not np.array_equal(embedder.embed([probe])[0], known[probe]):
+        return  # another model build or thread count: the store is not what the tests compute
+    index.embedder = Stored(embedder, known)
