@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
+from storage.batching import GroupCall
 from storage.conversations import Conversation, conversation
 from storage.db import Database, parse_time
 
@@ -43,9 +44,19 @@ def _user(row) -> User:
     )
 
 
+_CONVERSATION = """SELECT conversations.* FROM conversations JOIN users ON users.id = user_pk
+                   WHERE users.channel = ? AND users.user_id = ?"""
+Arrival = tuple[str, str, str | None]  # channel, user id, display name
+
+
 class UserRepo:
     def __init__(self, db: Database) -> None:
         self.db = db
+        # SQLite: the arrivals asked for while the previous ones ran go to its thread together
+        # (each statement still in autocommit, as alone). PostgreSQL: each on its own connection.
+        self._arrivals: GroupCall[Arrival, tuple] | None = (
+            None if db.shared else GroupCall(self._arrive_all)
+        )
 
     async def touch(self, channel: str, user_id: str, display_name: str | None) -> User:
         """Record that the user wrote now (creating them); writing again unblocks them."""
@@ -55,12 +66,20 @@ class UserRepo:
         self, channel: str, user_id: str, display_name: str | None
     ) -> tuple[User, Conversation | None]:
         """`touch`, and the user's conversation state read in the same round trip."""
-        touched, state = await self.db.fetch_each([
-            self._touch(channel, user_id, display_name),
-            ("""SELECT conversations.* FROM conversations JOIN users ON users.id = user_pk
-                WHERE users.channel = ? AND users.user_id = ?""", (channel, user_id)),
-        ])  # fmt: skip
+        if self._arrivals is not None:
+            touched, state = await self._arrivals((channel, user_id, display_name))
+        else:
+            touched, state = (await self._arrive_all([(channel, user_id, display_name)]))[0]
         return _user(touched), conversation(state) if state is not None else None
+
+    async def _arrive_all(self, arrivals: list[Arrival]) -> list[tuple]:
+        """(user row, conversation row or None) per arrival, in one `fetch_each`."""
+        queries = []
+        for channel, user_id, display_name in arrivals:
+            queries += [self._touch(channel, user_id, display_name),
+                        (_CONVERSATION, (channel, user_id))]  # fmt: skip
+        rows = await self.db.fetch_each(queries)
+        return list(zip(rows[::2], rows[1::2], strict=True))
 
     def _touch(self, channel: str, user_id: str, display_name: str | None) -> tuple[str, tuple]:
         now = self.db.now().isoformat()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 import dataclasses
 
 import aiosqlite
@@ -56,6 +57,30 @@ async def test_arrive_touches_the_user_and_reads_only_their_conversation(databas
     assert again.id == first.id and not again.blocked and again.display_name == "Sari"
     assert (conv.user_pk, conv.step, conv.draft) == (first.id, "business_name", {"owner": "Sari"})
     assert conv == await storage.conversations.get(first.id)
+    await storage.close()
+
+
+async def test_arrivals_at_once_share_one_hand_over_and_each_gets_its_own_rows(tmp_path):
+    storage = await open_storage(f"sqlite:///{tmp_path / 'arrive.sqlite3'}")
+    known = await storage.users.touch("telegram", "1", "Ani")
+    await storage.conversations.save(known.id, "register", "owner", {"n": 1})
+    calls = []
+    fetch_each = storage.db.fetch_each
+
+    async def counted(queries):
+        calls.append(len(queries))
+        return await fetch_each(queries)
+
+    storage.db.fetch_each = counted
+    arrived = await asyncio.gather(
+        *(storage.users.arrive("telegram", str(n), f"User {n}") for n in range(1, 6))
+    )
+    assert calls == [10]  # five users: touch + conversation each, one call
+    assert [user.user_id for user, _ in arrived] == ["1", "2", "3", "4", "5"]
+    assert [user.display_name for user, _ in arrived] == [f"User {n}" for n in range(1, 6)]
+    assert arrived[0][1] == await storage.conversations.get(known.id)
+    assert [conv for _, conv in arrived[1:]] == [None] * 4
+    assert arrived[0][0].id == known.id and len({user.id for user, _ in arrived}) == 5
     await storage.close()
 
 
