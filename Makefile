@@ -4,7 +4,7 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install chromium run test test-fast test-scale lint bench check-knowledge clean
+.PHONY: install chromium run test test-fast test-scale lint bench check-knowledge vectors clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -36,6 +36,12 @@ lint: install
 
 check-knowledge: install
 	$(BIN)/python bot.py check-knowledge
+
+# Rebuild the sample vectors shipped in knowledge/embeddings/ (and the test tables' in
+# tests/data/embeddings/) after large knowledge edits: a fresh install then embeds only what
+# changed since (about 70 s of CPU, one core).
+vectors: install
+	$(BIN)/python -m tests.support.ship_vectors
 
 # Every test, on every core (TEST_WORKERS=0 runs them in this process, one by one).
 TEST_WORKERS ?= auto

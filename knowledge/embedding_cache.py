@@ -1,4 +1,9 @@
-"""The semantic stage's sample vectors on disk: one `.npz` file per (model, sample texts) hash."""
+"""The semantic stage's sample vectors on disk: one `.npz` file per (model, sample texts) hash.
+
+Besides the cache folder (written at start-up), vectors ship with the knowledge in
+`knowledge/embeddings/` (read only, per text): a fresh install embeds only the samples added since
+they were built (`make vectors` rebuilds them), not all ~2,600 (about 45 s of CPU on one core).
+"""
 
 from __future__ import annotations
 
@@ -15,6 +20,7 @@ log = logging.getLogger(__name__)
 
 CACHE_PREFIX = "faq-embeddings-"
 CACHE_KEEP = 3  # cache files kept per model (older knowledge versions are removed)
+SEEDS = Path(__file__).parent / "embeddings"  # vectors shipped with the knowledge (make vectors)
 
 
 class _Embeds(Protocol):
@@ -24,32 +30,34 @@ class _Embeds(Protocol):
 class EmbeddingCache:
     """One `.npz` file per (model, sample texts) hash under the cache folder."""
 
-    def __init__(self, folder: Path | None, model_id: str) -> None:
+    def __init__(self, folder: Path | None, model_id: str, seeds: tuple[Path, ...] | None = None):
         self.folder = folder
+        self.seeds = seeds if seeds is not None else (SEEDS,) if SEEDS else ()
         self.model = hashlib.sha256(model_id.encode()).hexdigest()[:12]
 
     def vectors(self, texts: list[str], embedder: _Embeds) -> tuple[np.ndarray, bool]:
         """The vectors of `texts` and whether they all came from the cache."""
-        if self.folder is None:
-            return embedder.embed(texts), False
         cached = self.cached(texts)
         if cached is not None:
             return cached, True
-        path = self.folder / f"{CACHE_PREFIX}{self.model}-{self._key(texts)}.npz"
-        known = self._known()  # earlier knowledge versions: reuse their vectors per text
+        known = self._known()  # earlier knowledge versions and the shipped ones, per text
         missing = [t for t in dict.fromkeys(texts) if t not in known]
         if missing:
             known.update(zip(missing, embedder.embed(missing), strict=True))
         vectors = np.stack([known[t] for t in texts]) if texts else embedder.embed([])
-        self._write(path, texts, vectors)
+        if self.folder is not None:
+            self._write(self._path(texts), texts, vectors)
         return vectors, False
 
     def cached(self, texts: list[str]) -> np.ndarray | None:
         """The vectors of exactly `texts` if a file holds them, else None (nothing embedded)."""
         if self.folder is None:
             return None
-        found = self._read(self.folder / f"{CACHE_PREFIX}{self.model}-{self._key(texts)}.npz")
+        found = self._read(self._path(texts))
         return found if found is not None and len(found) == len(texts) else None
+
+    def _path(self, texts: list[str]) -> Path:
+        return self.folder / f"{CACHE_PREFIX}{self.model}-{self._key(texts)}.npz"
 
     def _key(self, texts: list[str]) -> str:
         digest = hashlib.sha256()
@@ -57,9 +65,10 @@ class EmbeddingCache:
             digest.update(text.encode("utf-8", "surrogatepass") + b"\0")
         return digest.hexdigest()[:24]
 
-    def _files(self) -> list[Path]:
+    def _files(self, folder: Path | None = None) -> list[Path]:
+        folder = folder or self.folder
         pattern = f"{CACHE_PREFIX}{self.model}-*.npz"
-        files = self.folder.glob(pattern) if self.folder and self.folder.is_dir() else []
+        files = folder.glob(pattern) if folder and folder.is_dir() else []
         return sorted(files, key=lambda p: p.stat().st_mtime, reverse=True)
 
     def _read(self, path: Path) -> np.ndarray | None:
@@ -71,7 +80,8 @@ class EmbeddingCache:
 
     def _known(self) -> dict[str, np.ndarray]:
         known: dict[str, np.ndarray] = {}
-        for path in self._files():
+        seeded = [path for seeds in self.seeds for path in self._files(seeds)]
+        for path in seeded[::-1] + self._files()[::-1]:  # the newest wins
             try:
                 with np.load(path, allow_pickle=False) as data:
                     known.update(zip(data["texts"].tolist(), data["vectors"], strict=True))

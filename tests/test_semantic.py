@@ -12,7 +12,7 @@ import numpy as np
 import pytest
 
 from handlers import Assistant
-from knowledge import load_knowledge
+from knowledge import embedding_cache, load_knowledge
 from knowledge.faq import build_faq
 from knowledge.semantic import (
     E5Embedder,
@@ -68,7 +68,9 @@ def small_cache(base, embedder, tmp_path_factory):
     """A cache folder the small FAQ was embedded into once, with the count and the FAQ built."""
     folder = tmp_path_factory.mktemp("small-cache")
     counting = Counting(embedder)
-    return folder, small_faq(base, SemanticOptions(counting, folder)), counting
+    with pytest.MonkeyPatch.context() as patch:  # count every sample: none from the shipped vectors
+        patch.setattr(embedding_cache, "SEEDS", None)
+        return folder, small_faq(base, SemanticOptions(counting, folder)), counting
 
 
 def seeded(small_cache, tmp_path):

@@ -24,6 +24,12 @@ import numpy as np
 from knowledge.embedding_cache import EmbeddingCache
 
 KEY = "/table-questions"  # added to the model id: the store's files are apart from the samples'
+SEEDS = Path(__file__).parents[1] / "data" / "embeddings"  # shipped with the tests (make vectors)
+
+
+def cache(folder: Path | None, embedder) -> EmbeddingCache:
+    """The store of the tables' questions in `folder`, seeded by the vectors shipped with the tests."""
+    return EmbeddingCache(folder, embedder.model_id + KEY, seeds=(SEEDS,) if SEEDS else ())
 
 
 def table_questions() -> list[str]:
@@ -55,7 +61,7 @@ def _texts(embedder) -> list[str]:
 def store(folder: Path, embedder) -> None:
     """Embed the tables' questions into `folder` (only those no earlier store there holds)."""
     texts = _texts(embedder)
-    EmbeddingCache(folder, embedder.model_id + KEY).vectors(texts, _OneByOne(embedder))
+    cache(folder, embedder).vectors(texts, _OneByOne(embedder))
 
 
 class Stored:
@@ -80,7 +86,7 @@ def preload(faq, folder: Path) -> None:
         return
     embedder = index.embedder
     texts = _texts(embedder)
-    vectors = EmbeddingCache(folder, embedder.model_id + KEY).cached(texts)
+    vectors = cache(folder, embedder).cached(texts)
     if vectors is None:
         return  # no background process filled it (one process, -n 0): embedded as asked
     known = dict(zip(texts, vectors, strict=True))
