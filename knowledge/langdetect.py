@@ -35,7 +35,7 @@ TIE_ORDER = (DEFAULT_LANGUAGE, *(lang for lang in ("ms", "en") if lang != DEFAUL
 NEIGHBOURS = ("id", "ms")  # the two languages `neutral` words do not tell apart
 PHRASE_WEIGHT = WORD_CAP  # a marker phrase ("tengah hari") or last word ("lulus ke") weighs this
 GRAM = 3  # a word no language knows is read by its letter trigrams ("disember", "kemaskini")
-GRAM_CAP = 1.5  # ... and weighs at most this much against a language (spelling, not a word)
+GRAM_CAP = 1.5  # ... and all such words weigh at most this much against a language (spelling)
 GRAM_MIN = 7  # ... if it has at least this many letters (shorter ones are chat slang, both languages)
 
 
@@ -96,6 +96,7 @@ class LanguageDetector:
         """Log-likelihood of the text per language, over the words any language knows."""
         logp = self._tables()
         found = {lang: 0.0 for lang in LANGUAGES}
+        spelt = dict.fromkeys(LANGUAGES, 0.0)  # the unknown words' spelling, all of them together
         plain = words(text)
         for word in plain:
             if not any(word in logp[lang] for lang in LANGUAGES):
@@ -103,7 +104,7 @@ class LanguageDetector:
                     each = self._spelling(word)
                     top = max(each.values())
                     for lang in LANGUAGES:
-                        found[lang] += max(each[lang] - top, -GRAM_CAP)
+                        spelt[lang] += each[lang] - top
                 continue
             each = {lang: logp[lang].get(word, self._unseen[lang]) for lang in LANGUAGES}
             if word in self.neutral:  # alike in Indonesian and Malay, still not English
@@ -114,6 +115,8 @@ class LanguageDetector:
             cap = WEAK_CAP if word in self.weak else WORD_CAP
             for lang in LANGUAGES:
                 found[lang] += max(each[lang] - top, -cap)
+        for lang in LANGUAGES:  # spelling is weak evidence however many such words (or noise)
+            found[lang] += max(spelt[lang] - max(spelt.values()), -GRAM_CAP)
         marked = [self.phrases.get(pair) for pair in zip(plain, plain[1:], strict=False)]
         marked.append(self.last.get(plain[-1]) if plain else None)
         for lang in LANGUAGES:
