@@ -1,4 +1,4 @@
-"""FAQ accuracy on the blind table (set E): figures only, never its misses, never tuned on.
+"""FAQ accuracy on blind table 2: figures only, never its misses, never tuned on.
 
 Some blind topics have an action twin (knowledge/understand.py TWINS: status <->
 registration-status, register <-> registration-how, edit, mydata, help, subscribe, handoff <->
@@ -19,17 +19,15 @@ from tests.support import faq_tables
 
 TARGET_IN_SCOPE = 0.96  # issue 14, per language: right topic (or its twin action)
 TARGET_FALLBACK = 0.95  # issue 14, per language: out-of-scope questions fall back
-# Measured 2026-12-04 at 019f7a6, read through knowledge.understand: in scope, right topic or
-# twin, lexical id 83.2% en 89.2% ms 94.0%, semantic 85.5% / 92.8% / 95.8%; out of scope falls
-# back, lexical 96.7% / 83.3% / 76.7%, semantic 93.3% / 86.7% / 86.7%. At 0cb4581 (session 4):
-# in scope lexical 88.3 / 89.2 / 94.0%, semantic 91.6 / 92.8 / 95.8%; out of scope lexical
-# 100 / 80.0 / 93.3%, semantic 90.0 / 83.3 / 93.3%. Helper "faq" (issue 14, rules chosen on
-# development tables E/F): in scope lexical 88.8 / 89.8 / 94.0%, semantic 93.3 / 93.4 / 95.8%;
-# out of scope lexical 100 / 80.0 / 93.3%, semantic 90.0 / 86.7 / 93.3% (commit and date in
-# docs/knowledge.md). The targets are not met (open work, docs/knowledge.md); the floors below
-# are the lowest language's figure, rounded down.
-FLOOR_IN_SCOPE = {"lexical": 0.88, "semantic": 0.93}
-FLOOR_FALLBACK = {"lexical": 0.80, "semantic": 0.86}
+# Blind table 2 (tests/data/faq_blind.yaml, written 2026-12-04 by a helper that saw only FACTS.md,
+# the topic and action lists and issue 14; it replaced set E, whose figures the rules had been
+# read against too often). Read twice, figures only: at f257ef1 before session 6's changes, and
+# at 0a863af after them (2026-12-04 14:30 and 15:29 UTC; docs/knowledge.md). At 0a863af: in
+# scope, right topic or twin, lexical 92.4 / 93.4 / 91.4% (id/en/ms), semantic 94.4 / 96.0 /
+# 93.4%; out of scope falls back, lexical 90.0 / 90.0 / 96.7%, semantic 100 / 96.7 / 100%. The
+# in-scope target is not met (open work); the floors are the lowest language's figure, rounded down.
+FLOOR_IN_SCOPE = {"lexical": 0.91, "semantic": 0.93}
+FLOOR_FALLBACK = {"lexical": 0.90, "semantic": 0.96}
 
 
 def reader(faq):
@@ -56,7 +54,7 @@ def test_blind_table_in_scope(faq) -> None:
         total[lang] += 1
         found[lang] += right(read, topic, question)
     mode = "lexical" if faq.matcher.semantic is None else "semantic"
-    print(f"\nFAQ BLIND table (set E), {mode}: right topic (or its twin action)")
+    print(f"\nFAQ BLIND table 2, {mode}: right topic (or its twin action)")
     for lang in LANGUAGES:
         share = found[lang] / total[lang]
         met = "met" if share >= TARGET_IN_SCOPE else "NOT met"
@@ -69,7 +67,7 @@ def test_blind_table_in_scope(faq) -> None:
 def test_blind_table_out_of_scope(faq) -> None:
     read, table = reader(faq), faq_tables.blind_out_of_scope()
     mode = "lexical" if faq.matcher.semantic is None else "semantic"
-    print(f"\nFAQ BLIND table (set E), {mode}: out-of-scope questions that fall back")
+    print(f"\nFAQ BLIND table 2, {mode}: out-of-scope questions that fall back")
     for lang in LANGUAGES:
         share = sum(read(q)[0] == "fallback" for q in table[lang]) / len(table[lang])
         met = "met" if share >= TARGET_FALLBACK else "NOT met"

@@ -17,7 +17,7 @@ DEV_STYLES = ("faq_dev_styles.yaml", "faq_dev_styles2.yaml")
 # F was kept aside until they were chosen; read as the bot reads (tests/test_faq_accuracy.py).
 DEV_UNDERSTOOD = ("faq_dev_e.yaml", "faq_dev_f.yaml")
 HELD_OUT = ("faq_heldout.yaml",)  # written for the first 30 topics
-BLIND = "faq_blind.yaml"  # set E, issue 14: 33 topics, small talk, requests, out of scope
+BLIND = "faq_blind.yaml"  # blind table 2, issue 14: 33 topics, small talk, requests, out of scope
 OUT_OF_SCOPE = "out_of_scope"
 
 
@@ -68,7 +68,7 @@ def held_out_out_of_scope() -> dict[str, list[str]]:
 
 
 def blind_in_scope() -> list[tuple[str, str, str]]:
-    """(topic, language, question) rows of the blind table (set E)."""
+    """(topic, language, question) rows of the blind table."""
     topics = _load(BLIND)["topics"]
     return [(t, lang, q) for t, by_lang in topics.items() for lang, qs in by_lang.items() for q in qs]
 
