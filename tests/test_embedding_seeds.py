@@ -7,6 +7,7 @@ import pytest
 
 from knowledge.embedding_cache import SEEDS, EmbeddingCache
 from tests.support import question_vectors
+from tests.support.embedders import Counting
 
 
 class Fake:
@@ -71,17 +72,7 @@ def test_the_real_knowledge_embeds_almost_nothing_on_a_fresh_machine(embedder, t
     from knowledge import load_knowledge
     from knowledge.semantic import SemanticOptions
 
-    class Counting:
-        model_id = embedder.model_id
-
-        def __init__(self) -> None:
-            self.count = 0
-
-        def embed(self, texts):
-            self.count += len(texts)
-            return embedder.embed(texts)
-
-    counting = Counting()
+    counting = Counting(embedder)
     faq = load_knowledge(semantic=SemanticOptions(counting, tmp_path)).faq
     samples = len(faq.matcher.samples)
     print(f"\nfresh start: {counting.count} of {samples} samples embedded")

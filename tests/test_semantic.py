@@ -23,24 +23,9 @@ from knowledge.semantic import (
     semantic_options,
 )
 from tests.support.chat import Chat
+from tests.support.embedders import Counting
 
 TOPICS = ("financing", "trademark")
-
-
-class Counting:
-    """The real embedder, counting the texts it embeds."""
-
-    def __init__(self, inner) -> None:
-        self.inner, self.model_id, self.count = inner, inner.model_id, 0
-
-    def embed(self, texts):
-        self.count += len(texts)
-        self.threads.add(threading.current_thread())
-        return self.inner.embed(texts)
-
-    @property
-    def threads(self) -> set[threading.Thread]:
-        return self.__dict__.setdefault("_threads", set())
 
 
 @pytest.fixture(scope="module")
