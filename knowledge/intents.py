@@ -21,6 +21,11 @@ NEAR_LEFT = 3  # a request with this many more unexplained words is one if the F
 ACTIONS = ("forget", "edit", "unsubscribe", "subscribe", "language", "handoff", "status",
            "mydata", "register", "help", "menu")  # fmt: skip
 SUFFIXES = ("nya", "ku", "mu", "lah", "kah", "keun", "in", "kan", "an")  # "sambungin" -> "sambung"
+PREFIXES = ("", "di", "ke", "ber", "be", "ter", "te", "se", "me", "mem", "men", "meng", "pe", "per",
+            "pen", "peng", "ng", "n")  # Indonesian and Malay affixes of a known stem
+PLAIN_SUFFIXES = ("en", "s", "es", "ed", "ly", "ing")  # "simpen", "emails", "theres"
+_VERB_FORM = re.compile(r"(di|ber|ter|ke|mem|men|meng)[a-z]{4,}$")  # verbal prefixes
+VOWELS = frozenset("aeiouy")
 _DOUBLED = re.compile(r"([a-z])\1+")
 WORD_LISTS = ("filler", "request", "own", "how", "skip", "skip_also")
 Group = frozenset[str]
@@ -36,6 +41,7 @@ class Intent:
     name: str | None = None
     to: str | None = None
     near_action: str | None = None  # a question that is nearly this request: the FAQ decides
+    foreign: bool = False  # ... and it names something the knowledge never mentions ("parcel")
 
 
 @dataclass(frozen=True)
@@ -73,8 +79,9 @@ class IntentRules:
         self._general = self.lists["filler"] | self.lists["request"] | self.lists["own"]
         entries = {p for group in self._all_groups() for p in group}
         self._phrases = {tuple(p.split()) for p in entries if " " in p}
-        self._vocabulary = {w for p in entries for w in p.split()}
+        self.vocabulary = {w for p in entries for w in p.split()}
         self._longest = max((len(p) for p in self._phrases), default=1)
+        self.known: frozenset[str] = frozenset()  # the knowledge's words (empty: not checked)
 
     @classmethod
     def load(cls, path: Path) -> IntentRules:
@@ -94,14 +101,14 @@ class IntentRules:
 
     def _known_form(self, word: str) -> str:
         """An unknown word as a known one: "sippp" -> "sip", "petugasnya" -> "petugas"."""
-        if word in self._vocabulary:
+        if word in self.vocabulary:
             return word
         squeezed = _DOUBLED.sub(r"\1", word)
-        if squeezed in self._vocabulary:
+        if squeezed in self.vocabulary:
             return squeezed
         for suffix in SUFFIXES:
             base = word.removesuffix(suffix)
-            if len(base) >= 3 and base != word and base in self._vocabulary:
+            if len(base) >= 3 and base != word and base in self.vocabulary:
                 return base
         return word
 
@@ -117,13 +124,34 @@ class IntentRules:
         kind = self.small_talk_kind(read)
         if kind is not None:
             return Intent("smalltalk", kind)
-        action = self._best_action(read)
-        if action is None:
-            near = self._best_action(read, NEAR_LEFT)
-            to = self.language_named(read) if near == "language" else None
-            return Intent("question", self._near_small_talk(text, read), to, near)
+        action, left = self._best_action(read)
+        if action is None or self._foreign(left):
+            if action is None:
+                action, left = self._best_action(read, NEAR_LEFT)
+            to = self.language_named(read) if action == "language" else None
+            talk = self._near_small_talk(text, read)
+            return Intent("question", talk, to, action, action is not None and self._foreign(left))
         to = self.language_named(read) if action == "language" else None
         return Intent("action", action, to)
+
+    def _foreign(self, left: list[str]) -> bool:
+        """Whether a request's one unexplained word names something the knowledge never mentions
+        ("status of my parcel", "subscribe to netflix"): it is about that, the FAQ decides."""
+        known = self.known
+        return bool(known) and len(left) <= MAX_LEFT and not all(map(self._knows, left))
+
+    def _knows(self, word: str) -> bool:
+        """A known word, also inflected or abbreviated without vowels ("sbg", "ttg"); a verb form
+        ("diinput", "kesimpen", "bertugas") says what is done, not what it is done to."""
+        if word in self.known or not set(word) & VOWELS or _VERB_FORM.match(word):
+            return True
+        for prefix in PREFIXES:
+            stem = word.removeprefix(prefix)
+            for suffix in ("", *SUFFIXES, *PLAIN_SUFFIXES):
+                base = stem.removesuffix(suffix) if suffix else stem
+                if base != word and len(base) >= 3 and base in self.known:
+                    return True
+        return False
 
     def small_talk_kind(self, read: _Read, slack: int = 0) -> str | None:
         """The kind of small talk when every word (but `slack` of them) is small talk."""
@@ -165,12 +193,13 @@ class IntentRules:
         """True if the message asks how something works (a question, not a request)."""
         return bool(self.read(text).items() & self.lists["how"])
 
-    def _best_action(self, read: _Read, slack: int = 0) -> str | None:
+    def _best_action(self, read: _Read, slack: int = 0) -> tuple[str | None, list[str]]:
+        """The request with the fewest unexplained words, and those words."""
         items = read.items()
         how_words = self.lists["how"]
         how, own = items & how_words, items & self.lists["own"]
         general = self._general
-        best: tuple[int, str] | None = None
+        best: tuple[list[str], str] | None = None
         for action in self.actions:
             if items & action.unless or (items & action.general and not own):
                 continue
@@ -183,10 +212,10 @@ class IntentRules:
                 if not all(items & group for group in pattern.groups):
                     continue
                 used = frozenset().union(*(items & group for group in pattern.groups))
-                left = read.left(general | action.also | used)
-                if left <= pattern.max_left + slack and (best is None or left < best[0]):
+                left = read.unexplained(general | action.also | used)
+                if len(left) <= pattern.max_left + slack and (best is None or len(left) < len(best[0])):
                     best = (left, action.name)
-        return best[1] if best else None
+        return (best[1], best[0]) if best else (None, [])
 
     def _all_groups(self) -> Iterable[Group]:
         yield from self.small_talk.values()
@@ -226,11 +255,15 @@ class _Read:
 
     def left(self, vocabulary: Group | set[str]) -> int:
         """How many words neither `vocabulary` nor a phrase of it found here explains."""
+        return len(self.unexplained(vocabulary))
+
+    def unexplained(self, vocabulary: Group | set[str]) -> list[str]:
+        """The words neither `vocabulary` nor a phrase of it found here explains."""
         covered = {i for i, w in enumerate(self.words) if w in vocabulary}
         for start, size, phrase in self.spans:
             if phrase in vocabulary:
                 covered.update(range(start, start + size))
-        return len(self.words) - len(covered)
+        return [w for i, w in enumerate(self.words) if i not in covered]
 
 
 def _mapping(data: Any, key: str, where: str) -> dict[str, Any]:

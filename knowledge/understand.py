@@ -63,17 +63,20 @@ def understand(
     if intent.name is not None and (closing or (understood.topic is None and not outside)):
         return Understood("smalltalk", guess, small_talk=intent.name)
     near = intent.near_action
-    if near is not None and _agrees(near, understood):
+    if near is not None and _agrees(near, understood, intent.foreign):
         return Understood("action", guess, action=near, to=intent.to)
     return understood
 
 
-def _agrees(near: str, understood: Understood) -> bool:
+def _agrees(near: str, understood: Understood, foreign: bool = False) -> bool:
     """Whether the FAQ agrees that a near request is the request: its best topic (answered or
     offered) is the action's twin, or it falls back and neither the out-of-scope list claimed the
     message nor is the action a generic one ("tolong terjemahkan surat ini" asks for other help,
-    not the menu)."""
+    not the menu); never when the message names something the knowledge never mentions
+    (`foreign`: "status of my parcel"; a twin's answer still carries the action's button)."""
     decision = understood.decision
+    if foreign:
+        return False
     if understood.topic == TWINS[near] or (decision is not None and decision.kind == "suggest"
                                             and decision.topic == TWINS[near]):  # fmt: skip
         return True

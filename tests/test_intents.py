@@ -176,3 +176,15 @@ def test_an_acknowledgement_before_an_out_of_scope_question_is_not_small_talk(kn
     assert read("baik sy resep surabi oncom") == "fallback"
     assert read("thanks, that was helpful") == "smalltalk"
     assert read("baik, sy faham") == "smalltalk"
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [("status of my parcel", None), ("subscribe to netflix", None), ("nak langgan astro", None),
+     ("daftar sim online", None),  # one word the knowledge never uses: about something else
+     ("cek status pendaftaran sy", "status"), ("mau lihat data yg kesimpen", "mydata"),  # a verb form
+     ("sy nak mendaftar sbg usahawan", "register")],  # a word without vowels is an abbreviation
+)  # fmt: skip
+def test_a_request_naming_something_the_knowledge_never_mentions_is_not_run(knowledge, text, action):
+    found = understand(knowledge.faq, knowledge.intents, knowledge.language, text)
+    assert (found.action if found.intent == "action" else None) == action
