@@ -56,6 +56,7 @@ class _Action:
     patterns: tuple[_Pattern, ...]
     also: Group
     how_ok: bool
+    object_next: bool  # the word after its verb is what it acts on ("hapus foto" is not data)
     unless: Group  # words that make it a question about something else ("join the exhibition")
     general: Group  # ... a question in general, unless the user says it is theirs ("how long")
     words: Group  # every word and phrase of its patterns and `also`
@@ -213,9 +214,22 @@ class IntentRules:
                     continue
                 used = frozenset().union(*(items & group for group in pattern.groups))
                 left = read.unexplained(general | action.also | used)
+                if left and action.object_next and self._object(read, used) in left:
+                    continue
                 if len(left) <= pattern.max_left + slack and (best is None or len(left) < len(best[0])):
                     best = (left, action.name)
         return (best[1], best[0]) if best else (None, [])
+
+    def _object(self, read: _Read, verbs: frozenset[str]) -> str | None:
+        """The first word after the action's verb that is not a filler, request or own word, nor
+        a verb ("tukar, tolong kemaskini", "tolong diubah")."""
+        found = read.words
+        start = next((i for i, w in enumerate(found) if w in verbs), None)
+        if start is None:
+            return None
+        skip = self._general | verbs
+        after = (w for w in found[start + 1 :] if w not in skip and not _VERB_FORM.match(w))
+        return next(after, None)
 
     def _all_groups(self) -> Iterable[Group]:
         yield from self.small_talk.values()
@@ -308,7 +322,8 @@ def _action(name: str, data: dict[str, Any], where: str) -> _Action:
     how = set(_words(data, "how", where))
     phrases = frozenset(p for p in every if " " in p and how & set(p.split()))
     return _Action(
-        name, tuple(compiled), also, bool(spec.get("how_ok")), unless, general, every, phrases
+        name, tuple(compiled), also, bool(spec.get("how_ok")), bool(spec.get("object_next")),
+        unless, general, every, phrases,
     )
 
 

@@ -183,7 +183,10 @@ def test_an_acknowledgement_before_an_out_of_scope_question_is_not_small_talk(kn
     [("status of my parcel", None), ("subscribe to netflix", None), ("nak langgan astro", None),
      ("daftar sim online", None),  # one word the knowledge never uses: about something else
      ("cek status pendaftaran sy", "status"), ("mau lihat data yg kesimpen", "mydata"),  # a verb form
-     ("sy nak mendaftar sbg usahawan", "register")],  # a word without vowels is an abbreviation
+     ("sy nak mendaftar sbg usahawan", "register"),  # a word without vowels is an abbreviation
+     ("delete this photo", None), ("padam gambar ni", None),  # what the verb acts on: not data
+     ("tolong padam akaun saya", "forget"), ("nomor hp saya ganti, tolong diubah", "edit"),
+     ("emel saya dah tukar, tolong kemaskini dalam pendaftaran", "edit")],
 )  # fmt: skip
 def test_a_request_naming_something_the_knowledge_never_mentions_is_not_run(knowledge, text, action):
     found = understand(knowledge.faq, knowledge.intents, knowledge.language, text)
