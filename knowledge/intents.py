@@ -136,10 +136,11 @@ class IntentRules:
         return Intent("action", action, to)
 
     def _foreign(self, left: list[str]) -> bool:
-        """Whether a request's one unexplained word names something the knowledge never mentions
-        ("status of my parcel", "subscribe to netflix"): it is about that, the FAQ decides."""
+        """Whether a request's unexplained words name something the knowledge never mentions
+        ("status of my parcel", "langganan netflix mahal"): it is about that; the FAQ decides,
+        and its action twin does not make it the request (the twin's answer has the button)."""
         known = self.known
-        return bool(known) and len(left) <= MAX_LEFT and not all(map(self._knows, left))
+        return bool(known) and not all(map(self._knows, left))
 
     def _knows(self, word: str) -> bool:
         """A known word, also inflected or abbreviated without vowels ("sbg", "ttg"); a verb form

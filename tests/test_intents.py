@@ -182,6 +182,7 @@ def test_an_acknowledgement_before_an_out_of_scope_question_is_not_small_talk(kn
     ("text", "action"),
     [("status of my parcel", None), ("subscribe to netflix", None), ("nak langgan astro", None),
      ("daftar sim online", None),  # one word the knowledge never uses: about something else
+     ("langganan netflix mahal", None), ("subscribe to my youtube channel", None),
      ("cek status pendaftaran sy", "status"), ("mau lihat data yg kesimpen", "mydata"),  # a verb form
      ("sy nak mendaftar sbg usahawan", "register"),  # a word without vowels is an abbreviation
      ("delete this photo", None), ("padam gambar ni", None),  # what the verb acts on: not data
