@@ -60,19 +60,22 @@ def load_knowledge(
     intents = IntentRules.load(folder / "intents.yaml")
     markers = load_markers(folder / "language_words.yaml")
     detector = build_detector(faq, texts, markers)
-    intents.known = known_words(faq, texts, markers, intents)
+    intents.known = detector.known | intents.vocabulary
     _log_mode(faq, time.perf_counter() - start)
     holidays = load_holidays(folder / "holidays.yaml")
     return Knowledge(texts, contacts, faq, intents, detector, holidays)
 
 
 def build_detector(faq: Faq, texts: Texts, markers: dict[str, list[str]]) -> LanguageDetector:
-    """A language detector learnt from every text the knowledge holds in each language."""
+    """A language detector learnt from every text the knowledge holds in each language; its
+    `known` words are those of the knowledge's own texts and the markers (not out-of-scope lines)."""
     detector = LanguageDetector()
     for lang in LANGUAGES:
         detector.learn(lang, own_texts(faq, texts, lang))
-        detector.learn(lang, faq.out_of_scope.get(lang, []))
         detector.markers(lang, markers.get(lang, []))
+    detector.known = frozenset().union(*detector.counts.values())
+    for lang in LANGUAGES:
+        detector.learn(lang, faq.out_of_scope.get(lang, []))
     detector.neutral = {w for item in markers.get("neutral", []) for w in words(item)}
     detector.weak = {w for item in markers.get("weak", []) for w in words(item)}
     for lang in ("ms", "id"):
@@ -85,16 +88,6 @@ def own_texts(faq: Faq, texts: Texts, lang: str) -> list[str]:
     found = [text for entry in faq.entries.values()
              for text in (*entry.questions[lang], entry.title[lang], faq.render(entry.id, lang))]  # fmt: skip
     return found + list(texts.sources(lang))
-
-
-def known_words(
-    faq: Faq, texts: Texts, markers: dict[str, list[str]], intents: IntentRules
-) -> frozenset[str]:
-    """The words of the knowledge's own texts, the language markers and the intent lists: a
-    request naming anything else ("status of my parcel") is about something else."""
-    found = {w for lang in LANGUAGES for text in own_texts(faq, texts, lang) for w in words(text)}
-    found |= {w for items in markers.values() for item in items for w in words(item)}
-    return frozenset(found | intents.vocabulary)
 
 
 def _log_mode(faq: Faq, seconds: float) -> None:

@@ -82,7 +82,8 @@ class IntentRules:
         self._phrases = {tuple(p.split()) for p in entries if " " in p}
         self.vocabulary = {w for p in entries for w in p.split()}
         self._longest = max((len(p) for p in self._phrases), default=1)
-        self.known: frozenset[str] = frozenset()  # the knowledge's words (empty: not checked)
+        self.known: frozenset[str] = frozenset()  # the knowledge's words (empty: not checked);
+        # a request naming anything else ("status of my parcel") is about something else
 
     @classmethod
     def load(cls, path: Path) -> IntentRules:

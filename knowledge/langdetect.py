@@ -66,7 +66,8 @@ class LanguageDetector:
         self.neutral: set[str] = set()  # words both Indonesian and Malay use alike: no evidence
         self.weak: set[str] = set()  # English words Indonesian and Malay chat use: little evidence
         self.phrases: dict[tuple[str, str], str] = {}  # two marker words -> their language
-        self.last: dict[str, str] = {}  # a word that ends a message only in one language ("ke")
+        self.last: dict[str, str] = {}
+        self.known: frozenset[str] = frozenset()  # the knowledge's own words (set by its builder)  # a word that ends a message only in one language ("ke")
         self._logp: dict[str, dict[str, float]] | None = None
         self._unseen: dict[str, float] = {}
         self._grams: dict[str, dict[str, float]] = {}
