@@ -138,6 +138,11 @@ class Matcher:
         tokens = self.normaliser.analyse(text, self.speller.fix).tokens
         return self._rank_tokens(tokens, exclude)
 
+    def topical(self, text: str) -> bool:
+        """True if `text` has a word about some topic, not only question and function words."""
+        tokens = self.normaliser.analyse(text, self.speller.fix).tokens
+        return any(t != NUMBER_TOKEN and t not in self.normaliser.function for t in tokens)
+
     def decide(self, text: str, exclude: int | None = None) -> Decision:
         """Answer, suggest, fall back, or recognise small talk."""
         analysis = self.normaliser.analyse(text, self.speller.fix)
@@ -158,7 +163,12 @@ class Matcher:
         )
         if decision.kind == "answer":
             if not outside and not index.vetoes(text, decision.topic, decision.score, exclude):
-                return decision
+                other = index.switch(text, decision, OUT_OF_SCOPE, exclude)
+                if other is None:
+                    return decision
+                cosine = dict(index.rank(text, exclude))[other]
+                return Decision("answer", other, round(100 * cosine, 1), ranked=decision.ranked,
+                                stage="semantic")  # fmt: skip
             return Decision("fallback", decision.topic, decision.score, ranked=decision.ranked,
                             stage="semantic", off_topic=True, out_of_scope=outside)  # fmt: skip
         found = None if outside else index.confident(text, dict(decision.ranked), OUT_OF_SCOPE,

@@ -122,6 +122,8 @@ def _best_part(
             continue
         if piece not in sentences and decision.topic not in allowed:
             continue  # a clause answers only with the whole message's best topic (either stage)
+        if not faq.matcher.topical(piece):
+            continue  # "Bagaimana caranya?" after a statement asks about that statement
         is_question = piece.rstrip().endswith(_QUESTION_END) or rules.is_how(piece)
         (asked if is_question else stated).append(decision)
     if asked:
