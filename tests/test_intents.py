@@ -186,6 +186,7 @@ def test_an_acknowledgement_before_an_out_of_scope_question_is_not_small_talk(kn
      ("cek status pendaftaran sy", "status"), ("mau lihat data yg kesimpen", "mydata"),  # a verb form
      ("sy nak mendaftar sbg usahawan", "register"),  # a word without vowels is an abbreviation
      ("delete this photo", None), ("padam gambar ni", None),  # what the verb acts on: not data
+     ("menu makan siang hari ini apa", None), ("balik ke menu utama", "menu"),
      ("tolong padam akaun saya", "forget"), ("nomor hp saya ganti, tolong diubah", "edit"),
      ("emel saya dah tukar, tolong kemaskini dalam pendaftaran", "edit")],
 )  # fmt: skip
