@@ -193,3 +193,10 @@ def test_an_acknowledgement_before_an_out_of_scope_question_is_not_small_talk(kn
 def test_a_request_naming_something_the_knowledge_never_mentions_is_not_run(knowledge, text, action):
     found = understand(knowledge.faq, knowledge.intents, knowledge.language, text)
     assert (found.action if found.intent == "action" else None) == action
+
+
+def test_calendar_and_number_words_tell_malay_from_indonesian(knowledge) -> None:
+    guess = knowledge.language.guess
+    assert guess("pameran tu bila, bulan mac ke julai").language == "ms"
+    assert guess("modal 2 miliar cukup").language == "id"
+    assert guess("harga lapan ringgit").language == "ms"
