@@ -32,8 +32,10 @@ TARGET_LANGUAGE = 0.97  # issue 14: detected language right, over every line of 
 # With table G (session 6, helper "understand", written before reading the rules; its English
 # small talk has short lines Indonesian chat writes too): English 99.2 -> 98.7%, so its floor 0.98.
 # With table I (session 7, helper "malay", Malay-heavy, written before reading the rules): Malay
-# intent 99.6 -> 97.6% and Malay language 93.1 -> 92.8% at first read, so floors 0.97 and 0.92.
-FLOOR_DEV_INTENT = 0.97
+# intent 99.1 -> 97.8% and Malay language 93.1 -> 92.8% at first read; after the session's rules
+# (with J) 99.0 / 98.4 / 98.9% and Malay language 93.0%, so floors 0.98 and 0.92 (93.0% is too
+# close to 0.93 for the detector, which moves a little whenever the FAQ texts change).
+FLOOR_DEV_INTENT = 0.98
 FLOOR_DEV_OFF_TOPIC_TAKEN = 0.1  # share of off-topic lines taken for small talk or a request
 FLOOR_DEV_LANGUAGE = {"id": 0.97, "en": 0.98, "ms": 0.92}
 # Blind floors: blind table 2 (2026-12-04, replaced set E) read at 0a863af, 15:29 UTC, rounded down.
