@@ -116,14 +116,14 @@ def _best_part(
     asked: list[Decision] = []
     stated: list[Decision] = []
     allowed = {whole.topic, _nearest(faq, text, whole)}
-    for piece in pieces:
+    for piece in pieces:  # the cheap tests first: deciding may embed the piece
+        if rules.classify(piece).kind != "question" or not faq.matcher.topical(piece):
+            continue  # "Bagaimana caranya?" after a statement asks about that statement
         decision = faq.matcher.decide(piece)
-        if decision.kind != "answer" or rules.classify(piece).kind != "question":
+        if decision.kind != "answer":
             continue
         if piece not in sentences and decision.topic not in allowed:
             continue  # a clause answers only with the whole message's best topic (either stage)
-        if not faq.matcher.topical(piece):
-            continue  # "Bagaimana caranya?" after a statement asks about that statement
         is_question = piece.rstrip().endswith(_QUESTION_END) or rules.is_how(piece)
         (asked if is_question else stated).append(decision)
     if asked:

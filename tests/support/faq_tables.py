@@ -16,6 +16,9 @@ DEV_STYLES = ("faq_dev_styles.yaml", "faq_dev_styles2.yaml")
 # Helper "faq"'s tables (issue 14): E tuned the semantic stage's out-of-scope and clear-lead rules,
 # F was kept aside until they were chosen; read as the bot reads (tests/test_faq_accuracy.py).
 DEV_UNDERSTOOD = ("faq_dev_e.yaml", "faq_dev_f.yaml")
+# Helper "scope"'s table (session 7, issue 14): written before its writer read the knowledge
+# samples; first read for figures, then a development table like the others.
+DEV_I = ("faq_dev_i.yaml",)
 HELD_OUT = ("faq_heldout.yaml",)  # written for the first 30 topics
 BLIND = "faq_blind.yaml"  # blind table 2, issue 14: 33 topics, small talk, requests, out of scope
 OUT_OF_SCOPE = "out_of_scope"

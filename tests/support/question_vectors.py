@@ -36,8 +36,9 @@ def table_questions() -> list[str]:
     """Every question of the development and held-out tables (not the blind one), once."""
     from tests.support import faq_tables as t
 
-    found = [q for _, _, q in t.in_scope(t.DEV + t.HELD_OUT + t.DEV_UNDERSTOOD)]
-    for table in (t.out_of_scope(t.DEV_OUT_OF_SCOPE + t.DEV_UNDERSTOOD), t.held_out_out_of_scope()):
+    found = [q for _, _, q in t.in_scope(t.DEV + t.HELD_OUT + t.DEV_UNDERSTOOD + t.DEV_I)]
+    extra = t.DEV_OUT_OF_SCOPE + t.DEV_UNDERSTOOD + t.DEV_I
+    for table in (t.out_of_scope(extra), t.held_out_out_of_scope()):
         found += [q for questions in table.values() for q in questions]
     found += [q for kind in t.small_talk().values() for texts in kind.values() for q in texts]
     return list(dict.fromkeys(found))
