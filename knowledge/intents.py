@@ -56,7 +56,7 @@ class _Action:
     patterns: tuple[_Pattern, ...]
     also: Group
     how_ok: bool
-    object_next: bool  # the word after its verb is what it acts on ("hapus foto" is not data)
+    object_next: Group  # verbs whose next word is what it acts on ("hapus foto" is not data)
     unless: Group  # words that make it a question about something else ("join the exhibition")
     general: Group  # ... a question in general, unless the user says it is theirs ("how long")
     words: Group  # every word and phrase of its patterns and `also`
@@ -216,7 +216,7 @@ class IntentRules:
                     continue
                 used = frozenset().union(*(items & group for group in pattern.groups))
                 left = read.unexplained(general | action.also | used)
-                if left and action.object_next and self._object(read, used) in left:
+                if left and self._object(read, used & action.object_next) in left:
                     continue
                 if len(left) <= pattern.max_left + slack and (best is None or len(left) < len(best[0])):
                     best = (left, action.name)
@@ -323,8 +323,13 @@ def _action(name: str, data: dict[str, Any], where: str) -> _Action:
     every = also.union(*(group for pattern in compiled for group in pattern.groups))
     how = set(_words(data, "how", where))
     phrases = frozenset(p for p in every if " " in p and how & set(p.split()))
+    verbs = frozenset().union(*(group for pattern in compiled for group in pattern.groups))
+    objects = spec.get("object_next")  # true: after any of its words; a list: after those
+    object_next = _words(spec, "object_next", here) if isinstance(objects, list) else (
+        verbs if objects else frozenset()
+    )
     return _Action(
-        name, tuple(compiled), also, bool(spec.get("how_ok")), bool(spec.get("object_next")),
+        name, tuple(compiled), also, bool(spec.get("how_ok")), object_next,
         unless, general, every, phrases,
     )
 

@@ -195,6 +195,18 @@ def test_a_request_naming_something_the_knowledge_never_mentions_is_not_run(know
     assert (found.action if found.intent == "action" else None) == action
 
 
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [("daftar kota kembar bandung", None), ("daftar sister city bandung apa aja", None),
+     ("daftar negara anggota asean", None), ("daftar acara bulan ini", None),  # a list of things
+     ("daftar usaha saya", "register"), ("nak daftar bisnes", "register"), ("daftar", "register"),
+     ("daftar online", "register"), ("pengen daftar umkm sekarang", "register")],
+)  # fmt: skip
+def test_daftar_followed_by_a_thing_not_the_users_business_is_a_list(knowledge, text, action):
+    found = understand(knowledge.faq, knowledge.intents, knowledge.language, text)
+    assert (found.action if found.intent == "action" else None) == action
+
+
 def test_calendar_and_number_words_tell_malay_from_indonesian(knowledge) -> None:
     guess = knowledge.language.guess
     assert guess("pameran tu bila, bulan mac ke julai").language == "ms"
