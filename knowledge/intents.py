@@ -60,7 +60,7 @@ class _Action:
     unless: Group  # words that make it a question about something else ("join the exhibition")
     general: Group  # ... a question in general, unless the user says it is theirs ("how long")
     words: Group  # every word and phrase of its patterns and `also`
-    how_phrases: Group  # ... its phrases that hold a `how` word ("when there is")
+    how_phrases: Group  # ... its phrases that hold or are a `how` entry ("when there is")
 
 
 class IntentRules:
@@ -206,7 +206,8 @@ class IntentRules:
         for action in self.actions:
             if items & action.unless or (items & action.general and not own):
                 continue
-            # a how word inside one of the action's phrases ("let me know when there is") is not
+            # a how word inside one of the action's phrases ("let me know when there is", "what
+            # can you do") is not
             if how and not action.how_ok and (
                 not items & action.how_phrases or read.outside(action.words) & how_words
             ):
@@ -322,7 +323,7 @@ def _action(name: str, data: dict[str, Any], where: str) -> _Action:
     also = _words(spec, "also", here)
     every = also.union(*(group for pattern in compiled for group in pattern.groups))
     how = set(_words(data, "how", where))
-    phrases = frozenset(p for p in every if " " in p and how & set(p.split()))
+    phrases = frozenset(p for p in every if " " in p and how & {p, *p.split()})
     verbs = frozenset().union(*(group for pattern in compiled for group in pattern.groups))
     objects = spec.get("object_next")  # true: after any of its words; a list: after those
     object_next = _words(spec, "object_next", here) if isinstance(objects, list) else (

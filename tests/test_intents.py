@@ -207,6 +207,17 @@ def test_daftar_followed_by_a_thing_not_the_users_business_is_a_list(knowledge, 
     assert (found.action if found.intent == "action" else None) == action
 
 
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [("what can u do", "help"), ("what can you do?", "help"), ("bot ni boleh buat apa?", "help"),
+     ("kamu bisa apa", "help"),  # the bot's abilities, asked with nothing else: only function words
+     ("what can i do", None), ("what can you do about my permit", None), ("umkm bisa apa", None)],
+)  # fmt: skip
+def test_what_the_bot_can_do_asked_alone_is_the_help(knowledge, text, action):
+    found = understand(knowledge.faq, knowledge.intents, knowledge.language, text)
+    assert (found.action if found.intent == "action" else None) == action
+
+
 def test_calendar_and_number_words_tell_malay_from_indonesian(knowledge) -> None:
     guess = knowledge.language.guess
     assert guess("pameran tu bila, bulan mac ke julai").language == "ms"
