@@ -98,6 +98,7 @@ def test_the_detector_keeps_the_prior_when_a_message_does_not_tell() -> None:
      ("perlu ke daftar dengan kerajaan dulu", "question", None),
      ("can i register my trademark online", "question", None),  # a brand, not the business
      ("mau daftar sertifikat halal", "question", None),
+     ("can i register my products for little bandung", "question", None),  # joining it: the FAQ
      ("daftarkan usaha saya", "action", "register"),
      ("sama2 kak", "smalltalk", "thanks"),
      ("permohonan sy mcm mana dah?", "action", "status"),  # how is my application: the state
