@@ -128,6 +128,10 @@ class Normaliser:
         """The plain words of a text, before slang and synonyms."""
         return _plain(text).split()
 
+    def plain(self, text: str) -> str:
+        """The plain words of a text with chat slang spelt out ("blm pernah" -> "belum pernah")."""
+        return " ".join(w for raw in _plain(text).split() for w in self.slang.get(raw, raw).split())
+
     def knows(self, word: str) -> bool:
         """True if `word` is slang, in a synonym phrase or a word list (so never a typo)."""
         if self._phrase_words is None:

@@ -125,3 +125,16 @@ async def test_typed_skip_word_skips_an_optional_field(chat: Chat, deps):
     await answer(chat, [*TO_EMAIL, "lewati"])
     conv = await deps.storage.conversations.get(await user_pk(deps, chat))
     assert conv.step == "nib" and conv.draft["answers"]["email"] is None
+
+
+@pytest.mark.parametrize(("typed", "stored"), [
+    ("blm pernah", "none"),  # chat slang of the label "Belum pernah"
+    ("Belum  pernah!", "none"),
+    ("rutin", "regular"),
+])
+async def test_a_choice_may_be_typed_in_chat_spelling(chat: Chat, deps, typed, stored):
+    await chat.send("/daftar")
+    await chat.press("Setuju")
+    await answer(chat, [*TO_SCALE, "reg:pick:scale:mikro", typed])
+    conv = await deps.storage.conversations.get(await user_pk(deps, chat))
+    assert conv.draft["answers"]["export_experience"] == stored, chat.text

@@ -120,16 +120,18 @@ def _match_label(text: str, buttons: list[Button]) -> Button | None:
 
 
 def _match_option(ctx: Ctx, step: str, text: str, buttons: list[Button]) -> Button | None:
-    """A typed option code or its label in any of our languages ("kuliner", "Culinary")."""
+    """A typed option code or its label in any of our languages and chat spelling ("Culinary",
+    "blm pernah")."""
     field = BY_NAME.get(step)
     if field is None:
         return None
-    folded = text.strip().casefold()
+    plain = ctx.deps.knowledge.faq.matcher.normaliser.plain
+    typed = plain(text)
     texts = ctx.deps.knowledge.texts
     for option in field.options:
-        names = {option, *(texts.render(lang, f"{field.option_key}.{option}").casefold()
+        names = {option, *(plain(texts.render(lang, f"{field.option_key}.{option}"))
                            for lang in LANGUAGES)}
-        if folded in names:
+        if typed in names:
             return next((b for b in buttons if b.payload.endswith(f":{option}")), None)
     return None
 
