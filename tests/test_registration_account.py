@@ -32,6 +32,20 @@ async def test_status_before_and_after_review(chat: Chat, deps):
     assert f"Status of registration {ref}: verified" in chat.text and "reviewed:" in chat.text
 
 
+async def test_status_while_filling_in_the_form_offers_to_continue(chat: Chat, deps):
+    await chat.send("/daftar")
+    await chat.press("Setuju")
+    await chat.send("Ujang Sukma")
+    await chat.send("/status")  # not "you have no registration, type /daftar"
+    assert "belum selesai" in chat.text and chat.labels == ["Lanjutkan", "Mulai dari awal"]
+    await chat.send("/batal")
+    await chat.send("/status")  # while "throw the answers away?" is asked
+    await chat.press("Lanjutkan")
+    assert "Apa nama usaha Anda?" in chat.text
+    conv = await deps.storage.conversations.get(await user_pk(deps, chat))
+    assert conv.draft["answers"] == {"owner_name": "Ujang Sukma"}
+
+
 async def test_edit_goes_through_the_same_questions_and_back_to_review(chat: Chat, deps):
     await register(chat)
     pk = await user_pk(deps, chat)

@@ -34,6 +34,8 @@ def _not_registered(ctx: Ctx) -> list[Reply]:
 async def status(ctx: Ctx) -> list[Reply]:
     """Show the registration's status, reference, date and the staff note."""
     reg = await ctx.deps.storage.registrations.get_for_user(ctx.user.id)
+    if reg is None and ctx.in_flow(FLOW):  # the form is half filled in: offer to go on
+        return await offer_resume(ctx)
     if reg is None:
         return _not_registered(ctx)
     buttons: tuple[Button, ...] = main_menu_buttons(ctx)

@@ -96,7 +96,7 @@ async def offer_resume(ctx: Ctx) -> list[Reply]:
     """Offer to continue the unfinished form where it stopped, or to start over."""
     assert ctx.conv is not None
     draft, step = dict(ctx.conv.draft), ctx.conv.step
-    if step != RESUME:
+    if step not in (RESUME, CANCEL):  # those two keep the interrupted step in draft["resume"]
         draft["resume"] = step
     return await goto(ctx, draft, RESUME)
 
