@@ -8,6 +8,8 @@ import httpx
 from telegram.error import NetworkError, TimedOut
 from telegram.request import BaseRequest, HTTPXRequest, RequestData
 
+from channels.common.sockets import poll_directly
+
 JSON_HEADERS = {"User-Agent": HTTPXRequest.USER_AGENT, "Content-Type": "application/json"}
 POOL_FULL = ("Pool timeout: All connections in the connection pool are occupied. Request was "
              "*not* sent to Telegram.")  # fmt: skip
@@ -18,10 +20,14 @@ class JsonRequest(HTTPXRequest):
 
     PTB encodes each parameter as JSON and then the whole as a form: for a FAQ answer with its
     keyboard that URL-quoting, byte by byte, cost more CPU than the rest of the request. A call
-    carrying files goes PTB's own way (multipart). Timeouts and errors are PTB's.
+    carrying files goes PTB's own way (multipart). Timeouts and errors are PTB's. Idle
+    connections are checked the cheap way (channels/common/sockets.py).
     """
 
     __slots__ = ()
+
+    def _build_client(self) -> httpx.AsyncClient:
+        return poll_directly(super()._build_client())
 
     async def do_request(
         self,
