@@ -31,6 +31,7 @@ from telegram.ext import ContextTypes, MessageHandler, filters  # noqa: E402
 
 from channels.telegram.app import TelegramChannel, application_builder  # noqa: E402
 from handlers import Assistant  # noqa: E402
+from handlers.memory import freeze_live  # noqa: E402
 from knowledge import KNOWLEDGE_DIR  # noqa: E402
 from settings import load_settings  # noqa: E402
 
@@ -122,6 +123,7 @@ async def assistant_bot(crowd: Crowd, folder: str, first_id: int, per_user: int)
         env_file=None,
     )
     deps = await open_deps(settings)
+    freeze_live()  # as the runners do after start-up (wiring.deps.opened)
     statements = Statements()
     await deps.storage.db._conn.set_trace_callback(statements)  # noqa: SLF001 -- a bench probe
     channel = TelegramChannel(Assistant(deps), concurrency=CONCURRENCY)

@@ -9,6 +9,7 @@ from enum import StrEnum
 from handlers.context import Ctx
 from handlers.deps import Deps
 from handlers.handoff.buttons import HandButton
+from handlers.memory import refreeze
 from handlers.menu import main_menu_buttons
 from handlers.router import PayloadHandler, Router
 from handlers.types import Button, Reply
@@ -163,6 +164,7 @@ async def reload_knowledge(deps: Deps) -> str | None:
         return str(exc)
     await load_phrasings(deps, knowledge.faq)
     deps.knowledge = knowledge
+    refreeze()  # the old knowledge goes, the new one stays out of the collector's walks
     log.info("knowledge reloaded: %d FAQ topics", len(knowledge.faq.entries))
     return None
 

@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import gc
 import json
 import shutil
 import subprocess
 import sys
+import weakref
 from pathlib import Path
 
 import pytest
 
 from handlers import faq as faq_handlers
+from handlers.memory import freeze_live
 from handlers.registration.fields import texts_needed
 from knowledge import KNOWLEDGE_DIR, KnowledgeError, load_knowledge
 from knowledge.cli import check_knowledge
@@ -64,6 +67,22 @@ async def test_reload_picks_up_changes_and_keeps_old_knowledge_on_error(
     error = await faq_handlers.reload_knowledge(deps)
     assert error is not None and "mea.yaml" in error and "no-such-topic" in error
     assert deps.knowledge is good
+
+
+async def test_a_reload_after_start_up_froze_lets_the_old_knowledge_go(
+    deps, folder: Path, monkeypatch
+) -> None:
+    monkeypatch.setattr(faq_handlers, "load_knowledge", lambda **kw: load_knowledge(folder, **kw))
+    assert await faq_handlers.reload_knowledge(deps) is None  # a knowledge of this test's own
+    old = weakref.ref(deps.knowledge)
+    try:
+        freeze_live()  # as the runners do after start-up
+        assert await faq_handlers.reload_knowledge(deps) is None
+        assert old() is None and gc.get_freeze_count() > 0
+    finally:
+        gc.unfreeze()
+    # Had the old knowledge's cycles stayed frozen, they would only be found now.
+    assert gc.collect() < 1000
 
 
 async def test_curated_phrasings_are_live_at_once_and_survive_restart(settings, deps) -> None:

@@ -8,6 +8,7 @@ from collections.abc import AsyncIterator
 
 from handlers import Deps
 from handlers.faq import load_phrasings, semantic_from
+from handlers.memory import freeze_live
 from handlers.staff.lookup import stored_roles
 from knowledge import Knowledge, load_knowledge
 from settings import Settings
@@ -35,6 +36,7 @@ async def open_deps(settings: Settings, knowledge: Knowledge | None = None) -> D
 async def opened(settings: Settings) -> AsyncIterator[Deps]:
     """The dependencies, with the database closed on the way out."""
     deps = await open_deps(settings)
+    freeze_live()  # what start-up loaded lives as long as the process
     try:
         yield deps
     finally:
