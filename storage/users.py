@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from storage.batching import GroupCall
 from storage.conversations import Conversation, conversation
@@ -44,9 +44,23 @@ def _user(row) -> User:
     )
 
 
+# An arrival rewrites the user's row only when something in it changes, or last_seen is older
+# than this: a user's next messages in a conversation then cost no write (SQLite).
+LAST_SEEN_STEP = timedelta(minutes=1)
+_USER = "SELECT * FROM users WHERE channel = ? AND user_id = ?"
 _CONVERSATION = """SELECT conversations.* FROM conversations JOIN users ON users.id = user_pk
                    WHERE users.channel = ? AND users.user_id = ?"""
 Arrival = tuple[str, str, str | None]  # channel, user id, display name
+
+
+# `touch` unless the row would not change but for a last_seen less than LAST_SEEN_STEP old.
+_ARRIVE = """INSERT INTO users (channel, user_id, display_name, first_seen, last_seen)
+             VALUES (?, ?, ?, ?, ?)
+             ON CONFLICT (channel, user_id) DO UPDATE SET
+               display_name = COALESCE(excluded.display_name, users.display_name),
+               last_seen = excluded.last_seen, blocked = 0
+             WHERE users.last_seen < ? OR users.blocked <> 0
+               OR users.display_name IS NOT COALESCE(excluded.display_name, users.display_name)"""
 
 
 class UserRepo:
@@ -68,18 +82,22 @@ class UserRepo:
         """`touch`, and the user's conversation state read in the same round trip."""
         if self._arrivals is not None:
             touched, state = await self._arrivals((channel, user_id, display_name))
-        else:
-            touched, state = (await self._arrive_all([(channel, user_id, display_name)]))[0]
+        else:  # PostgreSQL: a round trip per statement; the touch returns the row
+            touch = self._touch(channel, user_id, display_name)
+            touched, state = await self.db.fetch_each([touch, (_CONVERSATION, (channel, user_id))])
         return _user(touched), conversation(state) if state is not None else None
 
     async def _arrive_all(self, arrivals: list[Arrival]) -> list[tuple]:
-        """(user row, conversation row or None) per arrival, in one `fetch_each`."""
+        """SQLite: (user row, conversation row or None) per arrival, in one `fetch_each`."""
+        now = self.db.now()
+        stale = (now - LAST_SEEN_STEP).isoformat()
         queries = []
         for channel, user_id, display_name in arrivals:
-            queries += [self._touch(channel, user_id, display_name),
+            fresh = (channel, user_id, display_name, now.isoformat(), now.isoformat(), stale)
+            queries += [(_ARRIVE, fresh), (_USER, (channel, user_id)),
                         (_CONVERSATION, (channel, user_id))]  # fmt: skip
         rows = await self.db.fetch_each(queries)
-        return list(zip(rows[::2], rows[1::2], strict=True))
+        return list(zip(rows[1::3], rows[2::3], strict=True))
 
     def _touch(self, channel: str, user_id: str, display_name: str | None) -> tuple[str, tuple]:
         now = self.db.now().isoformat()
