@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import gc
 
-
 # The knowledge is ~110,000 objects that live as long as the process: every full collection
 # walked them all (~0.05 ms per FAQ message in telegram_e2e). Frozen, they are never walked;
 # freezing again first unfreezes, so a replaced knowledge is collected, not kept for good.
