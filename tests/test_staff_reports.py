@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import csv
 import io
+from datetime import UTC, datetime
 
 import pytest
 from openpyxl import load_workbook
@@ -92,6 +93,12 @@ async def test_export_xlsx_holds_the_rows(deps, assistant, seeded) -> None:
     [entry] = await deps.storage.audit.recent(action="export.xlsx")
     assert (entry.actor, entry.detail["rows"]) == ("telegram:7201", 3)
 
+
+async def test_export_file_is_named_by_bandung_time(deps, assistant, seeded) -> None:
+    deps.storage.db.now = lambda: datetime(2026, 12, 4, 17, 30, tzinfo=UTC)  # 00:30 WIB on the 5th
+    admin = Chat(assistant, "9000", language_hint="en")
+    [reply] = await admin.send("/export")
+    assert reply.filename == "registrations-all-20261205-0030.xlsx"
 
 async def test_export_csv_filtered_and_guarded(deps, assistant, seeded) -> None:
     admin = Chat(assistant, "9000", language_hint="en")
