@@ -138,3 +138,12 @@ async def test_a_choice_may_be_typed_in_chat_spelling(chat: Chat, deps, typed, s
     await answer(chat, [*TO_SCALE, "reg:pick:scale:mikro", typed])
     conv = await deps.storage.conversations.get(await user_pk(deps, chat))
     assert conv.draft["answers"]["export_experience"] == stored, chat.text
+
+
+async def test_an_optional_answer_that_is_wrong_points_to_skip(chat: Chat):
+    await chat.send("/daftar")
+    await chat.press("Setuju")
+    await answer(chat, [*TO_EMAIL, "teu acan"])  # Sundanese "not yet"
+    assert 'Jika tidak punya, tekan "Lewati".' in chat.text
+    await answer(chat, ["reg:skip", "reg:skip", *TO_WEBSITE[len(TO_SCALE):], "toko saya"])
+    assert 'Jika tidak punya, tekan "Lewati".' in chat.text
