@@ -9,7 +9,7 @@ from handlers.context import Ctx
 from handlers.deps import Deps
 from handlers.flood import FloodGuard, Verdict, flood_guard
 from handlers.logsafe import log_failure
-from handlers.menu import main_menu_buttons
+from handlers.menu import main_menu_buttons, unknown_command
 from handlers.outage import OutageLog
 from handlers.roles import has_role
 from handlers.router import Router
@@ -110,7 +110,7 @@ class Assistant:
         """Run `/name` if it exists and the user may use it; otherwise the unknown-command hint."""
         spec = self.router.commands.get(name)
         if spec is None or not await has_role(ctx, spec.role):
-            return [ctx.say("core.unknown_command", command=name, buttons=main_menu_buttons(ctx))]
+            return unknown_command(ctx, name)
         return await spec.handler(ctx)
 
     async def _run_payload(self, ctx: Ctx, payload: str) -> list[Reply]:

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import re
+from difflib import get_close_matches
+
 from handlers.context import Ctx
 from handlers.handoff.buttons import HandButton
 from handlers.types import Button, Reply
@@ -21,3 +24,17 @@ def main_menu_buttons(ctx: Ctx) -> tuple[Button, ...]:
 def main_menu(ctx: Ctx) -> Reply:
     """The main menu as a message of its own."""
     return ctx.say("menu.prompt", buttons=main_menu_buttons(ctx))
+
+
+def unknown_command(ctx: Ctx, name: str) -> list[Reply]:
+    """The hint for an unknown `/name`, naming the command of /help it is a typo of ("/daftr")."""
+    listed = ["help", *re.findall(r"/(\w+)", ctx.t("core.help"))]
+    close = get_close_matches(name, listed, n=1, cutoff=0.8)
+    return [
+        ctx.say(
+            "core.unknown_command",
+            command=name,
+            suggestion=close[0] if close else "",
+            buttons=main_menu_buttons(ctx),
+        )
+    ]

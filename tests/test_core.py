@@ -51,6 +51,13 @@ async def test_unknown_command_gets_a_friendly_hint_with_the_menu(chat: Chat):
     assert len(chat.buttons) == 5  # FAQ, register, status, talk to staff, help
 
 
+
+async def test_a_mistyped_command_suggests_the_one_meant(chat: Chat):
+    await chat.send("/daftr")
+    assert "Perintah /daftr tidak saya kenal. Maksud Anda /daftar?" in chat.text
+    await chat.send("/frobnicate")
+    assert "Maksud" not in chat.text
+
 async def test_command_with_bot_username_is_understood():
     incoming = Incoming.from_text("telegram", "1", "/start@umkm_bandung_bot hello")
     assert (incoming.command, incoming.args) == ("start", "hello")

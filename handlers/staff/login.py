@@ -6,7 +6,7 @@ import secrets
 from datetime import timedelta
 
 from handlers.context import Ctx
-from handlers.menu import main_menu_buttons
+from handlers.menu import unknown_command
 from handlers.roles import user_roles
 from handlers.router import Router
 from handlers.staff.common import audit
@@ -25,7 +25,7 @@ def base_url(ctx: Ctx) -> str:
 async def login(ctx: Ctx) -> list[Reply]:
     """Send a sign-in link valid for 10 minutes, once; staff only (others: unknown command)."""
     if not await user_roles(ctx):
-        return [ctx.say("core.unknown_command", command="masuk", buttons=main_menu_buttons(ctx))]
+        return unknown_command(ctx, "masuk")
     if not ctx.deps.settings.staff_web:
         return [ctx.say("webchat.off")]
     token = secrets.token_urlsafe(32)
