@@ -88,6 +88,7 @@ async def test_every_wrong_answer_says_what_is_wrong_and_asks_again(make_chat, d
     ("6281234567890", "+6281234567890"),
     ("+60 12-345 6789", "+60123456789"),
     ("(022) 2501234", "+62222501234"),
+    ("012-345 6789", "+60123456789"),  # a Malaysian mobile typed as at home in PJ
 ])
 async def test_phone_numbers_are_stored_as_e164(chat: Chat, deps, typed, stored):
     await chat.send("/daftar")

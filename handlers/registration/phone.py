@@ -19,6 +19,8 @@ def normalise(text: str, region: str = DEFAULT_REGION) -> str:
         raise Invalid("too_long", max=MAX_LENGTH, length=len(value))
     try:
         number = phonenumbers.parse(value, region)
+        if not phonenumbers.is_valid_number(number) and value.startswith("01"):
+            number = phonenumbers.parse(value, "MY")  # 01x: a Malaysian mobile, never Indonesian
     except NumberParseException as exc:
         raise Invalid("phone") from exc
     if not phonenumbers.is_valid_number(number):
