@@ -34,6 +34,7 @@ CASES = [
     ("city", TO_CITY, "12", "paling sedikit 3", "Contoh: Kota Bandung"),
     ("city", TO_CITY, "c" * 61, "paling banyak 60", "Contoh: Kota Bandung"),
     ("district", [*TO_CITY, "Bandung"], "---", "harus berisi huruf", "Contoh: Coblong"),
+    ("district", [*TO_CITY, "Bandung"], "ga ada", "tidak bisa dilewati", "Contoh: Coblong"),
     ("phone", TO_PHONE, "12345", "bukan nomor telepon yang benar", "0812 3456 7890"),
     ("phone", TO_PHONE, "nomor saya", "bukan nomor telepon yang benar", "0812 3456 7890"),
     ("phone", TO_PHONE, "+1 650 555 1234", "Indonesia (+62) atau Malaysia (+60)", "0812 3456"),

@@ -111,6 +111,8 @@ async def _typed_answer(ctx: Ctx, draft: dict, step: str, text: str) -> list[Rep
     except Invalid as exc:
         aside = await _aside(ctx, draft, step, text)
         return aside or show(ctx, draft, step, ctx.t(f"register.err.{exc.code}", **exc.data))
+    if ctx.deps.knowledge.intents.is_skip(text):  # "ga ada" is not a district: no skipping here
+        return show(ctx, draft, step, ctx.t("register.err.required"))
     return await answers.accept(ctx, draft, step, value)
 
 
