@@ -149,3 +149,15 @@ async def test_an_optional_answer_that_is_wrong_points_to_skip(chat: Chat):
     assert 'Jika tidak punya, tekan "Lewati".' in chat.text
     await answer(chat, ["reg:skip", "reg:skip", *TO_WEBSITE[len(TO_SCALE):], "toko saya"])
     assert 'Jika tidak punya, tekan "Lewati".' in chat.text
+
+
+async def test_thanks_or_a_greeting_is_not_taken_as_an_answer(chat: Chat, deps):
+    await chat.send("/daftar")
+    await chat.press("Setuju")
+    await answer(chat, TO_BUSINESS)
+    for courtesy in ("makasih", "punten", "hatur nuhun"):
+        await chat.send(courtesy)
+        assert "Apa nama usaha Anda?" in chat.text, courtesy
+    await chat.send("Warung Ceu Imas")
+    conv = await deps.storage.conversations.get(await user_pk(deps, chat))
+    assert conv.draft["answers"]["business_name"] == "Warung Ceu Imas"

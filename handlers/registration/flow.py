@@ -83,6 +83,8 @@ async def on_message(ctx: Ctx) -> list[Reply]:
         return await on_payload(ctx, chosen.payload.partition(":")[2])
     if field.optional and ctx.deps.knowledge.intents.is_skip(text):  # "blm punya", "skip"
         return await answers.skip(ctx, draft, step, "")
+    if field.kind is Kind.TEXT and _courtesy(ctx, text):  # "makasih" is not a business name
+        return show(ctx, draft, step, ctx.t("understand.back_to_form"))
     if field.kind is Kind.TEXT and understanding.looks_like_question(ctx, text):
         aside = await _aside(ctx, draft, step, text)
         if aside:
@@ -114,6 +116,12 @@ async def _typed_answer(ctx: Ctx, draft: dict, step: str, text: str) -> list[Rep
     if ctx.deps.knowledge.intents.is_skip(text):  # "ga ada" is not a district: no skipping here
         return show(ctx, draft, step, ctx.t("register.err.required"))
     return await answers.accept(ctx, draft, step, value)
+
+
+def _courtesy(ctx: Ctx, text: str) -> bool:
+    """Only thanks, a greeting or a goodbye ("makasih", "punten"); "ok" may be a name."""
+    intent = ctx.deps.knowledge.intents.classify(text)
+    return intent.kind == "smalltalk" and intent.name in ("thanks", "greeting", "goodbye")
 
 
 def _match_label(text: str, buttons: list[Button]) -> Button | None:
