@@ -42,6 +42,8 @@ async def answer_understood(ctx: Ctx, text: str, understood: Understood) -> list
     if decision is None or decision.kind in ("greeting", "thanks"):
         kind = decision.kind if decision is not None else "ack"
         return [ctx.say(f"smalltalk.{kind}", buttons=main_menu_buttons(ctx), name="")]
+    if not any(char.isalpha() for char in text):  # "1" after its buttons went: not a question
+        return [ctx.say("core.not_understood", buttons=main_menu_buttons(ctx))]
     await ctx.deps.storage.questions.log(
         ctx.user.id,
         ctx.incoming.channel,

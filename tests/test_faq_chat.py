@@ -111,3 +111,11 @@ async def test_every_topic_title_fits_a_button(deps) -> None:
         for lang in ("id", "en", "ms"):
             assert len(faq.title(entry.id, lang)) <= 24
             assert len(faq.render(entry.id, lang)) <= 900, (entry.id, lang)
+
+
+async def test_a_number_or_punctuation_alone_is_not_logged_for_staff(chat: Chat, deps) -> None:
+    for typed in ("1", "12", "??", "..."):  # a menu number typed after the buttons went away
+        await chat.send(typed)
+        assert chat.text == deps.knowledge.texts.render("id", "core.not_understood"), typed
+        assert "menu:faq" in [b.payload for b in chat.buttons]
+    assert await logged(deps) == []
