@@ -90,6 +90,21 @@ async def test_while_open_messages_join_the_ticket_commands_still_run(
                                         "telegram", "id", "again")  # fmt: skip
 
 
+
+async def test_asking_for_english_in_a_ticket_switches_and_still_passes_it_on(
+    deps, assistant, clock, agents
+) -> None:
+    user = Chat(assistant, "1002", language_hint="ms")
+    await user.send("/petugas")
+    await user.send("Saya nak beli produk Bandung")
+    await user.send("can you reply in english please")
+    assert "from now on I will use English" in user.text and "Passed on to staff" in user.text
+    threads = await queued(deps, purpose="thread", user_id="9000")
+    assert [t.text for t in threads][-1].endswith("can you reply in english please")
+    ticket = await deps.storage.tickets.open_for_user(
+        (await deps.storage.users.get("telegram", "1002")).id)
+    assert ticket is not None
+
 async def test_a_photo_joins_the_ticket_and_reaches_the_agent(deps, assistant, clock, agents):
     from handlers.types import Media
 

@@ -113,7 +113,20 @@ async def pass_on(ctx: Ctx, ticket: Ticket) -> list[Reply]:
     elif not text.strip():
         return [ctx.say("handoff.only_text_files", number=ticket.id)]
     await service(ctx).user_message(ticket, text, attachment)
+    switched = await _language_asked(ctx, text) if attachment is None else None
+    if switched:  # "reply in English please": staff see it, and the user is answered in it
+        return [Reply(switched[0].text), ctx.say("handoff.passed_on", number=ticket.id)]
     return [ctx.say("handoff.passed_on", number=ticket.id)]
+
+
+async def _language_asked(ctx: Ctx, text: str) -> list[Reply] | None:
+    """The switch to the language a message names ("reply in English"), or None."""
+    from handlers.actions import ACTIONS  # late: it reaches this module via /petugas
+
+    intent = ctx.deps.knowledge.intents.classify(text)  # the rules only: no FAQ, no embedding
+    if intent.kind != "action" or intent.name != "language" or not intent.to:
+        return None
+    return await ACTIONS["language"](ctx, intent.to)
 
 
 async def _not_in_ticket(ctx: Ctx) -> list[Reply]:
