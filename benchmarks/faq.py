@@ -145,12 +145,17 @@ def start_up(mode: str, cache: str) -> dict:
     return json.loads(done.stdout.strip().splitlines()[-1])
 
 
-def blind_tables() -> tuple[list[tuple[str, str]], list[str]]:
-    """(topic, question) of the blind table and its out-of-scope questions."""
+def blind_tables() -> dict[str, tuple[list[tuple[str, str]], list[str]]]:
+    """Per blind table: (topic, question) rows and its out-of-scope questions."""
     from tests.support import faq_tables
 
-    rows = [(topic, q) for topic, _, q in faq_tables.blind_in_scope()]
-    return rows, [q for qs in faq_tables.blind_out_of_scope().values() for q in qs]
+    return {
+        number: (
+            [(topic, q) for topic, _, q in faq_tables.blind_in_scope(name)],
+            [q for qs in faq_tables.blind_out_of_scope(name).values() for q in qs],
+        )
+        for number, name in faq_tables.BLINDS.items()
+    }
 
 
 def modes(quick: bool, questions: list[str], repeat: int, blind: bool) -> dict:
@@ -174,10 +179,10 @@ def modes(quick: bool, questions: list[str], repeat: int, blind: bool) -> dict:
         right, fallback = accuracy(ask, held, oos)
         result[f"{mode}_heldout_right"] = round(right, 3)
         result[f"{mode}_heldout_oos_fallback"] = round(fallback, 3)
-        if blind:
-            right, fallback = accuracy(ask, *blind_tables())
-            result[f"{mode}_blind_right"] = round(right, 3)
-            result[f"{mode}_blind_oos_fallback"] = round(fallback, 3)
+        for number, (rows, outside) in blind_tables().items() if blind else ():
+            right, fallback = accuracy(ask, rows, outside)
+            result[f"{mode}_blind{number}_right"] = round(right, 3)
+            result[f"{mode}_blind{number}_oos_fallback"] = round(fallback, 3)
     result["lexical_start_s"], result["lexical_rss_mb"] = _snap("lexical", cache)
     if embedder is not None:
         if not quick:  # a fresh cache: embeds every sample, about a minute on one core

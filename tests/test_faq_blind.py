@@ -1,4 +1,4 @@
-"""FAQ accuracy on blind table 2: figures only, never its misses, never tuned on.
+"""FAQ accuracy on the blind tables: figures only, never their misses, never tuned on.
 
 Some blind topics have an action twin (knowledge/understand.py TWINS: status <->
 registration-status, register <-> registration-how, edit, mydata, help, subscribe, handoff <->
@@ -11,6 +11,8 @@ topic, as right; an out-of-scope question is right when its intent is `fallback`
 from __future__ import annotations
 
 from collections import defaultdict
+
+import pytest
 
 from knowledge import load_knowledge
 from knowledge.languages import LANGUAGES
@@ -26,8 +28,20 @@ TARGET_FALLBACK = 0.95  # issue 14, per language: out-of-scope questions fall ba
 # scope, right topic or twin, lexical 92.4 / 93.4 / 91.4% (id/en/ms), semantic 94.4 / 96.0 /
 # 93.4%; out of scope falls back, lexical 90.0 / 90.0 / 96.7%, semantic 100 / 96.7 / 100%. The
 # in-scope target is not met (open work); the floors are the lowest language's figure, rounded down.
-FLOOR_IN_SCOPE = {"lexical": 0.91, "semantic": 0.93}
-FLOOR_FALLBACK = {"lexical": 0.90, "semantic": 0.96}
+# Blind table 3 (tests/data/faq_blind3.yaml, written 2026-12-04 in session 7 the same way, by a
+# helper who saw only FACTS.md, issue 14 and a brief with the topic and action lists), read twice,
+# figures only: at 7b680a0 (session 7's start, 17:05 UTC) and c965129 (its changes, 17:25 UTC).
+# At c965129: in scope lexical 88.9 / 91.9 / 90.4%, semantic 93.4 / 93.9 / 93.9%; out of scope
+# falls back, lexical 86.7 / 83.3 / 83.3%, semantic 90.0 / 93.3 / 90.0% (docs/knowledge.md).
+FLOOR_IN_SCOPE = {
+    "2": {"lexical": 0.91, "semantic": 0.93},
+    "3": {"lexical": 0.88, "semantic": 0.93},
+}
+FLOOR_FALLBACK = {
+    "2": {"lexical": 0.90, "semantic": 0.96},
+    "3": {"lexical": 0.83, "semantic": 0.90},
+}
+TABLES = pytest.mark.parametrize("table", sorted(faq_tables.BLINDS))
 
 
 def reader(faq):
@@ -47,29 +61,33 @@ def right(read, topic: str, question: str) -> bool:
     return found == topic or (intent == "action" and TWINS.get(action) == topic)
 
 
-def test_blind_table_in_scope(faq) -> None:
-    read, rows = reader(faq), faq_tables.blind_in_scope()
+@TABLES
+def test_blind_table_in_scope(faq, table: str) -> None:
+    read, rows = reader(faq), faq_tables.blind_in_scope(faq_tables.BLINDS[table])
     found, total = defaultdict(int), defaultdict(int)
     for topic, lang, question in rows:
         total[lang] += 1
         found[lang] += right(read, topic, question)
     mode = "lexical" if faq.matcher.semantic is None else "semantic"
-    print(f"\nFAQ BLIND table 2, {mode}: right topic (or its twin action)")
+    print(f"\nFAQ BLIND table {table}, {mode}: right topic (or its twin action)")
     for lang in LANGUAGES:
         share = found[lang] / total[lang]
         met = "met" if share >= TARGET_IN_SCOPE else "NOT met"
         print(f"  {lang}: {share:.1%} of {total[lang]} (target {TARGET_IN_SCOPE:.0%} {met})")
-    floor = FLOOR_IN_SCOPE[mode]
+    floor = FLOOR_IN_SCOPE[table][mode]
     for lang in LANGUAGES:
         assert found[lang] / total[lang] >= floor, lang
 
 
-def test_blind_table_out_of_scope(faq) -> None:
-    read, table = reader(faq), faq_tables.blind_out_of_scope()
+@TABLES
+def test_blind_table_out_of_scope(faq, table: str) -> None:
+    read, questions = reader(faq), faq_tables.blind_out_of_scope(faq_tables.BLINDS[table])
     mode = "lexical" if faq.matcher.semantic is None else "semantic"
-    print(f"\nFAQ BLIND table 2, {mode}: out-of-scope questions that fall back")
+    print(f"\nFAQ BLIND table {table}, {mode}: out-of-scope questions that fall back")
     for lang in LANGUAGES:
-        share = sum(read(q)[0] == "fallback" for q in table[lang]) / len(table[lang])
+        share = sum(read(q)[0] == "fallback" for q in questions[lang]) / len(questions[lang])
         met = "met" if share >= TARGET_FALLBACK else "NOT met"
-        print(f"  {lang}: {share:.1%} of {len(table[lang])} (target {TARGET_FALLBACK:.0%} {met})")
-        assert share >= FLOOR_FALLBACK[mode], lang
+        print(
+            f"  {lang}: {share:.1%} of {len(questions[lang])} (target {TARGET_FALLBACK:.0%} {met})"
+        )
+        assert share >= FLOOR_FALLBACK[table][mode], lang

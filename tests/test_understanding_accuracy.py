@@ -21,9 +21,9 @@ from tests.support import faq_tables
 
 DATA = Path(__file__).parent / "data"
 DEV = tuple(
-    f"understanding_dev{part}.yaml" for part in ("", "_b", "_c", "_d", "_e", "_f", "_g", "_i", "_j", "_styles", "_styles2")
+    f"understanding_dev{part}.yaml"
+    for part in ("", "_b", "_c", "_d", "_e", "_f", "_g", "_i", "_j", "_styles", "_styles2")
 )
-BLIND = DATA / "faq_blind.yaml"
 TARGET_INTENT = 0.95  # issue 14: right intent and action on small talk and requests, per language
 TARGET_LANGUAGE = 0.97  # issue 14: detected language right, over every line of the blind table
 # Floors (what the assertions hold): the figures measured 2026-12-04 (session 5, helper "lang",
@@ -38,9 +38,18 @@ TARGET_LANGUAGE = 0.97  # issue 14: detected language right, over every line of 
 FLOOR_DEV_INTENT = 0.98
 FLOOR_DEV_OFF_TOPIC_TAKEN = 0.1  # share of off-topic lines taken for small talk or a request
 FLOOR_DEV_LANGUAGE = {"id": 0.97, "en": 0.98, "ms": 0.92}
-# Blind floors: blind table 2 (2026-12-04, replaced set E) read at 0a863af, 15:29 UTC, rounded down.
-FLOOR_BLIND_INTENT = {"id": 0.96, "en": 0.96, "ms": 0.93}
-FLOOR_BLIND_LANGUAGE = {"id": 0.97, "en": 0.99, "ms": 0.87}
+# Blind floors, per blind table (tests/support/faq_tables.BLINDS), figures rounded down: table 2
+# (2026-12-04, replaced set E) read at 0a863af, 15:29 UTC; table 3 (session 7) read at c965129,
+# 17:25 UTC: intent 91.7 / 98.3 / 98.3%, language 98.3 / 99.0 / 91.0% (the language floors a line
+# lower: the detector learns from the interface texts, which move it a little).
+FLOOR_BLIND_INTENT = {
+    "2": {"id": 0.96, "en": 0.96, "ms": 0.93},
+    "3": {"id": 0.91, "en": 0.98, "ms": 0.98},
+}
+FLOOR_BLIND_LANGUAGE = {
+    "2": {"id": 0.97, "en": 0.99, "ms": 0.87},
+    "3": {"id": 0.97, "en": 0.98, "ms": 0.90},
+}
 FLOOR_BLIND_TAKEN = 0.02  # share of blind questions wrongly taken for small talk or a request
 
 
@@ -74,7 +83,9 @@ def intent_figures(knowledge, rows, title: str, show: bool) -> dict[str, float]:
         total[lang] += 1
         right[lang] += good
         if not good:
-            misses.append(f"{lang} {action or 'smalltalk'}: {text!r} -> {found.intent} {found.action}")
+            misses.append(
+                f"{lang} {action or 'smalltalk'}: {text!r} -> {found.intent} {found.action}"
+            )
     return _report(title, right, total, misses if show else None)
 
 
@@ -139,9 +150,14 @@ def test_development_questions_stay_questions(knowledge) -> None:
     """FAQ questions about how things work are not taken for small talk or a request."""
     rows = faq_tables.in_scope(faq_tables.DEV)
     twins = set(TWINS.values())
-    taken = [(topic, text) for topic, _, text in rows
-             if topic not in twins and _read(knowledge, text).intent in ("smalltalk", "action")]
-    print(f"\nFAQ development questions (not twin topics) taken for small talk or a request: {taken}")
+    taken = [
+        (topic, text)
+        for topic, _, text in rows
+        if topic not in twins and _read(knowledge, text).intent in ("smalltalk", "action")
+    ]
+    print(
+        f"\nFAQ development questions (not twin topics) taken for small talk or a request: {taken}"
+    )
     assert len(taken) <= len(rows) // 100
     written = [(lang, text) for lang, text in dev_questions()
                if _read(knowledge, text).intent in ("smalltalk", "action")]  # fmt: skip
@@ -154,27 +170,33 @@ def test_development_off_topic_requests_are_not_actions(knowledge) -> None:
     rows = dev_off_topic()
     taken = [(lang, text, found.intent, found.action) for lang, text in rows
              if (found := _read(knowledge, text)).intent in ("smalltalk", "action")]  # fmt: skip
-    print(f"\nOff-topic lines taken for small talk or a request ({len(taken)} of {len(rows)}): {taken}")
+    print(
+        f"\nOff-topic lines taken for small talk or a request ({len(taken)} of {len(rows)}): {taken}"
+    )
     assert len(taken) <= FLOOR_DEV_OFF_TOPIC_TAKEN * len(rows)
 
 
 class Blind(dict):
-    """The blind table; its repr hides the lines, so no failure report ever shows them."""
+    """A blind table; its repr hides the lines, so no failure report ever shows them."""
+
+    def __init__(self, number: str) -> None:
+        self.number = number
+        path = DATA / faq_tables.BLINDS[number]
+        super().__init__(yaml.safe_load(path.read_text(encoding="utf-8")))
 
     def __repr__(self) -> str:
-        return f"<{BLIND.name}>"
+        return f"<blind table {self.number}>"
 
 
-@pytest.fixture(scope="module")
-def blind() -> Blind:
-    if not BLIND.exists():
-        pytest.skip(f"{BLIND.name} not present")
-    return Blind(yaml.safe_load(BLIND.read_text(encoding="utf-8")))
+@pytest.fixture(scope="module", params=sorted(faq_tables.BLINDS))
+def blind(request) -> Blind:
+    return Blind(request.param)
 
 
 def test_blind_small_talk_and_requests(knowledge, blind) -> None:
-    found = intent_figures(knowledge, intent_rows(blind), "BLIND: right intent and action", False)
-    low = [lang for lang in LANGUAGES if found[lang] < FLOOR_BLIND_INTENT[lang]]
+    title = f"BLIND table {blind.number}: right intent and action"
+    found = intent_figures(knowledge, intent_rows(blind), title, False)
+    low = [lang for lang in LANGUAGES if found[lang] < FLOOR_BLIND_INTENT[blind.number][lang]]
     assert not low, f"below the floor in {low}"
 
 
@@ -183,8 +205,9 @@ def test_blind_languages_of_every_line(knowledge, blind) -> None:
             for lang, texts in by_lang.items() for text in texts]  # fmt: skip
     rows += [(lang, text) for lang, text, _, _ in intent_rows(blind)]
     rows += [(lang, text) for lang, texts in blind["out_of_scope"].items() for text in texts]
-    found = language_figures(knowledge, rows, "BLIND: detected language, every line", False)
-    low = [lang for lang in LANGUAGES if found[lang] < FLOOR_BLIND_LANGUAGE[lang]]
+    title = f"BLIND table {blind.number}: detected language, every line"
+    found = language_figures(knowledge, rows, title, False)
+    low = [lang for lang in LANGUAGES if found[lang] < FLOOR_BLIND_LANGUAGE[blind.number][lang]]
     assert not low, f"below the floor in {low}"
 
 
@@ -198,6 +221,8 @@ def test_blind_questions_stay_questions(knowledge, blind) -> None:
         taken = Counter(lang for lang, text in rows
                         if _read(knowledge, text).intent in ("smalltalk", "action"))  # fmt: skip
         total = Counter(lang for lang, _ in rows)
-        print(f"\nBLIND {title} taken for small talk or a request: "
-              + ", ".join(f"{lang} {taken[lang]} of {total[lang]}" for lang in LANGUAGES))
+        print(
+            f"\nBLIND table {blind.number}, {title} taken for small talk or a request: "
+            + ", ".join(f"{lang} {taken[lang]} of {total[lang]}" for lang in LANGUAGES)
+        )
         assert sum(taken.values()) <= FLOOR_BLIND_TAKEN * len(rows), title
