@@ -49,7 +49,8 @@ def test_classify(rules, text, kind, name, to) -> None:
 @pytest.mark.parametrize(
     ("text", "skip"),
     [("blm punya nib", True), ("skip", True), ("tidak ada", True), ("don't have one", True),
-     ("tiada", True), ("1234567890123", False), ("toko@gmail.com", False)],
+     ("tiada", True), ("teu acan", True), ("teu gaduh website", True),
+     ("1234567890123", False), ("toko@gmail.com", False)],
 )  # fmt: skip
 def test_skip_words(rules, text, skip) -> None:
     assert rules.is_skip(text) is skip

@@ -145,7 +145,7 @@ async def test_a_choice_may_be_typed_in_chat_spelling(chat: Chat, deps, typed, s
 async def test_an_optional_answer_that_is_wrong_points_to_skip(chat: Chat):
     await chat.send("/daftar")
     await chat.press("Setuju")
-    await answer(chat, [*TO_EMAIL, "teu acan"])  # Sundanese "not yet"
+    await answer(chat, [*TO_EMAIL, "gmail saya"])
     assert 'Jika tidak punya, tekan "Lewati".' in chat.text
     await answer(chat, ["reg:skip", "reg:skip", *TO_WEBSITE[len(TO_SCALE):], "toko saya"])
     assert 'Jika tidak punya, tekan "Lewati".' in chat.text
@@ -161,3 +161,10 @@ async def test_thanks_or_a_greeting_is_not_taken_as_an_answer(chat: Chat, deps):
     await chat.send("Warung Ceu Imas")
     conv = await deps.storage.conversations.get(await user_pk(deps, chat))
     assert conv.draft["answers"]["business_name"] == "Warung Ceu Imas"
+
+
+async def test_sundanese_not_yet_skips_an_optional_question(chat: Chat):
+    await chat.send("/daftar")
+    await chat.press("Setuju")
+    await answer(chat, [*TO_EMAIL, "teu acan"])  # Sundanese "not yet", at the e-mail question
+    assert "Nomor Induk Berusaha (NIB)" in chat.text  # the next question: the e-mail was skipped
