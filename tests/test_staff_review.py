@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from handlers.registration.phone import display
 from tests.support.chat import Chat
 from tests.support.staff_helpers import (
     RecordingSender,
@@ -35,7 +36,7 @@ async def test_card_shows_every_field(deps, reviewer) -> None:
         "Interests: Little Bandung display, Training",
         "Language: English",
         "Coblong",
-        registration.phone,
+        display(registration.phone),  # readable, as in the owner's summary: +62 812-…
         "siti@example.com",
         "awaiting review",
         "telegram:2001",

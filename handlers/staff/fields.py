@@ -7,6 +7,7 @@ from typing import Any
 
 from handlers.context import Ctx
 from handlers.registration.fields import BY_NAME, FIELDS, Kind
+from handlers.registration.phone import display
 from handlers.types import channel_name
 from handlers.wib import JAKARTA
 from knowledge.languages import LANGUAGE_NAMES
@@ -86,8 +87,9 @@ def labels(ctx: Ctx) -> list[str]:
 
 
 def rows_for(ctx: Ctx, registration: Any) -> list[tuple[str, Any]]:
-    """(label, value) pairs of every column, for the review card."""
+    """(label, value) pairs of every column, for the review card and the web page: the phone
+    as the owner sees it in their summary (+62 812-3456-7890); exports keep +6281234567890."""
     return [
-        (label, raw_value(ctx, registration, name))
+        (label, display(registration.phone) if name == "phone" else raw_value(ctx, registration, name))
         for label, name in zip(labels(ctx), COLUMNS, strict=True)
     ]
