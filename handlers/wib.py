@@ -18,3 +18,8 @@ def wib(moment: datetime | None, fmt: str = "%d-%m-%Y %H:%M", empty: str = "") -
 def wib_day(moment: datetime | None, empty: str = "") -> str:
     """The Jakarta calendar day of `moment` (DD-MM-YYYY), or `empty`."""
     return moment.astimezone(JAKARTA).strftime("%d-%m-%Y") if moment else empty
+
+
+def wib_stamp(moment: datetime) -> str:
+    """`moment` as a file-name stamp in Jakarta time (YYYYMMDD-HHMM), as staff read the clock."""
+    return moment.astimezone(JAKARTA).strftime("%Y%m%d-%H%M")

@@ -18,7 +18,7 @@ from handlers.staff.common import audit
 from handlers.staff.fields import COLUMNS, labels, option_label, raw_value, rows_for
 from handlers.staff.review import NOTE_MAX, decide
 from handlers.staff.sheets import csv_bytes, xlsx_bytes
-from handlers.wib import JAKARTA
+from handlers.wib import JAKARTA, wib_stamp
 from storage.registration_search import RegistrationFilter
 from storage.registrations import STATUSES
 
@@ -79,7 +79,7 @@ def routes(deps: Deps, guard) -> list[Route]:
         fmt = "csv" if request.query_params.get("fmt") == "csv" else "xlsx"
         registrations = await search.every(found)
         rows = [[raw_value(staff.ctx, reg, name) for name in COLUMNS] for reg in registrations]
-        stamp = deps.storage.db.now().astimezone(JAKARTA).strftime("%Y%m%d-%H%M")
+        stamp = wib_stamp(deps.storage.db.now())
         name = f"registrations-{stamp}.{fmt}"
         if fmt == "csv":
             data, media = csv_bytes(labels(staff.ctx), rows), "text/csv; charset=utf-8"

@@ -8,7 +8,7 @@ from handlers.staff.common import audit, split_args
 from handlers.staff.fields import COLUMNS, labels, raw_value
 from handlers.staff.sheets import csv_bytes, xlsx_bytes
 from handlers.types import Reply, ReplyKind
-from handlers.wib import JAKARTA
+from handlers.wib import wib_stamp
 from storage.registrations import STATUSES
 
 # Exports hold personal data (names, phone numbers, e-mail), so reviewers (and admins) only;
@@ -28,7 +28,7 @@ async def export(ctx: Ctx) -> list[Reply]:
     repo = ctx.deps.storage.registrations
     registrations = await repo.list_by_status(status, limit=-1) if status else await repo.all()
     rows = [[raw_value(ctx, reg, name) for name in COLUMNS] for reg in registrations]
-    stamp = ctx.deps.storage.db.now().astimezone(JAKARTA).strftime("%Y%m%d-%H%M")  # as staff read it
+    stamp = wib_stamp(ctx.deps.storage.db.now())
     name = f"registrations-{status or 'all'}-{stamp}.{fmt}"
     if fmt == "csv":
         data = csv_bytes(labels(ctx), rows)
