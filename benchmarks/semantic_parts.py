@@ -9,7 +9,8 @@ ranking (`SemanticIndex.rank` without its embedding) and the rest (the lexical s
 rules); the tokens each embedded question reached the model with; the model's cost per token.
 With several `--caps` (token budgets, MAX_TOKENS), each question is decided under each in turn
 (order alternating), so the budgets are compared in one run on the same machine state.
-Prints only: benchmarks/results.json is not touched.
+Run alone it prints only (benchmarks/results.json is not touched); `python -m benchmarks` runs
+it at MAX_TOKENS (1 pass with --quick, else 3) and keeps its figures.
 """
 
 from __future__ import annotations
@@ -50,7 +51,8 @@ class Timed:
             self.spent["fit"] += (time.thread_time() - start) * 1000
 
 
-def main(passes: int, caps: list[int]) -> None:
+def measure(passes: int, caps: list[int]) -> dict[int, list[dict]]:
+    """Per token budget: one row of times (ms) and tokens per question decided."""
     held, oos = tables()
     questions = [q for _, q in held] + oos
     embedder = load_embedder(1)
@@ -87,33 +89,32 @@ def main(passes: int, caps: list[int]) -> None:
                 rest = total - sum(spent[p] for p in PARTS[:3])
                 rows[cap].append({**spent, "total": total, "rest": rest})
     model.MAX_TOKENS = caps[0]
-    for cap in caps:
-        report(cap, rows[cap], len(questions), passes)
+    return rows
 
 
-def report(cap: int, rows: list[dict], questions: int, passes: int) -> None:
+def figures(cap: int, rows: list[dict]) -> dict:
+    """p50/p99 of decide; the mean parts and tokens of the slowest 1% (at or over the p99);
+    the model's cost per token (a line through every embedding's time by its tokens)."""
     totals = np.sort([r["total"] for r in rows])
-    p50, p99 = totals[len(totals) // 2], totals[int(len(totals) * 0.99)]
-    embedded = [r for r in rows if r.get("tokens")]
-    print(f"\nMAX_TOKENS {cap}: {questions} questions x {passes} passes, "
-          f"{len(embedded) / passes:.0f} embedded per pass")  # fmt: skip
-    print(f"  decide CPU ms: p50 {p50:.2f}  p99 {p99:.2f}  max {totals[-1]:.2f}")
+    p99 = totals[int(len(totals) * 0.99)]
+    embedded = [r for r in rows if r.get("tokens")] or [{"tokens": 0, "embed": 0.0}]
     slow = [r for r in rows if r["total"] >= p99]
-    for name, group in (("slowest 1%", slow), ("all embedded", embedded)):
-        parts = "  ".join(f"{p} {np.mean([r.get(p, 0.0) for r in group]):.2f}" for p in PARTS)
-        tokens = np.mean([r.get("tokens", 0) for r in group])
-        print(f"  {name:12} ({len(group)}): mean ms {parts}; tokens {tokens:.1f}")
-    if embedded:
-        tokens = np.array([r["tokens"] for r in embedded], dtype=float)
-        cost = np.array([r["embed"] for r in embedded])
-        slope, base = np.polyfit(tokens, cost, 1)
-        at_cap = cost[tokens >= cap]
-        print(f"  model: {base:.2f} ms + {slope:.2f} ms per token; "
-              f"{len(at_cap) / len(cost):.0%} of embedded questions at the cap")  # fmt: skip
-        if len(at_cap):
-            ordered = np.sort(at_cap)
-            print(f"  at the cap: embed p50 {ordered[len(ordered) // 2]:.2f}"
-                  f"  p90 {ordered[int(len(ordered) * 0.9)]:.2f}  max {ordered[-1]:.2f} ms")  # fmt: skip
+    found = {"max_tokens": cap, "p50_ms": totals[len(totals) // 2], "p99_ms": p99}
+    found.update({f"slowest1pc_{p}_ms": np.mean([r.get(p, 0.0) for r in slow]) for p in PARTS})
+    found["slowest1pc_tokens"] = np.mean([r.get("tokens", 0) for r in slow])
+    tokens = np.array([r["tokens"] for r in embedded], dtype=float)
+    cost = np.array([r["embed"] for r in embedded])
+    slope, base = np.polyfit(tokens, cost, 1) if len(set(tokens)) > 1 else (0.0, 0.0)
+    found.update({"model_base_ms": base, "model_per_token_ms": slope})
+    found["embedded_at_cap"] = float(np.mean(tokens >= cap))
+    return {k: v if k == "max_tokens" else round(float(v), 3) for k, v in found.items()}
+
+
+async def run(quick: bool) -> dict:
+    """The current budget's figures (for `python -m benchmarks`)."""
+    cap = model.MAX_TOKENS
+    found = figures(cap, measure(1 if quick else 3, [cap])[cap])
+    return {f"semantic_{k}": v for k, v in found.items()}
 
 
 if __name__ == "__main__":
@@ -121,4 +122,8 @@ if __name__ == "__main__":
     parser.add_argument("--passes", type=int, default=3)
     parser.add_argument("--caps", default=str(model.MAX_TOKENS), help="token budgets, e.g. 20,19")
     found = parser.parse_args()
-    main(found.passes, [int(c) for c in found.caps.split(",")])
+    caps = [int(c) for c in found.caps.split(",")]
+    for cap, rows in measure(found.passes, caps).items():
+        print(f"\nMAX_TOKENS {cap}, {found.passes} passes, thread CPU time:")
+        for key, value in figures(cap, rows).items():
+            print(f"  {key:24} {value}")
