@@ -60,7 +60,8 @@ def load_knowledge(
     intents = IntentRules.load(folder / "intents.yaml")
     markers = load_markers(folder / "language_words.yaml")
     detector = build_detector(faq, texts, markers)
-    intents.known = detector.known | intents.vocabulary
+    # slang ("dieu"), synonyms and word lists count as known: a request naming them is not foreign
+    intents.known = detector.known | intents.vocabulary | normaliser.vocabulary()
     _log_mode(faq, time.perf_counter() - start)
     holidays = load_holidays(folder / "holidays.yaml")
     return Knowledge(texts, contacts, faq, intents, detector, holidays)

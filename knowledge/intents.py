@@ -10,6 +10,7 @@ from typing import Any
 
 from knowledge.langdetect import words
 from knowledge.languages import LANGUAGES
+from knowledge.spelling import TYPO_MIN_LENGTH, closest
 from knowledge.texts import KnowledgeError, read_mapping
 
 MAX_LEFT = 1  # words a request may carry that none of its lists explains ("daftar usaha kuliner")
@@ -83,6 +84,7 @@ class IntentRules:
         self.vocabulary = {w for p in entries for w in p.split()}
         self._longest = max((len(p) for p in self._phrases), default=1)
         self.known: frozenset[str] = frozenset()  # the knowledge's words (empty: not checked);
+        self._known_list: tuple[frozenset[str], list[str]] = (self.known, [])
         # a request naming anything else ("status of my parcel") is about something else
 
     @classmethod
@@ -154,7 +156,13 @@ class IntentRules:
                 base = stem.removesuffix(suffix) if suffix else stem
                 if base != word and len(base) >= 3 and base in self.known:
                     return True
-        return False
+        return len(word) >= TYPO_MIN_LENGTH and closest(word, self._known_words()) != word  # typo
+
+    def _known_words(self) -> list[str]:
+        """`known` as a list for the typo search, made once per `known`."""
+        if self._known_list[0] is not self.known:
+            self._known_list = (self.known, sorted(self.known))
+        return self._known_list[1]
 
     def small_talk_kind(self, read: _Read, slack: int = 0) -> str | None:
         """The kind of small talk when every word (but `slack` of them) is small talk."""

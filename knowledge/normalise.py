@@ -134,10 +134,17 @@ class Normaliser:
 
     def knows(self, word: str) -> bool:
         """True if `word` is slang, in a synonym phrase or a word list (so never a typo)."""
+        return word in self.slang or word in self._listed()
+
+    def vocabulary(self) -> set[str]:
+        """Every word it knows: slang ("dieu"), synonym phrases' words and its word lists."""
+        return set(self.slang) | self._listed()
+
+    def _listed(self) -> set[str]:
         if self._phrase_words is None:
             self._phrase_words = {w for phrase in self.phrases for w in phrase}
             self._phrase_words |= self.drop | self.greetings | self.thanks | self.function
-        return word in self.slang or word in self._phrase_words
+        return self._phrase_words
 
     def _canonical(self, text: str, fix: Callable[[str], str] | None = None) -> list[str]:
         words: list[str] = []

@@ -22,7 +22,7 @@ from tests.support import faq_tables
 DATA = Path(__file__).parent / "data"
 DEV = tuple(
     f"understanding_dev{part}.yaml"
-    for part in ("", "_b", "_c", "_d", "_e", "_f", "_g", "_i", "_j", "_styles", "_styles2")
+    for part in ("", "_b", "_c", "_d", "_e", "_f", "_g", "_i", "_j", "_k", "_styles", "_styles2")
 )
 TARGET_INTENT = 0.95  # issue 14: right intent and action on small talk and requests, per language
 TARGET_LANGUAGE = 0.97  # issue 14: detected language right, over every line of the blind table
@@ -37,6 +37,10 @@ TARGET_LANGUAGE = 0.97  # issue 14: detected language right, over every line of 
 # close to 0.93 for the detector, which moves a little whenever the FAQ texts change).
 FLOOR_DEV_INTENT = 0.98
 FLOOR_DEV_OFF_TOPIC_TAKEN = 0.1  # share of off-topic lines taken for small talk or a request
+# Share of those off-topic lines answered or offered a topic instead of a fallback (lexical), with
+# table K (session 8, helper "understand"): before the short foreign request rule 46 of 93 (49.5%),
+# after it 32 of 93 (34.4%); the floor is over that figure.
+FLOOR_DEV_OFF_TOPIC_KEPT = 0.36
 FLOOR_DEV_LANGUAGE = {"id": 0.97, "en": 0.98, "ms": 0.92}
 # Blind floors, per blind table (tests/support/faq_tables.BLINDS), figures rounded down: table 2
 # (2026-12-04, replaced set E) read at 0a863af, 15:29 UTC; table 3 (session 7) read at c965129,
@@ -226,3 +230,19 @@ def test_blind_questions_stay_questions(knowledge, blind) -> None:
             + ", ".join(f"{lang} {taken[lang]} of {total[lang]}" for lang in LANGUAGES)
         )
         assert sum(taken.values()) <= FLOOR_BLIND_TAKEN * len(rows), title
+
+
+def test_development_off_topic_requests_fall_back(knowledge) -> None:
+    """A short request naming something the knowledge never mentions ("cek status paket jne")
+    falls back as off topic, not answered with the action's twin topic; the same request about
+    the registration is still the request."""
+    rows = dev_off_topic()
+    kept = [(lang, text, found.intent, found.topic) for lang, text in rows
+            if (found := _read(knowledge, text)).intent != "fallback"]  # fmt: skip
+    print(f"\nOff-topic lines not falling back, lexical ({len(kept)} of {len(rows)}): {kept}")
+    assert len(kept) <= FLOOR_DEV_OFF_TOPIC_KEPT * len(rows)
+    for text in ("cek status paket jne saya", "status of my parcel", "padam akaun tiktok"):
+        found = _read(knowledge, text)
+        assert found.intent == "fallback" and found.decision.off_topic, text
+    for text, action in (("cek status pendaftaran saya", "status"), ("padam akaun saya", "forget")):
+        assert _read(knowledge, text).action == action, text
