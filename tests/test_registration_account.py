@@ -101,7 +101,7 @@ async def test_my_data_shows_everything_stored(chat: Chat, deps):
     for shown in ("Siti Rahmawati", "Keripik Pedas Bu Siti", "Kuliner", "Coblong",
                   "+62 812-3456-7890", "1234567890123", "Pernah sekali", "Malaysia, Singapura",
                   "Etalase Little Bandung, Pelatihan", "www.keripik.id", "(tidak diisi)",
-                  "2026-11-v1", "Sari", "UMKM-"):
+                  "2026-12-v2", "Sari", "UMKM-"):
         assert shown in text, shown
     # Times in Jakarta time, as people in Bandung read them.
     reg = await deps.storage.registrations.get_for_user(await user_pk(deps, chat))

@@ -25,7 +25,7 @@ async def test_happy_path_in_each_language(make_chat, deps, lang):
     chat = make_chat(f"30{lang}", language_hint=lang)
     await chat.send("/daftar" if lang != "en" else "/register")
     assert "UU 27/2022" in chat.text and "Dinas Koperasi dan UMKM" in chat.text
-    assert "2026-11-v1" in chat.text
+    assert "2026-12-v2" in chat.text
     await chat.press(agree)
     assert first in chat.text
     await fill(chat, answers())
@@ -39,7 +39,7 @@ async def test_happy_path_in_each_language(make_chat, deps, lang):
     assert (reg.owner_name, reg.phone, reg.subsector, reg.scale) == (
         "Siti Rahmawati", "+6281234567890", "kuliner", "mikro")
     assert reg.interests == ("showcase", "training") and reg.nib == "1234567890123"
-    assert reg.consent_version == "2026-11-v1" and reg.consent_at <= reg.created_at
+    assert reg.consent_version == "2026-12-v2" and reg.consent_at <= reg.created_at
     assert reg.submitted_at == reg.created_at and not reg.phone_verified
     user = await deps.storage.users.get_by_id(reg.user_pk)
     assert await deps.storage.conversations.get(user.id) is None  # the form is closed
@@ -286,3 +286,40 @@ async def test_a_state_from_another_version_of_the_form_carries_on(chat: Chat, d
     await chat.send("Warung Siti")
     conv = await deps.storage.conversations.get(pk)
     assert conv.step == "subsector"
+
+
+CONSENT_ELEMENTS = {  # what is stored, why, who sees it, how long, the rights and their commands
+    "id": ("UU 27/2022", "Disimpan", "NIB", "Untuk", "Dilihat", "Dinas Koperasi dan UMKM",
+           "selama pendaftaran aktif", "/datasaya", "/ubah", "/hapus", "/batal", "iklan"),
+    "en": ("UU 27/2022", "Stored", "NIB", "Why", "Seen by", "Dinas Koperasi dan UMKM",
+           "while registered", "/mydata", "/edit", "/forget", "/cancel", "ads"),
+    "ms": ("UU 27/2022", "Disimpan", "NIB", "Untuk", "Dilihat", "Dinas Koperasi dan UMKM",
+           "selagi berdaftar", "/datasaya", "/ubah", "/hapus", "/batal", "iklan"),
+}
+
+
+@pytest.mark.parametrize("lang", ["id", "en", "ms"])
+async def test_consent_is_short_and_keeps_every_element(make_chat, lang):
+    """Issue 14 point 9: under 600 characters rendered (845 before), every legal element kept."""
+    chat = make_chat(f"31{lang}", language_hint=lang)
+    await chat.send("/daftar" if lang != "en" else "/register")
+    assert len(chat.text) < 600, len(chat.text)
+    for element in (*CONSENT_ELEMENTS[lang], "2026-12-v2"):
+        assert element in chat.text, element
+
+
+async def test_a_form_consented_under_the_old_version_keeps_that_version(chat: Chat, deps):
+    """v2 is v1 shortened with the same terms: a consent given to v1 stays valid, and the record
+    names the version the user saw."""
+    await chat.send("/daftar")
+    await chat.press("Setuju")
+    pk = await user_pk(deps, chat)
+    conv = await deps.storage.conversations.get(pk)
+    assert conv.draft["consent_version"] == "2026-12-v2"
+    await deps.storage.conversations.save(
+        pk, "register", conv.step, {**conv.draft, "consent_version": "2026-11-v1"}
+    )
+    await fill(chat, answers())
+    await chat.press("Kirim")
+    reg = await deps.storage.registrations.get_for_user(pk)
+    assert reg.consent_version == "2026-11-v1" and reg.status == "submitted"

@@ -9,8 +9,13 @@ from typing import Any
 
 from email_validator import EmailNotValidError, validate_email
 
-# Version of the privacy notice the user agrees to; stored with every registration.
-POLICY_VERSION = "2026-11-v1"
+# Version of the privacy notice the user agrees to; stored with every registration. A new wording
+# gets a new version, so a record always names the text that was shown. 2026-12-v2 (2026-12-04) is
+# v1 shortened (845 -> under 600 characters) with the same terms: what is stored, why, who sees
+# it, how long, the rights and their commands. Consents given to v1 stay valid and keep their
+# version (a form consented under v1 and finished later is stored with v1); nobody is asked
+# again. The v1 text: git show 8d488fb:knowledge/texts/<lang>/register.yaml (docs/registration.md).
+POLICY_VERSION = "2026-12-v2"
 
 # Largest first (FACTS.md §6), then the other Kemenparekraf subsectors, then "other".
 SUBSECTORS = (
