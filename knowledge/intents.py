@@ -16,7 +16,9 @@ from knowledge.texts import KnowledgeError, read_mapping
 MAX_LEFT = 1  # words a request may carry that none of its lists explains ("daftar usaha kuliner")
 SMALL_TALK = ("thanks", "goodbye", "greeting", "ack")  # a mixed message is the first kind found
 SLACK_KINDS = SMALL_TALK
-NEAR_WORDS = 10  # longer messages are never small talk with unknown words
+NEAR_WORDS = 10  # longer messages are never small talk with unknown words ...
+NEAR_CLOSING_WORDS = 16  # ... but thanks and goodbyes ("thank you very much for the information,
+# have a great day"), still with at most NEAR_TALK unknown words and no how word nor question mark
 NEAR_TALK = 3  # unknown words small talk may carry; the FAQ decides (thanks and goodbyes: never)
 NEAR_LEFT = 3  # a request with this many more unexplained words is one if the FAQ agrees
 ACTIONS = ("forget", "edit", "unsubscribe", "subscribe", "language", "handoff", "status",
@@ -28,7 +30,7 @@ PLAIN_SUFFIXES = ("en", "s", "es", "ed", "ly", "ing")  # "simpen", "emails", "th
 _VERB_FORM = re.compile(r"(di|ber|ter|ke|mem|men|meng)[a-z]{4,}$")  # verbal prefixes
 VOWELS = frozenset("aeiouy")
 _DOUBLED = re.compile(r"([a-z])\1+")
-WORD_LISTS = ("filler", "request", "own", "how", "skip", "skip_also")
+WORD_LISTS = ("filler", "request", "own", "how", "skip", "skip_also", "thanks_for")
 Group = frozenset[str]
 
 
@@ -128,6 +130,8 @@ class IntentRules:
         kind = self.small_talk_kind(read)
         if kind is not None:
             return Intent("smalltalk", kind)
+        if self._thanks_for(read) and self._near_small_talk(text, read) == "thanks":
+            return Intent("question", "thanks")  # thanks for something: the FAQ may still answer
         action, left = self._best_action(read)
         if action is None or self._foreign(left):
             if action is None:
@@ -178,13 +182,20 @@ class IntentRules:
 
         Closing words (thanks, goodbye) need no question mark; a greeting may ask ("halo min,
         sehat?"): the FAQ then decides whether it is a question."""
-        talk = self.talk_filler.union(*self.small_talk.values())
-        if len(read.words) > NEAR_WORDS or read.outside(talk) & self.lists["how"]:
+        talk = self.talk_filler.union(*self.small_talk.values()) | self.lists["thanks_for"]
+        if len(read.words) > NEAR_CLOSING_WORDS or read.outside(talk) & self.lists["how"]:
             return None
         kind = self.small_talk_kind(read, slack=NEAR_TALK)
         if "?" in text and kind in ("thanks", "goodbye"):
             return None
+        if len(read.words) > NEAR_WORDS and kind not in ("thanks", "goodbye"):
+            return None
         return kind
+
+    def _thanks_for(self, read: _Read) -> bool:
+        """Whether the message opens by thanking for something ("terima kasih atas maklumat")."""
+        opening = [phrase for start, _, phrase in read.spans if start == 0]
+        return any(phrase in self.lists["thanks_for"] for phrase in opening)
 
     def language_named(self, read: _Read) -> str | None:
         """The language a message asks for: the last one it names ("my Indonesian is bad, can

@@ -28,6 +28,11 @@ def knowledge():
     ("text", "kind", "name", "to"),
     [("sippp", "smalltalk", "ack", None),
      ("hatur nuhun pisan", "smalltalk", "thanks", None),
+     ("terima kasih atas maklumat tu", "question", "thanks", None),  # thanks FOR: not mydata
+     ("thank you very much for the information, have a great day", "question", "thanks", None),
+     ("thanks for the info, please register my shop", "action", "register", None),
+     ("pendaftaran kmrn udh masuk blm ya", "action", "status", None),
+     ("tolong kemas kini nombor fon sy", "action", "edit", None),  # "fon": telefon
      ("👍", "smalltalk", "ack", None),
      ("sambungin ke petugas dong", "action", "handoff", None),
      ("admin dong", "action", "handoff", None),  # issue 15's own example
@@ -228,3 +233,18 @@ def test_calendar_and_number_words_tell_malay_from_indonesian(knowledge) -> None
     assert guess("pameran tu bila, bulan mac ke julai").language == "ms"
     assert guess("modal 2 miliar cukup").language == "id"
     assert guess("harga lapan ringgit").language == "ms"
+
+
+@pytest.mark.parametrize(
+    "text", ["terima kasih atas maklumat tu", "makasih atas infonya ya min",
+             "thank you very much for the information, have a great day"],
+)
+def test_thanks_for_something_is_small_talk(knowledge, text) -> None:
+    found = understand(knowledge.faq, knowledge.intents, knowledge.language, text)
+    assert (found.intent, found.small_talk) == ("smalltalk", "thanks")
+
+
+def test_thanks_then_a_question_is_the_question(knowledge) -> None:
+    text = "makasih atas infonya, cara daftar nib gimana?"
+    found = understand(knowledge.faq, knowledge.intents, knowledge.language, text)
+    assert found.intent == "faq" and found.topic == "nib-oss"
