@@ -28,6 +28,7 @@ PREFIXES = ("", "di", "ke", "ber", "be", "ter", "te", "se", "me", "mem", "men", 
             "pen", "peng", "ng", "n")  # Indonesian and Malay affixes of a known stem
 PLAIN_SUFFIXES = ("en", "s", "es", "ed", "ly", "ing")  # "simpen", "emails", "theres"
 _VERB_FORM = re.compile(r"(di|ber|ter|ke|mem|men|meng)[a-z]{4,}$")  # verbal prefixes
+_PARTICIPLE = re.compile(r"[a-z]{3,}ed$")  # English: "submitted", "registered"
 VOWELS = frozenset("aeiouy")
 _DOUBLED = re.compile(r"([a-z])\1+")
 WORD_LISTS = ("filler", "request", "own", "how", "skip", "skip_also", "thanks_for")
@@ -45,6 +46,7 @@ class Intent:
     to: str | None = None
     near_action: str | None = None  # a question that is nearly this request: the FAQ decides
     foreign: bool = False  # ... and it names something the knowledge never mentions ("parcel")
+    acts_on_other: str | None = None  # this request's verb acts on something else ("hapus foto")
 
 
 @dataclass(frozen=True)
@@ -132,13 +134,16 @@ class IntentRules:
             return Intent("smalltalk", kind)
         if self._thanks_for(read) and self._near_small_talk(text, read) == "thanks":
             return Intent("question", "thanks")  # thanks for something: the FAQ may still answer
-        action, left = self._best_action(read)
+        refused: list[str] = []  # actions whose verb acts on something else
+        action, left = self._best_action(read, refused=refused)
         if action is None or self._foreign(left):
             if action is None:
                 action, left = self._best_action(read, NEAR_LEFT)
             to = self.language_named(read) if action == "language" else None
             talk = self._near_small_talk(text, read)
-            return Intent("question", talk, to, action, action is not None and self._foreign(left))
+            foreign = action is not None and self._foreign(left)
+            other = refused[0] if refused and action is None else None
+            return Intent("question", talk, to, action, foreign, other)
         to = self.language_named(read) if action == "language" else None
         return Intent("action", action, to)
 
@@ -215,8 +220,11 @@ class IntentRules:
         """True if the message asks how something works (a question, not a request)."""
         return bool(self.read(text).items() & self.lists["how"])
 
-    def _best_action(self, read: _Read, slack: int = 0) -> tuple[str | None, list[str]]:
-        """The request with the fewest unexplained words, and those words."""
+    def _best_action(
+        self, read: _Read, slack: int = 0, refused: list[str] | None = None
+    ) -> tuple[str | None, list[str]]:
+        """The request with the fewest unexplained words, and those words; the actions whose
+        verb acted on something else ("hapus foto ini") are added to `refused`."""
         items = read.items()
         how_words = self.lists["how"]
         how, own = items & how_words, items & self.lists["own"]
@@ -237,6 +245,8 @@ class IntentRules:
                 used = frozenset().union(*(items & group for group in pattern.groups))
                 left = read.unexplained(general | action.also | used)
                 if left and self._object(read, used & action.object_next) in left:
+                    if refused is not None:
+                        refused.append(action.name)
                     continue
                 if len(left) <= pattern.max_left + slack and (best is None or len(left) < len(best[0])):
                     best = (left, action.name)
@@ -250,7 +260,8 @@ class IntentRules:
         if start is None:
             return None
         skip = self._general | verbs
-        after = (w for w in found[start + 1 :] if w not in skip and not _VERB_FORM.match(w))
+        after = (w for w in found[start + 1 :]  # verb forms say how, not what: "submitted details"
+                 if w not in skip and not _VERB_FORM.match(w) and not _PARTICIPLE.match(w))
         return next(after, None)
 
     def _all_groups(self) -> Iterable[Group]:

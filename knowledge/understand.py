@@ -80,6 +80,9 @@ def understand(
     short = len(text.split()) <= SHORT_REQUEST
     if near is not None and intent.foreign and short and _twin_chosen(near, decision):
         return _off_topic(understood)  # "status of my parcel" is not about the registration
+    other = intent.acts_on_other
+    if other is not None and short and _twin_chosen(other, decision):
+        return _off_topic(understood)  # "hapus chat ini", "edit my resume"
     return understood
 
 

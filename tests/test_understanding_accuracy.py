@@ -39,8 +39,9 @@ FLOOR_DEV_INTENT = 0.98
 FLOOR_DEV_OFF_TOPIC_TAKEN = 0.1  # share of off-topic lines taken for small talk or a request
 # Share of those off-topic lines answered or offered a topic instead of a fallback (lexical), with
 # table K (session 8, helper "understand"): before the short foreign request rule 46 of 93 (49.5%),
-# after it 32 of 93 (34.4%); the floor is over that figure.
-FLOOR_DEV_OFF_TOPIC_KEPT = 0.36
+# after it 32 of 93 (34.4%); with the rule for a verb acting on something else ("hapus chat ini")
+# 26 of 93 (28.0%); the floor is over that figure.
+FLOOR_DEV_OFF_TOPIC_KEPT = 0.30
 FLOOR_DEV_LANGUAGE = {"id": 0.97, "en": 0.98, "ms": 0.92}
 # Blind floors, per blind table (tests/support/faq_tables.BLINDS), figures rounded down: table 2
 # (2026-12-04, replaced set E) read at 0a863af, 15:29 UTC; table 3 (session 7) read at c965129,
@@ -241,8 +242,10 @@ def test_development_off_topic_requests_fall_back(knowledge) -> None:
             if (found := _read(knowledge, text)).intent != "fallback"]  # fmt: skip
     print(f"\nOff-topic lines not falling back, lexical ({len(kept)} of {len(rows)}): {kept}")
     assert len(kept) <= FLOOR_DEV_OFF_TOPIC_KEPT * len(rows)
-    for text in ("cek status paket jne saya", "status of my parcel", "padam akaun tiktok"):
+    for text in ("cek status paket jne saya", "status of my parcel", "padam akaun tiktok",
+                 "hapus chat ini", "edit my resume"):
         found = _read(knowledge, text)
         assert found.intent == "fallback" and found.decision.off_topic, text
-    for text, action in (("cek status pendaftaran saya", "status"), ("padam akaun saya", "forget")):
+    for text, action in (("cek status pendaftaran saya", "status"), ("padam akaun saya", "forget"),
+                         ("revise my submitted details", "edit")):
         assert _read(knowledge, text).action == action, text
