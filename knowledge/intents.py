@@ -31,7 +31,7 @@ _VERB_FORM = re.compile(r"(di|ber|ter|ke|mem|men|meng)[a-z]{4,}$")  # verbal pre
 _PARTICIPLE = re.compile(r"[a-z]{3,}ed$")  # English: "submitted", "registered"
 VOWELS = frozenset("aeiouy")
 _DOUBLED = re.compile(r"([a-z])\1+")
-WORD_LISTS = ("filler", "request", "own", "how", "skip", "skip_also", "thanks_for")
+WORD_LISTS = ("filler", "request", "own", "how", "skip", "skip_also", "thanks_for", "ours")
 Group = frozenset[str]
 
 
@@ -215,6 +215,10 @@ class IntentRules:
         skip = self.lists["skip"]
         extra = skip | self.lists["skip_also"] | self.lists["filler"]
         return bool(read.items() & skip) and not read.left(extra)
+
+    def names_ours(self, text: str) -> bool:
+        """True if the message names the user's business or registration (`ours`)."""
+        return bool(self.read(text).items() & self.lists["ours"])
 
     def is_how(self, text: str) -> bool:
         """True if the message asks how something works (a question, not a request)."""

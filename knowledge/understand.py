@@ -28,6 +28,10 @@ _CLAUSE = re.compile(r"[,;:]\s*|\s+(?=(?:tapi|tetapi|namun|but|however|jadi|so|s
 # longer messages an unknown word is more often a by-the-way ("the phone number i gave"): at 6-11
 # words the development tables lost 7 in-scope questions for 3 out-of-scope ones (2026-12-04).
 SHORT_REQUEST = 5  # words
+# ... unless it names the user's business or registration (intents.yaml `ours`: "mau daftar usaha
+# laundry"), or the request is to register: what one registers with "my" is the business
+# ("register my barbershop"), so an unknown word there is the kind of business, not another thing.
+NEVER_OFF_TOPIC = ("register",)
 # The FAQ topic that explains each action: a near request the FAQ answers with it is the request.
 TWINS = {
     "register": "registration-how", "status": "registration-status", "edit": "registration-edit",
@@ -77,11 +81,13 @@ def understand(
     near = intent.near_action
     if near is not None and _agrees(near, understood, intent.foreign):
         return Understood("action", guess, action=near, to=intent.to)
-    short = len(text.split()) <= SHORT_REQUEST
-    if near is not None and intent.foreign and short and _twin_chosen(near, decision):
+    short = len(text.split()) <= SHORT_REQUEST and not rules.names_ours(text)
+    if near not in (None, *NEVER_OFF_TOPIC) and intent.foreign and short and _twin_chosen(
+        near, decision
+    ):
         return _off_topic(understood)  # "status of my parcel" is not about the registration
     other = intent.acts_on_other
-    if other is not None and short and _twin_chosen(other, decision):
+    if other not in (None, *NEVER_OFF_TOPIC) and short and _twin_chosen(other, decision):
         return _off_topic(understood)  # "hapus chat ini", "edit my resume"
     return understood
 

@@ -40,7 +40,8 @@ FLOOR_DEV_OFF_TOPIC_TAKEN = 0.1  # share of off-topic lines taken for small talk
 # Share of those off-topic lines answered or offered a topic instead of a fallback (lexical), with
 # table K (session 8, helper "understand"): before the short foreign request rule 46 of 93 (49.5%),
 # after it 32 of 93 (34.4%); with the rule for a verb acting on something else ("hapus chat ini")
-# 26 of 93 (28.0%); the floor is over that figure.
+# 26 of 93 (28.0%); sparing requests that name the business ("ubah alamat kedai dobi") 27 of 93
+# (29.0%); the floor is over that figure.
 FLOOR_DEV_OFF_TOPIC_KEPT = 0.30
 FLOOR_DEV_LANGUAGE = {"id": 0.97, "en": 0.98, "ms": 0.92}
 # Blind floors, per blind table (tests/support/faq_tables.BLINDS), figures rounded down: table 2
@@ -249,3 +250,9 @@ def test_development_off_topic_requests_fall_back(knowledge) -> None:
     for text, action in (("cek status pendaftaran saya", "status"), ("padam akaun saya", "forget"),
                          ("revise my submitted details", "edit")):
         assert _read(knowledge, text).action == action, text
+    # naming the business keeps the request's topic even with a word we never use
+    for text, topic in (("ubah alamat kedai dobi", "registration-edit"),
+                        ("status pendaftaran warung seblak", "registration-status"),
+                        ("hapus data usaha laundry saya", "data-privacy")):
+        found = _read(knowledge, text)
+        assert found.topic == topic or found.action is not None, text
