@@ -30,6 +30,9 @@ PLAIN_SUFFIXES = ("en", "s", "es", "ed", "ly", "ing")  # "simpen", "emails", "th
 _VERB_FORM = re.compile(r"(di|ber|ter|ke|mem|men|meng)[a-z]{4,}$")  # verbal prefixes
 _PARTICIPLE = re.compile(r"[a-z]{3,}ed$")  # English: "submitted", "registered"
 VOWELS = frozenset("aeiouy")
+# English own words come before what is owned ("my status"); after a verb they own its object
+# ("delete my tweet"), so only Indonesian and Malay ones count after the word ("status sy")
+ENGLISH_OWN = frozenset(("my", "me", "i", "im", "mine", "our", "us", "we"))
 _DOUBLED = re.compile(r"([a-z])\1+")
 WORD_LISTS = ("filler", "request", "own", "how", "skip", "skip_also", "thanks_for", "ours")
 Group = frozenset[str]
@@ -216,9 +219,28 @@ class IntentRules:
         extra = skip | self.lists["skip_also"] | self.lists["filler"]
         return bool(read.items() & skip) and not read.left(extra)
 
-    def names_ours(self, text: str) -> bool:
-        """True if the message names the user's business or registration (`ours`)."""
-        return bool(self.read(text).items() & self.lists["ours"])
+    def names_ours(self, text: str, action: str | None = None) -> bool:
+        """True if the message names the user's business or registration (`ours`), or says the
+        action's own word is the user's ("statusnya", "status sy", "my status")."""
+        read = self.read(text)
+        if read.items() & self.lists["ours"]:
+            return True
+        spec = next((a for a in self.actions if a.name == action), None)
+        if spec is None:
+            return False
+        own = self.lists["own"]
+        named = {w for p in spec.patterns for group in p.groups for w in group} - own
+        raw, plain = words(text), read.words
+        for i, word in enumerate(plain):
+            if word not in named:
+                continue
+            after = plain[i + 1] if i + 1 < len(plain) else ""
+            before = plain[i - 1] if i else ""
+            if (after in own - ENGLISH_OWN) or before in ("my", "our") or raw[i].endswith(
+                ("nya", "ku")
+            ):
+                return True  # the noun is the user's: "status sy", "statusnya", "my status"
+        return False
 
     def is_how(self, text: str) -> bool:
         """True if the message asks how something works (a question, not a request)."""

@@ -81,13 +81,15 @@ def understand(
     near = intent.near_action
     if near is not None and _agrees(near, understood, intent.foreign):
         return Understood("action", guess, action=near, to=intent.to)
-    short = len(text.split()) <= SHORT_REQUEST and not rules.names_ours(text)
+    short = len(text.split()) <= SHORT_REQUEST
     if near not in (None, *NEVER_OFF_TOPIC) and intent.foreign and short and _twin_chosen(
         near, decision
-    ):
+    ) and not rules.names_ours(text, near):
         return _off_topic(understood)  # "status of my parcel" is not about the registration
     other = intent.acts_on_other
-    if other not in (None, *NEVER_OFF_TOPIC) and short and _twin_chosen(other, decision):
+    if other not in (None, *NEVER_OFF_TOPIC) and short and _twin_chosen(other, decision) and (
+        not rules.names_ours(text, other)
+    ):
         return _off_topic(understood)  # "hapus chat ini", "edit my resume"
     return understood
 

@@ -253,6 +253,8 @@ def test_development_off_topic_requests_fall_back(knowledge) -> None:
     # naming the business keeps the request's topic even with a word we never use
     for text, topic in (("ubah alamat kedai dobi", "registration-edit"),
                         ("status pendaftaran warung seblak", "registration-status"),
-                        ("hapus data usaha laundry saya", "data-privacy")):
+                        ("hapus data usaha laundry saya", "data-privacy"),
+                        ("statusnya gmn ya bund", "registration-status"),  # "status" is theirs
+                        ("cek status sy gercep", "registration-status")):
         found = _read(knowledge, text)
         assert found.topic == topic or found.action is not None, text
