@@ -92,6 +92,10 @@ def _assert_author_saw(api: FakeBotApi, first_call: int) -> None:
 async def test_serve_starts_and_stops_the_worker(telegram_api: FakeBotApi, telegram_deps):
     for i in range(5):
         await add_user(telegram_deps.storage, str(1300 + i), name=f"U{i}")
+    # The broadcast is done at the worker's next progress report: 0.2 s here, not the 5 s
+    # default the test would otherwise wait out.
+    telegram_deps.settings = telegram_deps.settings.model_copy(
+        update={"broadcast_progress_every": 0.2})
     assistant = Assistant(telegram_deps)
     parts = [telegram_web_part(assistant), broadcast_part(telegram_deps)]
     async with serving(build_app(telegram_deps, parts)):
