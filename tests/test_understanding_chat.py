@@ -231,3 +231,11 @@ async def test_a_closing_ke_switches_an_indonesian_hint_to_malay(make_chat, deps
     await chat.send("data sy selamat ke")  # "ke" ends no Indonesian sentence
     user = await deps.storage.users.get(chat.channel, chat.user_id)
     assert (user.language, user.language_explicit) == ("ms", False)
+
+
+async def test_a_request_about_something_else_gets_the_off_topic_fallback(chat: Chat) -> None:
+    """"cek status paket jne saya" is not the registration status: the honest off-topic reply
+    (not "noted for staff"), and no status."""
+    await chat.send("cek status paket jne saya")
+    assert "di luar yang bisa saya bantu" in chat.text
+    assert "dicatat" not in chat.text
