@@ -125,6 +125,7 @@ class FakeBotApi(Methods, UserActions):
     async def stop(self) -> None:
         """Stop listening (connections are then refused); `start()` again reuses the port."""
         self.closing = True
+        self._new_update.set()  # a long poll in progress ends now, not at its next 0.5 s tick
         self._notify()
         if self._server is not None and self._task is not None:
             self._server.stop()
