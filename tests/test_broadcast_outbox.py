@@ -15,7 +15,9 @@ from tests.support.chat import Chat
 from wiring.deps import open_deps
 
 ADMIN = ("telegram", "9000", "en")
-FAST = {"rate": 1000, "progress_every": 0.02, "poll": 0.02, "retry_base": 0.01}
+# Short waits, same behaviour; chat_gap (1 s per chat by default, Telegram's limit) is kept
+# but short: tests/test_broadcast_wiring.py checks the default gap itself.
+FAST = {"rate": 1000, "progress_every": 0.02, "poll": 0.02, "retry_base": 0.01, "chat_gap": 0.1}
 
 
 async def until(predicate: Callable[[], object], within: float = 20.0) -> None:
