@@ -33,13 +33,19 @@ TARGET_FALLBACK = 0.95  # issue 14, per language: out-of-scope questions fall ba
 # figures only: at 7b680a0 (session 7's start, 17:05 UTC) and c965129 (its changes, 17:25 UTC).
 # At c965129: in scope lexical 88.9 / 91.9 / 90.4%, semantic 93.4 / 93.9 / 93.9%; out of scope
 # falls back, lexical 86.7 / 83.3 / 83.3%, semantic 90.0 / 93.3 / 90.0% (docs/knowledge.md).
+# Blind table 4 (tests/data/faq_blind4.yaml, written 2026-12-04 in session 8 the same way; a second
+# writer wrote development table K from the same brief), first read at 88ba726 (20:12 UTC), before
+# most of session 8's changes: in scope lexical 90.4 / 87.9 / 88.9%, semantic 92.9 / 92.4 / 93.9%;
+# out of scope falls back, lexical 90.0 / 93.3 / 86.7%, semantic 86.7 / 90.0 / 93.3%.
 FLOOR_IN_SCOPE = {
     "2": {"lexical": 0.91, "semantic": 0.93},
     "3": {"lexical": 0.88, "semantic": 0.93},
+    "4": {"lexical": 0.87, "semantic": 0.92},
 }
 FLOOR_FALLBACK = {
     "2": {"lexical": 0.90, "semantic": 0.96},
     "3": {"lexical": 0.83, "semantic": 0.90},
+    "4": {"lexical": 0.86, "semantic": 0.86},
 }
 TABLES = pytest.mark.parametrize("table", sorted(faq_tables.BLINDS))
 
