@@ -114,7 +114,7 @@ class Users:
         return (*found, bool(registered))
 
     async def watch_inbox(self) -> None:
-        """Mark open messages done as the bot writes it: one query for everyone, five times a
+        """Mark open messages done as the bot writes it: one query for everyone, twenty times a
         second (a query per user on every stand-in request slowed the stand-in too much)."""
         while True:
             keys = list(self.open - self.done)
