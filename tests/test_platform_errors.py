@@ -7,11 +7,14 @@ import time
 
 import pytest
 
+from channels.telegram.retry import policy
+from handlers import Assistant
 from handlers.broadcast.worker import BroadcastWorker
 from handlers.outbound import Breaker, ChannelDown, RecipientRetryLater
 from handlers.types import Reply
 from storage.audience import Audience
 from tests.fakes.telegram_api import FakeBotApi
+from tests.fakes.telegram_bot import running_bot
 from tests.fakes.telegram_updates import user
 from tests.support.broadcasting import RecordingSender
 from tests.test_broadcast_outbox import FAST, populate, until
@@ -98,16 +101,19 @@ async def test_telegram_401_is_a_channel_failure(telegram_api: FakeBotApi, teleg
 
 
 async def test_a_429_that_outlasts_every_retry_keeps_the_reply_for_later(
-    telegram_api: FakeBotApi, telegram_bot, telegram_deps
+    telegram_api: FakeBotApi, telegram_deps
 ):
-    attempts = telegram_bot.channel.bridge.policy.attempts
-    telegram_api.fail_next("sendMessage", 429, retry_after=1, times=attempts, chat_id=1001)
-    await telegram_bot.send(user(1001, "Sari", "id"), "/start")
-    [reply] = await telegram_api.wait_for_messages(1001, 1)
-    assert reply["text"].startswith("Halo Sari")  # delivered later, not an apology
-    assert len(telegram_api.calls_to("sendMessage", 1001)) == attempts + 1
-    await _inbox_empty(telegram_deps)  # kept until delivered, then gone
-    assert telegram_api.texts(1001) == [reply["text"]]
+    # Two tries, not the fixture's four: each waits Telegram's retry_after (1 s at least).
+    fast = policy(attempts=2, backoff=0.05, max_backoff=0.2)
+    async with running_bot(telegram_api, Assistant(telegram_deps), fast) as telegram_bot:
+        attempts = telegram_bot.channel.bridge.policy.attempts
+        telegram_api.fail_next("sendMessage", 429, retry_after=1, times=attempts, chat_id=1001)
+        await telegram_bot.send(user(1001, "Sari", "id"), "/start")
+        [reply] = await telegram_api.wait_for_messages(1001, 1)
+        assert reply["text"].startswith("Halo Sari")  # delivered later, not an apology
+        assert len(telegram_api.calls_to("sendMessage", 1001)) == attempts + 1
+        await _inbox_empty(telegram_deps)  # kept until delivered, then gone
+        assert telegram_api.texts(1001) == [reply["text"]]
 
 
 async def test_a_refused_token_keeps_a_direct_reply_until_the_channel_accepts_again(
