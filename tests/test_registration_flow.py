@@ -54,6 +54,22 @@ async def test_declining_consent_stores_nothing(chat: Chat, deps):
     assert await deps.storage.registrations.count() == 0
 
 
+@pytest.mark.parametrize("typed", ["ya", "Iya!", "muhun", "ok"])
+async def test_a_typed_yes_agrees_to_consent(chat: Chat, typed):
+    await chat.send("/daftar")
+    await chat.send(typed)  # a cheap phone: typed, not pressed
+    assert "Pertanyaan 1 dari" in chat.text and "UU 27/2022" not in chat.text
+
+
+async def test_a_typed_no_declines_and_wow_is_no_consent(chat: Chat, deps):
+    await chat.send("/daftar")
+    await chat.send("wow")
+    assert "Setuju" in chat.labels and "Pertanyaan 1 dari" not in chat.text
+    await chat.send("ga")
+    assert "tidak ada data yang disimpan" in chat.text
+    assert await deps.storage.registrations.count() == 0
+
+
 async def test_menu_button_starts_the_form(chat: Chat):
     await chat.send("/start")
     await chat.press("menu:daftar")

@@ -73,7 +73,8 @@ async def on_message(ctx: Ctx) -> list[Reply]:
     field = BY_NAME.get(step)
     buttons = [button for reply in show(ctx, draft, step) for button in reply.buttons]
     if field is None or field.kind in (Kind.CHOICE, Kind.MULTI):
-        chosen = match_choice(text, buttons) or _match_option(ctx, step, text, buttons)
+        chosen = (match_choice(text, buttons) or _match_option(ctx, step, text, buttons)
+                  or _match_consent(step, text, buttons))
         if chosen is None:
             aside = await _aside(ctx, draft, step, text)
             return aside or show(ctx, draft, step, ctx.t("register.err.choose"))
@@ -122,6 +123,25 @@ def _courtesy(ctx: Ctx, text: str) -> bool:
     """Only thanks, a greeting or a goodbye ("makasih", "punten"); "ok" may be a name."""
     intent = ctx.deps.knowledge.intents.classify(text)
     return intent.kind == "smalltalk" and intent.name in ("thanks", "greeting", "goodbye")
+
+
+# A plain typed yes or no to "Setuju?" (id, en, ms, Sundanese chat spelling): "ya", "iya",
+# "muhun", "ga". Not the wider "ack" list: "wow" or "coba" is no consent (UU 27/2022).
+AGREE = frozenset({"ya", "iya", "iyaa", "iyah", "y", "yes", "ok", "oke", "okay", "setuju",
+                   "ya setuju", "iya setuju", "saya setuju", "sy setuju", "boleh", "mau",
+                   "i agree", "agree", "bersetuju", "saya bersetuju", "muhun", "sumuhun"})
+DECLINE = frozenset({"tidak", "tdk", "ga", "gak", "nggak", "ngga", "engga", "enggak", "no",
+                     "ga setuju", "gak setuju", "tidak mau", "ga mau", "i disagree", "tak",
+                     "tak setuju", "tidak mahu", "henteu", "alim"})
+
+
+def _match_consent(step: str, text: str, buttons: list[Button]) -> Button | None:
+    """The consent button meant by a typed yes or no ("iya", "ga")."""
+    if step != CONSENT:
+        return None
+    typed = " ".join(text.casefold().replace("!", " ").replace(".", " ").split())
+    wanted = "yes" if typed in AGREE else "no" if typed in DECLINE else None
+    return next((b for b in buttons if b.payload == f"reg:consent:{wanted}"), None)
 
 
 def _match_label(text: str, buttons: list[Button]) -> Button | None:
