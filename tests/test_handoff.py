@@ -81,6 +81,8 @@ async def test_while_open_messages_join_the_ticket_commands_still_run(
     assert "Diteruskan ke petugas" in user.text and "belum punya jawaban" not in user.text
     await user.send("/status")
     assert "Diteruskan" not in user.text  # the command answered, not passed on
+    assert "belum punya pendaftaran" in user.text  # and names the open ticket, too
+    assert "masih punya tiket terbuka #1" in user.text
     threads = await queued(deps, purpose="thread", user_id="9000")
     assert [t.text for t in threads] == ["#1 Pengguna: resep nasi goreng"]
     await user.send("/petugas")  # one open ticket per user

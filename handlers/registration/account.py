@@ -32,6 +32,16 @@ def _not_registered(ctx: Ctx) -> list[Reply]:
 
 
 async def status(ctx: Ctx) -> list[Reply]:
+    """The registration's status, then the open ticket to staff if there is one (the handoff
+    message says /status still works: a buyer with no registration asks it for the ticket)."""
+    replies = await _registration_status(ctx)
+    ticket = await ctx.deps.storage.tickets.open_for_user(ctx.user.id)
+    if ticket is not None:
+        replies.append(ctx.say("handoff.already_open", number=ticket.id))
+    return replies
+
+
+async def _registration_status(ctx: Ctx) -> list[Reply]:
     """Show the registration's status, reference, date and the staff note."""
     reg = await ctx.deps.storage.registrations.get_for_user(ctx.user.id)
     if reg is None and ctx.in_flow(FLOW):  # the form is half filled in: offer to go on
