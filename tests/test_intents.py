@@ -133,7 +133,7 @@ def test_a_tie_without_a_prior_goes_to_indonesian_then_malay_never_first_to_engl
 def test_a_marker_of_three_words_is_refused(tmp_path: Path) -> None:
     text = (KNOWLEDGE_DIR / "language_words.yaml").read_text(encoding="utf-8")
     path = tmp_path / "language_words.yaml"
-    path.write_text(text.replace("last_ms: [ke]", "last_ms: [ke, dah ke]"), encoding="utf-8")
+    path.write_text(text.replace("last_ms: [ke, sangat]", "last_ms: [ke, sangat, dah ke]"), encoding="utf-8")
     with pytest.raises(KnowledgeError, match="last_ms: too many words in dah ke"):
         load_markers(path)
     path.write_text(text.replace("tengah hari,", "selamat tengah hari,"), encoding="utf-8")
@@ -141,7 +141,7 @@ def test_a_marker_of_three_words_is_refused(tmp_path: Path) -> None:
         load_markers(path)
     path.write_text(text, encoding="utf-8")
     found = load_markers(path)
-    assert "tengah hari" in found["ms"] and found["last_ms"] == ["ke"]
+    assert "tengah hari" in found["ms"] and found["last_ms"] == ["ke", "sangat"]
 
 
 def test_chat_spellings_and_reduplication_read_as_the_listed_words(rules) -> None:
