@@ -4,7 +4,8 @@ Table K (tests/data/faq_dev_k.yaml) was written on 2026-12-04 (session 8) by a w
 only FACTS.md, issue 14 and the brief blind table 4's writer had: the same kinds of lines, by a
 different hand. Unlike the blind tables, it is a development table: its misses are printed and
 may guide the rules and the knowledge. Its first reading (before anything was tuned on it) is
-below; the floors are those figures, rounded down (nothing was tuned on it in session 8).
+below. Then small talk was tuned on it (greetings to the bot, 'anyone there', thanks spelt
+'tenkiu'/'mekasih'); the floors are the figures after that, rounded down.
 """
 
 from __future__ import annotations
@@ -32,7 +33,8 @@ TABLE = faq_tables.DEV_K
 # / 93.3%, semantic 90.0 each; intent 88.3 / 93.3 / 91.7%; language 97.2 / 99.3 / 89.2%.
 FLOOR_IN_SCOPE = {"lexical": 0.90, "semantic": 0.92}
 FLOOR_FALLBACK = {"lexical": 0.86, "semantic": 0.90}
-FLOOR_INTENT = {"id": 0.88, "en": 0.93, "ms": 0.91}
+# After the small-talk words (2026-12-04, 20:51 UTC): intent 90.0 / 96.7 / 98.3%.
+FLOOR_INTENT = {"id": 0.90, "en": 0.96, "ms": 0.98}
 FLOOR_LANGUAGE = {"id": 0.96, "en": 0.99, "ms": 0.88}  # a line lower: the texts move the detector
 
 
