@@ -65,9 +65,23 @@ async def test_a_typed_no_declines_and_wow_is_no_consent(chat: Chat, deps):
     await chat.send("/daftar")
     await chat.send("wow")
     assert "Setuju" in chat.labels and "Pertanyaan 1 dari" not in chat.text
+    assert "UU 27/2022" not in chat.text and "ketentuan data pribadi di atas" in chat.text
     await chat.send("ga")
     assert "tidak ada data yang disimpan" in chat.text
     assert await deps.storage.registrations.count() == 0
+
+
+async def test_a_question_at_consent_is_answered_then_only_the_question_is_asked_again(chat: Chat):
+    """The terms are the message just above: after a side question the form asks for the choice
+    again without the ~600 characters of terms (a cheap phone's screen), buttons kept."""
+    await chat.send("/daftar")
+    assert "UU 27/2022" in chat.text  # the terms, once, on entering the step
+    await chat.send("nib itu apa sih?")
+    assert "NIB" in chat.text and "UU 27/2022" not in chat.text
+    assert "ketentuan data pribadi di atas" in chat.text and "Setuju" in chat.labels
+    assert len(chat.text) < 1000
+    await chat.send("ya")
+    assert "Pertanyaan 1 dari" in chat.text
 
 
 async def test_menu_button_starts_the_form(chat: Chat):

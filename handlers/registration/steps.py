@@ -36,9 +36,10 @@ async def goto(ctx: Ctx, draft: Draft, step: str, note: str | None = None) -> li
 
 def show(ctx: Ctx, draft: Draft, step: str, note: str | None = None) -> list[Reply]:
     """The message of `step`, after `note` if given."""
-    if step == CONSENT:
+    if step == CONSENT:  # asked again after a note (a side question, a word that is no choice):
+        # the terms are the message just above, so only the question, not ~600 characters again
         reply = ctx.say(
-            "register.consent",
+            "register.consent_again" if note else "register.consent",
             version=POLICY_VERSION,
             buttons=(ctx.button("register.agree", "reg:consent:yes"),
                      ctx.button("register.decline", "reg:consent:no")),
