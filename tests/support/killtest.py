@@ -161,7 +161,11 @@ class Users:
         """SIGKILL the bot after random numbers of replies, then start it again."""
         points = sorted(rng.sample(range(self.count // 2, self.count * 12), kills))
         for point in points:
-            await self.channel.wait(lambda p=point: self.channel.total() >= p, 300)
+            # past the point, and at a moment a message is in flight: a kill between two messages
+            # (one user left, its answer just marked done) would prove nothing
+            await self.channel.wait(
+                lambda p=point: self.channel.total() >= p and bool(self.open - self.done), 300
+            )
             self.in_flight_at_kill.append(len(self.open))
             await self.channel.bot.kill()
             await self.channel.bot.start()
