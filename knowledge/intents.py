@@ -8,12 +8,18 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from knowledge.intents_schema import (
+    Group,
+    action_spec,
+    chat_forms,
+    mapping,
+    word_group,
+)
 from knowledge.langdetect import words
 from knowledge.languages import LANGUAGES
 from knowledge.spelling import TYPO_MIN_LENGTH, closest
-from knowledge.texts import KnowledgeError, read_mapping
+from knowledge.texts import read_mapping
 
-MAX_LEFT = 1  # words a request may carry that none of its lists explains ("daftar usaha kuliner")
 SMALL_TALK = ("thanks", "goodbye", "greeting", "ack")  # a mixed message is the first kind found
 SLACK_KINDS = SMALL_TALK
 NEAR_WORDS = 10  # longer messages are never small talk with unknown words ...
@@ -35,7 +41,6 @@ VOWELS = frozenset("aeiouy")
 ENGLISH_OWN = frozenset(("my", "me", "i", "im", "mine", "our", "us", "we"))
 _DOUBLED = re.compile(r"([a-z])\1+")
 WORD_LISTS = ("filler", "request", "own", "how", "skip", "skip_also", "thanks_for", "ours")
-Group = frozenset[str]
 
 
 @dataclass(frozen=True)
@@ -52,39 +57,20 @@ class Intent:
     acts_on_other: str | None = None  # this request's verb acts on something else ("hapus foto")
 
 
-@dataclass(frozen=True)
-class _Pattern:
-    groups: tuple[Group, ...]  # one word of every group must be present
-    max_left: int = MAX_LEFT
-
-
-@dataclass(frozen=True)
-class _Action:
-    name: str
-    patterns: tuple[_Pattern, ...]
-    also: Group
-    how_ok: bool
-    object_next: Group  # verbs whose next word is what it acts on ("hapus foto" is not data)
-    unless: Group  # words that make it a question about something else ("join the exhibition")
-    general: Group  # ... a question in general, unless the user says it is theirs ("how long")
-    words: Group  # every word and phrase of its patterns and `also`
-    how_phrases: Group  # ... its phrases that hold or are a `how` entry ("when there is")
-
-
 class IntentRules:
     """The word lists of `intents.yaml`, compiled; `classify(text)` reads one message."""
 
     def __init__(self, data: dict[str, Any], where: str = "intents") -> None:
         self.where = where
-        talk = _mapping(data, "smalltalk", where)
-        self.small_talk = {kind: _words(talk, kind, f"{where}: smalltalk") for kind in SMALL_TALK}
-        self.talk_filler = _words(talk, "filler", f"{where}: smalltalk")
+        talk = mapping(data, "smalltalk", where)
+        self.small_talk = {kind: word_group(talk, kind, f"{where}: smalltalk") for kind in SMALL_TALK}
+        self.talk_filler = word_group(talk, "filler", f"{where}: smalltalk")
         self.emoji = {k: str(v) for k, v in (data.get("emoji") or {}).items() if k in SMALL_TALK}
-        self.lists = {name: _words(data, name, where) for name in WORD_LISTS}
-        names = _mapping(data, "languages", where)
-        self.languages = {lang: _words(names, lang, f"{where}: languages") for lang in LANGUAGES}
-        self.actions = [_action(name, data, where) for name in ACTIONS]
-        self.chat_forms = _forms(data, "chat_forms", where)
+        self.lists = {name: word_group(data, name, where) for name in WORD_LISTS}
+        names = mapping(data, "languages", where)
+        self.languages = {lang: word_group(names, lang, f"{where}: languages") for lang in LANGUAGES}
+        self.actions = [action_spec(name, data, where) for name in ACTIONS]
+        self.chat_forms = chat_forms(data, "chat_forms", where)
         self._general = self.lists["filler"] | self.lists["request"] | self.lists["own"]
         entries = {p for group in self._all_groups() for p in group}
         self._phrases = {tuple(p.split()) for p in entries if " " in p}
@@ -138,10 +124,10 @@ class IntentRules:
         if self._thanks_for(read) and self._near_small_talk(text, read) == "thanks":
             return Intent("question", "thanks")  # thanks for something: the FAQ may still answer
         refused: list[str] = []  # actions whose verb acts on something else
-        action, left = self._best_action(read, refused=refused)
+        action, left = self._bestaction_spec(read, refused=refused)
         if action is None or self._foreign(left):
             if action is None:
-                action, left = self._best_action(read, NEAR_LEFT)
+                action, left = self._bestaction_spec(read, NEAR_LEFT)
             to = self.language_named(read) if action == "language" else None
             talk = self._near_small_talk(text, read)
             foreign = action is not None and self._foreign(left)
@@ -168,9 +154,9 @@ class IntentRules:
                 base = stem.removesuffix(suffix) if suffix else stem
                 if base != word and len(base) >= 3 and base in self.known:
                     return True
-        return len(word) >= TYPO_MIN_LENGTH and closest(word, self._known_words()) != word  # typo
+        return len(word) >= TYPO_MIN_LENGTH and closest(word, self._knownword_group()) != word  # typo
 
-    def _known_words(self) -> list[str]:
+    def _knownword_group(self) -> list[str]:
         """`known` as a list for the typo search, made once per `known`."""
         if self._known_list[0] is not self.known:
             self._known_list = (self.known, sorted(self.known))
@@ -246,7 +232,7 @@ class IntentRules:
         """True if the message asks how something works (a question, not a request)."""
         return bool(self.read(text).items() & self.lists["how"])
 
-    def _best_action(
+    def _bestaction_spec(
         self, read: _Read, slack: int = 0, refused: list[str] | None = None
     ) -> tuple[str | None, list[str]]:
         """The request with the fewest unexplained words, and those words; the actions whose
@@ -337,69 +323,3 @@ class _Read:
             if phrase in vocabulary:
                 covered.update(range(start, start + size))
         return [w for i, w in enumerate(self.words) if i not in covered]
-
-
-def _mapping(data: Any, key: str, where: str) -> dict[str, Any]:
-    value = data.get(key) if isinstance(data, dict) else None
-    if not isinstance(value, dict):
-        raise KnowledgeError(f"{where}: {key}: must be a mapping")
-    return value
-
-
-def _forms(data: dict[str, Any], key: str, where: str) -> dict[str, str]:
-    """A mapping of chat spellings to the word the lists know ("u" -> "you"); may be absent."""
-    value = data.get(key) or {}
-    if not isinstance(value, dict) or not all(
-        isinstance(k, str) and isinstance(v, str) and len(words(k)) == 1 == len(words(v))
-        for k, v in value.items()
-    ):
-        raise KnowledgeError(f"{where}: {key}: must map single words to single words")
-    return {words(k)[0]: words(v)[0] for k, v in value.items()}
-
-
-def _words(data: dict[str, Any], key: str, where: str) -> Group:
-    value = data.get(key)
-    if not isinstance(value, list) or not all(isinstance(v, str | int) for v in value):
-        raise KnowledgeError(f"{where}: {key}: must be a list of words or phrases")
-    flags = [v for v in value if isinstance(v, bool)]  # YAML reads a bare yes/no/on/off so
-    if flags:
-        raise KnowledgeError(f"{where}: {key}: put yes, no, on and off in quotes (\"no\")")
-    return frozenset(" ".join(words(str(v))) for v in value if words(str(v)))
-
-
-def _action(name: str, data: dict[str, Any], where: str) -> _Action:
-    spec = _mapping(_mapping(data, "actions", where), name, f"{where}: actions")
-    here = f"{where}: actions: {name}"
-    patterns = spec.get("need")
-    if not isinstance(patterns, list) or not patterns:
-        raise KnowledgeError(f"{here}: need: must be a list of patterns (lists of word groups)")
-    compiled = [_pattern(pattern, f"{here}: need: pattern {n}") for n, pattern in enumerate(patterns, 1)]
-    unless, general = (_words(spec, key, here) if key in spec else frozenset()
-                       for key in ("unless", "general"))  # fmt: skip
-    also = _words(spec, "also", here)
-    every = also.union(*(group for pattern in compiled for group in pattern.groups))
-    how = set(_words(data, "how", where))
-    phrases = frozenset(p for p in every if " " in p and how & {p, *p.split()})
-    verbs = frozenset().union(*(group for pattern in compiled for group in pattern.groups))
-    objects = spec.get("object_next")  # true: after any of its words; a list: after those
-    object_next = _words(spec, "object_next", here) if isinstance(objects, list) else (
-        verbs if objects else frozenset()
-    )
-    return _Action(
-        name, tuple(compiled), also, bool(spec.get("how_ok")), object_next,
-        unless, general, every, phrases,
-    )
-
-
-def _pattern(raw: Any, where: str) -> _Pattern:
-    """`[group, ...]`, or `{all: [group, ...], max_left: N}` for a stricter pattern."""
-    max_left = MAX_LEFT
-    if isinstance(raw, dict):
-        max_left = raw.get("max_left", MAX_LEFT)
-        if not isinstance(max_left, int) or max_left < 0:
-            raise KnowledgeError(f"{where}: max_left must be a whole number >= 0")
-        raw = raw.get("all")
-    if not isinstance(raw, list) or not raw:
-        raise KnowledgeError(f"{where}: must be a list of word groups (or all: + max_left:)")
-    groups = {f"group {i}": group for i, group in enumerate(raw, 1)}
-    return _Pattern(tuple(_words(groups, key, where) for key in groups), max_left)
