@@ -199,10 +199,11 @@ class IntentRules:
         return max(named)[1] if named else None
 
     def is_skip(self, text: str) -> bool:
-        """True for "belum punya", "skip", "tidak ada"...: leave an optional field empty."""
+        """True for "belum punya", "skip", "tidak ada"...: leave an optional field empty; the
+        speaker's own pronoun may come with it ("abdi teu gaduh email", "gue ga punya")."""
         read = self.read(text)
         skip = self.lists["skip"]
-        extra = skip | self.lists["skip_also"] | self.lists["filler"]
+        extra = skip | self.lists["skip_also"] | self.lists["filler"] | self.lists["own"]
         return bool(read.items() & skip) and not read.left(extra)
 
     def names_ours(self, text: str, action: str | None = None) -> bool:

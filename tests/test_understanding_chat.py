@@ -239,3 +239,24 @@ async def test_a_request_about_something_else_gets_the_off_topic_fallback(chat: 
     await chat.send("cek status paket jne saya")
     assert "di luar yang bisa saya bantu" in chat.text
     assert "dicatat" not in chat.text
+
+
+async def test_asking_if_nib_is_required_mid_form_says_the_form_can_skip_it(chat: Chat, deps) -> None:
+    # session 9 walk: the FAQ said what NIB is but not that the form does not need it
+    await to_step(chat, deps, "email")
+    await chat.send("nib wajib ga?")
+    assert chat.replies[0].text == deps.knowledge.faq.render("nib-oss", "id")
+    assert 'Di formulir ini NIB tidak wajib' in chat.replies[-1].text
+    assert "Alamat e-mail" in chat.replies[-1].text  # the pending question, asked again
+    assert await step_of(deps, chat) == "email"
+    await chat.send("apa itu PIRT?")  # no form field is about PIRT: no such line
+    assert "tidak wajib" not in chat.text
+
+
+async def test_a_skip_with_the_speakers_own_pronoun_skips(chat: Chat, deps) -> None:
+    await to_step(chat, deps, "email")
+    await chat.send("abdi teu gaduh email")  # Sundanese: "I don't have an e-mail"
+    assert "bukan alamat e-mail" not in chat.text
+    assert await step_of(deps, chat) == "nib"
+    await chat.send("gue blm punya nib")
+    assert await step_of(deps, chat) == "scale"

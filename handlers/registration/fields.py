@@ -49,6 +49,7 @@ class Field:
     parent: str | None = None  # asked only when the parent's answer is one of `when`
     when: tuple[str, ...] = ()
     multiline: bool = False  # may keep line breaks and tabs (other control characters never)
+    topic: str | None = None  # the FAQ topic about this field: asked mid-form, it says if optional
 
     @property
     def option_key(self) -> str:
@@ -66,7 +67,7 @@ FIELDS = (
     Field("district", Kind.TEXT, 3, 60),
     Field("phone", Kind.PHONE, max_len=30),
     Field("email", Kind.EMAIL, 1, 254, optional=True),
-    Field("nib", Kind.NIB, 13, 13, optional=True),
+    Field("nib", Kind.NIB, 13, 13, optional=True, topic="nib-oss"),
     Field("scale", Kind.CHOICE, options=SCALES),
     Field("export_experience", Kind.CHOICE, options=EXPORT),
     Field("export_countries", Kind.TEXT, 3, 200, parent="export_experience", when=EXPORT[1:]),

@@ -9,7 +9,7 @@ from handlers.choices import match_choice
 from handlers.context import Ctx
 from handlers.menu import main_menu_buttons
 from handlers.registration import answers, cancel, submit
-from handlers.registration.fields import BY_NAME, TEXT_VALIDATORS, Invalid, Kind
+from handlers.registration.fields import BY_NAME, FIELDS, TEXT_VALIDATORS, Invalid, Kind
 from handlers.registration.phone import normalise
 from handlers.registration.questions import is_back_word, whatsapp_number
 from handlers.registration.state import (
@@ -98,7 +98,13 @@ async def _aside(ctx: Ctx, draft: dict, step: str, text: str) -> list[Reply] | N
     replies = await understanding.aside(ctx, text)
     if replies is None:
         return None
-    return replies + show(ctx, draft, step, ctx.t("understand.back_to_form"))
+    back = ctx.t("understand.back_to_form")
+    topic = (await understanding.read(ctx, text)).topic  # a recent reading: not read again
+    field = next((f for f in FIELDS if f.optional and f.topic and f.topic == topic), None)
+    if field is not None:  # "nib wajib ga?": the FAQ says what NIB is, the form that it may wait
+        label = ctx.t(f"register.label.{field.name}")
+        back = f"{ctx.t('register.optional_here', field=label)}\n\n{back}"
+    return replies + show(ctx, draft, step, back)
 
 
 async def _typed_answer(ctx: Ctx, draft: dict, step: str, text: str) -> list[Reply]:
