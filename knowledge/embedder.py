@@ -60,13 +60,16 @@ class E5Embedder:
             vectors = self._model.query(cut)
         return np.asarray(vectors, dtype=np.float32).reshape(len(cut), -1)
 
-    def fit(self, text: str, tokens: int | None = None) -> str:
-        """The end of `text` that the model reads as at most `tokens` tokens (whole words)."""
+    def fit(self, text: str, tokens: int | None = None, start: bool = False) -> str:
+        """The end of `text` (with `start`, its start) that the model reads as at most `tokens`
+        tokens (whole words)."""
         text, tokens = text[:MAX_CHARS], MAX_TOKENS if tokens is None else tokens
         with self._lock:
             count, words = self._model.token_count, text.split()
             if len(words) <= tokens and count(text, True) <= tokens:  # a word is 1+ tokens
                 return text
+            if start:
+                return self._head(words[:tokens], tokens)
             words = words[-tokens:]
             # The tokeniser never joins two words in one piece, so a tail's count is the fixed
             # part's plus each word's alone: one short count per word instead of a binary
@@ -88,6 +91,16 @@ class E5Embedder:
                 else:
                     high = middle - 1
         return " ".join(words[-low:])
+
+    def _head(self, words: list[str], tokens: int) -> str:
+        """The first of `words` that fit in `tokens` (counts add up per word, as in `fit`)."""
+        count, used, kept = self._model.token_count, self._fixed, 0
+        for word in words:
+            used += count(word, True) - self._fixed
+            if used > tokens:
+                break
+            kept += 1
+        return " ".join(words[: max(kept, 1)])
 
 
 @lru_cache(maxsize=2)

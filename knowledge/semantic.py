@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 
-from knowledge.embedder import E5Embedder, Embedder, load_embedder
+from knowledge.embedder import MAX_CHARS, E5Embedder, Embedder, load_embedder
 from knowledge.embedding_cache import EmbeddingCache
 
 log = logging.getLogger(__name__)
@@ -77,6 +77,8 @@ OUTSIDE_MARGIN = 0.0
 SWITCH_COSINE = 0.95
 SWITCH_GAP = 0.03
 SWITCH_LEXICAL = 20.0
+# A message cut for the model (its end) strays from a topic only if its start is far too.
+HEAD_TOO = True
 
 
 class NeedsEmbedding(Exception):
@@ -193,14 +195,29 @@ class SemanticIndex:
         return cosines.get(never, 0.0) >= cosines.get(topic, 0.0) - OUTSIDE_MARGIN
 
     def strays(self, text: str, topic: str, exclude: int | None = None) -> bool:
-        """True if `topic`'s closest sample is under VETO_COSINE: the meaning is elsewhere."""
-        return dict(self.rank(text, exclude)).get(topic, 0.0) < VETO_COSINE
+        """True if `topic`'s closest sample is under VETO_COSINE: the meaning is elsewhere. A
+        message longer than the model's cut is read by its end; it strays only if its start is
+        that far too (HEAD_TOO: "if my business joins Little Bandung, do I have to pay any fee
+        or rent for the space abroad?" ends without naming Little Bandung)."""
+        if dict(self.rank(text, exclude)).get(topic, 0.0) >= VETO_COSINE:
+            return False
+        if not HEAD_TOO or not self.cut(text):
+            return True
+        return dict(self.rank(text, exclude, start=True)).get(topic, 0.0) < VETO_COSINE
 
-    def rank(self, text: str, exclude: int | None = None) -> list[tuple[str, float]]:
-        """Topics by their closest sample's cosine to `text`, best first."""
+    def cut(self, text: str) -> bool:
+        """Whether the model reads only part of `text` (its end)."""
+        fit = getattr(self.embedder, "fit", None)
+        return fit is not None and fit(text) != text[:MAX_CHARS]
+
+    def rank(
+        self, text: str, exclude: int | None = None, start: bool = False
+    ) -> list[tuple[str, float]]:
+        """Topics by their closest sample's cosine to `text` (read by its end, or with `start`
+        by its start), best first."""
         if not self.topics:
             return []
-        vector, samples = self.query_vector(text), self.vectors
+        vector, samples = self.query_vector(text, start), self.vectors
         last = self._last  # one question is ranked 2-4 times in a row (matcher._semantic)
         if last is not None and last[0] is vector and last[1] is samples and last[2] == exclude:
             return list(last[3])
@@ -217,12 +234,14 @@ class SemanticIndex:
         self._last = (vector, samples, exclude, tuple(ranked))
         return ranked
 
-    def _query_vector(self, text: str) -> np.ndarray:
-        """The (read-only) vector of a question, cut to MAX_TOKENS if the embedder can."""
+    def _query_vector(self, text: str, start: bool = False) -> np.ndarray:
+        """The (read-only) vector of a question, cut to MAX_TOKENS if the embedder can: its end,
+        or with `start` its start."""
         if _NO_EMBEDDING.get():  # not cached: embedding it takes tens of ms
             raise NeedsEmbedding
         fit = getattr(self.embedder, "fit", None)
-        vector = self.embedder.embed([fit(text) if fit else text])[0]
+        vector = self.embedder.embed([(fit(text, None, True) if start else fit(text)) if fit
+                                      else text])[0]  # fmt: skip
         vector.setflags(write=False)
         return vector
 

@@ -120,6 +120,20 @@ def test_lexical_answers_stay_and_the_semantic_stage_fills_its_gaps(semantic_faq
     assert matcher.decide("resep nasi goreng kampung yang enak").kind == "fallback"
 
 
+def test_a_long_message_is_vetoed_only_when_its_start_strays_too(semantic_faq, embedder) -> None:
+    """The model reads a long message's end; the veto also reads its start, where the subject
+    often is ("if I take part in Little Bandung ..., would I need to pay ...")."""
+    text = ("if I take part in Little Bandung with my batik shop, would I need to pay anything for"
+            " the stand and for shipping overseas?")  # fmt: skip
+    end, start = embedder.fit(text), embedder.fit(text, None, True)
+    assert "Little Bandung" not in end and start.startswith("if I take part in Little Bandung")
+    assert embedder.fit("apa itu little bandung", None, True) == "apa itu little bandung"
+    index = semantic_faq.matcher.semantic
+    assert dict(index.rank(text))["little-bandung-cost"] < 0.88  # its end alone would be vetoed
+    found = semantic_faq.matcher.decide(text)
+    assert (found.kind, found.topic, found.stage) == ("answer", "little-bandung-cost", "lexical")
+
+
 def test_without_embedding_a_settled_question_is_read_and_a_gap_raises(semantic_faq) -> None:
     matcher = semantic_faq.matcher
     matcher.semantic.query_vector.cache_clear()  # questions embedded by tests before
