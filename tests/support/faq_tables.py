@@ -22,11 +22,16 @@ DEV_I = ("faq_dev_i.yaml",)
 HELD_OUT = ("faq_heldout.yaml",)  # written for the first 30 topics
 # The blind tables, issue 14 (33 topics, small talk, requests, out of scope), each written by a
 # helper who saw only FACTS.md, the issue and a brief: figures only, never their misses.
-BLINDS = {"2": "faq_blind.yaml", "3": "faq_blind3.yaml", "4": "faq_blind4.yaml"}
+BLINDS = {
+    "2": "faq_blind.yaml", "3": "faq_blind3.yaml", "4": "faq_blind4.yaml", "5": "faq_blind5.yaml",
+}
 BLIND = BLINDS["2"]
 # Session 8's development table K, in the blind tables' format (topics, small talk, requests, out
 # of scope), written the same way as blind table 4 by another writer: misses printed, tuned on.
 DEV_K = "faq_dev_k.yaml"
+# Session 9's development table L, written the same way (same brief as blind table 5) by a third hand.
+DEV_L = "faq_dev_l.yaml"
+DEV_WRITTEN = {"K": DEV_K, "L": DEV_L}
 OUT_OF_SCOPE = "out_of_scope"
 
 

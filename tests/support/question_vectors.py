@@ -42,7 +42,7 @@ def table_questions() -> list[str]:
     for table in (t.out_of_scope(extra), t.held_out_out_of_scope()):
         found += [q for questions in table.values() for q in questions]
     found += [q for kind in t.small_talk().values() for texts in kind.values() for q in texts]
-    for name in (*t.BLINDS.values(), t.DEV_K):
+    for name in (*t.BLINDS.values(), *t.DEV_WRITTEN.values()):
         found += [q for _, _, q in t.blind_in_scope(name)]
         found += [q for questions in t.blind_out_of_scope(name).values() for q in questions]
     return list(dict.fromkeys(found))
