@@ -41,15 +41,21 @@ TARGET_FALLBACK = 0.95  # issue 14, per language: out-of-scope questions fall ba
 # 93.9%, out of scope unchanged; table 3 fell to 92.9 / 92.9 / 93.4% in scope and 86.7 / 93.3 /
 # 90.0% out of scope (one Indonesian line), so its semantic floors are now 0.92 and 0.86. The
 # session's changes were chosen on development tables; none was undone for a blind figure.
+# Blind table 5 (tests/data/faq_blind5.yaml, written 2026-12-04 in session 9 the same way; a second
+# writer wrote development table L from the same brief), first read at ecd793d (21:56 UTC), before
+# most of session 9's changes: in scope lexical 92.9 / 86.9 / 84.8%, semantic 98.5 / 92.4 / 89.4%;
+# out of scope falls back, lexical 90.0 / 90.0 / 86.7%, semantic 90.0 / 100 / 100%.
 FLOOR_IN_SCOPE = {
     "2": {"lexical": 0.91, "semantic": 0.93},
     "3": {"lexical": 0.88, "semantic": 0.92},
     "4": {"lexical": 0.87, "semantic": 0.92},
+    "5": {"lexical": 0.84, "semantic": 0.89},
 }
 FLOOR_FALLBACK = {
     "2": {"lexical": 0.90, "semantic": 0.96},
     "3": {"lexical": 0.83, "semantic": 0.86},
     "4": {"lexical": 0.86, "semantic": 0.86},
+    "5": {"lexical": 0.86, "semantic": 0.90},
 }
 TABLES = pytest.mark.parametrize("table", sorted(faq_tables.BLINDS))
 
