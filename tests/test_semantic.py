@@ -196,3 +196,38 @@ async def test_deps_follow_the_setting(make_settings, semantic_faq, semantic_cac
         assert index is not None and index.cache_hit  # the session fixture filled the cache
     finally:
         await on.storage.close()
+
+
+class _Fixed:
+    """An embedder giving each known text a hand-made unit vector."""
+
+    model_id = "fixed"
+
+    def __init__(self, vectors: dict[str, list[float]]) -> None:
+        self.vectors = {text: np.array(v, dtype=np.float32) for text, v in vectors.items()}
+
+    def embed(self, texts):
+        return np.stack([self.vectors[text] for text in texts])
+
+
+@pytest.mark.parametrize("cosine", [0.96, 0.90])  # the cascade's answer; agreement (lexical best)
+def test_the_semantic_answer_must_lead_the_out_of_scope_list(cosine: float) -> None:
+    """The cascade's answer and agreement need the topic nearer than the out-of-scope list's
+    nearest question by ANSWER_MARGIN / AGREE_MARGIN ("sushi halal ke": halal-cert 0.911, the
+    list 0.903, used to be answered by agreement)."""
+    from knowledge import semantic
+
+    never, margin = "~out-of-scope", max(semantic.ANSWER_MARGIN, semantic.AGREE_MARGIN)
+    assert margin > 0
+    for lead, answers in ((margin + 0.005, True), (margin - 0.005, False)):
+        outside = cosine - lead
+        embedder = _Fixed({  # the question is e1; each sample sits at its cosine from it
+            "q": [1.0, 0.0, 0.0],
+            "halal": [cosine, float(np.sqrt(1 - cosine**2)), 0.0],
+            "list": [outside, 0.0, float(np.sqrt(1 - outside**2))],
+        })  # fmt: skip
+        index = semantic.SemanticIndex(
+            embedder, ["halal-cert", never], embedder.embed(["halal", "list"])
+        )
+        found = index.confident("q", {"halal-cert": 30.0, "other": 10.0}, never)
+        assert found == (("halal-cert", cosine) if answers else None), lead
