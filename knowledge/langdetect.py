@@ -26,6 +26,7 @@ MARKER_WEIGHT = 25  # a listed marker word counts as this many sightings in its 
 MIN_MARGIN = 1.5  # log-odds the best language needs over the runner-up to be sure
 PRIOR_WEIGHT = 0.7  # log-odds a prior (the current language, a channel hint) is worth
 WORD_CAP = 4.0  # one word can weigh at most this much against a language
+MARKER_CAP = 6.0  # ... a listed marker word this much: a list says where it belongs, a count less
 WEAK_CAP = 1.0  # ... an English word Indonesian and Malay chat borrow ("thank you min") this much
 SHARED = 0.7  # a word this evenly spread (log-odds) over the languages is no evidence
 TIE = 0.3  # closer than this, the message does not tell: the prior or Indonesian wins
@@ -66,6 +67,7 @@ class LanguageDetector:
         self.neutral: set[str] = set()  # words both Indonesian and Malay use alike: no evidence
         self.weak: set[str] = set()  # English words Indonesian and Malay chat use: little evidence
         self.phrases: dict[tuple[str, str], str] = {}  # two marker words -> their language
+        self.marked: set[str] = set()  # the single marker words of every language
         self.last: dict[str, str] = {}
         self.known: frozenset[str] = frozenset()  # the knowledge's own words (set by its builder)  # a word that ends a message only in one language ("ke")
         self._logp: dict[str, dict[str, float]] | None = None
@@ -91,6 +93,7 @@ class LanguageDetector:
                 self.phrases[(found[0], found[1])] = lang
             else:
                 single.append(item)
+                self.marked.update(found)
         self.learn(lang, single, MARKER_WEIGHT)
 
     def scores(self, text: str) -> dict[str, float]:
@@ -113,7 +116,10 @@ class LanguageDetector:
             top = max(each.values())
             if top - min(each.values()) < SHARED:
                 continue
-            cap = WEAK_CAP if word in self.weak else WORD_CAP
+            if word in self.weak:
+                cap = WEAK_CAP
+            else:
+                cap = MARKER_CAP if word in self.marked else WORD_CAP
             for lang in LANGUAGES:
                 found[lang] += max(each[lang] - top, -cap)
         for lang in LANGUAGES:  # spelling is weak evidence however many such words (or noise)
