@@ -154,6 +154,10 @@ def _best_part(
     """The decision to act on and the other topics asked: questions first, then the best score."""
     sentences = parts(text)
     pieces = parts(text, clauses=whole.kind != "answer")  # a story, then the question: clauses
+    if len(pieces) < 2 and whole.kind != "answer":
+        opened = _after_courtesy(rules, text)
+        if opened:  # what follows the opening is the whole question: it may answer any topic
+            pieces, sentences = opened, [*sentences, opened[1]]
     if len(pieces) < 2:
         return whole, ()
     asked: list[Decision] = []
@@ -180,6 +184,21 @@ def _best_part(
     if whole.kind == "answer" or not stated:
         return whole, ()
     return max(stated, key=lambda d: d.score), ()
+
+
+def _after_courtesy(rules: IntentRules, text: str) -> list[str]:
+    """A short sentence opened by a thanks or greeting clause ("hatur nuhun, punten bade naros
+    nib teh naon") as two pieces, so its question is also read without the opening: those words
+    weigh nothing lexically, but they pull the whole sentence's meaning towards "how to use the
+    bot". Empty when the first clause is not small talk or fewer than two words follow it."""
+    text = text.strip()
+    found = _CLAUSE.search(text)
+    if found is None or found.start() == 0:
+        return []
+    opening, rest = text[: found.start()], text[found.end():]
+    if len(rest.split()) < 2 or rules.classify(opening).kind != "smalltalk":
+        return []
+    return [opening, rest]
 
 
 def _decide(faq: Faq, piece: str, budget: list[int]) -> Decision | None:

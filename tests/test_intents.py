@@ -44,7 +44,12 @@ def knowledge():
      ("daftarin usaha saya dong", "action", "register", None),  # do it for me: the action
      ("status pendaftaran saya gimana?", "action", "status", None),
      ("apakah data saya aman?", "question", None, None),
-     ("daftar haji di kemenag kapan", "question", None, None)],
+     ("daftar haji di kemenag kapan", "question", None, None),
+     # Sundanese verbs and "how" (session 9 walk: the first was the edit FAQ, not /ubah)
+     ("punten, abdi hoyong ngarobih nomer telepon", "action", "edit", None),
+     ("hoyong ngahapus data abdi", "action", "forget", None),
+     ("hoyong ningali data abdi", "action", "mydata", None),
+     ("kumaha carana ngarobih data pendaftaran?", "question", None, None)],
 )  # fmt: skip
 def test_classify(rules, text, kind, name, to) -> None:
     intent = rules.classify(text)

@@ -231,3 +231,18 @@ def test_the_semantic_answer_must_lead_the_out_of_scope_list(cosine: float) -> N
         )
         found = index.confident("q", {"halal-cert": 30.0, "other": 10.0}, never)
         assert found == (("halal-cert", cosine) if answers else None), lead
+
+
+def test_a_thanks_or_greeting_clause_before_a_question_does_not_blur_it(base, semantic_faq) -> None:
+    """Session 9 walk: "hatur nuhun, punten bade naros nib teh naon" offered NIB or "how to use the
+    bot"; without its opening thanks the same question is answered. The opening clause is read
+    apart from the question, as a greeting sentence would be."""
+    from knowledge.understand import understand
+
+    def read(text: str):
+        return understand(semantic_faq, base.intents, base.language, text)
+
+    assert read("punten bade naros nib teh naon").topic == "nib-oss"
+    assert read("hatur nuhun, punten bade naros nib teh naon").topic == "nib-oss"
+    assert read("halo min, saya mau tanya").topic == "bot-help"  # nothing else asked: unchanged
+    assert read("makasih banyak, membantu sekali").intent == "smalltalk"
