@@ -31,7 +31,9 @@ BLIND = BLINDS["2"]
 DEV_K = "faq_dev_k.yaml"
 # Session 9's development table L, written the same way (same brief as blind table 5) by a third hand.
 DEV_L = "faq_dev_l.yaml"
-DEV_WRITTEN = {"K": DEV_K, "L": DEV_L}
+# Table M: the same brief, leaning on long messages and Malaysian writers.
+DEV_M = "faq_dev_m.yaml"
+DEV_WRITTEN = {"K": DEV_K, "L": DEV_L, "M": DEV_M}
 OUT_OF_SCOPE = "out_of_scope"
 
 
