@@ -101,7 +101,7 @@ class LanguageDetector:
         logp = self._tables()
         found = {lang: 0.0 for lang in LANGUAGES}
         spelt = dict.fromkeys(LANGUAGES, 0.0)  # the unknown words' spelling, all of them together
-        plain = words(text)
+        plain = [part for word in words(text) for part in self._negated(word, logp)]
         for word in plain:
             if not any(word in logp[lang] for lang in LANGUAGES):
                 if len(word) >= GRAM_MIN and word not in self.neutral:
@@ -142,6 +142,14 @@ class LanguageDetector:
             tied = [lang for lang, score in ranked if top - score < TIE]
             best = prior if prior in tied else min(tied, key=TIE_ORDER.index)
         return Guess(best, margin >= MIN_MARGIN, round(margin, 2))
+
+    def _negated(self, word: str, logp: dict[str, dict[str, float]]) -> tuple[str, ...]:
+        """Malaysian chat writes "tak" as a leading x: an unknown "xnak", "xperlu" whose rest is
+        a word Malay uses reads as "tak nak", "tak perlu" ("xiaomi", "xbox" stay as they are)."""
+        rest = word[1:]
+        if word[0] != "x" or len(rest) < 2 or rest not in self.counts["ms"]:
+            return (word,)
+        return (word,) if any(word in logp[lang] for lang in LANGUAGES) else ("tak", rest)
 
     def _spelling(self, word: str) -> dict[str, float]:
         """Log-likelihood per language of an unknown word's letter trigrams."""

@@ -31,7 +31,8 @@ from tests.test_understanding_accuracy import (
 # Table K, first read at 94ea676 (2026-12-04 20:52 UTC), before anything was tuned on it: in scope
 # lexical 92.9 / 90.9 / 92.9%, semantic 97.5 / 92.4 / 94.4%; out of scope falls back, lexical
 # 93.3 / 86.7 / 93.3%, semantic 90.0 each; intent 88.3 / 93.3 / 91.7%; language 97.2 / 99.3 /
-# 89.2%. After the small-talk words (20:51 UTC): intent 90.0 / 96.7 / 98.3%.
+# 89.2%. After the small-talk words (20:51 UTC): intent 90.0 / 96.7 / 98.3%. Malay language 90.3%
+# after session 9's Malay markers and marker cap (80c4f15), so its floor 0.89.
 # Table L, first read at ecd793d (2026-12-04 21:58 UTC): in scope lexical 91.4 / 88.9 / 90.9%,
 # semantic 92.9 / 93.4 / 92.9%; out of scope falls back, lexical 100 / 90.0 / 93.3%, semantic
 # 100 / 96.7 / 96.7%; intent 93.3 / 100 / 98.3%; language 97.6 / 99.0 / 91.7%.
@@ -45,7 +46,7 @@ FLOORS = {
         "fallback": {"lexical": 0.86, "semantic": 0.90},
         "intent": {"id": 0.90, "en": 0.96, "ms": 0.98},
         # language a line lower than read: the interface texts move the detector
-        "language": {"id": 0.96, "en": 0.99, "ms": 0.88},
+        "language": {"id": 0.96, "en": 0.99, "ms": 0.89},
     },
     "L": {
         "in_scope": {"lexical": 0.88, "semantic": 0.92},

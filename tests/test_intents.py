@@ -240,6 +240,13 @@ def test_calendar_and_number_words_tell_malay_from_indonesian(knowledge) -> None
     assert guess("harga lapan ringgit").language == "ms"
 
 
+def test_a_leading_x_is_malaysian_chat_for_tak(knowledge) -> None:
+    detector = knowledge.language
+    assert detector.scores("sy xperlu bantuan") == detector.scores("sy tak perlu bantuan")
+    assert detector.guess("xnak daftar").language == "ms"
+    assert detector.guess("xbox murah").margin < 0.3  # not "tak box": "box" is no Malay word
+
+
 @pytest.mark.parametrize(
     "text", ["terima kasih atas maklumat tu", "makasih atas infonya ya min",
              "thank you very much for the information, have a great day"],
