@@ -114,3 +114,17 @@ def test_answers_rendered_once_a_day_read_as_rendered_afresh() -> None:
     assert faq.render("halal-cert", "id") != faq.get("halal-cert").render(
         "id", faq.contacts, date(2026, 10, 16)
     )  # the answer reads differently on either side of its date, and the kept one follows
+
+
+async def test_a_buyer_abroad_is_answered_as_a_buyer(chat: Chat, deps) -> None:
+    """Session 9 walk, a Malaysian buyer: the shipping question got the buyer topic with nothing
+    on shipping (it was behind "more"), and the halal answer spoke only to sellers."""
+    await chat.payload("lang:en")
+    await chat.send("how much is shipping from bandung to kuala lumpur")
+    assert chat.text == deps.knowledge.faq.render("buy-from-bandung", "en")
+    assert "shipping costs are not something we know" in chat.text
+    await chat.send("do bandung products have halal certificate? malaysian customers ask")
+    assert chat.text == deps.knowledge.faq.render("halal-cert", "en")
+    assert "Buyers: check the label" in chat.text and "not halal" in chat.text
+    await chat.press("More")
+    assert "For buyers abroad" in chat.text
