@@ -75,6 +75,28 @@ def test_a_bare_no_in_the_file_is_refused(tmp_path: Path) -> None:
         IntentRules.load(path)
 
 
+@pytest.mark.parametrize(
+    ("text", "said"),
+    [("Iya!", "agree"), ("sumuhun", "agree"), ("saya setuju.", "agree"), ("yes", "agree"),
+     ("henteu", "decline"), ("no", "decline"), ("wow", None), ("sip", None),
+     ("ya tapi data sy aman?", None)],
+)  # fmt: skip
+def test_a_typed_consent_is_read_from_the_file(rules, text, said) -> None:
+    assert rules.consent_answer(text) == said
+
+
+def test_the_consent_words_are_edited_in_the_file(tmp_path: Path) -> None:
+    data = yaml.safe_load((KNOWLEDGE_DIR / "intents.yaml").read_text(encoding="utf-8"))
+    data["consent"]["agree"].append("mangga")  # Sundanese "please, go ahead"
+    path = tmp_path / "intents.yaml"
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    assert IntentRules.load(path).consent_answer("mangga") == "agree"
+    del data["consent"]
+    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
+    with pytest.raises(KnowledgeError, match="consent"):
+        IntentRules.load(path)
+
+
 def test_a_missing_action_names_the_file_and_the_action(tmp_path: Path) -> None:
     data = yaml.safe_load((KNOWLEDGE_DIR / "intents.yaml").read_text(encoding="utf-8"))
     del data["actions"]["handoff"]

@@ -74,7 +74,7 @@ async def on_message(ctx: Ctx) -> list[Reply]:
     buttons = [button for reply in show(ctx, draft, step) for button in reply.buttons]
     if field is None or field.kind in (Kind.CHOICE, Kind.MULTI):
         chosen = (match_choice(text, buttons) or _match_option(ctx, step, text, buttons)
-                  or _match_consent(step, text, buttons))
+                  or _match_consent(ctx, step, text, buttons))
         if chosen is None:
             aside = await _aside(ctx, draft, step, text)
             return aside or show(ctx, draft, step, ctx.t("register.err.choose"))
@@ -131,22 +131,11 @@ def _courtesy(ctx: Ctx, text: str) -> bool:
     return intent.kind == "smalltalk" and intent.name in ("thanks", "greeting", "goodbye")
 
 
-# A plain typed yes or no to "Setuju?" (id, en, ms, Sundanese chat spelling): "ya", "iya",
-# "muhun", "ga". Not the wider "ack" list: "wow" or "coba" is no consent (UU 27/2022).
-AGREE = frozenset({"ya", "iya", "iyaa", "iyah", "y", "yes", "ok", "oke", "okay", "setuju",
-                   "ya setuju", "iya setuju", "saya setuju", "sy setuju", "boleh", "mau",
-                   "i agree", "agree", "bersetuju", "saya bersetuju", "muhun", "sumuhun"})
-DECLINE = frozenset({"tidak", "tdk", "ga", "gak", "nggak", "ngga", "engga", "enggak", "no",
-                     "ga setuju", "gak setuju", "tidak mau", "ga mau", "i disagree", "tak",
-                     "tak setuju", "tidak mahu", "henteu", "alim"})
-
-
-def _match_consent(step: str, text: str, buttons: list[Button]) -> Button | None:
-    """The consent button meant by a typed yes or no ("iya", "ga")."""
+def _match_consent(ctx: Ctx, step: str, text: str, buttons: list[Button]) -> Button | None:
+    """The consent button meant by a typed yes or no ("iya", "ga"; intents.yaml `consent`)."""
     if step != CONSENT:
         return None
-    typed = " ".join(text.casefold().replace("!", " ").replace(".", " ").split())
-    wanted = "yes" if typed in AGREE else "no" if typed in DECLINE else None
+    wanted = {"agree": "yes", "decline": "no"}.get(ctx.deps.knowledge.intents.consent_answer(text))
     return next((b for b in buttons if b.payload == f"reg:consent:{wanted}"), None)
 
 
