@@ -262,6 +262,14 @@ def test_calendar_and_number_words_tell_malay_from_indonesian(knowledge) -> None
     assert guess("harga lapan ringgit").language == "ms"
 
 
+@pytest.mark.parametrize(
+    "text", ["ibu negara thailand apa", "gaji minimum berapa sekarang", "harga resipi rendang",
+             "kerja sekolah anak", "ok set"],
+)  # "ibu kota", "upah minimum", "resep", "PR", "oke": Indonesian writes these otherwise
+def test_malay_words_and_phrases_indonesian_writes_otherwise(knowledge, text) -> None:
+    assert knowledge.language.guess(text).language == "ms"
+
+
 def test_a_leading_x_is_malaysian_chat_for_tak(knowledge) -> None:
     detector = knowledge.language
     assert detector.scores("sy xperlu bantuan") == detector.scores("sy tak perlu bantuan")
