@@ -11,7 +11,7 @@ Kinds of an in-scope miss:
 - `wrong topic` (a neighbour), split `long` when the message has several sentences or clauses
   (the sentence chosen may be the fault) and `short` otherwise.
 
-Development tables only (tests/data/faq_dev_*.yaml, table K's topics, table L when it is
+Development tables only (tests/data/faq_dev_*.yaml, tables K, L and M in the blind format when
 there): never a blind or held-out table. Question vectors are kept in a file of their own
 (`--vectors`, default /tmp) so that a second run embeds nothing it embedded before.
 """
@@ -39,7 +39,7 @@ PLAIN = ("faq_dev_a.yaml", "faq_dev_b.yaml", "faq_dev_c.yaml", "faq_dev_d.yaml",
          "faq_dev_styles2.yaml")  # fmt: skip
 OUT_ONLY = ("faq_out_of_scope.yaml", "faq_dev_oos.yaml", "faq_dev_oos_k.yaml",
             "faq_dev_oos_long.yaml")  # fmt: skip
-BLIND_FORMAT = (faq_tables.DEV_K, "faq_dev_l.yaml")  # topics / out_of_scope, like the blind ones
+BLIND_FORMAT = (faq_tables.DEV_K, "faq_dev_l.yaml", "faq_dev_m.yaml")  # topics / out_of_scope, like the blind ones
 
 
 class Remembered:

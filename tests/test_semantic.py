@@ -246,3 +246,17 @@ def test_a_thanks_or_greeting_clause_before_a_question_does_not_blur_it(base, se
     assert read("hatur nuhun, punten bade naros nib teh naon").topic == "nib-oss"
     assert read("halo min, saya mau tanya").topic == "bot-help"  # nothing else asked: unchanged
     assert read("makasih banyak, membantu sekali").intent == "smalltalk"
+
+
+def test_a_question_leaning_on_its_story_is_answered_with_the_whole_message(base, semantic_faq):
+    """"How can I protect it?" alone reads as data privacy; after the story of a brand whose name
+    may be copied, the whole message is a trademark question, nearer in meaning to trademark:
+    that is answered, and the sentence's own topic offered."""
+    from knowledge.understand import understand
+
+    text = ("My soap brand is starting to sell well online and I worry someone will copy its"
+            " name. How can I protect it?")  # fmt: skip
+    alone = semantic_faq.matcher.decide("How can I protect it?")
+    assert (alone.kind, alone.topic) == ("answer", "data-privacy")
+    found = understand(semantic_faq, base.intents, base.language, text)
+    assert (found.intent, found.topic, found.also) == ("faq", "trademark", ("data-privacy",))
