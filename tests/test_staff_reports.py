@@ -121,3 +121,34 @@ async def test_export_usage_on_bad_arguments(deps, assistant) -> None:
     await admin.send("/export pdf")
     assert admin.text.startswith("Usage: /export")
     assert await deps.storage.audit.recent(action="export.xlsx") == []
+
+
+async def test_export_takes_the_status_in_the_officers_words(deps, assistant, seeded) -> None:
+    """Session 9 walk: an officer typed "/ekspor terverifikasi", the word /tinjau shows them, and
+    got the usage with English codes; the caption said "(verified)" in Indonesian text."""
+    await make_staff(deps, "7202", "reviewer")
+    reviewer = Chat(assistant, "7202", language_hint="id")
+    [reply] = await reviewer.send("/ekspor terverifikasi")
+    assert reply.kind == "document" and "-verified-" in reply.filename
+    assert "(terverifikasi)" in reply.text and "verified)" not in reply.text
+    [reply] = await reviewer.send("/ekspor csv menunggu tinjauan")
+    assert reply.filename.endswith(".csv") and "-submitted-" in reply.filename
+    [reply] = await reviewer.send("/ekspor csv ditolak")
+    assert "-rejected-" in reply.filename
+    await reviewer.send("/ekspor pdf")
+    assert "menunggu tinjauan, terverifikasi, ditolak" in reviewer.text
+    assert "/ekspor csv terverifikasi" in reviewer.text
+
+
+async def test_stats_name_a_broadcasts_state_in_the_staff_language(deps, assistant, seeded):
+    if getattr(deps.storage, "broadcasts", None) is None:
+        pytest.skip("the broadcast feature is not in storage yet")
+    from storage.audience import Audience
+
+    broadcast = await deps.storage.broadcasts.create_now(
+        ("telegram", "9000", "id"), "Halo {{ nama }}", Audience()
+    )
+    admin = Chat(assistant, "9000", language_hint="id")
+    text = (await admin.send("/statistik"))[0].text
+    assert f"• #{broadcast.id} " in text and " sedang dikirim: " in text
+    assert " sending:" not in text

@@ -33,7 +33,8 @@ async def statistics(ctx: Ctx) -> list[Reply]:
         by=by,
         users=await reports.user_counts(),
         questions=[_question_figures(ctx, q) for q in questions],
-        broadcasts=await recent_broadcasts(ctx.deps.storage),
+        broadcasts=[{**b, "status": _state(ctx, b["status"])}
+                    for b in await recent_broadcasts(ctx.deps.storage)],
     )
     tickets = await ticket_figures(ctx.deps, weeks=12)
     text += "\n\n" + ctx.t("handoff.stats", figures=tickets, weeks=_ticket_weeks(tickets))
@@ -49,6 +50,12 @@ async def statistics(ctx: Ctx) -> list[Reply]:
         ctx.t("staff.chart_caption"), kind=ReplyKind.PHOTO, file=png, filename="chart.png"
     )
     return [Reply(text), chart]
+
+
+def _state(ctx: Ctx, status: str) -> str:
+    """A broadcast's state in the staff member's words ("selesai", not the stored "done")."""
+    key = f"staff.broadcast_state_{status}"
+    return ctx.t(key) if ctx.deps.knowledge.texts.has(key) else status
 
 
 def _ticket_weeks(figures: Any, shown: int = 4) -> list[dict[str, Any]]:
