@@ -78,6 +78,7 @@ class IntentRules:
         self._phrases = {tuple(p.split()) for p in entries if " " in p}
         self.vocabulary = {w for p in entries for w in p.split()}
         self._longest = max((len(p) for p in self._phrases), default=1)
+        self._acting = self.vocabulary - self.talk_filler.union(*self.small_talk.values())
         self.known: frozenset[str] = frozenset()  # the knowledge's words (empty: not checked);
         self._known_list: tuple[frozenset[str], list[str]] = (self.known, [])
         # a request naming anything else ("status of my parcel") is about something else
@@ -107,7 +108,26 @@ class IntentRules:
             return squeezed
         for suffix in SUFFIXES:
             base = word.removesuffix(suffix)
-            if len(base) >= 3 and base != word and base in self.vocabulary:
+            if len(base) >= 3 and base != word and base in self.vocabulary and (
+                suffix != "in" or base in self._acting  # "siapin" (prepare) is not "siap"
+            ):
+                return base
+        return self._chat_form(word)
+
+    def _chat_form(self, word: str) -> str:
+        """Jakarta chat's "-in" for "-kan"/"-i" ("aktifin", "dikirimin" -> "aktifkan", "kirimkan"),
+        "-i" for "-kan" ("kirimi": "kirimkan") and an English plural ("broadcasts"), when that is
+        known; a plural is never read as small talk ("goods", "rights")."""
+        stem = word.removeprefix("di") if len(word) > 6 else word
+        if word.endswith("in") and len(stem) > 4:
+            for form in (stem[:-2] + "kan", stem[:-2] + "i", stem[:-2]):
+                if form in self._acting:
+                    return form
+        if word.endswith("i") and word[:-1] + "kan" in self.vocabulary:
+            return word[:-1] + "kan"
+        for suffix in ("es", "s"):
+            base = word.removesuffix(suffix)
+            if base != word and len(base) >= 4 and base in self._acting:
                 return base
         return word
 

@@ -290,3 +290,12 @@ def test_thanks_then_a_question_is_the_question(knowledge) -> None:
     text = "makasih atas infonya, cara daftar nib gimana?"
     found = understand(knowledge.faq, knowledge.intents, knowledge.language, text)
     assert found.intent == "faq" and found.topic == "nib-oss"
+
+
+def test_jakarta_in_and_i_forms_and_english_plurals_read_as_the_listed_words(rules) -> None:
+    assert rules.read("aktifin dikirimin kirimi broadcasts").words == (
+        "aktifkan", "kirimkan", "kirimkan", "broadcast")
+    assert rules.classify("aktifin broadcast buat sy").name == "subscribe"
+    # a form is never read as small talk: "siapin" is "prepare", "goods" not "good"
+    assert rules.read("siapin goods").words == ("siapin", "goods")
+    assert rules.classify("goods").kind == "question"
