@@ -56,7 +56,8 @@ def load_knowledge(
     texts = Texts.load(folder / "texts", {"contacts": contacts})
     normaliser = Normaliser.load(folder / "normalise.yaml")
     out_of_scope = load_out_of_scope(folder / "out_of_scope.yaml")
-    faq = load_faq(folder / "faq", contacts, normaliser, out_of_scope, semantic)
+    by_meaning = load_out_of_scope(folder / "out_of_scope.yaml", "by_meaning") if semantic else {}
+    faq = load_faq(folder / "faq", contacts, normaliser, out_of_scope, semantic, by_meaning)
     intents = IntentRules.load(folder / "intents.yaml")
     markers = load_markers(folder / "language_words.yaml")
     detector = build_detector(faq, texts, markers)

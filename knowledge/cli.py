@@ -140,7 +140,8 @@ def check_knowledge(
     except KnowledgeError as exc:
         errors.append(str(exc))
     for load in (lambda: IntentRules.load(folder / "intents.yaml"),
-                 lambda: load_markers(folder / "language_words.yaml")):  # fmt: skip
+                 lambda: load_markers(folder / "language_words.yaml"),
+                 lambda: load_out_of_scope(folder / "out_of_scope.yaml", "by_meaning")):  # fmt: skip
         try:
             load()
         except KnowledgeError as exc:

@@ -128,12 +128,13 @@ def load_faq(
     normaliser: Normaliser,
     out_of_scope: Questions,
     semantic: SemanticOptions | None = None,
+    by_meaning: Questions | None = None,
 ) -> Faq:
     """Load and validate every `folder/*.yaml`; raise KnowledgeError listing every problem."""
     entries, errors, _warnings = validate_faq(folder, contacts)
     if errors:
         raise KnowledgeError("\n".join(errors))
-    return build_faq(entries, contacts, normaliser, out_of_scope, semantic)
+    return build_faq(entries, contacts, normaliser, out_of_scope, semantic, by_meaning)
 
 
 def build_faq(
@@ -142,10 +143,12 @@ def build_faq(
     normaliser: Normaliser,
     out_of_scope: Questions | None = None,
     semantic: SemanticOptions | None = None,
+    by_meaning: Questions | None = None,
 ) -> Faq:
     """The Faq with a matcher over the sample questions, keywords and titles, and the
     out-of-scope questions as a pseudo-topic that always falls back; with `semantic`, the
-    embedding stage over the same samples."""
+    embedding stage over the same samples and the out-of-scope examples `by_meaning` (that
+    stage's only: their words do not change the lexical matcher's rarity weights)."""
     matcher = Matcher(normaliser)
     for entry in entries:
         questions = [(lang, q) for lang in LANGUAGES for q in entry.questions[lang]]
@@ -159,24 +162,28 @@ def build_faq(
         )
     if semantic is not None:
         samples = [(sample.topic, sample.text) for sample in matcher.samples]
-        matcher.attach_semantic(SemanticIndex.build(semantic, samples))
+        extra = [(OUT_OF_SCOPE, q) for qs in (by_meaning or {}).values() for q in qs]
+        matcher.attach_semantic(SemanticIndex.build(semantic, samples, extra))
     return Faq(entries, matcher, contacts, out_of_scope)
 
 
-def load_out_of_scope(path: Path) -> Questions:
-    """The questions of `out_of_scope.yaml` per language (none if the file is absent)."""
+def load_out_of_scope(path: Path, key: str = "questions") -> Questions:
+    """The questions of `out_of_scope.yaml` per language (none if the file is absent); with
+    `key="by_meaning"`, the semantic stage's own examples (optional)."""
     if not path.exists():
         return {}
     try:
         data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise KnowledgeError(f"{path}: {exc}") from exc
-    questions = data.get("questions") if isinstance(data, dict) else None
+    questions = data.get(key) if isinstance(data, dict) else None
+    if key != "questions" and questions is None:
+        return {}
     if not isinstance(questions, dict) or set(questions) - set(LANGUAGES):
-        raise KnowledgeError(f"{path}: needs `questions:` with lists for {', '.join(LANGUAGES)}")
+        raise KnowledgeError(f"{path}: needs `{key}:` with lists for {', '.join(LANGUAGES)}")
     for lang, items in questions.items():
         if not isinstance(items, list) or not all(isinstance(q, str) and q.strip() for q in items):
-            raise KnowledgeError(f"{path}: questions.{lang}: must be a list of questions")
+            raise KnowledgeError(f"{path}: {key}.{lang}: must be a list of questions")
     return {lang: list(items) for lang, items in questions.items()}
 
 

@@ -119,7 +119,7 @@ class Matcher:
 
     def attach_semantic(self, index: SemanticIndex) -> None:
         """Use `index` (built over `self.samples`, in order) as the second stage."""
-        if len(index.topics) != len(self.samples):
+        if index.samples != len(self.samples):
             raise ValueError("the semantic index must hold the matcher's samples, in order")
         self.semantic = index
 

@@ -135,10 +135,15 @@ def semantic_options(enabled: bool, cache_dir: str | Path | None, threads: int =
 class SemanticIndex:
     """Sample-question vectors with their topics; `rank(text)` gives each topic's best cosine."""
 
-    def __init__(self, embedder: Embedder, topics: list[str], vectors: np.ndarray) -> None:
+    def __init__(
+        self, embedder: Embedder, topics: list[str], vectors: np.ndarray, extra: int = 0
+    ) -> None:
         self.embedder = embedder
         self.topics = list(topics)
         self.vectors = np.ascontiguousarray(vectors, dtype=np.float32).reshape(len(topics), -1)
+        # the last `extra` rows are examples of this stage only (out_of_scope.yaml `by_meaning`),
+        # after the matcher's samples: row i < `samples` is the matcher's sample i
+        self.extra = extra
         self.cache_hit = False
         self.query_vector = lru_cache(maxsize=QUERY_CACHE)(self._query_vector)
         self._last: tuple | None = None  # (vector, samples, exclude, ranking) of the last rank
@@ -146,21 +151,29 @@ class SemanticIndex:
 
     @classmethod
     def build(
-        cls, options: SemanticOptions, samples: list[tuple[str, str]]
+        cls, options: SemanticOptions, samples: list[tuple[str, str]], extra: list[tuple[str, str]] = ()
     ) -> SemanticIndex:
-        """An index of (topic, text) samples, reusing cached vectors where the texts match."""
-        texts = [text for _, text in samples]
+        """An index of (topic, text) samples and `extra` examples of this stage only, reusing
+        cached vectors where the texts match."""
+        rows = [*samples, *extra]
+        texts = [text for _, text in rows]
         store = EmbeddingCache(options.cache_dir, options.embedder.model_id)
         vectors, hit = store.vectors(texts, options.embedder)
-        index = cls(options.embedder, [topic for topic, _ in samples], vectors)
+        index = cls(options.embedder, [topic for topic, _ in rows], vectors, len(extra))
         index.cache_hit = hit
         return index
 
+    @property
+    def samples(self) -> int:
+        """How many rows are the matcher's samples (the rest are `extra`)."""
+        return len(self.topics) - self.extra
+
     def add(self, topic: str, text: str) -> None:
-        """Index one more sample (a curated phrasing) at once."""
-        vector = self.embedder.embed([text])
-        self.vectors = np.ascontiguousarray(np.vstack([self.vectors, vector]), dtype=np.float32)
-        self.topics.append(topic)
+        """Index one more sample (a curated phrasing) at once, after the matcher's others."""
+        vector, at = self.embedder.embed([text]), self.samples
+        rows = np.vstack([self.vectors[:at], vector, self.vectors[at:]])
+        self.vectors = np.ascontiguousarray(rows, dtype=np.float32)
+        self.topics.insert(at, topic)
         self._group()
 
     def confident(

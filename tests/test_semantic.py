@@ -260,3 +260,21 @@ def test_a_question_leaning_on_its_story_is_answered_with_the_whole_message(base
     assert (alone.kind, alone.topic) == ("answer", "data-privacy")
     found = understand(semantic_faq, base.intents, base.language, text)
     assert (found.intent, found.topic, found.also) == ("faq", "trademark", ("data-privacy",))
+
+
+def test_by_meaning_examples_join_the_semantic_stage_only(base, embedder, tmp_path) -> None:
+    """out_of_scope.yaml `by_meaning`: embedded as out-of-scope examples, unknown to the lexical
+    matcher (no word weight changes); a curated phrasing still lines up with the matcher."""
+    entries = [base.faq.get(topic) for topic in TOPICS]
+    normaliser = base.faq.matcher.normaliser
+    question = "lupa kata laluan akaun permainan video saya"  # another account's password
+    extra = {"ms": [question]}
+    faq = build_faq(entries, base.contacts, normaliser, None, SemanticOptions(embedder, tmp_path), extra)
+    plain = build_faq(entries, base.contacts, normaliser, None, SemanticOptions(embedder, tmp_path))
+    index = faq.matcher.semantic
+    assert (index.samples, index.extra) == (len(faq.matcher.samples), 1)
+    assert index.rank(question)[0] == ("~out-of-scope", 1.0)
+    assert faq.matcher.rank(question) == plain.matcher.rank(question)  # the lexical side: the same
+    assert faq.add_phrasings("trademark", "id", ["gimana biar nama warung sy ga dicontek orang"])
+    assert index.samples == len(faq.matcher.samples) and index.topics[-1] == "~out-of-scope"
+    assert index.topics[index.samples - 1] == "trademark"
