@@ -260,3 +260,13 @@ async def test_a_skip_with_the_speakers_own_pronoun_skips(chat: Chat, deps) -> N
     assert await step_of(deps, chat) == "nib"
     await chat.send("gue blm punya nib")
     assert await step_of(deps, chat) == "scale"
+
+
+async def test_a_question_the_faq_cannot_answer_is_not_stored_as_a_text_answer(chat: Chat, deps):
+    # session 9 walk: "kudu sabaraha panjang?" (how long must it be?) was stored as the city
+    await to_step(chat, deps, "district")
+    await chat.send("kecamatan teh naon?")  # Sundanese: what is a kecamatan? (the FAQ cannot say)
+    assert "tanpa tanda tanya" in chat.text and "Di kecamatan mana?" in chat.text
+    assert await step_of(deps, chat) == "district"
+    await chat.send("Coblong")
+    assert await step_of(deps, chat) == "phone"

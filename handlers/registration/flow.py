@@ -90,6 +90,8 @@ async def on_message(ctx: Ctx) -> list[Reply]:
         aside = await _aside(ctx, draft, step, text)
         if aside:
             return aside
+        if text.rstrip().endswith("?"):  # "kudu sabaraha panjang?" is no city, though unanswered
+            return show(ctx, draft, step, ctx.t("register.question_not_answer"))
     return await _typed_answer(ctx, draft, step, text)
 
 
