@@ -299,3 +299,17 @@ def test_jakarta_in_and_i_forms_and_english_plurals_read_as_the_listed_words(rul
     # a form is never read as small talk: "siapin" is "prepare", "goods" not "good"
     assert rules.read("siapin goods").words == ("siapin", "goods")
     assert rules.classify("goods").kind == "question"
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [("sy bingung cara pakainya", "help"), ("macam mana nak guna bot ni", "help"),
+     ("how to use this bot?", "help"), ("cara pakai qris", None), ("how to use qris", None),
+     ("how does the halal certification work", None),
+     ("batalin pendaftaran sy", "forget"), ("batal ikut pelatihan", None),
+     ("what information do you have about me?", "mydata")],
+)
+def test_how_to_use_the_bot_is_the_help_and_cancelling_the_registration_is_forget(
+    knowledge, text, action
+) -> None:
+    assert action_run(knowledge, text) == action
