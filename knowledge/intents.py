@@ -71,6 +71,8 @@ class IntentRules:
         self.languages = {lang: word_group(names, lang, f"{where}: languages") for lang in LANGUAGES}
         self.actions = [action_spec(name, data, where) for name in ACTIONS]
         self.chat_forms = chat_forms(data, "chat_forms", where)
+        form = mapping(data, "form_question", where)
+        self.form = {k: word_group(form, k, f"{where}: form_question") for k in ("required", "this")}
         consent = mapping(data, "consent", where)
         self.consent = {k: word_group(consent, k, f"{where}: consent") for k in ("agree", "decline")}
         self._general = self.lists["filler"] | self.lists["request"] | self.lists["own"]
@@ -250,12 +252,6 @@ class IntentRules:
             ):
                 return True  # the noun is the user's: "status sy", "statusnya", "my status"
         return False
-
-    def consent_answer(self, text: str) -> str | None:
-        """A whole typed yes ("agree": "iya", "muhun") or no ("decline": "ga", "henteu") to the
-        consent question; None for anything else ("wow" or a question is no consent)."""
-        typed = " ".join(words(text))
-        return next((k for k, said in self.consent.items() if typed in said), None)
 
     def is_how(self, text: str) -> bool:
         """True if the message asks how something works (a question, not a request)."""

@@ -7,6 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
+from handlers.registration.typed import consent_answer
 from knowledge import KNOWLEDGE_DIR, load_knowledge
 from knowledge.intents import IntentRules
 from knowledge.langdetect import GRAM_CAP, LanguageDetector, load_markers, words
@@ -82,7 +83,7 @@ def test_a_bare_no_in_the_file_is_refused(tmp_path: Path) -> None:
      ("ya tapi data sy aman?", None)],
 )  # fmt: skip
 def test_a_typed_consent_is_read_from_the_file(rules, text, said) -> None:
-    assert rules.consent_answer(text) == said
+    assert consent_answer(rules, text) == said
 
 
 def test_the_consent_words_are_edited_in_the_file(tmp_path: Path) -> None:
@@ -90,7 +91,7 @@ def test_the_consent_words_are_edited_in_the_file(tmp_path: Path) -> None:
     data["consent"]["agree"].append("mangga")  # Sundanese "please, go ahead"
     path = tmp_path / "intents.yaml"
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    assert IntentRules.load(path).consent_answer("mangga") == "agree"
+    assert consent_answer(IntentRules.load(path), "mangga") == "agree"
     del data["consent"]
     path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
     with pytest.raises(KnowledgeError, match="consent"):

@@ -270,3 +270,19 @@ async def test_a_question_the_faq_cannot_answer_is_not_stored_as_a_text_answer(c
     assert await step_of(deps, chat) == "district"
     await chat.send("Coblong")
     assert await step_of(deps, chat) == "phone"
+
+
+async def test_asking_if_the_pending_question_is_required_is_answered_from_the_field(chat, deps):
+    # session 9 walk: "ini wajib diisi kah?" at the e-mail step got the halal answer ("wajib")
+    await to_step(chat, deps, "email")
+    await chat.send("ini wajib diisi kah?")
+    assert chat.text.startswith('Tidak wajib: bila belum punya, tekan "Lewati".')
+    assert "halal" not in chat.text and "Alamat e-mail" in chat.text
+    assert await step_of(deps, chat) == "email"
+    await chat.send("skip")
+    await chat.send("1234567890123")  # the NIB
+    await chat.press("reg:pick:scale:mikro")
+    assert await step_of(deps, chat) == "export_experience"
+    await chat.send("harus dijawab ga?")  # a choice question that cannot be skipped
+    assert chat.text.startswith("Ya, pertanyaan ini wajib dijawab.")
+    assert await step_of(deps, chat) == "export_experience"

@@ -24,6 +24,7 @@ from handlers.registration.state import (
     next_step,
 )
 from handlers.registration.steps import already_registered, goto, is_idle, offer_resume, show
+from handlers.registration.typed import asks_if_required, consent_answer
 from handlers.types import Button, Reply, strip_controls
 from knowledge.languages import LANGUAGES
 
@@ -97,6 +98,10 @@ async def on_message(ctx: Ctx) -> list[Reply]:
 
 async def _aside(ctx: Ctx, draft: dict, step: str, text: str) -> list[Reply] | None:
     """A question asked instead of an answer: the FAQ answers it, then the form asks again."""
+    field = BY_NAME.get(step)
+    if field is not None and asks_if_required(ctx.deps.knowledge.intents, text):  # "ini wajib?"
+        said = "register.field_optional" if field.optional else "register.field_required"
+        return show(ctx, draft, step, ctx.t(said))
     replies = await understanding.aside(ctx, text)
     if replies is None:
         return None
@@ -137,7 +142,7 @@ def _match_consent(ctx: Ctx, step: str, text: str, buttons: list[Button]) -> But
     """The consent button meant by a typed yes or no ("iya", "ga"; intents.yaml `consent`)."""
     if step != CONSENT:
         return None
-    wanted = {"agree": "yes", "decline": "no"}.get(ctx.deps.knowledge.intents.consent_answer(text))
+    wanted = {"agree": "yes", "decline": "no"}.get(consent_answer(ctx.deps.knowledge.intents, text))
     return next((b for b in buttons if b.payload == f"reg:consent:{wanted}"), None)
 
 

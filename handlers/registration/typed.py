@@ -1,0 +1,24 @@
+"""Typed words the registration form reads itself, with the word lists of knowledge/intents.yaml:
+a yes or no to the consent question, and a question about the pending question."""
+
+from __future__ import annotations
+
+from knowledge.intents import IntentRules
+from knowledge.langdetect import words
+
+
+def consent_answer(rules: IntentRules, text: str) -> str | None:
+    """A whole typed yes ("agree": "iya", "muhun") or no ("decline": "ga", "henteu") to the
+    consent question (intents.yaml `consent`); None for anything else ("wow" or a question is no
+    consent: UU 27/2022 asks for an explicit one)."""
+    typed = " ".join(words(text))
+    return next((kind for kind, said in rules.consent.items() if typed in said), None)
+
+
+def asks_if_required(rules: IntentRules, text: str) -> bool:
+    """"ini wajib diisi?", "is this required?": a word asking whether the pending question must be
+    answered, and nothing but words pointing at the form, fillers, how-words and pronouns
+    (intents.yaml `form_question`)."""
+    read, form, lists = rules.read(text), rules.form, rules.lists
+    explained = form["required"] | form["this"] | lists["filler"] | lists["how"] | lists["own"]
+    return bool(read.items() & form["required"]) and not read.left(explained | lists["request"])
