@@ -18,6 +18,8 @@ from typing import Any, Protocol
 from storage.dialect import Dialect
 
 Params = Sequence[Any] | dict[str, Any]
+# fetch_each: (sql, params), or (sql, params, skip): not run when skip(the previous row) is True
+Query = tuple[str, Params] | tuple[str, Params, Callable[[Any], bool]]
 MIGRATION_NAME = re.compile(r"^\d{4}_[a-z0-9_]+$")
 PG_VARIANT = ".postgresql.sql"  # NNNN_name.postgresql.sql replaces NNNN_name.sql on PostgreSQL
 
@@ -96,10 +98,15 @@ class Database:
     async def fetchall(self, sql: str, params: Params = ()) -> list[Row]:
         raise NotImplementedError
 
-    async def fetch_each(self, queries: Sequence[tuple[str, Params]]) -> list[Row | None]:
+    async def fetch_each(self, queries: Sequence[Query]) -> list[Row | None]:
         """The first row of each query (None if none), run in order (SQLite: in one hand-over
-        to its thread); each in autocommit, as `fetchone` runs it."""
-        return [await self.fetchone(sql, params) for sql, params in queries]
+        to its thread); each in autocommit, as `fetchone` runs it. A query given with a third
+        item, `skip(the previous query's row)`, is not run when that returns True (row None)."""
+        rows: list[Row | None] = []
+        for sql, params, *skip in queries:
+            run = not (skip and skip[0](rows[-1] if rows else None))
+            rows.append(await self.fetchone(sql, params) if run else None)
+        return rows
 
     def transaction(self) -> AbstractAsyncContextManager[Tx]:
         """Run several statements atomically; rolled back if the block raises."""

@@ -17,6 +17,7 @@ from storage.db import (
     ENGINES,
     Database,
     Params,
+    Query,
     Result,
     Step,
     StorageError,
@@ -76,9 +77,14 @@ async def _in_thread(conn: aiosqlite.Connection, fn: Callable, *args):
     return await conn._execute(fn, conn._conn, *args)  # noqa: SLF001
 
 
-def _first_rows(conn: sqlite3.Connection, queries: list[tuple[str, Params]]) -> list:
-    """In the connection's thread: each query's first row (or None), in order."""
-    return [_rows(conn, sql, params, True) for sql, params in queries]
+def _first_rows(conn: sqlite3.Connection, queries: list[Query]) -> list:
+    """In the connection's thread: each query's first row (or None), in order; a query with a
+    `skip` (Database.fetch_each) is not run when skip(the previous row) is True."""
+    rows: list = []
+    for sql, params, *skip in queries:
+        run = not (skip and skip[0](rows[-1] if rows else None))
+        rows.append(_rows(conn, sql, params, True) if run else None)
+    return rows
 
 
 def _atomically(conn: sqlite3.Connection, steps: list[Step]) -> None:
@@ -221,7 +227,7 @@ class SqliteDatabase(Database):
         async with self._lock, unusable_as_storage_error(self.path):
             return await _in_thread(self._conn, _rows, sql, params, False)
 
-    async def fetch_each(self, queries: Sequence[tuple[str, Params]]) -> list[aiosqlite.Row | None]:
+    async def fetch_each(self, queries: Sequence[Query]) -> list[aiosqlite.Row | None]:
         async with self._lock, unusable_as_storage_error(self.path):
             return await _in_thread(self._conn, _first_rows, list(queries))
 

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import asyncio
 import dataclasses
+from datetime import UTC, datetime, timedelta
 
 import aiosqlite
 import pytest
 
 from storage import Database, open_storage
 from storage.db import migration_scripts
+from storage.users import LAST_SEEN_STEP
 
 
 async def test_pragmas_and_migrations_recorded(tmp_path):
@@ -81,6 +83,40 @@ async def test_arrivals_at_once_share_one_hand_over_and_each_gets_its_own_rows(t
     assert arrived[0][1] == await storage.conversations.get(known.id)
     assert [conv for _, conv in arrived[1:]] == [None] * 4
     assert arrived[0][0].id == known.id and len({user.id for user, _ in arrived}) == 5
+    await storage.close()
+
+
+async def test_an_arrival_writes_the_user_row_only_when_it_changes(tmp_path):
+    """SQLite reads the row first: a user's next message within LAST_SEEN_STEP writes nothing;
+    a new name, an unblocking or a last_seen a step old writes it (as the upsert's WHERE)."""
+    now = [datetime(2026, 12, 4, 9, 0, tzinfo=UTC)]
+    storage = await open_storage(f"sqlite:///{tmp_path / 'seen.sqlite3'}", clock=lambda: now[0])
+    writes: list[str] = []
+    await storage.db._conn.set_trace_callback(  # noqa: SLF001 -- counting the statements run
+        lambda sql: writes.append(sql) if sql.lstrip().upper().startswith("INSERT") else None
+    )
+
+    async def arrive(name: str | None) -> tuple:
+        writes.clear()
+        user, _ = await storage.users.arrive("telegram", "9", name)
+        return user, len(writes)
+
+    first, wrote = await arrive("Dewi")
+    assert wrote == 1 and first.display_name == "Dewi" and first.last_seen == now[0]
+    now[0] += timedelta(seconds=30)
+    again, wrote = await arrive(None)
+    assert wrote == 0 and again == first  # last_seen half a step old: kept
+    again, wrote = await arrive("Dewi")
+    assert wrote == 0 and again == first
+    renamed, wrote = await arrive("Dewi S.")
+    assert wrote == 1 and renamed.display_name == "Dewi S." and renamed.last_seen == now[0]
+    await storage.users.set_blocked_by_key("telegram", "9", True)
+    unblocked, wrote = await arrive(None)
+    assert wrote == 1 and not unblocked.blocked
+    now[0] += LAST_SEEN_STEP + timedelta(seconds=1)
+    later, wrote = await arrive(None)
+    assert wrote == 1 and later.last_seen == now[0] and later.display_name == "Dewi S."
+    assert later.id == first.id and later.first_seen == first.first_seen
     await storage.close()
 
 
