@@ -128,3 +128,10 @@ async def test_a_buyer_abroad_is_answered_as_a_buyer(chat: Chat, deps) -> None:
     assert "Buyers: check the label" in chat.text and "not halal" in chat.text
     await chat.press("More")
     assert "For buyers abroad" in chat.text
+
+
+async def test_the_more_button_speaks_malay_to_a_malay_speaker(chat: Chat, deps) -> None:
+    # session 9 walk: Malay answers offered "Selanjutnya" (Indonesian "more"); Malay says "maklumat lanjut"
+    await chat.payload("lang:ms")
+    await chat.send("saya dari syarikat kraftangan kat PJ, nak cari rakan niaga kat bandung")
+    assert chat.buttons[0].label == "Maklumat lanjut"
