@@ -44,3 +44,13 @@ async def test_help_for_a_citizen_has_no_staff_commands(assistant) -> None:
     await citizen.send("/help")
     assert "/daftar" in citizen.text
     assert "kakitangan" not in citizen.text and "/tinjau" not in citizen.text
+
+
+async def test_the_help_line_for_roles_uses_the_words_of_staf_and_an_example(deps, assistant):
+    # session 9 walk: /help said SALURAN:ID, /staf said KANAL:ID, and neither showed an ID
+    admin = Chat(assistant, "9000", language_hint="id")
+    await admin.send("/bantuan")
+    line = "/staf tambah|hapus KANAL:ID PERAN (mis. telegram:123456789 peninjau)"
+    assert line in admin.text
+    await admin.send("/staf tambah telegram:123456789 peninjau")  # the example works as written
+    assert "sekarang memiliki peran Peninjau" in admin.text
