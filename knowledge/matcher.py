@@ -152,14 +152,15 @@ class Matcher:
         decision = self.judge(ranked)
         if self.semantic is None or decision.out_of_scope or not analysis.tokens:
             return decision
-        return self._semantic(text, decision, exclude)
+        return self._semantic(text, decision, exclude, dict(ranked).get(OUT_OF_SCOPE, 0.0))
 
-    def _semantic(self, text: str, decision: Decision, exclude: int | None) -> Decision:
+    def _semantic(self, text: str, decision: Decision, exclude: int | None, listed=0.0) -> Decision:
         """The second stage (knowledge/semantic.py): it may veto a weak lexical answer that
-        means something else, or answer where the lexical score did not."""
+        means something else, or answer where the lexical score did not; `listed` is the
+        out-of-scope list's lexical score."""
         index = self.semantic
         outside = decision.kind != "fallback" and index.outside(
-            text, decision.topic, decision.score, OUT_OF_SCOPE, exclude
+            text, decision.topic, decision.score, OUT_OF_SCOPE, exclude, listed
         )
         if decision.kind == "answer":
             if not outside and not index.vetoes(text, decision.topic, decision.score, exclude):

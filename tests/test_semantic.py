@@ -278,3 +278,22 @@ def test_by_meaning_examples_join_the_semantic_stage_only(base, embedder, tmp_pa
     assert faq.add_phrasings("trademark", "id", ["gimana biar nama warung sy ga dicontek orang"])
     assert index.samples == len(faq.matcher.samples) and index.topics[-1] == "~out-of-scope"
     assert index.topics[index.samples - 1] == "trademark"
+
+
+@pytest.mark.parametrize(("listed", "checked"), [(65.0, True), (50.0, False)])
+def test_a_strong_lexical_answer_is_checked_when_the_list_matched_its_words_too(
+    listed: float, checked: bool
+) -> None:
+    """At OUTSIDE_BELOW or more, a lexical answer falls back only when the out-of-scope list scored
+    within OUTSIDE_WORDS of it by words and is OUTSIDE_CLEAR nearer in meaning."""
+    from knowledge import semantic
+
+    never, score = "~out-of-scope", semantic.OUTSIDE_BELOW + 5
+    for topic_cos, listed_cos, falls_back in ((0.90, 0.95, checked), (0.90, 0.91, False)):
+        embedder = _Fixed({
+            "q": [1.0, 0.0, 0.0],
+            "topic": [topic_cos, float(np.sqrt(1 - topic_cos**2)), 0.0],
+            "list": [listed_cos, 0.0, float(np.sqrt(1 - listed_cos**2))],
+        })  # fmt: skip
+        index = semantic.SemanticIndex(embedder, ["trademark", never], embedder.embed(["topic", "list"]))
+        assert index.outside("q", "trademark", score, never, None, listed) == falls_back
