@@ -8,6 +8,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from knowledge.intents_read import SUFFIXES, TO_LANGUAGE, Read, clauses, known_form
 from knowledge.intents_schema import (
     Group,
     action_spec,
@@ -29,7 +30,6 @@ NEAR_TALK = 3  # unknown words small talk may carry; the FAQ decides (thanks and
 NEAR_LEFT = 3  # a request with this many more unexplained words is one if the FAQ agrees
 ACTIONS = ("forget", "edit", "unsubscribe", "subscribe", "language", "handoff", "status",
            "mydata", "register", "help", "menu")  # fmt: skip
-SUFFIXES = ("nya", "ku", "mu", "lah", "kah", "keun", "in", "kan", "an")  # "sambungin" -> "sambung"
 PREFIXES = ("", "di", "ke", "ber", "be", "ter", "te", "se", "me", "mem", "men", "meng", "pe", "per",
             "pen", "peng", "ng", "n")  # Indonesian and Malay affixes of a known stem
 PLAIN_SUFFIXES = ("en", "s", "es", "ed", "ly", "ing")  # "simpen", "emails", "theres"
@@ -39,7 +39,7 @@ VOWELS = frozenset("aeiouy")
 # English own words come before what is owned ("my status"); after a verb they own its object
 # ("delete my tweet"), so only Indonesian and Malay ones count after the word ("status sy")
 ENGLISH_OWN = frozenset(("my", "me", "i", "im", "mine", "our", "us", "we"))
-_DOUBLED = re.compile(r"([a-z])\1+")
+GENERIC_ACTIONS = ("help", "menu")  # a request for these beside other words asks for other help
 WORD_LISTS = ("filler", "request", "own", "how", "skip", "skip_also", "thanks_for", "ours")
 
 
@@ -70,6 +70,7 @@ class IntentRules:
         names = mapping(data, "languages", where)
         self.languages = {lang: word_group(names, lang, f"{where}: languages") for lang in LANGUAGES}
         self.actions = [action_spec(name, data, where) for name in ACTIONS]
+        self._spec = {action.name: action for action in self.actions}
         self.chat_forms = chat_forms(data, "chat_forms", where)
         form = mapping(data, "form_question", where)
         self.form = {k: word_group(form, k, f"{where}: form_question") for k in ("required", "this")}
@@ -90,7 +91,7 @@ class IntentRules:
         """Read `intents.yaml`; raise KnowledgeError naming the file and the section."""
         return cls(read_mapping(path, "(smalltalk, actions, ...)"), str(path))
 
-    def read(self, text: str) -> _Read:
+    def read(self, text: str) -> Read:
         """The plain words of a text and the known phrases of several words in it."""
         forms = self.chat_forms
         plain = [self._known_form(forms.get(w, w)) for w in words(text)]
@@ -99,40 +100,11 @@ class IntentRules:
             for i in range(len(plain) - size + 1):
                 if tuple(plain[i : i + size]) in self._phrases:
                     spans.append((i, size, " ".join(plain[i : i + size])))
-        return _Read(tuple(plain), tuple(spans))
+        return Read(tuple(plain), tuple(spans))
 
     def _known_form(self, word: str) -> str:
         """An unknown word as a known one: "sippp" -> "sip", "petugasnya" -> "petugas"."""
-        if word in self.vocabulary:
-            return word
-        squeezed = _DOUBLED.sub(r"\1", word)
-        if squeezed in self.vocabulary:
-            return squeezed
-        for suffix in SUFFIXES:
-            base = word.removesuffix(suffix)
-            if len(base) >= 3 and base != word and base in self.vocabulary and (
-                suffix != "in" or base in self._acting  # "siapin" (prepare) is not "siap"
-            ):
-                return base
-        return self._chat_form(word)
-
-    def _chat_form(self, word: str) -> str:
-        """Jakarta chat's "-in" for "-kan"/"-i" ("aktifin", "dikirimin" -> "aktifkan", "kirimkan"),
-        "-i" for "-kan" ("kirimi": "kirimkan") and an English plural ("broadcasts"), when that is
-        known; a plural is never read as small talk ("goods", "rights")."""
-        stem = word.removeprefix("di") if len(word) > 6 else word
-        if word.endswith("in") and len(stem) > 4:
-            for form in (stem[:-2] + "kan", stem[:-2] + "i", stem[:-2]):
-                if form in self._acting:
-                    return form
-        if word.endswith("i") and word[:-1] + "kan" in self.vocabulary:
-            return word[:-1] + "kan"
-        for suffix in ("es", "s"):
-            base = word.removesuffix(suffix)
-            if base != word and len(base) >= 4 and base in self._acting:
-                return base
-        return word
-
+        return known_form(word, self.vocabulary, self._acting)
 
     def classify(self, text: str) -> Intent:
         """Small talk, a request (action) or a question for the FAQ."""
@@ -150,6 +122,11 @@ class IntentRules:
         refused: list[str] = []  # actions whose verb acts on something else
         action, left = self._bestaction_spec(read, refused=refused)
         if action is None or self._foreign(left):
+            clause = self._clause_request(text)
+            if clause is not None and not clause[2]:
+                return Intent("action", clause[0], clause[1])
+            if clause is not None:  # with a question beside it: the FAQ decides (its twin)
+                return Intent("question", None, clause[1], clause[0])
             if action is None:
                 action, left = self._bestaction_spec(read, NEAR_LEFT)
             to = self.language_named(read) if action == "language" else None
@@ -159,6 +136,36 @@ class IntentRules:
             return Intent("question", talk, to, action, foreign, other)
         to = self.language_named(read) if action == "language" else None
         return Intent("action", action, to)
+
+    def _clause_request(self, text: str) -> tuple[str, str | None, bool] | None:
+        """A request made in one clause of a longer message, beside a greeting or a statement
+        about oneself ("halo min, saya pemilik warung bakso, mau daftarin usaha saya"): the action,
+        the language it names, and whether another clause asks a question (then the FAQ decides).
+        None unless exactly one action is asked; the help and the menu only beside small talk."""
+        pieces = clauses(text)
+        if len(pieces) < 2:
+            return None
+        found: list[tuple[str, Read]] = []
+        asked = stated = False
+        for piece in pieces:
+            read = self.read(piece)
+            if not read.words or self.small_talk_kind(read) is not None:
+                continue
+            action, left = self._bestaction_spec(read)
+            if action is not None and not self._foreign(left):
+                found.append((action, read))
+            elif "?" in piece or read.items() & self.lists["how"]:
+                asked = True
+            else:
+                stated = True
+        whole = self.read(text).items()  # "... little bandung, daftarnya kemana": not ours
+        found = [(a, r) for a, r in found if not whole & self._spec[a].unless]
+        if len({action for action, _ in found}) != 1:
+            return None
+        action, read = found[-1]
+        if action in GENERIC_ACTIONS and (asked or stated):
+            return None
+        return action, self.language_named(read) if action == "language" else None, asked
 
     def _foreign(self, left: list[str]) -> bool:
         """Whether a request's unexplained words name something the knowledge never mentions
@@ -186,7 +193,7 @@ class IntentRules:
             self._known_list = (self.known, sorted(self.known))
         return self._known_list[1]
 
-    def small_talk_kind(self, read: _Read, slack: int = 0) -> str | None:
+    def small_talk_kind(self, read: Read, slack: int = 0) -> str | None:
         """The kind of small talk when every word (but `slack` of them) is small talk."""
         vocabulary = self.talk_filler.union(*self.small_talk.values())
         if read.left(vocabulary) > slack:
@@ -195,7 +202,7 @@ class IntentRules:
         kinds = SMALL_TALK if not slack else SLACK_KINDS
         return next((kind for kind in kinds if items & self.small_talk[kind]), None)
 
-    def _near_small_talk(self, text: str, read: _Read) -> str | None:
+    def _near_small_talk(self, text: str, read: Read) -> str | None:
         """Small talk with a few words more ("makasih, jelas banget penjelasannya"), or None.
 
         Closing words (thanks, goodbye) need no question mark; a greeting may ask ("halo min,
@@ -208,19 +215,33 @@ class IntentRules:
             return None
         if len(read.words) > NEAR_WORDS and kind not in ("thanks", "goodbye"):
             return None
+        if kind == "greeting" and not self._opens_with_talk(read):
+            return None  # a greeting opens a message: "translate good morning to korean" asks
         return kind
 
-    def _thanks_for(self, read: _Read) -> bool:
+    def _opens_with_talk(self, read: Read) -> bool:
+        """Whether the message's first word (fillers aside) opens a small-talk word or phrase."""
+        talk = frozenset().union(*self.small_talk.values())
+        filler = self.talk_filler - talk  # "nice" of "nice to meet you" is both
+        first = next((i for i, w in enumerate(read.words) if w not in filler), None)
+        return first is not None and any(
+            start == first and phrase in talk for start, phrase in read.positions()
+        )
+
+    def _thanks_for(self, read: Read) -> bool:
         """Whether the message opens by thanking for something ("terima kasih atas maklumat")."""
         opening = [phrase for start, _, phrase in read.spans if start == 0]
         return any(phrase in self.lists["thanks_for"] for phrase in opening)
 
-    def language_named(self, read: _Read) -> str | None:
-        """The language a message asks for: the last one it names ("my Indonesian is bad, can
-        we continue in English?" -> en)."""
+    def language_named(self, read: Read) -> str | None:
+        """The language a message asks for: the last one it names after a word that asks for a
+        language ("can we continue in English? my Indonesian is bad" -> en), else the last one it
+        names ("my Indonesian is bad, English please" -> en)."""
         named = [(start, lang) for lang, names in self.languages.items()
                  for start, phrase in read.positions() if phrase in names]  # fmt: skip
-        return max(named)[1] if named else None
+        asked = [(start, lang) for start, lang in named
+                 if start and read.words[start - 1] in TO_LANGUAGE]  # fmt: skip
+        return max(asked or named)[1] if named else None
 
     def is_skip(self, text: str) -> bool:
         """True for "belum punya", "skip", "tidak ada"...: leave an optional field empty; the
@@ -258,7 +279,7 @@ class IntentRules:
         return bool(self.read(text).items() & self.lists["how"])
 
     def _bestaction_spec(
-        self, read: _Read, slack: int = 0, refused: list[str] | None = None
+        self, read: Read, slack: int = 0, refused: list[str] | None = None
     ) -> tuple[str | None, list[str]]:
         """The request with the fewest unexplained words, and those words; the actions whose
         verb acted on something else ("hapus foto ini") are added to `refused`."""
@@ -289,7 +310,7 @@ class IntentRules:
                     best = (left, action.name)
         return (best[1], best[0]) if best else (None, [])
 
-    def _object(self, read: _Read, verbs: frozenset[str]) -> str | None:
+    def _object(self, read: Read, verbs: frozenset[str]) -> str | None:
         """The first word after the action's verb that is not a filler, request or own word, nor
         a verb ("tukar, tolong kemaskini", "tolong diubah")."""
         found = read.words
@@ -312,39 +333,3 @@ class IntentRules:
             yield action.general
             for pattern in action.patterns:
                 yield from pattern.groups
-
-
-@dataclass(frozen=True)
-class _Read:
-    """A message as words, and the known phrases in it as (start, length, phrase)."""
-
-    words: tuple[str, ...]
-    spans: tuple[tuple[int, int, str], ...]
-
-    def positions(self) -> list[tuple[int, str]]:
-        """(start, word or phrase) for every word and known phrase of the message."""
-        return [*enumerate(self.words), *((start, phrase) for start, _, phrase in self.spans)]
-
-    def outside(self, vocabulary: Group | set[str]) -> set[str]:
-        """The words and phrases not inside a phrase of `vocabulary` ("how" of "how are you")."""
-        inside = {i for start, size, phrase in self.spans if phrase in vocabulary
-                  for i in range(start, start + size)}  # fmt: skip
-        return {w for i, w in enumerate(self.words) if i not in inside} | {
-            phrase for start, _, phrase in self.spans if start not in inside
-        }
-
-    def items(self) -> set[str]:
-        """Every word and phrase of the message."""
-        return set(self.words) | {phrase for _, _, phrase in self.spans}
-
-    def left(self, vocabulary: Group | set[str]) -> int:
-        """How many words neither `vocabulary` nor a phrase of it found here explains."""
-        return len(self.unexplained(vocabulary))
-
-    def unexplained(self, vocabulary: Group | set[str]) -> list[str]:
-        """The words neither `vocabulary` nor a phrase of it found here explains."""
-        covered = {i for i, w in enumerate(self.words) if w in vocabulary}
-        for start, size, phrase in self.spans:
-            if phrase in vocabulary:
-                covered.update(range(start, start + size))
-        return [w for i, w in enumerate(self.words) if i not in covered]

@@ -314,3 +314,39 @@ def test_how_to_use_the_bot_is_the_help_and_cancelling_the_registration_is_forge
     knowledge, text, action
 ) -> None:
     assert action_run(knowledge, text) == action
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [("halo min, saya pemilik warung bakso di antapani, mau daftarin usaha saya", "register"),
+     ("salam, saya ada kedai kek di PJ dan nak daftar perniagaan saya", "register"),
+     ("my email changed recently, please update it in my registration", "edit"),
+     ("how do I sign up? I want to register my shop now", "register"),  # the FAQ agrees
+     # a clause's request is not ours when the message names something else ("unless" words)
+     ("produk sy pengen masuk little bandung, daftar kemana?", None),
+     # help and the menu in one clause beside a statement ask for other help
+     ("saya mau beli tiket pesawat, tolong bantu", None)],
+)
+def test_a_request_in_one_clause_beside_a_greeting_or_a_statement_is_the_request(
+    knowledge, text, action
+) -> None:
+    assert action_run(knowledge, text) == action
+
+
+@pytest.mark.parametrize(
+    ("text", "to"),
+    [("can we continue in english? my indonesian is bad", "en"),
+     ("my english is bad, reply in malay", "ms"), ("my indonesian is bad, english please", "en")],
+)
+def test_the_language_asked_for_follows_in_or_pakai_else_it_is_the_last_named(
+    rules, text, to
+) -> None:
+    assert (rules.classify(text).name, rules.classify(text).to) == ("language", to)
+
+
+def test_a_greeting_opens_a_message(knowledge) -> None:
+    found = understand(knowledge.faq, knowledge.intents, knowledge.language,
+                       "translate good morning to korean")  # fmt: skip
+    assert found.intent != "smalltalk"
+    assert understand(knowledge.faq, knowledge.intents, knowledge.language,
+                      "nice to meet you").intent == "smalltalk"  # fmt: skip

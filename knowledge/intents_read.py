@@ -1,0 +1,98 @@
+"""A message read for the intent rules: its words in the forms the lists know, its known phrases
+and its clauses (knowledge/intents.py decides what they ask for)."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+from knowledge.intents_schema import Group
+
+SUFFIXES = ("nya", "ku", "mu", "lah", "kah", "keun", "in", "kan", "an")  # "sambungin" -> "sambung"
+_DOUBLED = re.compile(r"([a-z])\1+")
+# a message's clauses: after a stop, comma, colon..., or before "and" + a request word ("saya ada
+# kedai kek di PJ dan nak daftar perniagaan saya")
+_CLAUSES = re.compile(
+    r"(?<=[.!?\n,;:])\s*|\s+(?=(?:dan|and|terus|trus|lalu|then|so)\s+(?:saya\s+|sy\s+|i\s+)?"
+    r"(?:mau|nak|ingin|pengen|mahu|hendak|tolong|please|want|would|need|perlu)\b)",
+    re.IGNORECASE,
+)
+# words before the language a message asks for: "in English", "pakai bahasa Indonesia"
+TO_LANGUAGE = frozenset(("in", "into", "to", "ke", "dalam", "dlm", "pakai", "pake", "guna",
+                         "gunakan", "use", "using", "ganti", "tukar", "switch", "change"))
+
+
+def clauses(text: str) -> list[str]:
+    """The clauses of a message, each with its closing mark ("how do I sign up?")."""
+    return [piece for piece in _CLAUSES.split(text) if piece and piece.strip()]
+
+
+def known_form(word: str, vocabulary: Group | set[str], acting: Group | set[str]) -> str:
+    """An unknown word as a word of `vocabulary`: "sippp" -> "sip", "petugasnya" -> "petugas";
+    `acting` (the vocabulary without small talk) for the readings that must not make small talk
+    ("siapin" is prepare, not "siap"; "goods" is not "good")."""
+    if word in vocabulary:
+        return word
+    squeezed = _DOUBLED.sub(r"\1", word)
+    if squeezed in vocabulary:
+        return squeezed
+    for suffix in SUFFIXES:
+        base = word.removesuffix(suffix)
+        if len(base) >= 3 and base != word and base in vocabulary and (
+            suffix != "in" or base in acting
+        ):
+            return base
+    return _chat_form(word, vocabulary, acting)
+
+
+def _chat_form(word: str, vocabulary: Group | set[str], acting: Group | set[str]) -> str:
+    """Jakarta chat's "-in" for "-kan"/"-i" ("aktifin", "dikirimin" -> "aktifkan", "kirimkan"),
+    "-i" for "-kan" ("kirimi": "kirimkan") and an English plural ("broadcasts"), when known."""
+    stem = word.removeprefix("di") if len(word) > 6 else word
+    if word.endswith("in") and len(stem) > 4:
+        for form in (stem[:-2] + "kan", stem[:-2] + "i", stem[:-2]):
+            if form in acting:
+                return form
+    if word.endswith("i") and word[:-1] + "kan" in vocabulary:
+        return word[:-1] + "kan"
+    for suffix in ("es", "s"):
+        base = word.removesuffix(suffix)
+        if base != word and len(base) >= 4 and base in acting:
+            return base
+    return word
+
+
+@dataclass(frozen=True)
+class Read:
+    """A message as words, and the known phrases in it as (start, length, phrase)."""
+
+    words: tuple[str, ...]
+    spans: tuple[tuple[int, int, str], ...]
+
+    def positions(self) -> list[tuple[int, str]]:
+        """(start, word or phrase) for every word and known phrase of the message."""
+        return [*enumerate(self.words), *((start, phrase) for start, _, phrase in self.spans)]
+
+    def outside(self, vocabulary: Group | set[str]) -> set[str]:
+        """The words and phrases not inside a phrase of `vocabulary` ("how" of "how are you")."""
+        inside = {i for start, size, phrase in self.spans if phrase in vocabulary
+                  for i in range(start, start + size)}  # fmt: skip
+        return {w for i, w in enumerate(self.words) if i not in inside} | {
+            phrase for start, _, phrase in self.spans if start not in inside
+        }
+
+    def items(self) -> set[str]:
+        """Every word and phrase of the message."""
+        return set(self.words) | {phrase for _, _, phrase in self.spans}
+
+    def left(self, vocabulary: Group | set[str]) -> int:
+        """How many words neither `vocabulary` nor a phrase of it found here explains."""
+        return len(self.unexplained(vocabulary))
+
+    def unexplained(self, vocabulary: Group | set[str]) -> list[str]:
+        """The words neither `vocabulary` nor a phrase of it found here explains."""
+        covered = {i for i, w in enumerate(self.words) if w in vocabulary}
+        for start, size, phrase in self.spans:
+            if phrase in vocabulary:
+                covered.update(range(start, start + size))
+        return [w for i, w in enumerate(self.words) if i not in covered]
