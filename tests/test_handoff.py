@@ -271,6 +271,19 @@ async def test_curation_on_close_goes_to_the_unanswered_log(deps, assistant, clo
     assert "bantuan modal" in admin.text
 
 
+async def test_closing_an_off_topic_ticket_offers_no_topic_to_link(deps, assistant, clock, agents):
+    """Session 9 walk: an off-topic question asked just before "talk to staff" became the
+    ticket's question, and closing the ticket offered to link the weather to a partner topic."""
+    user = Chat(assistant, "1002")
+    await user.send("cuaca bandung besok gimana")
+    assert "di luar yang bisa saya bantu" in user.text
+    await user.send("/petugas")  # the question just asked becomes the ticket's
+    admin = Chat(assistant, "9000", language_hint="en")
+    await admin.send("/close 1")
+    assert not [b for b in admin.buttons if b.payload.startswith("tk:kl:1:")], admin.labels
+    assert any(b.payload.startswith("tk:") for b in admin.buttons)  # "new topic" stays
+
+
 async def test_erasure_with_an_open_ticket_keeps_only_anonymous_counts(
     deps, assistant, clock, agents
 ) -> None:

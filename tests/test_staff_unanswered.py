@@ -165,3 +165,19 @@ async def test_statistics_agree_with_the_list_after_curation(deps, asked, admin)
     await admin.send("/unanswered ignore 4")
     assert "No unanswered questions" in (await admin.send("/unanswered"))[0].text
     assert "waiting for review 0, linked 3, ignored 1" in (await admin.send("/stats"))[0].text
+
+
+async def test_an_off_topic_question_is_offered_no_closest_topic(deps, assistant, admin) -> None:
+    """Session 9 walk: "cuaca bandung besok gimana" was told it is off topic, yet /belumterjawab
+    (and closing a ticket about it) offered to link it to the nearest topic, a partner one."""
+    citizen = Chat(assistant, "3005", language_hint="id")
+    await citizen.send("cuaca bandung besok gimana")
+    assert "di luar yang bisa saya bantu" in citizen.text
+    await citizen.send("kapan ada bazar umkm di gedung sate")  # an in-scope miss keeps its guess
+    [reply] = await admin.send("/unanswered")
+    blocks = reply.text.split("\n\n")[1:]
+    [weather] = [b for b in blocks if "cuaca" in b]
+    [bazaar] = [b for b in blocks if "bazar" in b]
+    assert weather.startswith("#1 ") and "Closest" not in weather and "Closest" in bazaar
+    links = [b.label for b in reply.buttons if "→" in b.label]
+    assert links and all(label.startswith("#2 ") for label in links)
