@@ -68,6 +68,19 @@ async def test_edit_goes_through_the_same_questions_and_back_to_review(chat: Cha
     assert await deps.storage.registrations.count() == 1
 
 
+async def test_submitting_an_edit_without_changes_keeps_the_review(chat: Chat, deps):
+    # session 9 walk: /ubah then Kirim with nothing changed sent a verified registration back
+    # to "submitted", to be reviewed again
+    await register(chat)
+    reg = await deps.storage.registrations.get_for_user(await user_pk(deps, chat))
+    await deps.storage.registrations.set_status(reg.id, "verified", None, "staff")
+    await chat.send("/ubah")
+    await chat.press("Kirim")
+    assert "Tidak ada yang diubah" in chat.text and "terverifikasi" in chat.text
+    assert (await deps.storage.registrations.get(reg.id)).status == "verified"
+    assert await deps.storage.conversations.get(await user_pk(deps, chat)) is None
+
+
 async def test_cancelling_an_edit_keeps_the_original(chat: Chat, deps):
     await register(chat)
     pk = await user_pk(deps, chat)

@@ -9,7 +9,7 @@ from handlers.context import Ctx
 from handlers.menu import main_menu_buttons
 from handlers.registration.fields import FIELDS, Field, Kind, active_fields
 from handlers.registration.state import SUMMARY, Draft, next_step
-from handlers.registration.steps import already_registered, goto
+from handlers.registration.steps import already_registered, edit_draft, goto
 from handlers.types import Reply
 from storage.registrations import Registration, RegistrationConflict, RegistrationData
 
@@ -33,6 +33,13 @@ async def submit(ctx: Ctx, draft: Draft) -> list[Reply]:
     missing = next_step(draft)
     if missing != SUMMARY:  # cannot happen through the buttons; a forged press lands here
         return await goto(ctx, draft, missing)
+    if draft["mode"] == "edit":  # nothing changed: keep the review (a verified one stays so)
+        stored = await ctx.deps.storage.registrations.get(draft["reg_id"])
+        if stored is not None and registration_data(edit_draft(stored)) == registration_data(draft):
+            await ctx.clear_state()
+            status = ctx.t(f"register.status_name.{stored.status}")
+            return [ctx.say("register.unchanged", reference=stored.reference, status=status,
+                            buttons=main_menu_buttons(ctx))]  # fmt: skip
     try:
         reg = await _store(ctx, draft)
     except RegistrationConflict as exc:
