@@ -43,7 +43,7 @@ from tests.test_understanding_accuracy import (
 FLOORS = {
     "K": {
         "in_scope": {"lexical": 0.90, "semantic": 0.92},
-        "fallback": {"lexical": 0.86, "semantic": 0.90},
+        "fallback": {"lexical": 0.86, "semantic": 0.93},  # 93.3 / 93.3 / 96.7% after session 9
         "intent": {"id": 0.90, "en": 0.96, "ms": 0.98},
         # language a line lower than read: the interface texts move the detector
         "language": {"id": 0.96, "en": 0.99, "ms": 0.89},
@@ -56,9 +56,9 @@ FLOORS = {
     },
     "M": {
         "in_scope": {"lexical": 0.87, "semantic": 0.91},
-        # semantic 0.90: 8da3fee (ANSWER_MARGIN 0.015), chosen on other tables before M landed,
-        # answers one Malay line ("...translate... ke bahasa Korea") with bot-help
-        "fallback": {"lexical": 0.86, "semantic": 0.90},
+        # semantic 0.93 again: 8da3fee (ANSWER_MARGIN 0.015) had answered one Malay line ("...translate
+        # ... ke bahasa Korea") with bot-help; c560e80's translation examples (by_meaning) restore it
+        "fallback": {"lexical": 0.86, "semantic": 0.93},
         "intent": {"id": 0.88, "en": 0.96, "ms": 0.93},
         "language": {"id": 0.98, "en": 0.98, "ms": 0.93},
     },

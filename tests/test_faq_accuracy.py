@@ -166,10 +166,12 @@ def test_known_leftovers_reach_their_topic(faq, question: str, topic: str) -> No
 # runs; out of scope counts when the intent is `fallback`. Floors: the figures measured (see
 # docs/knowledge.md), rounded down; per mode, (in scope, out of scope).
 FLOOR_UNDERSTOOD = {
-    "E+F": {"lexical": (0.84, 0.86), "semantic": (0.94, 0.93)},
+    # session 9 (helper "oos", 449a724 and the others' changes): E+F out of scope 100 / 96.7 /
+    # 96.7%, I 95 / 85 / 95% with the stage
+    "E+F": {"lexical": (0.84, 0.86), "semantic": (0.94, 0.96)},
     # I at its first read (before session 7's changes): semantic 96.2 / 97.7 / 97.0% in scope,
     # 80% out of scope each; after them in scope 97.0 / 97.7 / 97.0%
-    "I": {"lexical": (0.91, 0.70), "semantic": (0.96, 0.80)},
+    "I": {"lexical": (0.91, 0.70), "semantic": (0.96, 0.85)},
 }
 TABLES_UNDERSTOOD = {"E+F": faq_tables.DEV_UNDERSTOOD, "I": faq_tables.DEV_I}
 
