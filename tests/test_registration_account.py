@@ -286,3 +286,22 @@ async def test_status_and_data_messages_render_in_every_language(make_chat, deps
             assert chat.replies and chat.buttons, (lang, command)
         await chat.send("/datasaya")
         assert "Jasa acara" in chat.text and reg.reference in chat.text
+
+
+async def test_a_field_named_in_words_at_the_summary_opens_it(chat: Chat, deps):
+    # session 9 walk: at the /ubah summary "hoyong ngagentos email" and the new address got
+    # "pilih salah satu tombol"; only the exact label "E-mail" opened the field
+    await register(chat)
+    await chat.send("/ubah")
+    await chat.send("hoyong ngagentos email")  # Sundanese: I want to change the e-mail
+    assert "Alamat e-mail" in chat.text
+    await chat.send("baru@gmail.com")
+    assert "Periksa data Anda" in chat.text or "Data pendaftaran Anda" in chat.text
+    await chat.send("no hp sy salah")
+    assert "nomor telepon" in chat.text.lower()
+    await chat.send("0813 2222 3333")
+    await chat.send("ganti nama")  # owner or business name: ambiguous, nothing opened
+    assert "pilih salah satu tombol" in chat.text.lower()
+    await chat.press("Kirim")
+    reg = await deps.storage.registrations.get_for_user(await user_pk(deps, chat))
+    assert (reg.email, reg.phone) == ("baru@gmail.com", "+6281322223333")

@@ -24,11 +24,13 @@ from handlers.registration.state import (
     next_step,
 )
 from handlers.registration.steps import already_registered, goto, is_idle, offer_resume, show
-from handlers.registration.typed import asks_if_required, consent_answer
+from handlers.registration.typed import asks_if_required, consent_answer, field_named
 from handlers.types import Button, Reply, strip_controls
 from knowledge.languages import LANGUAGES
 
 STEPS = {*BY_NAME, CONSENT, RESUME, SUMMARY, DUP_PHONE, CANCEL}
+EDIT = "reg:edit:"  # the summary's change buttons: reg:edit:<field>
+FIELD_WORDS = 6  # "hoyong ngagentos email", "no hp sy salah": a field named in a short message
 
 
 async def start(ctx: Ctx) -> list[Reply]:
@@ -75,7 +77,7 @@ async def on_message(ctx: Ctx) -> list[Reply]:
     buttons = [button for reply in show(ctx, draft, step) for button in reply.buttons]
     if field is None or field.kind in (Kind.CHOICE, Kind.MULTI):
         chosen = (match_choice(text, buttons) or _match_option(ctx, step, text, buttons)
-                  or _match_consent(ctx, step, text, buttons))
+                  or _match_consent(ctx, step, text, buttons) or _match_field(ctx, step, text, buttons))
         if chosen is None:
             aside = await _aside(ctx, draft, step, text)
             return aside or show(ctx, draft, step, ctx.t("register.err.choose"))
@@ -144,6 +146,15 @@ def _match_consent(ctx: Ctx, step: str, text: str, buttons: list[Button]) -> But
         return None
     wanted = {"agree": "yes", "decline": "no"}.get(consent_answer(ctx.deps.knowledge.intents, text))
     return next((b for b in buttons if b.payload == f"reg:consent:{wanted}"), None)
+
+
+def _match_field(ctx: Ctx, step: str, text: str, buttons: list[Button]) -> Button | None:
+    """At the summary, the change button of the one field the message names ("ganti email")."""
+    if step != SUMMARY or len(text.split()) > FIELD_WORDS or text.rstrip().endswith("?"):
+        return None  # "produk saya sudah halal belum?" is a question for the FAQ
+    edits = {b.payload.removeprefix(EDIT): b for b in buttons if b.payload.startswith(EDIT)}
+    name = field_named(ctx.deps.knowledge.intents, text, list(edits))
+    return edits.get(name) if name else None
 
 
 def _match_label(text: str, buttons: list[Button]) -> Button | None:

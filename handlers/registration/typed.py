@@ -1,5 +1,5 @@
 """Typed words the registration form reads itself, with the word lists of knowledge/intents.yaml:
-a yes or no to the consent question, and a question about the pending question."""
+a yes or no to the consent question, a question about the pending question, a field named."""
 
 from __future__ import annotations
 
@@ -22,3 +22,14 @@ def asks_if_required(rules: IntentRules, text: str) -> bool:
     read, form, lists = rules.read(text), rules.form, rules.lists
     explained = form["required"] | form["this"] | lists["filler"] | lists["how"] | lists["own"]
     return bool(read.items() & form["required"]) and not read.left(explained | lists["request"])
+
+
+def field_named(rules: IntentRules, text: str, fields: list[str]) -> str | None:
+    """The one field of `fields` the message names ("ganti email" -> email; intents.yaml
+    `form_fields`): the longest name found wins; a tie, or none, is None."""
+    plain = f" {' '.join(words(text))} "
+    found = {name: max((len(n) for n in rules.form_fields.get(name, ()) if f" {n} " in plain),
+                       default=0) for name in fields}  # fmt: skip
+    longest = max(found.values(), default=0)
+    named = [name for name, size in found.items() if size and size == longest]
+    return named[0] if len(named) == 1 else None
