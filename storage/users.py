@@ -48,9 +48,13 @@ def _user(row) -> User:
 # An arrival rewrites the user's row only when something in it changes, or last_seen is older
 # than this: a user's next messages in a conversation then cost no write (SQLite).
 LAST_SEEN_STEP = timedelta(minutes=1)
-_USER = "SELECT * FROM users WHERE channel = ? AND user_id = ?"
 _CONVERSATION = """SELECT conversations.* FROM conversations JOIN users ON users.id = user_pk
                    WHERE users.channel = ? AND users.user_id = ?"""
+# The user's row with their conversation's columns (NULL without one) beside it: one statement.
+_USER_AND_CONVERSATION = """SELECT users.*, conversations.user_pk, conversations.flow,
+                              conversations.step, conversations.draft, conversations.updated_at
+                            FROM users LEFT JOIN conversations ON conversations.user_pk = users.id
+                            WHERE users.channel = ? AND users.user_id = ?"""
 Arrival = tuple[str, str, str | None]  # channel, user id, display name
 
 
@@ -103,9 +107,10 @@ class UserRepo:
     async def _arrive_all(self, arrivals: list[Arrival]) -> list[tuple]:
         """SQLite: (user row, conversation row or None) per arrival, in one `fetch_each`.
 
-        The user's row is read first and written only when the arrival changes it: a user's
-        next messages within LAST_SEEN_STEP cost two reads and no write (the upsert they ran
-        before changed nothing, but still cost a write statement, ~20-30 us in the thread).
+        The user's row and conversation are read first (one statement), and the row is written
+        only when the arrival changes it: a user's next messages within LAST_SEEN_STEP cost one
+        read and no write (the upsert they ran before changed nothing, but still cost a write
+        statement, ~20-30 us in the thread; the conversation was a second read).
         """
         now = self.db.now()
         stale = (now - LAST_SEEN_STEP).isoformat()
@@ -113,12 +118,13 @@ class UserRepo:
         for channel, user_id, display_name in arrivals:
             fresh = (channel, user_id, display_name, now.isoformat(), now.isoformat(), stale)
             unchanged = partial(_unchanged, display_name=display_name, stale=stale)
-            queries += [(_USER, (channel, user_id)), (_ARRIVE, fresh, unchanged),
-                        (_CONVERSATION, (channel, user_id))]  # fmt: skip
+            queries += [(_USER_AND_CONVERSATION, (channel, user_id)), (_ARRIVE, fresh, unchanged)]
         rows = await self.db.fetch_each(queries)
-        read, written = rows[0::3], rows[1::3]
-        users = [old if new is None else new for old, new in zip(read, written, strict=True)]
-        return list(zip(users, rows[2::3], strict=True))
+        found = []
+        for read, written in zip(rows[0::2], rows[1::2], strict=True):
+            state = read if read is not None and read["user_pk"] is not None else None
+            found.append((read if written is None else written, state))
+        return found
 
     def _touch(self, channel: str, user_id: str, display_name: str | None) -> tuple[str, tuple]:
         now = self.db.now().isoformat()

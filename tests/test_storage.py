@@ -77,7 +77,7 @@ async def test_arrivals_at_once_share_one_hand_over_and_each_gets_its_own_rows(t
     arrived = await asyncio.gather(
         *(storage.users.arrive("telegram", str(n), f"User {n}") for n in range(1, 6))
     )
-    assert calls == [15]  # five users: touch, user row and conversation each, one call
+    assert calls == [10]  # five users: their row and conversation, and the touch, one call
     assert [user.user_id for user, _ in arrived] == ["1", "2", "3", "4", "5"]
     assert [user.display_name for user, _ in arrived] == [f"User {n}" for n in range(1, 6)]
     assert arrived[0][1] == await storage.conversations.get(known.id)
