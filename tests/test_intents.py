@@ -350,3 +350,15 @@ def test_a_greeting_opens_a_message(knowledge) -> None:
     assert found.intent != "smalltalk"
     assert understand(knowledge.faq, knowledge.intents, knowledge.language,
                       "nice to meet you").intent == "smalltalk"  # fmt: skip
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [("would you mind deleting my data", "forget"), ("is it possible to change my address?", "edit"),
+     ("hey could you do me a favour and update my email", "edit"),
+     ("kalau boleh saya mau berhenti langganan", "unsubscribe"),
+     ("tiasa ngabantosan abdi ngadaftar", "register"),  # Sundanese: "bisa bantu saya daftar"
+     ("kalau bisa saya mau tanya soal halal", None)],
+)
+def test_politeness_wrappers_leave_the_request(knowledge, text, action) -> None:
+    assert action_run(knowledge, text) == action
