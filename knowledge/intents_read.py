@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from knowledge.intents_schema import Group
 
-SUFFIXES = ("nya", "ku", "mu", "lah", "kah", "keun", "in", "kan", "an")  # "sambungin" -> "sambung"
+SUFFIXES = ("nya", "ku", "mu", "lah", "kah", "keun", "in", "kan", "an", "na")  # Sundanese -na: -nya  # "sambungin" -> "sambung"
 _DOUBLED = re.compile(r"([a-z])\1+")
 # a message's clauses: after a stop, comma, colon..., or before "and" + a request word ("saya ada
 # kedai kek di PJ dan nak daftar perniagaan saya")

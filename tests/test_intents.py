@@ -50,7 +50,11 @@ def knowledge():
      ("punten, abdi hoyong ngarobih nomer telepon", "action", "edit", None),
      ("hoyong ngahapus data abdi", "action", "forget", None),
      ("hoyong ningali data abdi", "action", "mydata", None),
-     ("kumaha carana ngarobih data pendaftaran?", "question", None, None)],
+     ("kumaha carana ngarobih data pendaftaran?", "question", None, None),
+     # Sundanese -na (= -nya), prepositions and "nyarios" (session 9 walk: all three fell back)
+     ("abdi tos daptar, kumaha statusna?", "action", "status", None),
+     ("hoyong eureun tina pengumuman", "action", "unsubscribe", None),
+     ("abdi hoyong nyarios sareng petugas", "action", "handoff", None)],
 )  # fmt: skip
 def test_classify(rules, text, kind, name, to) -> None:
     intent = rules.classify(text)
