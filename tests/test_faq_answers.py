@@ -135,3 +135,11 @@ async def test_the_more_button_speaks_malay_to_a_malay_speaker(chat: Chat, deps)
     await chat.payload("lang:ms")
     await chat.send("saya dari syarikat kraftangan kat PJ, nak cari rakan niaga kat bandung")
     assert chat.buttons[0].label == "Maklumat lanjut"
+
+
+async def test_asking_if_one_can_register_without_an_nib_is_told_yes(chat: Chat, deps) -> None:
+    # session 9 walk: the NIB answer said the bot's registration "is not an NIB", not that it
+    # needs none, so "bisa daftar tanpa NIB?" stayed unanswered
+    await chat.send("kalau belum punya nib bisa daftar di bot ini?")
+    assert chat.text == deps.knowledge.faq.render("nib-oss", "id")
+    assert "tidak butuh NIB" in chat.text
