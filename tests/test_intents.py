@@ -366,3 +366,13 @@ def test_a_greeting_opens_a_message(knowledge) -> None:
 )
 def test_politeness_wrappers_leave_the_request(knowledge, text, action) -> None:
     assert action_run(knowledge, text) == action
+
+
+@pytest.mark.parametrize(
+    ("text", "kind", "name"),
+    [("gpp", "smalltalk", "ack"), ("ga jadi deh", "smalltalk", "ack"),
+     ("tysm", "smalltalk", "thanks"), ("ok noted, will register later", "question", "ack")],
+)
+def test_no_problem_never_mind_and_a_request_put_off_are_small_talk(rules, text, kind, name):
+    found = rules.classify(text)
+    assert (found.kind, found.name) == (kind, name)
