@@ -74,6 +74,7 @@ class IntentRules:
         self.chat_forms = chat_forms(data, "chat_forms", where)
         form = mapping(data, "form_question", where)
         self.form = {k: word_group(form, k, f"{where}: form_question") for k in ("required", "this")}
+        self.form_done = word_group(data, "form_done", where)
         fields = mapping(data, "form_fields", where)
         self.form_fields = {k: word_group(fields, k, f"{where}: form_fields") for k in fields}
         consent = mapping(data, "consent", where)

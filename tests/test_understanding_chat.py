@@ -286,3 +286,22 @@ async def test_asking_if_the_pending_question_is_required_is_answered_from_the_f
     await chat.send("harus dijawab ga?")  # a choice question that cannot be skipped
     assert chat.text.startswith("Ya, pertanyaan ini wajib dijawab.")
     assert await step_of(deps, chat) == "export_experience"
+
+
+async def test_a_malay_seller_asking_if_email_is_required_and_saying_siap(chat: Chat, deps):
+    # session 9 walk, in Malay: "emel wajib ke?" at the e-mail step got the halal answer, and
+    # "siap" (done) at the interests was refused
+    await chat.payload("lang:ms")
+    await to_step(chat, deps, "email")
+    await chat.send("emel wajib ke?")
+    assert chat.text.startswith('Tidak wajib: jika tiada, tekan "Langkau".') and "halal" not in chat.text
+    await chat.send("takde emel")
+    await chat.send("takde")  # the NIB
+    await chat.press("reg:pick:scale:mikro")
+    await chat.press("reg:pick:export_experience:none")
+    assert await step_of(deps, chat) == "interests"
+    await chat.send("siap")  # nothing chosen yet: still asked
+    assert await step_of(deps, chat) == "interests"
+    await chat.send("2")
+    await chat.send("siap")
+    assert await step_of(deps, chat) == "website"

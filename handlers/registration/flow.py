@@ -11,7 +11,7 @@ from handlers.menu import main_menu_buttons
 from handlers.registration import answers, cancel, submit
 from handlers.registration.fields import BY_NAME, FIELDS, TEXT_VALIDATORS, Invalid, Kind
 from handlers.registration.phone import normalise
-from handlers.registration.questions import is_back_word, whatsapp_number
+from handlers.registration.questions import DONE, is_back_word, whatsapp_number
 from handlers.registration.state import (
     CANCEL,
     CONSENT,
@@ -24,7 +24,7 @@ from handlers.registration.state import (
     next_step,
 )
 from handlers.registration.steps import already_registered, goto, is_idle, offer_resume, show
-from handlers.registration.typed import asks_if_required, consent_answer, field_named
+from handlers.registration.typed import asks_if_required, consent_answer, field_named, says_done
 from handlers.types import Button, Reply, strip_controls
 from knowledge.languages import LANGUAGES
 
@@ -76,6 +76,10 @@ async def on_message(ctx: Ctx) -> list[Reply]:
     field = BY_NAME.get(step)
     buttons = [button for reply in show(ctx, draft, step) for button in reply.buttons]
     if field is None or field.kind in (Kind.CHOICE, Kind.MULTI):
+        if field is not None and field.kind is Kind.MULTI and says_done(
+            ctx.deps.knowledge.intents, text
+        ):  # "siap", "udah": the Selesai button
+            return await on_payload(ctx, DONE.partition(":")[2])
         chosen = (match_choice(text, buttons) or _match_option(ctx, step, text, buttons)
                   or _match_consent(ctx, step, text, buttons) or _match_field(ctx, step, text, buttons))
         if chosen is None:
@@ -101,7 +105,7 @@ async def on_message(ctx: Ctx) -> list[Reply]:
 async def _aside(ctx: Ctx, draft: dict, step: str, text: str) -> list[Reply] | None:
     """A question asked instead of an answer: the FAQ answers it, then the form asks again."""
     field = BY_NAME.get(step)
-    if field is not None and asks_if_required(ctx.deps.knowledge.intents, text):  # "ini wajib?"
+    if field is not None and asks_if_required(ctx.deps.knowledge.intents, text, field.name):
         said = "register.field_optional" if field.optional else "register.field_required"
         return show(ctx, draft, step, ctx.t(said))
     replies = await understanding.aside(ctx, text)

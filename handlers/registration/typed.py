@@ -15,12 +15,14 @@ def consent_answer(rules: IntentRules, text: str) -> str | None:
     return next((kind for kind, said in rules.consent.items() if typed in said), None)
 
 
-def asks_if_required(rules: IntentRules, text: str) -> bool:
-    """"ini wajib diisi?", "is this required?": a word asking whether the pending question must be
-    answered, and nothing but words pointing at the form, fillers, how-words and pronouns
-    (intents.yaml `form_question`)."""
+def asks_if_required(rules: IntentRules, text: str, field: str = "") -> bool:
+    """"ini wajib diisi?", "is this required?", "emel wajib ke?" at the e-mail question: a word
+    asking whether the pending question must be answered, and nothing but words pointing at the
+    form or naming the pending `field`, fillers, how-words and pronouns (intents.yaml
+    `form_question`, `form_fields`)."""
     read, form, lists = rules.read(text), rules.form, rules.lists
     explained = form["required"] | form["this"] | lists["filler"] | lists["how"] | lists["own"]
+    explained |= {word for name in rules.form_fields.get(field, ()) for word in name.split()}
     return bool(read.items() & form["required"]) and not read.left(explained | lists["request"])
 
 
@@ -33,3 +35,8 @@ def field_named(rules: IntentRules, text: str, fields: list[str]) -> str | None:
     longest = max(found.values(), default=0)
     named = [name for name, size in found.items() if size and size == longest]
     return named[0] if len(named) == 1 else None
+
+
+def says_done(rules: IntentRules, text: str) -> bool:
+    """The whole message says the choosing is done ("siap", "udah", "that's all")."""
+    return " ".join(words(text)) in rules.form_done
