@@ -47,8 +47,8 @@ def known_form(word: str, vocabulary: Group | set[str], acting: Group | set[str]
 
 def _chat_form(word: str, vocabulary: Group | set[str], acting: Group | set[str]) -> str:
     """Jakarta chat's "-in" for "-kan"/"-i" ("aktifin", "dikirimin" -> "aktifkan", "kirimkan"),
-    "-i" for "-kan" ("kirimi": "kirimkan"), an English plural ("broadcasts") and "-ing" form
-    ("deleting"), when known."""
+    "-i" for "-kan" ("kirimi": "kirimkan"), the passive "di-" of a listed verb ("diganti"), an
+    English plural ("broadcasts") and "-ing" form ("deleting"), when known."""
     stem = word.removeprefix("di") if len(word) > 6 else word
     if word.endswith("in") and len(stem) > 4:
         for form in (stem[:-2] + "kan", stem[:-2] + "i", stem[:-2]):
@@ -60,6 +60,8 @@ def _chat_form(word: str, vocabulary: Group | set[str], acting: Group | set[str]
         base = word.removesuffix(suffix)
         if base != word and len(base) >= 4 and base in acting:
             return base
+    if word.startswith("di") and word[2:] in acting and len(word) > 6:  # "didaftarkan", "diganti"
+        return word[2:]
     if word.endswith("ing") and len(word) > 6:  # "deleting", "updating", "registering"
         doubled = word[-4] == word[-5]  # "stopping"
         for form in (word[:-3], word[:-3] + "e", word[:-4] if doubled else ""):

@@ -376,3 +376,16 @@ def test_politeness_wrappers_leave_the_request(knowledge, text, action) -> None:
 def test_no_problem_never_mind_and_a_request_put_off_are_small_talk(rules, text, kind, name):
     found = rules.classify(text)
     assert (found.kind, found.name) == (kind, name)
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [("Min, nomor hp saya yang lama udah ga aktif, tolong diganti ke 08123456789 ya", "edit"),
+     ("saya sudah tua, kurang paham pakai hp, bisa disambungkan ke petugas saja?", "handoff"),
+     ("Good afternoon. I no longer run my business and would like all my data removed from your "
+      "records, thank you.", "forget"),
+     ("Salam, saya rasa saya tak nak terima mesej hebahan ni lagi, terlalu banyak. Tolong "
+      "berhentikan.", "unsubscribe")],
+)
+def test_a_passive_verb_and_a_long_story_around_the_request(knowledge, text, action) -> None:
+    assert action_run(knowledge, text) == action
