@@ -11,7 +11,7 @@ from handlers.flood import FloodGuard, Verdict, flood_guard
 from handlers.logsafe import log_failure
 from handlers.menu import main_menu_buttons, unknown_command
 from handlers.outage import OutageLog
-from handlers.roles import has_role
+from handlers.roles import has_role, user_roles
 from handlers.router import Router
 from handlers.serial import KeyedLock
 from handlers.types import Incoming, Reply
@@ -110,8 +110,16 @@ class Assistant:
         """Run `/name` if it exists and the user may use it; otherwise the unknown-command hint."""
         spec = self.router.commands.get(name)
         if spec is None or not await has_role(ctx, spec.role):
-            return unknown_command(ctx, name)
+            return unknown_command(ctx, name, await self._own_staff_commands(ctx))
         return await spec.handler(ctx)
+
+    async def _own_staff_commands(self, ctx: Ctx) -> list[str]:
+        """The staff commands this user may run, so a typo of one is named ("/tinjauan" ->
+        /tinjau); none for someone without a role, who never learns that they exist."""
+        if not await user_roles(ctx):
+            return []
+        return [name for name, spec in self.router.commands.items()
+                if spec.role and await has_role(ctx, spec.role)]  # fmt: skip
 
     async def _run_payload(self, ctx: Ctx, payload: str) -> list[Reply]:
         prefix, _, value = payload.partition(":")

@@ -26,9 +26,10 @@ def main_menu(ctx: Ctx) -> Reply:
     return ctx.say("menu.prompt", buttons=main_menu_buttons(ctx))
 
 
-def unknown_command(ctx: Ctx, name: str) -> list[Reply]:
-    """The hint for an unknown `/name`, naming the command of /help it is a typo of ("/daftr")."""
-    listed = ["help", *re.findall(r"/(\w+)", ctx.t("core.help"))]
+def unknown_command(ctx: Ctx, name: str, staff: list[str] | None = None) -> list[Reply]:
+    """The hint for an unknown `/name`, naming the command of /help it is a typo of ("/daftr"),
+    or of the `staff` commands the user may run."""
+    listed = ["help", *re.findall(r"/(\w+)", ctx.t("core.help")), *(staff or ())]
     close = get_close_matches(name, listed, n=1, cutoff=0.8)
     return [
         ctx.say(

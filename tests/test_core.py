@@ -58,6 +58,24 @@ async def test_a_mistyped_command_suggests_the_one_meant(chat: Chat):
     await chat.send("/frobnicate")
     assert "Maksud" not in chat.text
 
+async def test_a_mistyped_staff_command_is_named_only_to_staff_who_may_run_it(assistant, deps):
+    # session 9 walk as an officer: "/tinjauan" and "/statistic" got "not known" with no hint
+    from tests.support.staff_helpers import make_staff
+
+    admin = Chat(assistant, "9000", language_hint="id")  # ADMIN_IDS in the test settings
+    await admin.send("/tinjauan")
+    assert "Maksud Anda /tinjau?" in admin.text
+    await admin.send("/statistic")
+    assert "Maksud Anda /statistik?" in admin.text or "Maksud Anda /stats?" in admin.text
+    await make_staff(deps, "7401", "viewer")
+    viewer = Chat(assistant, "7401", language_hint="id")
+    await viewer.send("/tinjauan")  # not theirs: nothing named, as for a command that does not exist
+    assert "Maksud" not in viewer.text
+    citizen = Chat(assistant, "7402", language_hint="id")
+    await citizen.send("/tinjauan")
+    assert citizen.text == viewer.text.replace("7401", "7402")
+
+
 async def test_command_with_bot_username_is_understood():
     incoming = Incoming.from_text("telegram", "1", "/start@umkm_bandung_bot hello")
     assert (incoming.command, incoming.args) == ("start", "hello")
