@@ -40,6 +40,7 @@ VOWELS = frozenset("aeiouy")
 # ("delete my tweet"), so only Indonesian and Malay ones count after the word ("status sy")
 ENGLISH_OWN = frozenset(("my", "me", "i", "im", "mine", "our", "us", "we"))
 GENERIC_ACTIONS = ("help", "menu")  # a request for these beside other words asks for other help
+_ADDRESS = re.compile(r"\S+@\S+\.[a-z]{2,}", re.IGNORECASE)
 WORD_LISTS = ("filler", "request", "own", "how", "skip", "skip_also", "thanks_for", "ours")
 
 
@@ -97,6 +98,7 @@ class IntentRules:
     def read(self, text: str) -> Read:
         """The plain words of a text and the known phrases of several words in it."""
         forms = self.chat_forms
+        text = _ADDRESS.sub(" email ", text)  # the new value of a request: "change it to a@b.com"
         plain = [self._known_form(forms.get(w, w)) for w in words(text)]
         spans = []
         for size in range(2, min(self._longest, len(plain)) + 1):

@@ -72,7 +72,8 @@ def action_spec(name: str, data: dict[str, Any], where: str) -> Action:
     also = word_group(spec, "also", here)
     every = also.union(*(group for pattern in compiled for group in pattern.groups))
     how = set(word_group(data, "how", where))
-    phrases = frozenset(p for p in every if " " in p and how & {p, *p.split()})
+    phrases = frozenset(p for p in every if " " in p  # holds a how word or phrase: "what are ..."
+                        and any(f" {h} " in f" {p} " for h in how))  # fmt: skip
     verbs = frozenset().union(*(group for pattern in compiled for group in pattern.groups))
     objects = spec.get("object_next")  # true: after any of its words; a list: after those
     object_next = word_group(spec, "object_next", here) if isinstance(objects, list) else (

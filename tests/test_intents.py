@@ -389,3 +389,16 @@ def test_no_problem_never_mind_and_a_request_put_off_are_small_talk(rules, text,
 )
 def test_a_passive_verb_and_a_long_story_around_the_request(knowledge, text, action) -> None:
     assert action_run(knowledge, text) == action
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [("nk dftr bisnes", "register"), ("sy nk tkr no fon", "edit"),
+     ("brenti hantar mesej", "unsubscribe"), ("remove me from ur list", "unsubscribe"),
+     ("change my email address to abc@gmail.com", "edit"), ("wipe my data", "forget"),
+     ("what are the commands", "help"), ("clear", None)],
+)
+def test_vowel_dropped_chat_an_address_as_the_new_value_and_a_how_phrase_inside_a_phrase(
+    knowledge, text, action
+) -> None:
+    assert action_run(knowledge, text) == action
