@@ -402,3 +402,14 @@ def test_vowel_dropped_chat_an_address_as_the_new_value_and_a_how_phrase_inside_
     knowledge, text, action
 ) -> None:
     assert action_run(knowledge, text) == action
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [("hapus langganan saya", "unsubscribe"), ("cancel my subscription", "unsubscribe"),
+     ("hapus chat ini", None), ("I no longer want to receive messages", "unsubscribe"),
+     ("tak payah hantar lagi", "unsubscribe"), ("matiin notif", "unsubscribe"),
+     ("can someone call me", "handoff"), ("show my registration details", "mydata")],
+)
+def test_pairs_of_actions_a_word_could_confuse(knowledge, text, action) -> None:
+    assert action_run(knowledge, text) == action
