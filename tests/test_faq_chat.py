@@ -44,9 +44,11 @@ async def test_registration_answer_offers_to_start_registration(chat: Chat) -> N
 
 
 async def test_unsure_match_asks_did_you_mean_with_up_to_three_topics(chat: Chat, deps) -> None:
-    await chat.send("pameran dan pelatihan")  # events or training?
+    # Two subjects the words give equal weight (financing, sister cities). "pameran dan pelatihan"
+    # served here until 535ba6d's samples gave events a 2.4-point lead, which answers it.
+    await chat.send("kur dan kota kembar")
     assert "Maksud Anda" in chat.text
-    assert {"faq:events-schedule", "faq:training-programs"} <= {b.payload for b in chat.buttons}
+    assert {"faq:financing", "faq:sister-city-what"} <= {b.payload for b in chat.buttons}
     assert 2 <= len(chat.buttons) <= 3
     assert all(b.payload.startswith("faq:") for b in chat.buttons)
     topic = chat.buttons[0].payload.removeprefix("faq:")
