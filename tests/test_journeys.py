@@ -47,12 +47,12 @@ async def test_greeting_then_english(conversation: Conversation) -> None:
 
 
 async def test_faq_did_you_mean_then_the_chosen_answer(conversation: Conversation) -> None:
-    await conversation.send("pameran dan pelatihan")  # events or training?
+    await conversation.send("kur dan kota kembar")  # financing or sister cities?
     assert "Maksud Anda" in conversation.text
     offered = [p for p in conversation.payloads if p.startswith("faq:")]
-    assert {"faq:events-schedule", "faq:training-programs"} <= set(offered)
-    await conversation.press("faq:training-programs")
-    assert "pelatihan" in conversation.text.lower()
+    assert {"faq:financing", "faq:sister-city-what"} <= set(offered)
+    await conversation.press("faq:financing")
+    assert "kredit usaha rakyat" in conversation.text.lower()
     assert "Maksud Anda" not in conversation.text
 
 

@@ -114,7 +114,7 @@ def test_lexical_answers_stay_and_the_semantic_stage_fills_its_gaps(semantic_faq
     vetoed = matcher.decide("who are the members of the city council")  # mea-members, lexically
     assert (vetoed.kind, vetoed.stage, vetoed.off_topic) == ("fallback", "semantic", True)
     assert vetoed.score >= matcher.thresholds.answer  # the lexical score alone would answer
-    far = matcher.decide("what training do pilots need")  # lexically a did-you-mean of training
+    far = matcher.decide("pilot training requirements")  # lexically a did-you-mean of training
     assert (far.kind, far.topic, far.stage, far.choices) == ("fallback", "training-programs", "semantic", ())
     assert far.score >= matcher.thresholds.suggest
     assert matcher.decide("resep nasi goreng kampung yang enak").kind == "fallback"
