@@ -413,3 +413,13 @@ def test_vowel_dropped_chat_an_address_as_the_new_value_and_a_how_phrase_inside_
 )
 def test_pairs_of_actions_a_word_could_confuse(knowledge, text, action) -> None:
     assert action_run(knowledge, text) == action
+
+
+@pytest.mark.parametrize(
+    ("text", "kind"),
+    [("syukran", "smalltalk"), ("cya", "smalltalk"), ("selamat hari raya", "smalltalk"),
+     ("p", "smalltalk"), ("muhun", "smalltalk"), ("roger that", "smalltalk"),
+     ("test kit for halal", "question"), ("tes darah", "question")],
+)
+def test_borrowed_thanks_pings_season_greetings_and_sundanese_yes(rules, text, kind) -> None:
+    assert rules.classify(text).kind == kind
