@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from knowledge.intents_read import SUFFIXES, TO_LANGUAGE, Read, clauses, known_form
+from knowledge.intents_read import SUFFIXES, TO_LANGUAGE, Intent, Read, clauses, known_form
 from knowledge.intents_schema import (
     Group,
     action_spec,
@@ -42,20 +41,6 @@ ENGLISH_OWN = frozenset(("my", "me", "i", "im", "mine", "our", "us", "we"))
 GENERIC_ACTIONS = ("help", "menu")  # a request for these beside other words asks for other help
 _ADDRESS = re.compile(r"\S+@\S+\.[a-z]{2,}", re.IGNORECASE)
 WORD_LISTS = ("filler", "request", "own", "how", "skip", "skip_also", "thanks_for", "ours")
-
-
-@dataclass(frozen=True)
-class Intent:
-    """`smalltalk` (name: its kind), `action` (name: the action; to: a language) or `question`
-    (name: a small-talk kind when it is small talk but for one word; near_action: a request with
-    a few words more; the FAQ decides)."""
-
-    kind: str
-    name: str | None = None
-    to: str | None = None
-    near_action: str | None = None  # a question that is nearly this request: the FAQ decides
-    foreign: bool = False  # ... and it names something the knowledge never mentions ("parcel")
-    acts_on_other: str | None = None  # this request's verb acts on something else ("hapus foto")
 
 
 class IntentRules:
@@ -338,3 +323,6 @@ class IntentRules:
             yield action.general
             for pattern in action.patterns:
                 yield from pattern.groups
+
+
+__all__ = ["Intent", "IntentRules"]

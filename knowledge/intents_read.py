@@ -1,5 +1,5 @@
 """A message read for the intent rules: its words in the forms the lists know, its known phrases
-and its clauses (knowledge/intents.py decides what they ask for)."""
+and its clauses; and `Intent`, what knowledge/intents.py makes of it."""
 
 from __future__ import annotations
 
@@ -20,6 +20,20 @@ _CLAUSES = re.compile(
 # words before the language a message asks for: "in English", "pakai bahasa Indonesia"
 TO_LANGUAGE = frozenset(("in", "into", "to", "ke", "dalam", "dlm", "pakai", "pake", "guna",
                          "gunakan", "use", "using", "ganti", "tukar", "switch", "change"))
+
+
+@dataclass(frozen=True)
+class Intent:
+    """`smalltalk` (name: its kind), `action` (name: the action; to: a language) or `question`
+    (name: a small-talk kind when it is small talk but for one word; near_action: a request with
+    a few words more; the FAQ decides)."""
+
+    kind: str
+    name: str | None = None
+    to: str | None = None
+    near_action: str | None = None  # a question that is nearly this request: the FAQ decides
+    foreign: bool = False  # ... and it names something the knowledge never mentions ("parcel")
+    acts_on_other: str | None = None  # this request's verb acts on something else ("hapus foto")
 
 
 def clauses(text: str) -> list[str]:
