@@ -44,6 +44,16 @@ def test_normaliser_reads_chat_slang_and_synonyms() -> None:
     assert norm.tokens("MEA") == norm.tokens("Komuniti Ekonomi ASEAN") == norm.tokens("AEC")
     assert norm.tokens("sister city") == norm.tokens("bandar berkembar") == norm.tokens("twin town")
     assert norm.tokens("mahal bangeeet") == norm.tokens("mahal banget")
+    # Malaysian chat: short forms, final -e for -a, tags like 'ya' (session 9, issue 14)
+    assert norm.tokens("cmne nk daftar bisnes kat bot ni ek") == norm.tokens(
+        "macam mana nak daftar perniagaan kat bot ini"
+    )
+    assert norm.tokens("xde ke kedai little bandung kat kl") == norm.tokens(
+        "tidak ada kedai little bandung di kl"
+    )
+    assert norm.tokens("ape bende ekraf tu, bole terangkan sbb sy xtau") == norm.tokens(
+        "apa benda ekonomi kreatif itu, boleh terangkan sebab saya tidak tahu"
+    )
     assert norm.analyse("halo min!").small_talk == "greeting"
     assert norm.analyse("makasih kak").small_talk == "thanks"
     assert norm.analyse("halo, cara daftar?").small_talk is None
