@@ -45,17 +45,25 @@ TARGET_FALLBACK = 0.95  # issue 14, per language: out-of-scope questions fall ba
 # writer wrote development table L from the same brief), first read at ecd793d (21:56 UTC), before
 # most of session 9's changes: in scope lexical 92.9 / 86.9 / 84.8%, semantic 98.5 / 92.4 / 89.4%;
 # out of scope falls back, lexical 90.0 / 90.0 / 86.7%, semantic 90.0 / 100 / 100%.
+# Every blind table read again at session 9's end (b5ea5ec, 23:12 UTC), figures only; floors
+# raised to the lowest language's figure, rounded down. Semantic, in scope / out of scope falls
+# back (id / en / ms): table 2 96.5 / 96.5 / 94.9%, 100 / 96.7 / 100%; table 3 94.4 / 93.9 /
+# 94.9%, 90.0 / 96.7 / 93.3%; table 4 97.0 / 93.4 / 96.0%, 90.0 / 90.0 / 93.3%; table 5 98.0 /
+# 93.9 / 91.4%, 93.3 / 100 / 100%. Lexical in scope: 93.9 / 91.9 / 92.4%, 91.4 / 92.4 / 92.4%,
+# 92.9 / 88.9 / 91.9%, 93.9 / 88.9 / 89.9%; out of scope 90.0 / 93.3 / 96.7%, 83.3 each, 90.0 /
+# 93.3 / 86.7%, 90.0 / 90.0 / 86.7%. The changes were chosen on development tables K, L, M
+# and older ones; none was undone for a blind figure.
 FLOOR_IN_SCOPE = {
-    "2": {"lexical": 0.91, "semantic": 0.93},
-    "3": {"lexical": 0.88, "semantic": 0.92},
-    "4": {"lexical": 0.87, "semantic": 0.92},
-    "5": {"lexical": 0.84, "semantic": 0.89},
+    "2": {"lexical": 0.91, "semantic": 0.94},
+    "3": {"lexical": 0.91, "semantic": 0.93},
+    "4": {"lexical": 0.88, "semantic": 0.93},
+    "5": {"lexical": 0.88, "semantic": 0.91},
 }
 FLOOR_FALLBACK = {
     "2": {"lexical": 0.90, "semantic": 0.96},
-    "3": {"lexical": 0.83, "semantic": 0.86},
-    "4": {"lexical": 0.86, "semantic": 0.86},
-    "5": {"lexical": 0.86, "semantic": 0.90},
+    "3": {"lexical": 0.83, "semantic": 0.90},
+    "4": {"lexical": 0.86, "semantic": 0.90},
+    "5": {"lexical": 0.86, "semantic": 0.93},
 }
 TABLES = pytest.mark.parametrize("table", sorted(faq_tables.BLINDS))
 
