@@ -10,6 +10,7 @@ import pytest
 from openpyxl import load_workbook
 from PIL import Image
 
+from storage.audience import Audience
 from tests.support.chat import Chat
 from tests.support.staff_helpers import add_registration, make_staff
 
@@ -60,16 +61,17 @@ async def test_stats_text_and_chart(deps, assistant, seeded) -> None:
     assert [e.action for e in await deps.storage.audit.recent()] == ["stats.view"]
 
 
-async def test_stats_show_broadcast_figures(deps, assistant, seeded) -> None:
-    if getattr(deps.storage, "broadcasts", None) is None:
-        pytest.skip("the broadcast feature is not in storage yet")
-    from storage.audience import Audience
-
+async def _stats_beside_a_broadcast(deps, assistant, lang: str, command: str):
+    """A broadcast created by admin 9000, then `command` sent by them in `lang`: (broadcast, text)."""
     broadcast = await deps.storage.broadcasts.create_now(
-        ("telegram", "9000", "en"), "Halo {{ nama }}", Audience()
+        ("telegram", "9000", lang), "Halo {{ nama }}", Audience()
     )
-    admin = Chat(assistant, "9000", language_hint="en")
-    text = (await admin.send("/stats"))[0].text
+    admin = Chat(assistant, "9000", language_hint=lang)
+    return broadcast, (await admin.send(command))[0].text
+
+
+async def test_stats_show_broadcast_figures(deps, assistant, seeded) -> None:
+    broadcast, text = await _stats_beside_a_broadcast(deps, assistant, "en", "/stats")
     assert f"• #{broadcast.id} " in text
     assert f"0/{broadcast.total} sent" in text
 
@@ -99,6 +101,7 @@ async def test_export_file_is_named_by_bandung_time(deps, assistant, seeded) -> 
     admin = Chat(assistant, "9000", language_hint="en")
     [reply] = await admin.send("/export")
     assert reply.filename == "registrations-all-20261205-0030.xlsx"
+
 
 async def test_export_csv_filtered_and_guarded(deps, assistant, seeded) -> None:
     admin = Chat(assistant, "9000", language_hint="en")
@@ -141,14 +144,6 @@ async def test_export_takes_the_status_in_the_officers_words(deps, assistant, se
 
 
 async def test_stats_name_a_broadcasts_state_in_the_staff_language(deps, assistant, seeded):
-    if getattr(deps.storage, "broadcasts", None) is None:
-        pytest.skip("the broadcast feature is not in storage yet")
-    from storage.audience import Audience
-
-    broadcast = await deps.storage.broadcasts.create_now(
-        ("telegram", "9000", "id"), "Halo {{ nama }}", Audience()
-    )
-    admin = Chat(assistant, "9000", language_hint="id")
-    text = (await admin.send("/statistik"))[0].text
+    broadcast, text = await _stats_beside_a_broadcast(deps, assistant, "id", "/statistik")
     assert f"• #{broadcast.id} " in text and " sedang dikirim: " in text
     assert " sending:" not in text
