@@ -1,4 +1,5 @@
-"""The intent rules and the language detector on their own: words, phrases, checks of the files."""
+"""The intent rules on their own: words, phrases, checks of the file (the language detector:
+tests/test_langdetect.py)."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import yaml
 from handlers.registration.typed import consent_answer
 from knowledge import KNOWLEDGE_DIR, load_knowledge
 from knowledge.intents import IntentRules
-from knowledge.langdetect import GRAM_CAP, LanguageDetector, load_markers, words
+from knowledge.langdetect import words
 from knowledge.texts import KnowledgeError
 from knowledge.understand import understand
 
@@ -111,15 +112,6 @@ def test_a_missing_action_names_the_file_and_the_action(tmp_path: Path) -> None:
         IntentRules.load(path)
 
 
-def test_the_detector_keeps_the_prior_when_a_message_does_not_tell() -> None:
-    detector = load_knowledge().language
-    assert detector.guess("ok", prior="ms").language == "ms"
-    assert not detector.guess("menu", prior="en").sure
-    sure = detector.guess("gimana caranya daftar nib di oss kak", prior="en")
-    assert (sure.language, sure.sure) == ("id", True)
-    assert detector.guess("macam mana nak mohon sijil halal", prior="id").language == "ms"
-
-
 @pytest.mark.parametrize(
     ("text", "kind", "name"),
     [("i wanna regiser my busines", "action", "register"),  # a common typo, listed
@@ -148,34 +140,6 @@ def test_unless_words_and_how_words_inside_a_phrase(knowledge, text, kind, name)
     assert (intent.kind, intent.name) == (kind, name)
 
 
-def test_malay_phrases_and_a_closing_ke_tell_malay_from_indonesian(knowledge) -> None:
-    detector = knowledge.language
-    for text in ("permohonan sy dah lulus ke", "hai cik, selamat tengah hari", "ok ke tak"):
-        assert detector.guess(text).language == "ms", text
-    assert detector.guess("mau ke kantor dinas").language == "id"  # "ke" that goes somewhere
-
-
-def test_a_tie_without_a_prior_goes_to_indonesian_then_malay_never_first_to_english(knowledge):
-    detector = knowledge.language
-    assert detector.guess("terima kasih").language == "id"  # both write it alike
-    tied = detector.guess("hi encik")  # English and Malay words: Malay chat borrows "hi"
-    assert tied.margin < 0.3 and tied.language == "ms"
-
-
-def test_a_marker_of_three_words_is_refused(tmp_path: Path) -> None:
-    text = (KNOWLEDGE_DIR / "language_words.yaml").read_text(encoding="utf-8")
-    path = tmp_path / "language_words.yaml"
-    path.write_text(text.replace("last_ms: [ke, sangat]", "last_ms: [ke, sangat, dah ke]"), encoding="utf-8")
-    with pytest.raises(KnowledgeError, match="last_ms: too many words in dah ke"):
-        load_markers(path)
-    path.write_text(text.replace("tengah hari,", "selamat tengah hari,"), encoding="utf-8")
-    with pytest.raises(KnowledgeError, match="ms: too many words in selamat tengah hari"):
-        load_markers(path)
-    path.write_text(text, encoding="utf-8")
-    found = load_markers(path)
-    assert "tengah hari" in found["ms"] and found["last_ms"] == ["ke", "sangat"]
-
-
 def test_chat_spellings_and_reduplication_read_as_the_listed_words(rules) -> None:
     assert words("sama2 byk2, b2b") == ["sama", "sama", "byk", "byk", "b", "b"]
     assert (rules.classify("how r u").kind, rules.classify("how r u").name) == ("smalltalk",
@@ -183,26 +147,6 @@ def test_chat_spellings_and_reduplication_read_as_the_listed_words(rules) -> Non
     data = yaml.safe_load((KNOWLEDGE_DIR / "intents.yaml").read_text(encoding="utf-8"))
     with pytest.raises(KnowledgeError, match="chat_forms"):
         IntentRules({**data, "chat_forms": {"how are": "hi"}})  # one word for one word only
-
-
-def test_an_unknown_long_word_is_read_by_its_letters() -> None:
-    """A word no text uses counts by its letter trigrams, weakly: "disember" is Malay spelling."""
-    detector = LanguageDetector()
-    detector.learn("id", ["desember november september bulan"])
-    detector.learn("ms", ["disember november september bulan"])
-    detector.learn("en", ["december november september month"])
-    assert detector.guess("pameran bulan dissember").language == "ms"
-    assert detector.scores("dissember")["id"] >= -GRAM_CAP  # spelling is weak evidence
-    assert detector.guess("pameran bulan desmber").language == "id"
-
-
-def test_words_both_neighbours_share_are_still_not_english(knowledge) -> None:
-    """ "terima kasih" tells nothing between Indonesian and Malay, but it is not English: a Malay
-    user's "bye, terima kasih" keeps Malay (was English by one borrowed word)."""
-    detector = knowledge.language
-    assert detector.guess("bye, terima kasih", prior="ms").language == "ms"
-    assert detector.guess("ok noted, terima kasih").language == "id"  # a tie: Indonesian first
-    assert detector.guess("main menu pls").language == "en"  # "menu" is English too
 
 
 def test_an_acknowledgement_before_an_out_of_scope_question_is_not_small_talk(knowledge) -> None:
@@ -258,28 +202,6 @@ def test_daftar_followed_by_a_thing_not_the_users_business_is_a_list(knowledge, 
 )  # fmt: skip
 def test_what_the_bot_can_do_asked_alone_is_the_help(knowledge, text, action):
     assert action_run(knowledge, text) == action
-
-
-def test_calendar_and_number_words_tell_malay_from_indonesian(knowledge) -> None:
-    guess = knowledge.language.guess
-    assert guess("pameran tu bila, bulan mac ke julai").language == "ms"
-    assert guess("modal 2 miliar cukup").language == "id"
-    assert guess("harga lapan ringgit").language == "ms"
-
-
-@pytest.mark.parametrize(
-    "text", ["ibu negara thailand apa", "gaji minimum berapa sekarang", "harga resipi rendang",
-             "kerja sekolah anak", "ok set"],
-)  # "ibu kota", "upah minimum", "resep", "PR", "oke": Indonesian writes these otherwise
-def test_malay_words_and_phrases_indonesian_writes_otherwise(knowledge, text) -> None:
-    assert knowledge.language.guess(text).language == "ms"
-
-
-def test_a_leading_x_is_malaysian_chat_for_tak(knowledge) -> None:
-    detector = knowledge.language
-    assert detector.scores("sy xperlu bantuan") == detector.scores("sy tak perlu bantuan")
-    assert detector.guess("xnak daftar").language == "ms"
-    assert detector.guess("xbox murah").margin < 0.3  # not "tak box": "box" is no Malay word
 
 
 @pytest.mark.parametrize(
