@@ -49,8 +49,8 @@ async def answer_understood(ctx: Ctx, text: str, understood: Understood) -> list
         ctx.incoming.channel,
         ctx.lang,
         text[:MAX_LOGGED],
-        None if decision.kind == "fallback" and decision.off_topic else decision.topic,  # no
-        decision.score,  # "closest topic" for curators where the user was told it is off topic
+        decision.guess,
+        decision.score,
         answered=decision.kind == "answer",
     )
     if decision.kind == "answer":

@@ -68,8 +68,8 @@ class LanguageDetector:
         self.weak: set[str] = set()  # English words Indonesian and Malay chat use: little evidence
         self.phrases: dict[tuple[str, str], str] = {}  # two marker words -> their language
         self.marked: set[str] = set()  # the single marker words of every language
-        self.last: dict[str, str] = {}
-        self.known: frozenset[str] = frozenset()  # the knowledge's own words (set by its builder)  # a word that ends a message only in one language ("ke")
+        self.last: dict[str, str] = {}  # a word that ends a message only in one language ("ke")
+        self.known: frozenset[str] = frozenset()  # the knowledge's own words (set by its builder)
         self._logp: dict[str, dict[str, float]] | None = None
         self._unseen: dict[str, float] = {}
         self._grams: dict[str, dict[str, float]] = {}
@@ -116,10 +116,7 @@ class LanguageDetector:
             top = max(each.values())
             if top - min(each.values()) < SHARED:
                 continue
-            if word in self.weak:
-                cap = WEAK_CAP
-            else:
-                cap = MARKER_CAP if word in self.marked else WORD_CAP
+            cap = WEAK_CAP if word in self.weak else MARKER_CAP if word in self.marked else WORD_CAP
             for lang in LANGUAGES:
                 found[lang] += max(each[lang] - top, -cap)
         for lang in LANGUAGES:  # spelling is weak evidence however many such words (or noise)

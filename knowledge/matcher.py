@@ -50,6 +50,12 @@ class Decision:
     off_topic: bool = False  # a fallback outside every topic (vs. an in-scope question we lack)
     stage: str = "lexical"  # which stage decided: lexical or semantic (score = 100 x cosine)
 
+    @property
+    def guess(self) -> str | None:
+        """The topic to name to curators (the question log, a closed ticket's links): none for a
+        fallback the user was told is off topic ("cuaca besok" is no financing question)."""
+        return None if self.kind == "fallback" and self.off_topic else self.topic
+
 
 @dataclass(frozen=True)
 class _Sample:

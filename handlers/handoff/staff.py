@@ -113,9 +113,7 @@ async def close(ctx: Ctx, number: int, note: str = "") -> list[Reply]:
     if ticket.question:
         faq = ctx.deps.knowledge.faq
         decision = faq.matcher.decide(ticket.question)
-        topics = list(decision.choices or ())[:GUESSES] or ([decision.topic] if decision.topic else [])
-        if decision.kind == "fallback" and decision.off_topic:
-            topics = []  # told it is off topic: its nearest topic is no guess ("cuaca besok")
+        topics = list(decision.choices or ())[:GUESSES] or ([decision.guess] if decision.guess else [])
         for topic in topics:
             payload = TicketButton.LINK.payload(number, topic)
             if faq.get(topic) and len(payload.encode()) <= 64:
