@@ -110,7 +110,7 @@ class IntentRules:
         if self._thanks_for(read) and self._near_small_talk(text, read) == "thanks":
             return Intent("question", "thanks")  # thanks for something: the FAQ may still answer
         refused: list[str] = []  # actions whose verb acts on something else
-        action, left = self._bestaction_spec(read, refused=refused)
+        action, left = self._best_action(read, refused=refused)
         if action is None or self._foreign(left):
             clause = self._clause_request(text)
             if clause is not None and not clause[2]:
@@ -118,7 +118,7 @@ class IntentRules:
             if clause is not None:  # with a question beside it: the FAQ decides (its twin)
                 return Intent("question", None, clause[1], clause[0])
             if action is None:
-                action, left = self._bestaction_spec(read, NEAR_LEFT)
+                action, left = self._best_action(read, NEAR_LEFT)
             to = self.language_named(read) if action == "language" else None
             talk = self._near_small_talk(text, read)
             foreign = action is not None and self._foreign(left)
@@ -141,7 +141,7 @@ class IntentRules:
             read = self.read(piece)
             if not read.words or self.small_talk_kind(read) is not None:
                 continue
-            action, left = self._bestaction_spec(read)
+            action, left = self._best_action(read)
             if action is not None and not self._foreign(left):
                 found.append((action, read))
             elif "?" in piece or read.items() & self.lists["how"]:
@@ -175,9 +175,9 @@ class IntentRules:
                 base = stem.removesuffix(suffix) if suffix else stem
                 if base != word and len(base) >= 3 and base in self.known:
                     return True
-        return len(word) >= TYPO_MIN_LENGTH and closest(word, self._knownword_group()) != word  # typo
+        return len(word) >= TYPO_MIN_LENGTH and closest(word, self._known_words()) != word  # typo
 
-    def _knownword_group(self) -> list[str]:
+    def _known_words(self) -> list[str]:
         """`known` as a list for the typo search, made once per `known`."""
         if self._known_list[0] is not self.known:
             self._known_list = (self.known, sorted(self.known))
@@ -268,7 +268,7 @@ class IntentRules:
         """True if the message asks how something works (a question, not a request)."""
         return bool(self.read(text).items() & self.lists["how"])
 
-    def _bestaction_spec(
+    def _best_action(
         self, read: Read, slack: int = 0, refused: list[str] | None = None
     ) -> tuple[str | None, list[str]]:
         """The request with the fewest unexplained words, and those words; the actions whose
