@@ -8,7 +8,8 @@ from dataclasses import dataclass
 
 from knowledge.intents_schema import Group
 
-SUFFIXES = ("nya", "ku", "mu", "lah", "kah", "keun", "in", "kan", "an", "na")  # Sundanese -na: -nya  # "sambungin" -> "sambung"
+# "sambungin" -> "sambung"; the Sundanese possessive -na reads as -nya ("statusna")
+SUFFIXES = ("nya", "ku", "mu", "lah", "kah", "keun", "in", "kan", "an", "na")
 _DOUBLED = re.compile(r"([a-z])\1+")
 # a message's clauses: after a stop, comma, colon..., or before "and" + a request word ("saya ada
 # kedai kek di PJ dan nak daftar perniagaan saya")
