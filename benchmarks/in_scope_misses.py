@@ -39,7 +39,7 @@ PLAIN = ("faq_dev_a.yaml", "faq_dev_b.yaml", "faq_dev_c.yaml", "faq_dev_d.yaml",
          "faq_dev_styles2.yaml")  # fmt: skip
 OUT_ONLY = ("faq_out_of_scope.yaml", "faq_dev_oos.yaml", "faq_dev_oos_k.yaml",
             "faq_dev_oos_long.yaml")  # fmt: skip
-BLIND_FORMAT = (faq_tables.DEV_K, "faq_dev_l.yaml", "faq_dev_m.yaml")  # topics / out_of_scope, like the blind ones
+BLIND_FORMAT = tuple(faq_tables.DEV_WRITTEN.values())  # topics / out_of_scope, like the blind ones
 
 
 class Remembered:
