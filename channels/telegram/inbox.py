@@ -19,8 +19,11 @@ from storage.inbox import RECEIVED, InboxMessage
 
 log = logging.getLogger(__name__)
 # Calls whose answer is the message sent: its keyboard is ours, never read back, so it is not
-# parsed again (a 4-button inline keyboard: Message.de_json 85 -> 54 us).
+# parsed again (a 4-button inline keyboard: Message.de_json 85 -> 54 us). Of a sent text only
+# the id is ever read (the broadcast's progress message is edited by it): PTB parses just the
+# fields a Message needs (a file's answer is kept whole: its file_id is cached).
 SENDS = frozenset({"sendMessage", "sendPhoto", "sendDocument", "editMessageText"})
+KEPT_OF_A_TEXT = ("message_id", "date", "chat")
 
 
 class InboxBot(ExtBot):
@@ -42,7 +45,9 @@ class InboxBot(ExtBot):
         """PTB's one HTTP call; getUpdates' answer is kept as JSON text before PTB parses it, a
         sent message's keyboard is dropped before PTB parses the message."""
         result = await super()._post(endpoint, data, *args, **kwargs)
-        if endpoint in SENDS and isinstance(result, dict):
+        if endpoint == "sendMessage" and isinstance(result, dict):
+            result = {key: result[key] for key in KEPT_OF_A_TEXT if key in result}
+        elif endpoint in SENDS and isinstance(result, dict):
             result.pop("reply_markup", None)
         elif endpoint == "getUpdates" and isinstance(result, list):
             # Stored as sent: cheaper than Update.to_json() on the parsed objects.
