@@ -18,6 +18,7 @@ from knowledge.normalise import Normaliser
 from knowledge.recent import Recent
 from knowledge.semantic import SemanticOptions
 from knowledge.texts import KnowledgeError, Texts, read_mapping
+from knowledge.vocabulary import Vocabulary
 
 log = logging.getLogger(__name__)
 
@@ -62,7 +63,7 @@ def load_knowledge(
     markers = load_markers(folder / "language_words.yaml")
     detector = build_detector(faq, texts, markers)
     # slang ("dieu"), synonyms and word lists count as known: a request naming them is not foreign
-    intents.known = detector.known | intents.vocabulary | normaliser.vocabulary()
+    intents.known = Vocabulary(detector.known | intents.vocabulary | normaliser.vocabulary())
     _log_mode(faq, time.perf_counter() - start)
     holidays = load_holidays(folder / "holidays.yaml")
     return Knowledge(texts, contacts, faq, intents, detector, holidays)

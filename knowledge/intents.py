@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from knowledge.intents_read import SUFFIXES, TO_LANGUAGE, Intent, Read, clauses, known_form
+from knowledge.intents_read import TO_LANGUAGE, Intent, Read, clauses, known_form
 from knowledge.intents_schema import (
     Group,
     action_spec,
@@ -17,8 +17,8 @@ from knowledge.intents_schema import (
 )
 from knowledge.langdetect import words
 from knowledge.languages import LANGUAGES
-from knowledge.spelling import TYPO_MIN_LENGTH, closest
 from knowledge.texts import read_mapping
+from knowledge.vocabulary import VERB_FORM, Vocabulary
 
 SMALL_TALK = ("thanks", "goodbye", "greeting", "ack")  # a mixed message is the first kind found
 SLACK_KINDS = SMALL_TALK
@@ -29,12 +29,7 @@ NEAR_TALK = 3  # unknown words small talk may carry; the FAQ decides (thanks and
 NEAR_LEFT = 3  # a request with this many more unexplained words is one if the FAQ agrees
 ACTIONS = ("forget", "edit", "unsubscribe", "subscribe", "language", "handoff", "status",
            "mydata", "register", "help", "menu")  # fmt: skip
-PREFIXES = ("", "di", "ke", "ber", "be", "ter", "te", "se", "me", "mem", "men", "meng", "pe", "per",
-            "pen", "peng", "ng", "n")  # Indonesian and Malay affixes of a known stem
-PLAIN_SUFFIXES = ("en", "s", "es", "ed", "ly", "ing")  # "simpen", "emails", "theres"
-_VERB_FORM = re.compile(r"(di|ber|ter|ke|mem|men|meng)[a-z]{4,}$")  # verbal prefixes
 _PARTICIPLE = re.compile(r"[a-z]{3,}ed$")  # English: "submitted", "registered"
-VOWELS = frozenset("aeiouy")
 # English own words come before what is owned ("my status"); after a verb they own its object
 # ("delete my tweet"), so only Indonesian and Malay ones count after the word ("status sy")
 ENGLISH_OWN = frozenset(("my", "me", "i", "im", "mine", "our", "us", "we"))
@@ -71,9 +66,9 @@ class IntentRules:
         self.vocabulary = {w for p in entries for w in p.split()}
         self._longest = max((len(p) for p in self._phrases), default=1)
         self._acting = self.vocabulary - self.talk_filler.union(*self.small_talk.values())
-        self.known: frozenset[str] = frozenset()  # the knowledge's words (empty: not checked);
-        self._known_list: tuple[frozenset[str], list[str]] = (self.known, [])
-        # a request naming anything else ("status of my parcel") is about something else
+        # the knowledge's words (empty: not checked): a request naming anything else ("status
+        # of my parcel") is about something else
+        self.known = Vocabulary()
 
     @classmethod
     def load(cls, path: Path) -> IntentRules:
@@ -158,30 +153,10 @@ class IntentRules:
         return action, self.language_named(read) if action == "language" else None, asked
 
     def _foreign(self, left: list[str]) -> bool:
-        """Whether a request's unexplained words name something the knowledge never mentions
-        ("status of my parcel", "langganan netflix mahal"): it is about that; the FAQ decides,
-        and its action twin does not make it the request (the twin's answer has the button)."""
-        known = self.known
-        return bool(known) and not all(map(self._knows, left))
-
-    def _knows(self, word: str) -> bool:
-        """A known word, also inflected or abbreviated without vowels ("sbg", "ttg"); a verb form
-        ("diinput", "kesimpen", "bertugas") says what is done, not what it is done to."""
-        if word in self.known or not set(word) & VOWELS or _VERB_FORM.match(word):
-            return True
-        for prefix in PREFIXES:
-            stem = word.removeprefix(prefix)
-            for suffix in ("", *SUFFIXES, *PLAIN_SUFFIXES):
-                base = stem.removesuffix(suffix) if suffix else stem
-                if base != word and len(base) >= 3 and base in self.known:
-                    return True
-        return len(word) >= TYPO_MIN_LENGTH and closest(word, self._known_words()) != word  # typo
-
-    def _known_words(self) -> list[str]:
-        """`known` as a list for the typo search, made once per `known`."""
-        if self._known_list[0] is not self.known:
-            self._known_list = (self.known, sorted(self.known))
-        return self._known_list[1]
+        """Whether a request's unexplained words name something the knowledge never mentions:
+        it is about that; the FAQ decides, and its action twin does not make it the request
+        (the twin's answer has the button)."""
+        return not self.known.knows_all(left)
 
     def small_talk_kind(self, read: Read, slack: int = 0) -> str | None:
         """The kind of small talk when every word (but `slack` of them) is small talk."""
@@ -309,7 +284,7 @@ class IntentRules:
             return None
         skip = self._general | verbs
         after = (w for w in found[start + 1 :]  # verb forms say how, not what: "submitted details"
-                 if w not in skip and not _VERB_FORM.match(w) and not _PARTICIPLE.match(w))
+                 if w not in skip and not VERB_FORM.match(w) and not _PARTICIPLE.match(w))
         return next(after, None)
 
     def _all_groups(self) -> Iterable[Group]:
