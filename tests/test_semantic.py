@@ -124,7 +124,7 @@ def test_a_long_message_is_vetoed_only_when_its_start_strays_too(semantic_faq, e
     """The model reads a long message's end; the veto also reads its start, where the subject
     often is ("if I take part in Little Bandung ..., would I need to pay ...")."""
     text = ("if I take part in Little Bandung with my batik shop, would I need to pay anything for"
-            " the stand and for shipping overseas?")  # fmt: skip
+            " the stand and for sending the goods overseas by sea?")  # fmt: skip
     end, start = embedder.fit(text), embedder.fit(text, None, True)
     assert "Little Bandung" not in end and start.startswith("if I take part in Little Bandung")
     assert embedder.fit("apa itu little bandung", None, True) == "apa itu little bandung"
