@@ -53,11 +53,16 @@ TARGET_FALLBACK = 0.95  # issue 14, per language: out-of-scope questions fall ba
 # 92.9 / 88.9 / 91.9%, 93.9 / 88.9 / 89.9%; out of scope 90.0 / 93.3 / 96.7%, 83.3 each, 90.0 /
 # 93.3 / 86.7%, 90.0 / 90.0 / 86.7%. The changes were chosen on development tables K, L, M
 # and older ones; none was undone for a blind figure.
+# Session 10 (2026-12-05): 53 knowledge samples (English, Malay, Indonesian) chosen on the
+# development tables; read again at c742fcd (02:42 UTC), figures only. Semantic in scope: table 2
+# 97.5 / 97.0 / 96.0%, table 3 94.9 / 94.9 / 96.0%, table 4 97.5 / 93.9 / 96.0%, table 5 98.0 /
+# 94.9 / 92.9% (Malay's 96.0% is 190 of 198, a line short of 96%); lexical 94.9 / 92.9 / 92.9%,
+# 92.4 / 92.9 / 92.9%, 92.9 / 89.9 / 91.4%, 93.4 / 90.9 / 90.4%; out of scope unchanged.
 FLOOR_IN_SCOPE = {
-    "2": {"lexical": 0.91, "semantic": 0.94},
-    "3": {"lexical": 0.91, "semantic": 0.93},
-    "4": {"lexical": 0.88, "semantic": 0.93},
-    "5": {"lexical": 0.88, "semantic": 0.91},
+    "2": {"lexical": 0.92, "semantic": 0.95},
+    "3": {"lexical": 0.92, "semantic": 0.94},
+    "4": {"lexical": 0.89, "semantic": 0.93},
+    "5": {"lexical": 0.90, "semantic": 0.92},
 }
 FLOOR_FALLBACK = {
     "2": {"lexical": 0.90, "semantic": 0.96},
