@@ -42,8 +42,8 @@ class InboxBot(ExtBot):
         self._raw: dict[int, str] = {}  # the last batch as Telegram sent it, by update_id
 
     async def _post(self, endpoint: str, data=None, *args, **kwargs):
-        """PTB's one HTTP call; getUpdates' answer is kept as JSON text before PTB parses it, a
-        sent message's keyboard is dropped before PTB parses the message."""
+        """PTB's one HTTP call; getUpdates' answer is kept as JSON text before PTB parses it; of
+        a sent text PTB gets only its id, date and chat, of a sent file all but its keyboard."""
         result = await super()._post(endpoint, data, *args, **kwargs)
         if endpoint == "sendMessage" and isinstance(result, dict):
             result = {key: result[key] for key in KEPT_OF_A_TEXT if key in result}
