@@ -345,3 +345,14 @@ def test_pairs_of_actions_a_word_could_confuse(knowledge, text, action) -> None:
 )
 def test_borrowed_thanks_pings_season_greetings_and_sundanese_yes(rules, text, kind) -> None:
     assert rules.classify(text).kind == kind
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [("saya sudah daftar kemarin, kapan disetujui?", "status"),  # done already: where it stands
+     ("I registered last week, has it been approved?", None),
+     ("udah daftar belum ya usaha sy", None), ("sy mau daftar usaha", "register"),
+     ("kak data yg udh dikirim bisa direvisi?", "edit")],  # "revisi": an edit verb
+)  # fmt: skip
+def test_a_registration_done_already_is_not_a_request_to_register(knowledge, text, action):
+    assert action_run(knowledge, text) == action
