@@ -253,6 +253,7 @@ class IntentRules:
         how, own = items & how_words, items & self.lists["own"]
         general = self._general
         best: tuple[list[str], str] | None = None
+        asked_how = 99  # fewest words left by an action the how word makes a question of
         for action in self.actions:
             if items & action.unless or (items & action.general and not own):
                 continue
@@ -261,6 +262,7 @@ class IntentRules:
             if how and not action.how_ok and (
                 not items & action.how_phrases or read.outside(action.words) & how_words
             ):
+                asked_how = min(asked_how, self._left(read, action, general))
                 continue
             for pattern in action.patterns:
                 if not all(items & group for group in pattern.groups):
@@ -273,7 +275,16 @@ class IntentRules:
                     continue
                 if len(left) <= pattern.max_left + slack and (best is None or len(left) < len(best[0])):
                     best = (left, action.name)
+        if best is not None and asked_how <= len(best[0]):
+            return None, []  # "how do I update my registration details?" asks how to edit
         return (best[1], best[0]) if best else (None, [])
+
+    def _left(self, read: Read, action, general: frozenset[str]) -> int:
+        """The fewest words an action's patterns leave unexplained (99: none matches)."""
+        items = read.items()
+        found = [read.unexplained(general | action.also | frozenset().union(*(items & g for g in p.groups)))
+                 for p in action.patterns if all(items & g for g in p.groups)]  # fmt: skip
+        return min((len(left) for left in found), default=99)
 
     def _object(self, read: Read, verbs: frozenset[str]) -> str | None:
         """The first word after the action's verb that is not a filler, request or own word, nor

@@ -356,3 +356,14 @@ def test_borrowed_thanks_pings_season_greetings_and_sundanese_yes(rules, text, k
 )  # fmt: skip
 def test_a_registration_done_already_is_not_a_request_to_register(knowledge, text, action):
     assert action_run(knowledge, text) == action
+
+
+@pytest.mark.parametrize(
+    ("text", "action"),
+    [("how do I update my registration details?", None),  # how to edit: the FAQ, not /status
+     ("my phone number changed and I moved my shop, how do I update my registration details?",
+      None),
+     ("gimana status pendaftaran saya", "status"), ("ubah data pendaftaran saya", "edit")],
+)  # fmt: skip
+def test_a_how_question_about_one_action_is_not_run_as_another(knowledge, text, action):
+    assert action_run(knowledge, text) == action
