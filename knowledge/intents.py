@@ -251,24 +251,20 @@ class IntentRules:
         items = read.items()
         how_words = self.lists["how"]
         how, own = items & how_words, items & self.lists["own"]
-        general = self._general
         best: tuple[list[str], str] | None = None
         asked_how = 99  # fewest words left by an action the how word makes a question of
         for action in self.actions:
             if items & action.unless or (items & action.general and not own):
                 continue
+            matches = self._matches(read, action)
             # a how word inside one of the action's phrases ("let me know when there is", "what
             # can you do") is not
             if how and not action.how_ok and (
                 not items & action.how_phrases or read.outside(action.words) & how_words
             ):
-                asked_how = min(asked_how, self._left(read, action, general))
+                asked_how = min([asked_how, *(len(left) for _, _, left in matches)])
                 continue
-            for pattern in action.patterns:
-                if not all(items & group for group in pattern.groups):
-                    continue
-                used = frozenset().union(*(items & group for group in pattern.groups))
-                left = read.unexplained(general | action.also | used)
+            for pattern, used, left in matches:
                 if left and self._object(read, used & action.object_next) in left:
                     if refused is not None:
                         refused.append(action.name)
@@ -279,12 +275,14 @@ class IntentRules:
             return None, []  # "how do I update my registration details?" asks how to edit
         return (best[1], best[0]) if best else (None, [])
 
-    def _left(self, read: Read, action, general: frozenset[str]) -> int:
-        """The fewest words an action's patterns leave unexplained (99: none matches)."""
-        items = read.items()
-        found = [read.unexplained(general | action.also | frozenset().union(*(items & g for g in p.groups)))
-                 for p in action.patterns if all(items & g for g in p.groups)]  # fmt: skip
-        return min((len(left) for left in found), default=99)
+    def _matches(self, read: Read, action) -> list[tuple[Any, frozenset[str], list[str]]]:
+        """(pattern, the words it used, the words left unexplained) of each pattern that matches."""
+        items, found = read.items(), []
+        for pattern in action.patterns:
+            if all(items & group for group in pattern.groups):
+                used = frozenset().union(*(items & group for group in pattern.groups))
+                found.append((pattern, used, read.unexplained(self._general | action.also | used)))
+        return found
 
     def _object(self, read: Read, verbs: frozenset[str]) -> str | None:
         """The first word after the action's verb that is not a filler, request or own word, nor
