@@ -9,7 +9,9 @@ from typing import Any
 
 from knowledge.intents_read import TO_LANGUAGE, Intent, Read, clauses, known_form
 from knowledge.intents_schema import (
+    Action,
     Group,
+    Pattern,
     action_spec,
     chat_forms,
     mapping,
@@ -275,7 +277,7 @@ class IntentRules:
             return None, []  # "how do I update my registration details?" asks how to edit
         return (best[1], best[0]) if best else (None, [])
 
-    def _matches(self, read: Read, action) -> list[tuple[Any, frozenset[str], list[str]]]:
+    def _matches(self, read: Read, action: Action) -> list[tuple[Pattern, frozenset[str], list[str]]]:
         """(pattern, the words it used, the words left unexplained) of each pattern that matches."""
         items, found = read.items(), []
         for pattern in action.patterns:
