@@ -1,9 +1,10 @@
 """Chat with the assistant in a terminal; buttons show as numbered options; broadcasts print.
 
 The console is one screen for several people: a line `@name` makes the next lines come from
-console user `name` (first, messages still due for console users are delivered). So a citizen
-and an agent can hold a whole ticket in one session; buttons sent to a person, in a reply or
-through the outbox (a ticket card), can be pressed by them after switching.
+console user `name` (first, messages still due for console users are delivered), and `@@text`
+sends the text `@text`. So a citizen and an agent can hold a whole ticket in one session; buttons
+sent to a person, in a reply or through the outbox (a ticket card), can be pressed by them after
+switching.
 """
 
 from __future__ import annotations
@@ -22,6 +23,11 @@ from handlers.types import Button
 
 CHANNEL = "console"
 SWITCH = re.compile(r"@([\w.-]{1,64})")  # a line that is only `@name`: speak as `name`
+ESCAPE = "@@"  # a line `@@text` is the text `@text` (an Instagram handle, say), not a switch
+SWITCH_HINT = (
+    "(The next lines come from {name}; `@{previous}` switches back. To send a text that starts"
+    " with @, such as an Instagram handle, type the @ twice: @@{name}.)"
+)
 Shown = dict[str, tuple[Button, ...]]  # per console user: the last buttons shown to them
 
 
@@ -131,6 +137,7 @@ async def run_console(
     shown = shown if shown is not None else {}
     chat = ConsoleChat(assistant, user_id, out, files_dir, shown)
     interactive = stdin.isatty()
+    hinted = False
     queue = _stdin_lines(asyncio.get_running_loop(), stdin)
     while True:
         if interactive:
@@ -143,7 +150,14 @@ async def run_console(
         if switch:
             if settle is not None:
                 await settle()
-            chat = ConsoleChat(assistant, switch.group(1), out, files_dir, shown)
-            print(f"— {chat.user_id} —\n", file=out, flush=True)
+            previous, chat = chat.user_id, ConsoleChat(assistant, switch.group(1), out, files_dir,
+                                                       shown)  # fmt: skip
+            print(f"— {chat.user_id} —", file=out)
+            if not hinted:  # someone who typed a handle sees at once what happened, and the way out
+                print(SWITCH_HINT.format(name=chat.user_id, previous=previous), file=out)
+                hinted = True
+            print(file=out, flush=True)
+        elif line.strip().startswith(ESCAPE):
+            await chat.send(line.strip()[1:])
         elif line.strip():
             await chat.send(line)

@@ -95,3 +95,31 @@ def test_ctrl_c_exits_without_a_traceback(tmp_path):
     _, err = process.communicate(timeout=60)
     assert process.returncode == 130
     assert "Traceback" not in err
+
+
+async def test_a_handle_typed_twice_is_text_and_a_switch_says_how_to_go_back(
+    assistant, tmp_path, monkeypatch
+):
+    """`@name` switches who speaks (with a hint, the first time, for someone who meant a handle);
+    `@@name` is the text `@name`, as a registration form's social-account step wants it."""
+    import io
+
+    from channels import console as console_module
+
+    said: list[tuple[str, str]] = []
+    send = console_module.ConsoleChat.send
+
+    async def recorded(self, line: str):
+        said.append((self.user_id, line))
+        return await send(self, line)
+
+    monkeypatch.setattr(console_module.ConsoleChat, "send", recorded)
+    out = io.StringIO()
+    script = "/daftar\n@@keripikmangujang\n@warga\nhalo\n@console-user\n"
+    await console_module.run_console(assistant, "console-user", io.StringIO(script), out, tmp_path)
+    shown = out.getvalue()
+    assert said == [("console-user", "/daftar"), ("console-user", "@keripikmangujang"),
+                    ("warga", "halo")]  # fmt: skip
+    assert shown.count("— warga —") == 1 and shown.count("— console-user —") == 1
+    assert shown.count("type the @ twice: @@") == 1  # only at the first switch
+    assert "`@console-user` switches back" in shown
