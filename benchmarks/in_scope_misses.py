@@ -168,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
             got = found.topic or found.action or found.small_talk
             listed.append(
                 f"{'out of scope answered':28} {lang} {name[4:-5]:8} -> {found.intent} {got}: {text!r}"
+                + (f"\n{'':32}{details(faq, '', text)}" if args.details else "")
             )
     mode = "lexical" if options is None else "semantic"
     print(f"{mode}; tables: {', '.join(n for n in names if (faq_tables.DATA / n).exists())}")
