@@ -5,10 +5,10 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from knowledge.decision import Decision
 from knowledge.faq import Faq
 from knowledge.intents import Intent, IntentRules
 from knowledge.langdetect import Guess, LanguageDetector
-from knowledge.matcher import Decision
 from knowledge.semantic import NeedsEmbedding, no_embedding
 
 MAX_MATCHED = 1000  # characters of a message the FAQ matches (the rest is a story, not a question)
