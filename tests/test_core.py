@@ -47,8 +47,10 @@ async def test_language_command_offers_the_three_languages(chat: Chat):
 
 async def test_unknown_command_gets_a_friendly_hint_with_the_menu(chat: Chat):
     await chat.send("/frobnicate now")
-    assert "/frobnicate" in chat.text and "/help" in chat.text
+    assert "/frobnicate" in chat.text and "Ketik /bantuan" in chat.text  # the Indonesian name
     assert len(chat.buttons) == 5  # FAQ, register, status, talk to staff, help
+    await chat.send("/bantuan")  # the command it names is one the bot knows
+    assert "/daftar – daftarkan usaha Anda" in chat.text
 
 
 
