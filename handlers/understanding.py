@@ -88,8 +88,9 @@ def small_talk(ctx: Ctx, kind: str) -> Reply:
 
 
 def looks_like_question(ctx: Ctx, text: str) -> bool:
-    """A question mark, or words that ask how, why, whether ("nib wajib ga sih")."""
-    return text.rstrip().endswith("?") or ctx.deps.knowledge.intents.is_how(text)
+    """A question mark, or words that ask how, why, whether ("nib wajib ga sih"); not words that
+    only name what might be asked about ("kue kering dijual online" is a description)."""
+    return text.rstrip().endswith("?") or ctx.deps.knowledge.intents.asks(text)
 
 
 async def aside(ctx: Ctx, text: str) -> list[Reply] | None:

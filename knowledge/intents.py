@@ -37,7 +37,8 @@ _PARTICIPLE = re.compile(r"[a-z]{3,}ed$")  # English: "submitted", "registered"
 ENGLISH_OWN = frozenset(("my", "me", "i", "im", "mine", "our", "us", "we"))
 GENERIC_ACTIONS = ("help", "menu")  # a request for these beside other words asks for other help
 _ADDRESS = re.compile(r"\S+@\S+\.[a-z]{2,}", re.IGNORECASE)
-WORD_LISTS = ("filler", "request", "own", "how", "skip", "skip_also", "thanks_for", "ours")
+WORD_LISTS = ("filler", "request", "own", "how", "asks", "skip", "skip_also", "thanks_for",
+              "ours")
 
 
 class IntentRules:
@@ -244,6 +245,11 @@ class IntentRules:
     def is_how(self, text: str) -> bool:
         """True if the message asks how something works (a question, not a request)."""
         return bool(self.read(text).items() & self.lists["how"])
+
+    def asks(self, text: str) -> bool:
+        """True if the message has a word that asks ("gimana", "wajib ga", "why"): in a form, a
+        question rather than a typed answer."""
+        return bool(self.read(text).items() & self.lists["asks"])
 
     def _best_action(
         self, read: Read, slack: int = 0, refused: list[str] | None = None

@@ -49,6 +49,26 @@ async def test_a_question_mid_form_is_answered_then_the_form_asks_again(chat: Ch
     assert conv.draft["answers"]["email"] == "tokositi@gmail.com"
 
 
+async def test_a_description_that_names_a_topic_is_an_answer_not_a_question(chat: Chat, deps):
+    # session 11 walk: "... sold online" was read as a question (`sold` is among the words the
+    # FAQ reads as asking about something) and answered with the creative subsectors instead
+    await to_step(chat, deps, "description")
+    described = "Kopi bubuk kemasan, sudah halal, dijual ke Malaysia"  # the FAQ reads: halal-cert
+    await chat.send(described)
+    assert deps.knowledge.faq.render("halal-cert", "id") not in chat.text
+    assert await step_of(deps, chat) == "city"
+    conv = await deps.storage.conversations.get(await user_pk(deps, chat))
+    assert conv.draft["answers"]["description"] == described
+
+
+async def test_a_question_without_a_question_mark_is_still_a_question(chat: Chat, deps) -> None:
+    await to_step(chat, deps, "description")
+    await chat.send("sertifikat halal wajib ga sih")  # a valid description by length, but it asks
+    assert chat.replies[0].text == deps.knowledge.faq.render("halal-cert", "id")
+    assert "Kembali ke formulir" in chat.replies[-1].text
+    assert await step_of(deps, chat) == "description"
+
+
 async def test_a_wrong_answer_that_is_no_question_is_still_refused(chat: Chat, deps) -> None:
     await to_step(chat, deps, "email")
     await chat.send("siti at gmail")
