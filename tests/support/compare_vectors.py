@@ -46,7 +46,8 @@ def main() -> int:
     texts = qv._texts(live)  # noqa: SLF001 -- the tests' own list
     known = qv.cache(None, live)._known()  # noqa: SLF001
     stored = qv.Stored(live, {text: known[text] for text in texts if text in known})
-    probes = [qv._cosine(live.embed([x])[0], known[x]) for x in texts[:: max(len(texts) // 20, 1)]]  # noqa: SLF001
+    every = max(len(texts) // 20, 1)
+    probes = [qv._cosine(live.embed([x])[0], known[x]) for x in texts[::every]]  # noqa: SLF001
     print(f"cosine of fresh and shipped vectors, {len(probes)} probes: min {min(probes):.6f}, "
           f"median {np.median(probes):.6f} (used from {qv.SAME_VECTOR})")  # fmt: skip
 
