@@ -26,6 +26,20 @@ def test_a_choice_typed_as_a_strange_number_is_no_choice() -> None:
     assert match_choice("0" * 4400, buttons) is None  # int() would refuse it with ValueError
 
 
+def test_a_label_typed_without_its_emoji_is_that_button() -> None:
+    # session 11 walk: an officer typed "Tolak" for "❌ Tolak" on the console's review card and
+    # was told that was outside what the bot helps with
+    buttons = [Button("✅ Verifikasi", "v"), Button("❌ Tolak", "t"), Button("⏭ Lewati", "s"),
+               Button("Subsektor…", "u")]  # fmt: skip
+    assert match_choice("Tolak", buttons) == buttons[1]
+    assert match_choice(" verifikasi ", buttons) == buttons[0]
+    assert match_choice("❌ tolak", buttons) == buttons[1]
+    assert match_choice("subsektor", buttons) == buttons[3]
+    assert match_choice("✅", buttons) is None and match_choice("tolak dulu", buttons) is None
+    twins = [Button("👍 Oke", "a"), Button("👎 Oke", "b")]
+    assert match_choice("oke", twins) is None  # two buttons read alike: neither is guessed
+
+
 async def test_strange_numbers_in_a_form_and_in_staff_commands_get_kind_answers(
         deps, assistant) -> None:
     user = Chat(assistant, "4711", language_hint="en")
