@@ -67,6 +67,9 @@ async def test_a_question_without_a_question_mark_is_still_a_question(chat: Chat
     assert chat.replies[0].text == deps.knowledge.faq.render("halal-cert", "id")
     assert "Kembali ke formulir" in chat.replies[-1].text
     assert await step_of(deps, chat) == "description"
+    await chat.send("punten, sertifikat halal teh naon")  # Sundanese asks too ("what is")
+    assert chat.replies[0].text == deps.knowledge.faq.render("halal-cert", "id")
+    assert await step_of(deps, chat) == "description"
 
 
 async def test_a_wrong_answer_that_is_no_question_is_still_refused(chat: Chat, deps) -> None:
