@@ -58,17 +58,24 @@ TARGET_FALLBACK = 0.95  # issue 14, per language: out-of-scope questions fall ba
 # 97.5 / 97.0 / 96.0%, table 3 94.9 / 94.9 / 96.0%, table 4 97.5 / 93.9 / 96.0%, table 5 98.0 /
 # 94.9 / 92.9% (Malay's 96.0% is 190 of 198, a line short of 96%); lexical 94.9 / 92.9 / 92.9%,
 # 92.4 / 92.9 / 92.9%, 92.9 / 89.9 / 91.4%, 93.4 / 90.9 / 90.4%; out of scope unchanged.
+# Blind table 6 (tests/data/faq_blind6.yaml, written 2026-12-05 in session 11 by a helper who
+# saw only FACTS.md and a brief, tests/data/faq_blind6_brief.md), first read
+# at c67c26a (07:35 UTC), figures only: in scope lexical 90.9 / 86.9 / 89.9%, semantic 91.9 / 90.9
+# / 90.9%; out of scope falls back, lexical 93.3 / 93.3 / 86.7%, semantic 96.7 / 96.7 / 90.0%.
+# Floors: the lowest language's figure, rounded down.
 FLOOR_IN_SCOPE = {
     "2": {"lexical": 0.92, "semantic": 0.95},
     "3": {"lexical": 0.92, "semantic": 0.94},
     "4": {"lexical": 0.89, "semantic": 0.93},
     "5": {"lexical": 0.90, "semantic": 0.92},
+    "6": {"lexical": 0.86, "semantic": 0.90},
 }
 FLOOR_FALLBACK = {
     "2": {"lexical": 0.90, "semantic": 0.96},
     "3": {"lexical": 0.83, "semantic": 0.90},
     "4": {"lexical": 0.86, "semantic": 0.90},
     "5": {"lexical": 0.86, "semantic": 0.93},
+    "6": {"lexical": 0.86, "semantic": 0.90},
 }
 TABLES = pytest.mark.parametrize("table", sorted(faq_tables.BLINDS))
 
