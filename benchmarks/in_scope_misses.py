@@ -11,7 +11,7 @@ Kinds of an in-scope miss:
 - `wrong topic` (a neighbour), split `long` when the message has several sentences or clauses
   (the sentence chosen may be the fault) and `short` otherwise.
 
-Development tables only (tests/data/faq_dev_*.yaml, tables K, L and M in the blind format when
+Development tables only (tests/data/faq_dev_*.yaml, tables K-N in the blind format when
 there): never a blind or held-out table. Question vectors are kept in a file of their own
 (`--vectors`, default /tmp) so that a second run embeds nothing it embedded before.
 """

@@ -34,7 +34,9 @@ DEV_K = "faq_dev_k.yaml"
 DEV_L = "faq_dev_l.yaml"
 # Table M: the same brief, leaning on long messages and Malaysian writers.
 DEV_M = "faq_dev_m.yaml"
-DEV_WRITTEN = {"K": DEV_K, "L": DEV_L, "M": DEV_M}
+# Table N (session 11): the same brief as blind table 6, leaning on long Malay and Sundanese lines.
+DEV_N = "faq_dev_n.yaml"
+DEV_WRITTEN = {"K": DEV_K, "L": DEV_L, "M": DEV_M, "N": DEV_N}
 OUT_OF_SCOPE = "out_of_scope"
 
 
