@@ -11,6 +11,7 @@ from knowledge.normalise import Normaliser
 TYPO_CUTOFF = 84  # an unknown word this close (fuzz.ratio) to a known one is read as it
 TYPO_MIN_LENGTH = 5
 _CACHE_MAX = 100_000
+SUNDANESE_NA = "na"  # "its/the": "carana" is "caranya", read as "cara"
 
 
 def closest(word: str, known: list[str]) -> str:
@@ -59,9 +60,20 @@ class Speller:
         if fixed is None:
             fixed = word
             if not self.normaliser.knows(word) and not self.is_known(word):
-                if self._sorted is None:
-                    self._sorted = correctable(self.words)
-                fixed = closest(word, self._sorted)
+                fixed = self._without_na(word)
+                if fixed == word:
+                    if self._sorted is None:
+                        self._sorted = correctable(self.words)
+                    fixed = closest(word, self._sorted)
             if len(self._fixed) < _CACHE_MAX:
                 self._fixed[word] = fixed
         return fixed
+
+    def _without_na(self, word: str) -> str:
+        """A Sundanese word with its possessive "-na" ("ngecekna", "syaratna", "biayana") as
+        the known word under it; `word` itself if there is none."""
+        if word.endswith(SUNDANESE_NA) and len(word) - len(SUNDANESE_NA) >= TYPO_MIN_LENGTH - 1:
+            base = word[: -len(SUNDANESE_NA)]
+            if base in self.words or self.normaliser.knows(base) or self.is_known(base):
+                return base
+        return word

@@ -29,6 +29,24 @@ def test_known_words_short_words_and_other_first_letters_stay(matcher) -> None:
     assert closest("iphone", ["phone"]) == "iphone"  # a real word, not a typo of "phone"
 
 
+@pytest.mark.parametrize(
+    ("typed", "read_as"),
+    [("ngecekna", "ngecek"), ("syaratna", "syarat"), ("biayana", "biaya"), ("prosesna", "proses")],
+)
+def test_a_sundanese_na_comes_off_a_known_word(matcher, typed: str, read_as: str) -> None:
+    assert matcher.speller.fix(typed) == read_as
+
+
+def test_words_that_merely_end_in_na_stay(matcher) -> None:
+    for word in ("bagaimana", "rencana", "warna", "suasana"):
+        assert matcher.speller.fix(word) == word
+
+
+def test_a_sundanese_status_question_reads_as_the_status(matcher) -> None:
+    decision = matcher.decide("pendaftaran abdi teh tos disatujuan teu? kumaha ngecekna?")
+    assert (decision.kind, decision.topic) == ("answer", "registration-status"), decision
+
+
 def test_a_misspelt_synonym_still_finds_its_topic(matcher) -> None:
     without_fix = matcher.judge(
         matcher._rank_tokens(matcher.normaliser.tokens("regester pls"), None)
