@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
-from starlette.routing import BaseRoute
+if TYPE_CHECKING:  # starlette itself only where routes are served
+    from starlette.routing import BaseRoute
 
 Hook = Callable[[], Awaitable[None]]
 

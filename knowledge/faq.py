@@ -173,7 +173,7 @@ def load_out_of_scope(path: Path, key: str = "questions") -> Questions:
     if not path.exists():
         return {}
     try:
-        data = yaml.safe_load(path.read_text(encoding="utf-8")) or {}
+        data = yaml.load(path.read_text(encoding="utf-8"), Loader=_LOADER) or {}
     except (OSError, yaml.YAMLError) as exc:
         raise KnowledgeError(f"{path}: {exc}") from exc
     questions = data.get(key) if isinstance(data, dict) else None

@@ -38,7 +38,8 @@ class Texts:
                     if not isinstance(source, str):
                         raise KnowledgeError(f"{path}: {key}: must be a text")
                     try:
-                        check_syntax(source.strip())
+                        if "{" in source:  # plain text (most texts) cannot be a syntax error
+                            check_syntax(source.strip())
                     except TemplateError as exc:
                         raise KnowledgeError(f"{path}: {key}: {exc}") from exc
                     sources[lang][key] = source.strip()

@@ -27,7 +27,6 @@ from wiring.runners import (
     run_default,
     run_telegram,
 )
-from wiring.web import add_serve_arguments, run_serve
 
 Runner = Callable[[Settings, argparse.Namespace], Awaitable[int]]
 
@@ -37,6 +36,19 @@ class Command:
     add_arguments: Callable[[argparse.ArgumentParser], None]
     runner: Runner
     help: str
+
+
+def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("--host", default=None, help="address to listen on (default HOST)")
+    parser.add_argument("--port", type=int, default=None, help="port (default PORT)")
+
+
+async def run_serve(settings: Settings, args: argparse.Namespace) -> int:
+    """`serve` (wiring/web.py), imported when run: the web stack and the channels' libraries
+    cost every other command's start-up ~0.2 s of CPU."""
+    from wiring import web
+
+    return await web.run_serve(settings, args)
 
 
 async def run_check_knowledge(settings: Settings, args: argparse.Namespace) -> int:

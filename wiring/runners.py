@@ -8,7 +8,6 @@ import sys
 
 from channels.console import CHANNEL as CONSOLE
 from channels.console import ConsoleSender, run_console
-from channels.telegram.polling import polling_part
 from handlers import Assistant
 from handlers.direct import drain
 from settings import Settings
@@ -50,6 +49,9 @@ async def run_console_command(settings: Settings, args: argparse.Namespace) -> i
 
 async def run_telegram(settings: Settings, args: argparse.Namespace) -> int:
     """Answer Telegram users by long polling until SIGINT/SIGTERM."""
+    # imported here: python-telegram-bot costs the console and `ask` ~0.1 s of start-up CPU
+    from channels.telegram.polling import polling_part
+
     async with opened(settings) as deps:
         # Telegram gives each update to one getUpdates caller: with several workers on one
         # database, one polls and the rest serve webhooks (docs/deploy.md).

@@ -133,8 +133,3 @@ async def run_serve(settings: Settings, args: argparse.Namespace) -> int:
         if isinstance(error, SettingsError):
             raise error  # one line for the operator (wiring.commands prints it)
         return 0 if started else 1
-
-
-def add_serve_arguments(parser: argparse.ArgumentParser) -> None:
-    parser.add_argument("--host", default=None, help="address to listen on (default HOST)")
-    parser.add_argument("--port", type=int, default=None, help="port (default PORT)")

@@ -7,8 +7,6 @@ from dataclasses import dataclass
 from enum import StrEnum
 from typing import Any
 
-from email_validator import EmailNotValidError, validate_email
-
 # Version of the privacy notice the user agrees to; stored with every registration. A new wording
 # gets a new version, so a record always names the text that was shown. 2026-12-v2 (2026-12-04) is
 # v1 shortened (845 -> under 600 characters) with the same terms: what is stored, why, who sees
@@ -117,6 +115,9 @@ def validate_text(field: Field, text: str) -> str:
 
 def validate_email_address(field: Field, text: str) -> str:
     """An e-mail address with valid syntax (no network lookup), normalised."""
+    # imported on first use: its rules cost every process ~25 ms of start-up CPU
+    from email_validator import EmailNotValidError, validate_email
+
     value = check_length(field, text.strip())
     try:
         return validate_email(value, check_deliverability=False).normalized
