@@ -29,6 +29,7 @@ NEAR_CLOSING_WORDS = 16  # ... but thanks and goodbyes ("thank you very much for
 # have a great day"), still with at most NEAR_TALK unknown words and no how word nor question mark
 NEAR_TALK = 3  # unknown words small talk may carry; the FAQ decides (thanks and goodbyes: never)
 NEAR_LEFT = 3  # a request with this many more unexplained words is one if the FAQ agrees
+READS_KEPT = 4096  # messages whose reading is remembered (cleared when full)
 ACTIONS = ("forget", "edit", "unsubscribe", "subscribe", "language", "handoff", "status",
            "mydata", "register", "help", "menu")  # fmt: skip
 _PARTICIPLE = re.compile(r"[a-z]{3,}ed$")  # English: "submitted", "registered"
@@ -64,6 +65,12 @@ class IntentRules:
         consent = mapping(data, "consent", where)
         self.consent = {k: word_group(consent, k, f"{where}: consent") for k in ("agree", "decline")}
         self._general = self.lists["filler"] | self.lists["request"] | self.lists["own"]
+        # what explains a word beside the words a request pattern used, per action
+        self._explains = {action.name: self._general | action.also for action in self.actions}
+        # a word every match of the action needs one of (from its patterns' first groups)
+        self._needs = {action.name: frozenset().union(*(p.groups[0] for p in action.patterns))
+                       for action in self.actions if all(p.groups for p in action.patterns)}  # fmt: skip
+        self._reads: dict[str, Read] = {}
         entries = {p for group in self._all_groups() for p in group}
         self._phrases = {tuple(p.split()) for p in entries if " " in p}
         self.vocabulary = {w for p in entries for w in p.split()}
@@ -79,7 +86,16 @@ class IntentRules:
         return cls(read_mapping(path, "(smalltalk, actions, ...)"), str(path))
 
     def read(self, text: str) -> Read:
-        """The plain words of a text and the known phrases of several words in it."""
+        """The plain words of a text and the known phrases of several words in it (remembered:
+        one message is read several times, whole and by clauses, by classify and the flows)."""
+        found = self._reads.get(text)
+        if found is None:
+            if len(self._reads) >= READS_KEPT:
+                self._reads.clear()
+            found = self._reads[text] = self._read(text)
+        return found
+
+    def _read(self, text: str) -> Read:
         forms = self.chat_forms
         text = _ADDRESS.sub(" email ", text)  # the new value of a request: "change it to a@b.com"
         plain = [self._known_form(forms.get(w, w)) for w in words(text)]
@@ -286,10 +302,13 @@ class IntentRules:
     def _matches(self, read: Read, action: Action) -> list[tuple[Pattern, frozenset[str], list[str]]]:
         """(pattern, the words it used, the words left unexplained) of each pattern that matches."""
         items, found = read.items(), []
+        needs = self._needs.get(action.name)
+        if needs is not None and items.isdisjoint(needs):
+            return found
         for pattern in action.patterns:
             if all(items & group for group in pattern.groups):
                 used = frozenset().union(*(items & group for group in pattern.groups))
-                found.append((pattern, used, read.unexplained(self._general | action.also | used)))
+                found.append((pattern, used, read.unexplained(self._explains[action.name] | used)))
         return found
 
     def _object(self, read: Read, verbs: frozenset[str]) -> str | None:

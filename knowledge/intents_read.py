@@ -104,9 +104,13 @@ class Read:
             phrase for start, _, phrase in self.spans if start not in inside
         }
 
-    def items(self) -> set[str]:
-        """Every word and phrase of the message."""
-        return set(self.words) | {phrase for _, _, phrase in self.spans}
+    def items(self) -> frozenset[str]:
+        """Every word and phrase of the message (worked out once)."""
+        found = self.__dict__.get("_items")
+        if found is None:
+            found = frozenset(self.words).union(phrase for _, _, phrase in self.spans)
+            object.__setattr__(self, "_items", found)  # a cache, not a field: still frozen
+        return found
 
     def left(self, vocabulary: Group | set[str]) -> int:
         """How many words neither `vocabulary` nor a phrase of it found here explains."""
