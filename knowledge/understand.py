@@ -9,6 +9,7 @@ from knowledge.decision import Decision
 from knowledge.faq import Faq
 from knowledge.intents import Intent, IntentRules
 from knowledge.langdetect import Guess, LanguageDetector
+from knowledge.matcher import OUT_OF_SCOPE
 from knowledge.semantic import NeedsEmbedding, no_embedding
 
 MAX_MATCHED = 1000  # characters of a message the FAQ matches (the rest is a story, not a question)
@@ -19,6 +20,7 @@ MAX_PARTS = 6  # sentences looked at one by one
 # 124 in-scope messages of more than 15 words in H, I and styles2, p99 115-130 -> 90-111 ms
 # (two runs each, load ~1.2; 2: 98 ms).
 PIECE_EMBEDDINGS = 3
+FOLLOW_UP_LEAD = 5.0  # points: a later question whose best topics by words are closer names none
 _SENTENCE = re.compile(r"(?<=[.!?\n])\s*|\s+(?=(?:terus|trus|lalu|then|also|dan juga|satu lagi)\b)")
 _QUESTION_END = "?"
 LONG_SENTENCE = 12  # words: a longer sentence is also read clause by clause
@@ -173,10 +175,13 @@ def _best_part(
             continue
         if piece not in sentences and decision.topic not in allowed:
             continue  # a clause answers only with the whole message's best topic (either stage)
+        if whole.kind == "answer" and _follows_up(decision) and any(
+            _is_question(rules, earlier) for earlier in pieces[:n]
+        ):
+            continue  # "biayanya berapa?" after a halal question asks the halal fee
         found.append((n, piece, decision))
     for _, piece, decision in sorted(found, key=lambda item: item[0]):
-        is_question = piece.rstrip().endswith(_QUESTION_END) or rules.is_how(piece)
-        (asked if is_question else stated).append(decision)
+        (asked if _is_question(rules, piece) else stated).append(decision)
     if asked:
         asked.sort(key=lambda d: -d.score)
         if whole.kind == "answer" and asked[0].topic != whole.topic and _whole_nearer(
@@ -218,6 +223,18 @@ def _whole_nearer(faq: Faq, text: str, whole: str, asked: str) -> bool:
         return False
     near = dict(index.rank(text))
     return near.get(whole, 0.0) >= near.get(asked, 0.0)
+
+
+def _is_question(rules: IntentRules, piece: str) -> bool:
+    return piece.rstrip().endswith(_QUESTION_END) or rules.is_how(piece)
+
+
+def _follows_up(decision: Decision) -> bool:
+    """Whether a question after another names no topic of its own: its best topics by words
+    are within FOLLOW_UP_LEAD ("biayanya berapa?", "how much is the fee?": the cost of what the
+    message asked before, not of whichever topic the semantic stage likes best)."""
+    ranked = [score for topic, score in decision.ranked if topic != OUT_OF_SCOPE]
+    return len(ranked) > 1 and ranked[0] - ranked[1] < FOLLOW_UP_LEAD
 
 
 def _decide(faq: Faq, piece: str, budget: list[int]) -> Decision | None:

@@ -262,6 +262,34 @@ def test_a_question_leaning_on_its_story_is_answered_with_the_whole_message(base
     assert (found.intent, found.topic, found.also) == ("faq", "trademark", ("data-privacy",))
 
 
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("saya mau tanya, sertifikat halal buat keripik wajib ga? biayanya berapa?", "halal-cert"),
+        ("how do I get halal certification? how much is the fee?", "halal-cert"),
+    ],
+)
+def test_a_follow_up_question_asks_about_the_question_before(base, semantic_faq, text, topic):
+    """"biayanya berapa?" alone reads as Little Bandung's cost (the semantic stage's nearest),
+    but its words name no topic: after a halal question it asks the halal fee, so no other
+    topic is offered beside the answer."""
+    from knowledge.understand import parts, understand
+
+    follow_up = parts(text)[-1]
+    alone = semantic_faq.matcher.decide(follow_up)
+    assert (alone.kind, alone.topic) == ("answer", "little-bandung-cost"), alone
+    found = understand(semantic_faq, base.intents, base.language, text)
+    assert (found.intent, found.topic, found.also) == ("faq", topic, ())
+
+
+def test_a_second_question_naming_its_topic_is_still_offered(base, semantic_faq) -> None:
+    from knowledge.understand import understand
+
+    text = "cara ikut little bandung gimana? kalau ekspor ke malaysia perlu izin apa?"
+    found = understand(semantic_faq, base.intents, base.language, text)
+    assert (found.topic, found.also) == ("little-bandung-join", ("export-basics",))
+
+
 def test_by_meaning_examples_join_the_semantic_stage_only(base, embedder, tmp_path) -> None:
     """out_of_scope.yaml `by_meaning`: embedded as out-of-scope examples, unknown to the lexical
     matcher (no word weight changes); a curated phrasing still lines up with the matcher."""
