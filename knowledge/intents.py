@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
+from knowledge.intents_checks import MessageChecks
 from knowledge.intents_read import TO_LANGUAGE, Intent, Read, clauses, known_form
 from knowledge.intents_schema import (
     Action,
@@ -33,16 +34,13 @@ READS_KEPT = 4096  # messages whose reading is remembered (cleared when full)
 ACTIONS = ("forget", "edit", "unsubscribe", "subscribe", "language", "handoff", "status",
            "mydata", "register", "help", "menu")  # fmt: skip
 _PARTICIPLE = re.compile(r"[a-z]{3,}ed$")  # English: "submitted", "registered"
-# English own words come before what is owned ("my status"); after a verb they own its object
-# ("delete my tweet"), so only Indonesian and Malay ones count after the word ("status sy")
-ENGLISH_OWN = frozenset(("my", "me", "i", "im", "mine", "our", "us", "we"))
 GENERIC_ACTIONS = ("help", "menu")  # a request for these beside other words asks for other help
 _ADDRESS = re.compile(r"\S+@\S+\.[a-z]{2,}", re.IGNORECASE)
 WORD_LISTS = ("filler", "request", "own", "how", "asks", "skip", "skip_also", "thanks_for",
               "ours")
 
 
-class IntentRules:
+class IntentRules(MessageChecks):
     """The word lists of `intents.yaml`, compiled; `classify(text)` reads one message."""
 
     def __init__(self, data: dict[str, Any], where: str = "intents") -> None:
@@ -60,6 +58,7 @@ class IntentRules:
         form = mapping(data, "form_question", where)
         self.form = {k: word_group(form, k, f"{where}: form_question") for k in ("required", "this")}
         self.form_done = word_group(data, "form_done", where)
+        self.ticket_done = word_group(data, "ticket_done", where)
         fields = mapping(data, "form_fields", where)
         self.form_fields = {k: word_group(fields, k, f"{where}: form_fields") for k in fields}
         consent = mapping(data, "consent", where)
@@ -226,46 +225,6 @@ class IntentRules:
         asked = [(start, lang) for start, lang in named
                  if start and read.words[start - 1] in TO_LANGUAGE]  # fmt: skip
         return max(asked or named)[1] if named else None
-
-    def is_skip(self, text: str) -> bool:
-        """True for "belum punya", "skip", "tidak ada"...: leave an optional field empty; the
-        speaker's own pronoun may come with it ("abdi teu gaduh email", "gue ga punya")."""
-        read = self.read(text)
-        skip = self.lists["skip"]
-        extra = skip | self.lists["skip_also"] | self.lists["filler"] | self.lists["own"]
-        return bool(read.items() & skip) and not read.left(extra)
-
-    def names_ours(self, text: str, action: str | None = None) -> bool:
-        """True if the message names the user's business or registration (`ours`), or says the
-        action's own word is the user's ("statusnya", "status sy", "my status")."""
-        read = self.read(text)
-        if read.items() & self.lists["ours"]:
-            return True
-        spec = next((a for a in self.actions if a.name == action), None)
-        if spec is None:
-            return False
-        own = self.lists["own"]
-        named = {w for p in spec.patterns for group in p.groups for w in group} - own
-        raw, plain = words(text), read.words
-        for i, word in enumerate(plain):
-            if word not in named:
-                continue
-            after = plain[i + 1] if i + 1 < len(plain) else ""
-            before = plain[i - 1] if i else ""
-            if (after in own - ENGLISH_OWN) or before in ("my", "our") or raw[i].endswith(
-                ("nya", "ku")
-            ):
-                return True  # the noun is the user's: "status sy", "statusnya", "my status"
-        return False
-
-    def is_how(self, text: str) -> bool:
-        """True if the message asks how something works (a question, not a request)."""
-        return bool(self.read(text).items() & self.lists["how"])
-
-    def asks(self, text: str) -> bool:
-        """True if the message has a word that asks ("gimana", "wajib ga", "why"): in a form, a
-        question rather than a typed answer."""
-        return bool(self.read(text).items() & self.lists["asks"])
 
     def _best_action(
         self, read: Read, slack: int = 0, refused: list[str] | None = None

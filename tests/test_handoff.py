@@ -107,6 +107,28 @@ async def test_asking_for_english_in_a_ticket_switches_and_still_passes_it_on(
         (await deps.storage.users.get("telegram", "1002")).id)
     assert ticket is not None
 
+@pytest.mark.parametrize("typed", ["batal", "udah selesai min", "never mind"])
+async def test_saying_done_in_words_passes_it_on_and_offers_the_done_button(
+    deps, assistant, clock, agents, typed: str
+) -> None:
+    """A cancel or done word typed without its slash still reaches staff (it may answer them),
+    and the reply offers the one tap that closes the ticket; nothing is closed unasked."""
+    user = Chat(assistant, "1003")
+    await user.send("/petugas")
+    await user.send("Mau tanya soal izin edar")
+    await user.send(typed)
+    assert "Diteruskan ke petugas (tiket #1)" in user.text and "Ketuk Selesai" in user.text
+    assert [b.payload for b in user.buttons] == ["hand:done"]
+    threads = await queued(deps, purpose="thread", user_id="9000")
+    assert [t.text for t in threads][-1].endswith(typed)
+    assert await deps.storage.tickets.open_for_user(
+        (await deps.storage.users.get("telegram", "1003")).id) is not None  # fmt: skip
+    await user.press("hand:done")
+    assert "Tiket #1 ditutup" in user.text
+    await user.send("batal pesanan saya kemarin")  # more than the word: the assistant answers
+    assert "Ketuk Selesai" not in user.text
+
+
 async def test_a_photo_joins_the_ticket_and_reaches_the_agent(deps, assistant, clock, agents):
     from handlers.types import Media
 

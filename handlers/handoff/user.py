@@ -116,6 +116,10 @@ async def pass_on(ctx: Ctx, ticket: Ticket) -> list[Reply]:
     switched = await _language_asked(ctx, text) if attachment is None else None
     if switched:  # "reply in English please": staff see it, and the user is answered in it
         return [Reply(switched[0].text), ctx.say("handoff.passed_on", number=ticket.id)]
+    rules = ctx.deps.knowledge.intents
+    if attachment is None and rules.says(text, rules.ticket_done):
+        # "batal", "udah selesai": staff see it too, and closing is one tap away
+        return [ctx.say("handoff.passed_on_finished", number=ticket.id, buttons=_done_button(ctx))]
     return [ctx.say("handoff.passed_on", number=ticket.id)]
 
 

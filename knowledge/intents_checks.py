@@ -1,0 +1,73 @@
+"""What the flows ask of one typed message beside `classify`: a skip word, a whole-message
+word ("batal", "selesai"), a how or asking word, the user's own business named. Mixed into
+`IntentRules` (knowledge/intents.py), whose word lists and `read` these use."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterable
+from typing import TYPE_CHECKING
+
+from knowledge.langdetect import words
+
+if TYPE_CHECKING:
+    from knowledge.intents_read import Read
+    from knowledge.intents_schema import Action, Group
+
+# English own words come before what is owned ("my status"); after a verb they own its object
+# ("delete my tweet"), so only Indonesian and Malay ones count after the word ("status sy")
+ENGLISH_OWN = frozenset(("my", "me", "i", "im", "mine", "our", "us", "we"))
+
+
+class MessageChecks:
+    """Checks of a whole message against the word lists (see the module)."""
+
+    lists: dict[str, Group]
+    actions: list[Action]
+    read: Callable[[str], Read]  # IntentRules.read
+
+    def is_skip(self, text: str) -> bool:
+        """True for "belum punya", "skip", "tidak ada"...: leave an optional field empty; the
+        speaker's own pronoun may come with it ("abdi teu gaduh email", "gue ga punya")."""
+        read = self.read(text)
+        skip = self.lists["skip"]
+        extra = skip | self.lists["skip_also"] | self.lists["filler"] | self.lists["own"]
+        return bool(read.items() & skip) and not read.left(extra)
+
+    def names_ours(self, text: str, action: str | None = None) -> bool:
+        """True if the message names the user's business or registration (`ours`), or says the
+        action's own word is the user's ("statusnya", "status sy", "my status")."""
+        read = self.read(text)
+        if read.items() & self.lists["ours"]:
+            return True
+        spec = next((a for a in self.actions if a.name == action), None)
+        if spec is None:
+            return False
+        own = self.lists["own"]
+        named = {w for p in spec.patterns for group in p.groups for w in group} - own
+        raw, plain = words(text), read.words
+        for i, word in enumerate(plain):
+            if word not in named:
+                continue
+            after = plain[i + 1] if i + 1 < len(plain) else ""
+            before = plain[i - 1] if i else ""
+            if (after in own - ENGLISH_OWN) or before in ("my", "our") or raw[i].endswith(
+                ("nya", "ku")
+            ):
+                return True  # the noun is the user's: "status sy", "statusnya", "my status"
+        return False
+
+    def says(self, text: str, group: Iterable[str]) -> bool:
+        """Whether the whole message, or all of it but address and filler words ("udah selesai
+        min"), is an entry of `group` (ticket_done, form_done...)."""
+        plain = words(text)
+        kept = [w for w in plain if w not in self.lists["filler"]]
+        return " ".join(plain) in group or (bool(kept) and " ".join(kept) in group)
+
+    def is_how(self, text: str) -> bool:
+        """True if the message asks how something works (a question, not a request)."""
+        return bool(self.read(text).items() & self.lists["how"])
+
+    def asks(self, text: str) -> bool:
+        """True if the message has a word that asks ("gimana", "wajib ga", "why"): in a form, a
+        question rather than a typed answer."""
+        return bool(self.read(text).items() & self.lists["asks"])
