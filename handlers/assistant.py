@@ -99,6 +99,9 @@ class Assistant:
         if ctx.conv is not None and ctx.conv.flow in self.router.flows:
             return await self.router.flows[ctx.conv.flow](ctx)
         if incoming.text is not None and incoming.text.strip():
+            staff = await self._staff_request(ctx, incoming.text)
+            if staff is not None:
+                return staff
             if self.router.text_handler is not None:
                 return await self.router.text_handler(ctx)
             return [ctx.say("core.not_understood", buttons=main_menu_buttons(ctx))]
@@ -111,6 +114,15 @@ class Assistant:
         spec = self.router.commands.get(name)
         if spec is None or not await has_role(ctx, spec.role):
             return unknown_command(ctx, name, await self._own_staff_commands(ctx))
+        return await spec.handler(ctx)
+
+    async def _staff_request(self, ctx: Ctx, text: str) -> list[Reply] | None:
+        """A staff command asked in words ("statistik minggu ini") by someone who may run it;
+        None for anyone else, whose message goes on to the FAQ ("statistik" is umkm-numbers)."""
+        name = ctx.deps.knowledge.intents.staff_request(text)
+        spec = self.router.commands.get(name) if name is not None else None
+        if spec is None or spec.role is None or not await has_role(ctx, spec.role):
+            return None  # roles are looked up only for these few phrases, not every message
         return await spec.handler(ctx)
 
     async def _own_staff_commands(self, ctx: Ctx) -> list[str]:

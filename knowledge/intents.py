@@ -59,6 +59,8 @@ class IntentRules(MessageChecks):
         self.form = {k: word_group(form, k, f"{where}: form_question") for k in ("required", "this")}
         self.form_done = word_group(data, "form_done", where)
         self.ticket_done = word_group(data, "ticket_done", where)
+        staff = mapping(data, "staff_requests", where)
+        self.staff_requests = {c: word_group(staff, c, f"{where}: staff_requests") for c in staff}
         fields = mapping(data, "form_fields", where)
         self.form_fields = {k: word_group(fields, k, f"{where}: form_fields") for k in fields}
         consent = mapping(data, "consent", where)

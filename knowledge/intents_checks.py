@@ -23,6 +23,7 @@ class MessageChecks:
 
     lists: dict[str, Group]
     actions: list[Action]
+    staff_requests: dict[str, Group]
     read: Callable[[str], Read]  # IntentRules.read
 
     def is_skip(self, text: str) -> bool:
@@ -71,3 +72,8 @@ class MessageChecks:
         """True if the message has a word that asks ("gimana", "wajib ga", "why"): in a form, a
         question rather than a typed answer."""
         return bool(self.read(text).items() & self.lists["asks"])
+
+    def staff_request(self, text: str) -> str | None:
+        """The staff command a whole message asks for in words ("statistik minggu ini",
+        "lihat pendaftaran baru"), or None; the caller checks the role."""
+        return next((c for c, group in self.staff_requests.items() if self.says(text, group)), None)

@@ -1,0 +1,59 @@
+"""Staff ask for their commands in words ("statistik minggu ini", "lihat pendaftaran baru min");
+anyone without the command's role is answered as before, and the roles are looked up only for
+those phrases."""
+
+from __future__ import annotations
+
+import pytest
+
+from tests.support.chat import Chat
+from tests.support.staff_helpers import add_registration, make_staff
+
+ADMIN = "9000"  # ADMIN_IDS in the test settings
+
+
+@pytest.mark.parametrize(
+    ("typed", "shows"),
+    [
+        ("statistik minggu ini", "📊 Statistik"),
+        ("show stats please", "📊"),
+        ("lihat pendaftaran baru min", "Tidak ada pendaftaran yang menunggu tinjauan"),
+        ("belum terjawab", "belum terjawab"),
+        ("ada tiket?", "tiket"),
+    ],
+)
+async def test_an_admin_asks_in_words(assistant, typed: str, shows: str) -> None:
+    admin = Chat(assistant, ADMIN, language_hint="id")
+    await admin.send(typed)
+    assert shows in admin.text
+    assert "di luar yang bisa saya bantu" not in admin.text
+    assert "Setuju?" not in admin.text  # not the registration form's consent
+
+
+async def test_a_reviewer_gets_the_review_card_in_words(deps, assistant) -> None:
+    await make_staff(deps, "2002", "reviewer")
+    await add_registration(deps, "3003")
+    reviewer = Chat(assistant, "2002", language_hint="id")
+    await reviewer.send("ada pendaftaran baru?")
+    assert "UMKM-" in reviewer.text and "Setuju?" not in reviewer.text
+
+
+async def test_staff_without_the_role_and_citizens_are_answered_as_before(deps, assistant) -> None:
+    await make_staff(deps, "2004", "viewer")  # may see statistics, not review registrations
+    viewer = Chat(assistant, "2004", language_hint="id")
+    await viewer.send("lihat pendaftaran baru")
+    assert "Setuju?" in viewer.text  # the words read as a citizen's: the form's consent
+    await viewer.send("/batal")
+    await viewer.send("statistik")
+    assert "📊" in viewer.text
+    citizen = Chat(assistant, "1001", language_hint="id")
+    await citizen.send("statistik")
+    assert "📊" not in citizen.text and "140.000 UMKM" in citizen.text  # umkm-numbers
+    await citizen.send("tiket")
+    assert "/tiket" not in citizen.text  # no staff command is named to a citizen
+
+
+async def test_a_staff_phrase_inside_a_longer_message_is_a_question(assistant) -> None:
+    admin = Chat(assistant, ADMIN, language_hint="id")
+    await admin.send("berapa jumlah umkm di bandung menurut statistik terbaru?")
+    assert "📊 Statistik" not in admin.text and "140.000" in admin.text
