@@ -55,7 +55,11 @@ def knowledge():
      # Sundanese -na (= -nya), prepositions and "nyarios" (session 9 walk: all three fell back)
      ("abdi tos daptar, kumaha statusna?", "action", "status", None),
      ("hoyong eureun tina pengumuman", "action", "unsubscribe", None),
-     ("abdi hoyong nyarios sareng petugas", "action", "handoff", None)],
+     ("abdi hoyong nyarios sareng petugas", "action", "handoff", None),
+     # session 12, table N: "dugi" (= sampai), "disatujuan" (= disetujui), "my stored info"
+     ("punten cek pendaftaran abdi tos dugi mana", "action", "status", None),
+     ("pendaftaran abdi tos disatujuan teu?", "action", "status", None),
+     ("let me see my stored info", "action", "mydata", None)],
 )  # fmt: skip
 def test_classify(rules, text, kind, name, to) -> None:
     intent = rules.classify(text)
