@@ -8,7 +8,8 @@ from pathlib import Path
 from typing import Any
 
 from knowledge.intents_checks import MessageChecks
-from knowledge.intents_read import TO_LANGUAGE, Intent, Read, clauses, known_form
+from knowledge.intents_read import TO_LANGUAGE, Intent, Read, clauses
+from knowledge.intents_reader import Reader
 from knowledge.intents_schema import (
     Action,
     Group,
@@ -18,7 +19,6 @@ from knowledge.intents_schema import (
     mapping,
     word_group,
 )
-from knowledge.langdetect import words
 from knowledge.languages import LANGUAGES
 from knowledge.texts import read_mapping
 from knowledge.vocabulary import VERB_FORM, Vocabulary
@@ -30,12 +30,10 @@ NEAR_CLOSING_WORDS = 16  # ... but thanks and goodbyes ("thank you very much for
 # have a great day"), still with at most NEAR_TALK unknown words and no how word nor question mark
 NEAR_TALK = 3  # unknown words small talk may carry; the FAQ decides (thanks and goodbyes: never)
 NEAR_LEFT = 3  # a request with this many more unexplained words is one if the FAQ agrees
-READS_KEPT = 4096  # messages whose reading is remembered (cleared when full)
 ACTIONS = ("forget", "edit", "unsubscribe", "subscribe", "language", "handoff", "status",
            "mydata", "register", "help", "menu")  # fmt: skip
 _PARTICIPLE = re.compile(r"[a-z]{3,}ed$")  # English: "submitted", "registered"
 GENERIC_ACTIONS = ("help", "menu")  # a request for these beside other words asks for other help
-_ADDRESS = re.compile(r"\S+@\S+\.[a-z]{2,}", re.IGNORECASE)
 WORD_LISTS = ("filler", "request", "own", "how", "asks", "skip", "skip_also", "thanks_for",
               "ours")
 
@@ -71,12 +69,10 @@ class IntentRules(MessageChecks):
         # a word every match of the action needs one of (from its patterns' first groups)
         self._needs = {action.name: frozenset().union(*(p.groups[0] for p in action.patterns))
                        for action in self.actions if all(p.groups for p in action.patterns)}  # fmt: skip
-        self._reads: dict[str, Read] = {}
         entries = {p for group in self._all_groups() for p in group}
-        self._phrases = {tuple(p.split()) for p in entries if " " in p}
-        self.vocabulary = {w for p in entries for w in p.split()}
-        self._longest = max((len(p) for p in self._phrases), default=1)
-        self._acting = self.vocabulary - self.talk_filler.union(*self.small_talk.values())
+        self.reader = Reader(entries, self.chat_forms,
+                             self.talk_filler.union(*self.small_talk.values()))  # fmt: skip
+        self.vocabulary = self.reader.vocabulary
         # the knowledge's words (empty: not checked): a request naming anything else ("status
         # of my parcel") is about something else
         self.known = Vocabulary()
@@ -87,29 +83,8 @@ class IntentRules(MessageChecks):
         return cls(read_mapping(path, "(smalltalk, actions, ...)"), str(path))
 
     def read(self, text: str) -> Read:
-        """The plain words of a text and the known phrases of several words in it (remembered:
-        one message is read several times, whole and by clauses, by classify and the flows)."""
-        found = self._reads.get(text)
-        if found is None:
-            if len(self._reads) >= READS_KEPT:
-                self._reads.clear()
-            found = self._reads[text] = self._read(text)
-        return found
-
-    def _read(self, text: str) -> Read:
-        forms = self.chat_forms
-        text = _ADDRESS.sub(" email ", text)  # the new value of a request: "change it to a@b.com"
-        plain = [self._known_form(forms.get(w, w)) for w in words(text)]
-        spans = []
-        for size in range(2, min(self._longest, len(plain)) + 1):
-            for i in range(len(plain) - size + 1):
-                if tuple(plain[i : i + size]) in self._phrases:
-                    spans.append((i, size, " ".join(plain[i : i + size])))
-        return Read(tuple(plain), tuple(spans))
-
-    def _known_form(self, word: str) -> str:
-        """An unknown word as a known one: "sippp" -> "sip", "petugasnya" -> "petugas"."""
-        return known_form(word, self.vocabulary, self._acting)
+        """The message's words in the forms the lists know, and its known phrases."""
+        return self.reader.read(text)
 
     def classify(self, text: str) -> Intent:
         """Small talk, a request (action) or a question for the FAQ."""

@@ -59,7 +59,15 @@ def knowledge():
      # session 12, table N: "dugi" (= sampai), "disatujuan" (= disetujui), "my stored info"
      ("punten cek pendaftaran abdi tos dugi mana", "action", "status", None),
      ("pendaftaran abdi tos disatujuan teu?", "action", "status", None),
-     ("let me see my stored info", "action", "mydata", None)],
+     ("let me see my stored info", "action", "mydata", None),
+     # typos of request words (session 12's walk: the first fell back "noted for staff")
+     ("i wanna regster my bussiness", "action", "register", None),
+     ("unsubcribe", "action", "unsubscribe", None),
+     ("delet my data pls", "action", "forget", None),
+     ("any update on my registraion?", "action", "status", None),  # news, not edit
+     ("alamat kedai dah pindah, nak updte data pendaftaran", "action", "edit", None),
+     # an inflection is no typo: "changed" tells, "change" would ask
+     ("my number changed, how do i update my details?", "question", None, None)],
 )  # fmt: skip
 def test_classify(rules, text, kind, name, to) -> None:
     intent = rules.classify(text)
