@@ -97,7 +97,10 @@ def test_a_bare_no_in_the_file_is_refused(tmp_path: Path) -> None:
     ("text", "said"),
     [("Iya!", "agree"), ("sumuhun", "agree"), ("saya setuju.", "agree"), ("yes", "agree"),
      ("henteu", "decline"), ("no", "decline"), ("wow", None), ("sip", None),
-     ("ya tapi data sy aman?", None)],
+     ("ya tapi data sy aman?", None),
+     # changed one's mind, with address words (session 12's walk: asked again three times)
+     ("ga jadi deh", "decline"), ("nanti aja min", "decline"), ("tak nak", "decline"),
+     ("setuju min", "agree"), ("ya dong", None), ("cek status dong", None)],
 )  # fmt: skip
 def test_a_typed_consent_is_read_from_the_file(rules, text, said) -> None:
     assert consent_answer(rules, text) == said

@@ -71,6 +71,15 @@ async def test_a_typed_no_declines_and_wow_is_no_consent(chat: Chat, deps):
     assert await deps.storage.registrations.count() == 0
 
 
+async def test_changing_ones_mind_at_consent_ends_the_form_with_nothing_stored(chat: Chat, deps):
+    await chat.send("/daftar")
+    await chat.send("ga jadi deh")
+    assert "tidak ada data yang disimpan" in chat.text
+    assert await deps.storage.registrations.count() == 0
+    await chat.send("cek status dong")  # the form is gone: the request runs
+    assert "belum punya pendaftaran" in chat.text
+
+
 async def test_a_question_at_consent_is_answered_then_only_the_question_is_asked_again(chat: Chat):
     """The terms are the message just above: after a side question the form asks for the choice
     again without the ~600 characters of terms (a cheap phone's screen), buttons kept."""
