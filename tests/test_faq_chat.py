@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import pytest
+
 from handlers import Deps
 from tests.support.chat import Chat
 
@@ -121,3 +123,18 @@ async def test_a_number_or_punctuation_alone_is_not_logged_for_staff(chat: Chat,
         assert chat.text == deps.knowledge.texts.render("id", "core.not_understood"), typed
         assert "menu:faq" in [b.payload for b in chat.buttons]
     assert await logged(deps) == []
+
+
+@pytest.mark.parametrize(
+    ("typed", "hint", "says"),
+    [("who are you?", "en", "I am the Bandung city SME assistant"),
+     ("siapa kamu", "id", "Saya asisten UMKM Kota Bandung"),
+     ("awak ni siapa?", "ms", "Saya pembantu PKS bandar Bandung")],
+)  # fmt: skip
+async def test_who_are_you_is_answered_by_the_bot_itself(make_chat, deps, typed, hint, says):
+    """A first message people often send (session 12's walk: "who r u" was told it was outside
+    what the bot helps with)."""
+    user = make_chat("1201", language_hint=hint)
+    await user.send(typed)
+    assert says in user.text
+    assert [row["answered"] for row in await logged(deps)] == [1]
