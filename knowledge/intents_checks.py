@@ -59,10 +59,15 @@ class MessageChecks:
 
     def says(self, text: str, group: Iterable[str]) -> bool:
         """Whether the whole message, or all of it but address and filler words ("udah selesai
-        min"), is an entry of `group` (ticket_done, form_done...)."""
+        min"), is an entry of `group` (ticket_done, consent...)."""
+        return any(form in group for form in self._whole(text))
+
+    def _whole(self, text: str) -> tuple[str, ...]:
+        """The message as one entry of a list: all its words, then (if any are left) those
+        that are not address or filler words."""
         plain = words(text)
         kept = [w for w in plain if w not in self.lists["filler"]]
-        return " ".join(plain) in group or (bool(kept) and " ".join(kept) in group)
+        return (" ".join(plain), " ".join(kept)) if kept else (" ".join(plain),)
 
     def is_how(self, text: str) -> bool:
         """True if the message asks how something works (a question, not a request)."""
@@ -76,4 +81,6 @@ class MessageChecks:
     def staff_request(self, text: str) -> str | None:
         """The staff command a whole message asks for in words ("statistik minggu ini",
         "lihat pendaftaran baru"), or None; the caller checks the role."""
-        return next((c for c, group in self.staff_requests.items() if self.says(text, group)), None)
+        forms = self._whole(text)  # every message outside a flow comes here: its words once
+        return next((command for command, group in self.staff_requests.items()
+                     if any(form in group for form in forms)), None)  # fmt: skip
