@@ -18,8 +18,8 @@ ADMIN = "9000"  # ADMIN_IDS in the test settings
         ("statistik minggu ini", "📊 Statistik"),
         ("show stats please", "📊"),
         ("lihat pendaftaran baru min", "Tidak ada pendaftaran yang menunggu tinjauan"),
-        ("belum terjawab", "belum terjawab"),
-        ("ada tiket?", "tiket"),
+        ("belum terjawab", "Tidak ada pertanyaan belum terjawab"),
+        ("ada tiket?", "Tidak ada tiket terbuka"),
     ],
 )
 async def test_an_admin_asks_in_words(assistant, typed: str, shows: str) -> None:
