@@ -15,12 +15,11 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
-import yaml
 
-from knowledge import load_knowledge
 from knowledge.languages import LANGUAGES
 from knowledge.understand import TWINS
 from tests.support import faq_tables
+from tests.support.knowledge_cache import read_only_knowledge
 from tests.test_faq_blind import reader, right
 from tests.test_understanding_accuracy import _read as read_intent
 from tests.test_understanding_accuracy import (
@@ -81,13 +80,11 @@ TABLES = pytest.mark.parametrize("table", sorted(faq_tables.DEV_WRITTEN))
 
 @pytest.fixture(scope="module")
 def knowledge():
-    return load_knowledge()
+    return read_only_knowledge()
 
 
 def _table(table: str) -> dict:
-    return yaml.safe_load(
-        (faq_tables.DATA / faq_tables.DEV_WRITTEN[table]).read_text(encoding="utf-8")
-    )
+    return faq_tables.load(faq_tables.DEV_WRITTEN[table])
 
 
 @TABLES

@@ -12,12 +12,11 @@ from collections import Counter
 from pathlib import Path
 
 import pytest
-import yaml
 
-from knowledge import load_knowledge
 from knowledge.languages import LANGUAGES
 from knowledge.understand import TWINS, understand
 from tests.support import faq_tables
+from tests.support.knowledge_cache import read_only_knowledge
 
 DATA = Path(__file__).parent / "data"
 DEV = tuple(
@@ -79,7 +78,7 @@ FLOOR_BLIND_TAKEN = 0.02  # share of blind questions wrongly taken for small tal
 
 @pytest.fixture(scope="module")
 def knowledge():
-    return load_knowledge()
+    return read_only_knowledge()
 
 
 def _read(knowledge, text: str):
@@ -138,7 +137,7 @@ def _report(title, right, total, misses) -> dict[str, float]:
 
 
 def _dev_tables() -> list[dict]:
-    return [yaml.safe_load((DATA / name).read_text(encoding="utf-8")) for name in DEV]
+    return [faq_tables.load(name) for name in DEV]
 
 
 def dev_questions() -> list[tuple[str, str]]:
@@ -205,8 +204,7 @@ class Blind(dict):
 
     def __init__(self, number: str) -> None:
         self.number = number
-        path = DATA / faq_tables.BLINDS[number]
-        super().__init__(yaml.safe_load(path.read_text(encoding="utf-8")))
+        super().__init__(faq_tables.load(faq_tables.BLINDS[number]))
 
     def __repr__(self) -> str:
         return f"<blind table {self.number}>"

@@ -3,6 +3,8 @@ held-out table (written blind, never tuned on: only its figures are ever printed
 
 from __future__ import annotations
 
+import copy
+import functools
 from pathlib import Path
 
 import yaml
@@ -40,15 +42,23 @@ DEV_WRITTEN = {"K": DEV_K, "L": DEV_L, "M": DEV_M, "N": DEV_N}
 OUT_OF_SCOPE = "out_of_scope"
 
 
-def _load(name: str) -> dict:
-    return yaml.safe_load((DATA / name).read_text(encoding="utf-8"))
+@functools.cache
+def _parsed(name: str) -> dict:
+    return yaml.load((DATA / name).read_text(encoding="utf-8"), Loader=yaml.CSafeLoader)
+
+
+def load(name: str) -> dict:
+    """The table `name` of tests/data, parsed once per process (libyaml); a copy of its own."""
+    return copy.deepcopy(_parsed(name))
+
+
 
 
 def in_scope(names: tuple[str, ...]) -> list[tuple[str, str, str]]:
     """(topic, language, question) rows of the tables `names`."""
     rows = []
     for name in names:
-        for topic, by_lang in _load(name).items():
+        for topic, by_lang in load(name).items():
             if topic != OUT_OF_SCOPE:
                 rows += [(topic, lang, q) for lang, qs in by_lang.items() for q in qs]
     return rows
@@ -58,14 +68,14 @@ def out_of_scope(names: tuple[str, ...]) -> dict[str, list[str]]:
     """Per language, the out-of-scope questions of the tables `names`."""
     found: dict[str, list[str]] = {}
     for name in names:
-        for lang, questions in (_load(name).get(OUT_OF_SCOPE) or {}).items():
+        for lang, questions in (load(name).get(OUT_OF_SCOPE) or {}).items():
             found.setdefault(lang, []).extend(questions)
     return found
 
 
 def small_talk() -> dict:
     """{'greetings': {lang: [...]}, 'thanks': {...}} from faq_out_of_scope.yaml."""
-    table = _load("faq_out_of_scope.yaml")
+    table = load("faq_out_of_scope.yaml")
     return {kind: table[kind] for kind in ("greetings", "thanks")}
 
 
@@ -88,10 +98,10 @@ def held_out_out_of_scope() -> dict[str, list[str]]:
 
 def blind_in_scope(name: str = BLIND) -> list[tuple[str, str, str]]:
     """(topic, language, question) rows of the blind table `name`."""
-    topics = _load(name)["topics"]
+    topics = load(name)["topics"]
     return [(t, lang, q) for t, by_lang in topics.items() for lang, qs in by_lang.items() for q in qs]
 
 
 def blind_out_of_scope(name: str = BLIND) -> dict[str, list[str]]:
     """Per language, the out-of-scope questions of the blind table `name`."""
-    return {lang: list(qs) for lang, qs in _load(name)["out_of_scope"].items()}
+    return {lang: list(qs) for lang, qs in load(name)["out_of_scope"].items()}

@@ -14,6 +14,10 @@ rules that keep every test as strict as with its own load:
   loaded again.
 
 A test that changes the knowledge in some other way must load its own (`load_knowledge()`).
+
+Tests that only read the knowledge (the accuracy tables, the lexical `faq` fixture) share one
+more copy per process, `read_only_knowledge()`, which fails the next test that asks for it if
+anything changed it.
 """
 
 from __future__ import annotations
@@ -28,6 +32,7 @@ from knowledge import KNOWLEDGE_DIR, Knowledge, load_knowledge
 
 _lock = threading.Lock()
 _state: dict = {"shared": None, "print": None, "test": None, "given": None}
+_read_only: dict = {"knowledge": None, "print": None}
 
 
 def fingerprint(knowledge: Knowledge) -> tuple:
@@ -56,6 +61,20 @@ def shared_knowledge(folder: Path = KNOWLEDGE_DIR, semantic=None) -> Knowledge:
             _state["print"] = fingerprint(shared)
         _state["given"] = test
         return shared
+
+
+def read_only_knowledge() -> Knowledge:
+    """The real knowledge (lexical only), loaded once per process, for tests that only read it."""
+    with _lock:
+        knowledge = _read_only["knowledge"]
+        if knowledge is None:
+            knowledge = _read_only["knowledge"] = load_knowledge()
+            _read_only["print"] = fingerprint(knowledge)
+        elif fingerprint(knowledge) != _read_only["print"]:
+            raise AssertionError(
+                "a test before this one changed the shared read-only knowledge: it must load its own"
+            )
+        return knowledge
 
 
 @pytest.fixture(autouse=True)

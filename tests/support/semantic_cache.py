@@ -158,9 +158,9 @@ def faq(request: pytest.FixtureRequest):
     test taking `faq` runs once for each; read it, do not change it."""
     if request.param == "semantic":
         return request.getfixturevalue("semantic_faq")
-    from knowledge import load_knowledge
+    from tests.support.knowledge_cache import read_only_knowledge
 
-    return load_knowledge().faq
+    return read_only_knowledge().faq
 
 
 def warm(folder: Path) -> None:
