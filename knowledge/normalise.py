@@ -51,6 +51,9 @@ class Normaliser:
         self.thanks = thanks
         self.phrases = phrases
         self.longest = max((len(p) for p in phrases), default=1)
+        self._longest_from: dict[str, int] = {}  # a phrase's first word -> its longest phrase
+        for phrase in phrases:
+            self._longest_from[phrase[0]] = max(len(phrase), self._longest_from.get(phrase[0], 0))
         self.function: set[str] = set()  # question and function words: little evidence
         self._phrase_words: set[str] | None = None
 
@@ -160,7 +163,8 @@ class Normaliser:
         out: list[str] = []
         i = 0
         while i < len(words):
-            for size in range(min(self.longest, len(words) - i), 0, -1):
+            longest = self._longest_from.get(words[i], 0)  # most words start no phrase
+            for size in range(min(longest, len(words) - i), 0, -1):
                 canonical = self.phrases.get(tuple(words[i : i + size]))
                 if canonical is not None:
                     out.append(canonical)
