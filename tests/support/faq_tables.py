@@ -38,7 +38,10 @@ DEV_L = "faq_dev_l.yaml"
 DEV_M = "faq_dev_m.yaml"
 # Table N (session 11): the same brief as blind table 6, leaning on long Malay and Sundanese lines.
 DEV_N = "faq_dev_n.yaml"
-DEV_WRITTEN = {"K": DEV_K, "L": DEV_L, "M": DEV_M, "N": DEV_N}
+# Table O (session 13): the same brief, leaning on English by Indonesians, Malaysians and foreign
+# buyers, two things in one message, short fragments, and out-of-scope lines sharing topic words.
+DEV_O = "faq_dev_o.yaml"
+DEV_WRITTEN = {"K": DEV_K, "L": DEV_L, "M": DEV_M, "N": DEV_N, "O": DEV_O}
 OUT_OF_SCOPE = "out_of_scope"
 
 
