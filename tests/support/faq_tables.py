@@ -55,8 +55,6 @@ def load(name: str) -> dict:
     return copy.deepcopy(_parsed(name))
 
 
-
-
 def in_scope(names: tuple[str, ...]) -> list[tuple[str, str, str]]:
     """(topic, language, question) rows of the tables `names`."""
     rows = []
