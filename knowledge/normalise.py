@@ -50,7 +50,6 @@ class Normaliser:
         self.greetings = greetings
         self.thanks = thanks
         self.phrases = phrases
-        self.longest = max((len(p) for p in phrases), default=1)
         self._longest_from: dict[str, int] = {}  # a phrase's first word -> its longest phrase
         for phrase in phrases:
             self._longest_from[phrase[0]] = max(len(phrase), self._longest_from.get(phrase[0], 0))
