@@ -43,8 +43,10 @@ check-knowledge: install
 vectors: install
 	$(BIN)/python -m tests.support.ship_vectors
 
-# Every test, on every core (TEST_WORKERS=0 runs them in this process, one by one).
-TEST_WORKERS ?= auto
+# Every test, one worker per core and one more: about a quarter of the suite's wall time is
+# tests waiting on their bot processes and stand-in servers, and the extra worker fills it
+# (docs/testing.md, session 14). TEST_WORKERS=0 runs them in this process, one by one.
+TEST_WORKERS ?= $(shell echo $$(( $$(nproc 2>/dev/null || echo 1) + 1 )))
 PYTEST := $(BIN)/python -m pytest -n $(TEST_WORKERS) --dist worksteal
 
 test: install lint
