@@ -177,7 +177,11 @@ class Normaliser:
 
 
 _NOT_INFORMAL = {"within", "certain", "maintain", "domain", "margin", "origin", "protein",
-                 "bulletin", "plugin", "linkedin", "cousin", "basin", "raisin", "vitamin"}  # fmt: skip
+                 "bulletin", "plugin", "linkedin", "cousin", "basin", "raisin", "vitamin",
+                 # Indonesian and Malay words that end so themselves ("kemarin" is yesterday)
+                 "kemarin", "kemaren", "mungkin", "miskin", "dingin", "cermin", "bermain",
+                 "pemain", "pengin", "kepingin", "dijamin", "terjamin", "menjamin", "penjamin",
+                 "kahwin", "berkahwin"}  # fmt: skip
 
 
 def _formal(word: str) -> str:
