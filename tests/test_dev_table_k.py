@@ -54,7 +54,9 @@ from tests.test_understanding_accuracy import (
 # Manglish, and on Sundanese-flavoured and Jakarta-slang Indonesian; brief faq_dev_p_brief.md),
 # first read at 273cec2 (2026-12-05 17:04 UTC): in scope lexical 84.8 / 85.9 / 88.9%, semantic
 # 92.4 / 93.4 / 94.4%; out of scope falls back, lexical 56.7 / 80.0 / 80.0%, semantic 86.7 /
-# 96.7 / 86.7%; intent 98.3 / 100 / 96.7%; language 96.2 / 98.6 / 92.0%.
+# 96.7 / 86.7%; intent 98.3 / 100 / 96.7%; language 96.2 / 98.6 / 92.0%. After session 14's
+# changes (60fd104, 17:20 UTC): in scope lexical 88.4 / 85.9 / 89.9%, semantic 95.5 / 94.4 /
+# 95.5%; out of scope unchanged; intent 100% each; language unchanged.
 # Session 9 (helper intent, 12f1185, 22:40 UTC; docs/understanding.md): intent 100% each in K, L
 # and M; floors 0.98 (one line of 60), L en kept at 1.0.
 FLOORS = {
@@ -86,9 +88,9 @@ FLOORS = {
         "language": {"id": 0.97, "en": 0.98, "ms": 0.89},
     },
     "P": {
-        "in_scope": {"lexical": 0.84, "semantic": 0.92},
+        "in_scope": {"lexical": 0.85, "semantic": 0.94},
         "fallback": {"lexical": 0.56, "semantic": 0.86},
-        "intent": {"id": 0.98, "en": 0.98, "ms": 0.96},
+        "intent": {"id": 0.98, "en": 0.98, "ms": 0.98},
         "language": {"id": 0.96, "en": 0.98, "ms": 0.91},
     },
     "N": {
