@@ -41,6 +41,8 @@ DEV_N = "faq_dev_n.yaml"
 # Table O (session 13): the same brief, leaning on English by Indonesians, Malaysians and foreign
 # buyers, two things in one message, short fragments, and out-of-scope lines sharing topic words.
 DEV_O = "faq_dev_o.yaml"
+# Table P (session 14): the same brief, leaning on Malay as Malaysians write it (formal, chat
+# shorthand, Manglish, short lines) and on Sundanese-flavoured and Jakarta-slang Indonesian.
 DEV_P = "faq_dev_p.yaml"
 DEV_WRITTEN = {"K": DEV_K, "L": DEV_L, "M": DEV_M, "N": DEV_N, "O": DEV_O, "P": DEV_P}
 OUT_OF_SCOPE = "out_of_scope"
