@@ -68,11 +68,16 @@ async def answer_understood(ctx: Ctx, text: str, understood: Understood) -> list
 def answer_topic(ctx: Ctx, topic: str) -> list[Reply]:
     """The answer of `topic` in the user's language, with its related topics as buttons."""
     faq = _faq(ctx)
-    entry = faq.get(topic)
-    if entry is None:
+    if faq.get(topic) is None:
         return [
             ctx.say("faq.unknown_topic", buttons=(ctx.button("faq.topics_button", "menu:faq"),))
         ]
+    # The same for everyone who reads it in this language today (the user is not in it).
+    return [faq.made_today(("reply", topic, ctx.lang), lambda _: _topic_reply(ctx, topic))]
+
+
+def _topic_reply(ctx: Ctx, topic: str) -> Reply:
+    faq = _faq(ctx)
     buttons = _related_buttons(ctx, topic)
     if faq.has_more(topic):
         buttons.insert(0, ctx.button("faq.more_button", FaqButton.MORE.payload(topic)))
@@ -82,7 +87,7 @@ def answer_topic(ctx: Ctx, topic: str) -> list[Reply]:
     text = faq.render(topic, ctx.lang)
     if _points_to_office(faq, text):  # a person can answer what the office would
         buttons.append(talk_button(ctx))
-    return [Reply(text, tuple(buttons))]
+    return Reply(text, tuple(buttons))
 
 
 def talk_button(ctx: Ctx) -> Button:

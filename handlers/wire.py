@@ -5,13 +5,14 @@ from __future__ import annotations
 import base64
 import dataclasses
 import json
+from functools import lru_cache
 
 from handlers.types import Attachment, Button, Reply, ReplyKind
 
 
 def replies_to_json(replies: list[Reply]) -> str:
     """Replies as JSON (file bytes in base64); `replies_from_json` gives them back equal."""
-    return json.dumps([_reply_dict(reply) for reply in replies], ensure_ascii=False)
+    return f"[{', '.join(map(_reply_json, replies))}]"
 
 
 def replies_from_json(text: str) -> list[Reply]:
@@ -21,8 +22,8 @@ def replies_from_json(text: str) -> list[Reply]:
 
 def answer_to_json(replies: list[Reply], language: str | None = None) -> str:
     """Replies and the language they are in (the inbox keeps both until they are delivered)."""
-    items = [_reply_dict(reply) for reply in replies]
-    return json.dumps({"language": language, "replies": items}, ensure_ascii=False)
+    items = ", ".join(map(_reply_json, replies))
+    return f'{{"language": {json.dumps(language)}, "replies": [{items}]}}'
 
 
 def answer_from_json(text: str) -> tuple[list[Reply], str | None]:
@@ -31,6 +32,19 @@ def answer_from_json(text: str) -> tuple[list[Reply], str | None]:
     if isinstance(data, list):
         return [_reply(item) for item in data], None
     return [_reply(item) for item in data["replies"]], data.get("language")
+
+
+def _reply_json(reply: Reply) -> str:
+    if reply.file is not None:  # bytes: never kept in the cache below
+        return json.dumps(_reply_dict(reply), ensure_ascii=False)
+    return _reply_json_kept(reply)
+
+
+@lru_cache(maxsize=1024)
+def _reply_json_kept(reply: Reply) -> str:
+    """A reply without bytes as JSON, kept: a FAQ answer is the same Reply for everyone who
+    asks that day (handlers/faq.py), and the inbox stores each message's replies."""
+    return json.dumps(_reply_dict(reply), ensure_ascii=False)
 
 
 def _reply_dict(reply: Reply) -> dict:

@@ -6,7 +6,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import yaml
 from jinja2 import Template, TemplateError
@@ -19,6 +19,8 @@ from knowledge.normalise import Normaliser
 from knowledge.semantic import SemanticIndex, SemanticOptions
 from knowledge.templating import compile_template
 from knowledge.texts import KnowledgeError
+
+T = TypeVar("T")
 
 REQUIRED_TOPICS = (
     "little-bandung-what", "little-bandung-join", "little-bandung-cost", "little-bandung-products",
@@ -73,10 +75,11 @@ class Faq:
         self.contacts = contacts
         self.out_of_scope = dict(out_of_scope or {})  # out_of_scope.yaml, indexed in the matcher
         self.clock: Callable[[], date] = jakarta_today  # tests set another day
-        # Answers as they read on `_rendered_on` (an answer depends on the day only): rendering
-        # one through Jinja2 cost ~20 us of every FAQ message. At most topics x languages x 2.
-        self._rendered: dict[tuple[str, str, str], str] = {}
-        self._rendered_on: date | None = None
+        # What is made of answers as they read on `_made_on` (an answer depends on the day
+        # only): rendering one through Jinja2 cost ~20 us of every FAQ message, drawing its
+        # reply with buttons ~15 us more. At most topics x languages x 3.
+        self._made: dict[tuple[str, ...], Any] = {}
+        self._made_on: date | None = None
 
     def get(self, topic: str) -> FaqEntry | None:
         return self.entries.get(topic)
@@ -106,14 +109,22 @@ class Faq:
         return self._render(topic, lang, "more")
 
     def _render(self, topic: str, lang: str, part: str) -> str:
+        return self.made_today(
+            (part, topic, lang),
+            lambda today: self.entries[topic].render(lang, self.contacts, today, part=part),
+        )
+
+    def made_today(self, key: tuple[str, ...], make: Callable[[date], T]) -> T:
+        """`make(today)`, made once a day per `key`: an answer, or a reply drawn from one
+        (immutable: every caller gets the same object). A /reload makes a new Faq."""
         today = self.clock()
-        if today != self._rendered_on:  # a new day: answers may read differently
-            self._rendered, self._rendered_on = {}, today
-        text = self._rendered.get((topic, lang, part))
-        if text is None:
-            text = self.entries[topic].render(lang, self.contacts, today, part=part)
-            self._rendered[(topic, lang, part)] = text
-        return text
+        if today != self._made_on:  # a new day: answers may read differently
+            self._made, self._made_on = {}, today
+        try:
+            return self._made[key]
+        except KeyError:
+            made = self._made[key] = make(today)
+            return made
 
     def add_phrasings(self, topic: str, lang: str, texts: list[str]) -> int:
         """Add curated sample questions to the matcher; returns how many were new."""
