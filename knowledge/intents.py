@@ -59,6 +59,7 @@ class IntentRules(MessageChecks):
         self.ticket_done = word_group(data, "ticket_done", where)
         staff = mapping(data, "staff_requests", where)
         self.staff_requests = {c: word_group(staff, c, f"{where}: staff_requests") for c in staff}
+        self.staff_asked: dict[str, str | None] = {}  # MessageChecks.staff_request's answers
         fields = mapping(data, "form_fields", where)
         self.form_fields = {k: word_group(fields, k, f"{where}: form_fields") for k in fields}
         consent = mapping(data, "consent", where)

@@ -16,6 +16,7 @@ if TYPE_CHECKING:
 # English own words come before what is owned ("my status"); after a verb they own its object
 # ("delete my tweet"), so only Indonesian and Malay ones count after the word ("status sy")
 ENGLISH_OWN = frozenset(("my", "me", "i", "im", "mine", "our", "us", "we"))
+STAFF_ASKED = 1024  # texts whose staff_request answer is kept (knowledge/recent.py: READ_CACHE)
 
 
 class MessageChecks:
@@ -24,6 +25,7 @@ class MessageChecks:
     lists: dict[str, Group]
     actions: list[Action]
     staff_requests: dict[str, Group]
+    staff_asked: dict[str, str | None]
     read: Callable[[str], Read]  # IntentRules.read
 
     def is_skip(self, text: str) -> bool:
@@ -80,7 +82,18 @@ class MessageChecks:
 
     def staff_request(self, text: str) -> str | None:
         """The staff command a whole message asks for in words ("statistik minggu ini",
-        "lihat pendaftaran baru"), or None; the caller checks the role."""
-        forms = self._whole(text)  # every message outside a flow comes here: its words once
-        return next((command for command, group in self.staff_requests.items()
-                     if any(form in group for form in forms)), None)  # fmt: skip
+        "lihat pendaftaran baru"), or None; the caller checks the role.
+
+        Every message outside a flow comes here first, and people ask the same few questions
+        again: the answer is kept per text (at most STAFF_ASKED texts, then forgotten at once).
+        """
+        asked = self.staff_asked
+        if text in asked:
+            return asked[text]
+        forms = self._whole(text)
+        found = next((command for command, group in self.staff_requests.items()
+                      if any(form in group for form in forms)), None)  # fmt: skip
+        if len(asked) >= STAFF_ASKED:
+            asked.clear()
+        asked[text] = found
+        return found

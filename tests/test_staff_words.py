@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from knowledge import intents_checks, load_knowledge
 from tests.support.chat import Chat
 from tests.support.staff_helpers import add_registration, make_staff
 
@@ -57,3 +58,19 @@ async def test_a_staff_phrase_inside_a_longer_message_is_a_question(assistant) -
     admin = Chat(assistant, ADMIN, language_hint="id")
     await admin.send("berapa jumlah umkm di bandung menurut statistik terbaru?")
     assert "📊 Statistik" not in admin.text and "140.000" in admin.text
+
+
+def test_a_staff_phrase_is_read_once_per_text_and_the_memory_stays_bounded(monkeypatch) -> None:
+    rules = load_knowledge(semantic=None).intents
+    monkeypatch.setattr(intents_checks, "STAFF_ASKED", 3)
+    calls = []
+    whole = rules._whole
+    monkeypatch.setattr(rules, "_whole", lambda text: calls.append(text) or whole(text))
+    for _ in range(2):
+        assert rules.staff_request("statistik minggu ini") == "statistik"
+        assert rules.staff_request("apa itu nib") is None
+    assert calls == ["statistik minggu ini", "apa itu nib"]  # each read once
+    for n in range(5):
+        rules.staff_request(f"pertanyaan nomor {n}")
+    assert len(rules.staff_asked) <= 3
+    assert rules.staff_request("statistik minggu ini") == "statistik"  # read again, same answer
