@@ -44,7 +44,11 @@ DEV_O = "faq_dev_o.yaml"
 # Table P (session 14): the same brief, leaning on Malay as Malaysians write it (formal, chat
 # shorthand, Manglish, short lines) and on Sundanese-flavoured and Jakarta-slang Indonesian.
 DEV_P = "faq_dev_p.yaml"
-DEV_WRITTEN = {"K": DEV_K, "L": DEV_L, "M": DEV_M, "N": DEV_N, "O": DEV_O, "P": DEV_P}
+# Table Q (session 15): the same brief, leaning on long messages (a greeting and a story around
+# the one question, 300-390 characters), very short fragments, short Malay small talk and
+# requests, and out-of-scope lines sharing a topic's word (IC/KTP, HP, shares, a halal dinner).
+DEV_Q = "faq_dev_q.yaml"
+DEV_WRITTEN = {"K": DEV_K, "L": DEV_L, "M": DEV_M, "N": DEV_N, "O": DEV_O, "P": DEV_P, "Q": DEV_Q}
 OUT_OF_SCOPE = "out_of_scope"
 
 
