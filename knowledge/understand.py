@@ -13,7 +13,7 @@ from knowledge.matcher import OUT_OF_SCOPE
 from knowledge.semantic import NeedsEmbedding, no_embedding
 
 MAX_MATCHED = 1000  # characters of a message the FAQ matches (the rest is a story, not a question)
-MAX_PARTS = 6  # sentences looked at one by one
+MAX_PARTS = 6  # pieces looked at one by one: the last ones (a story first, then the question)
 # A message's pieces may embed at most this many texts beyond the whole message (the last pieces
 # first; a piece over the budget is left out unless its vector is known). Development tables
 # A-I through understand (session 7, 16:55 UTC): 3 loses no row, 2 one (en), 1 seven; on the
@@ -138,7 +138,7 @@ def ask_faq(faq: Faq, rules: IntentRules, text: str, guess: Guess) -> Understood
 
 
 def parts(text: str, clauses: bool = False) -> list[str]:
-    """The sentences of a message with at least two words, at most MAX_PARTS; with `clauses`, a
+    """The sentences of a message with at least two words, the last MAX_PARTS; with `clauses`, a
     long sentence by its clauses ("usaha saya sudah 5 tahun, gimana caranya ikut little bandung?")."""
     found = []
     for sentence in _SENTENCE.split(text):
@@ -147,7 +147,7 @@ def parts(text: str, clauses: bool = False) -> list[str]:
         long = clauses and len(sentence.split()) > LONG_SENTENCE
         clauses_of = _CLAUSE.split(sentence) if long else [sentence]
         found += [c.strip() for c in clauses_of if c and len(c.split()) >= 2]
-    return found[:MAX_PARTS]
+    return found[-MAX_PARTS:]
 
 
 def _best_part(
@@ -180,8 +180,9 @@ def _best_part(
         ):
             continue  # "biayanya berapa?" after a halal question asks the halal fee
         found.append((n, piece, decision))
+    asking = _question_clauses(sentences)
     for _, piece, decision in sorted(found, key=lambda item: item[0]):
-        (asked if _is_question(rules, piece) else stated).append(decision)
+        (asked if piece in asking or _is_question(rules, piece) else stated).append(decision)
     if asked:
         asked.sort(key=lambda d: -d.score)
         if whole.kind == "answer" and asked[0].topic != whole.topic and _whole_nearer(
@@ -223,6 +224,13 @@ def _whole_nearer(faq: Faq, text: str, whole: str, asked: str) -> bool:
         return False
     near = dict(index.rank(text))
     return near.get(whole, 0.0) >= near.get(asked, 0.0)
+
+
+def _question_clauses(sentences: list[str]) -> set[str]:
+    """The clauses of the sentences that end with a question mark: each of them asks ("Sebenarnya
+    apa dampak MEA buat UMKM kayak saya, dan apa yang harus saya siapkan?")."""
+    return {clause.strip() for sentence in sentences if sentence.rstrip().endswith(_QUESTION_END)
+            for clause in _CLAUSE.split(sentence) if clause}  # fmt: skip
 
 
 def _is_question(rules: IntentRules, piece: str) -> bool:

@@ -290,6 +290,32 @@ def test_a_second_question_naming_its_topic_is_still_offered(base, semantic_faq)
     assert (found.topic, found.also) == ("little-bandung-join", ("export-basics",))
 
 
+def test_a_long_story_is_answered_by_the_question_at_its_end(base, semantic_faq) -> None:
+    """A story of more pieces than are read one by one (MAX_PARTS): the last pieces are read, as
+    the question ends the message; the first ones were, and the question went unread."""
+    from knowledge.understand import MAX_PARTS, parts, understand
+
+    text = ("Halo min, saya Ujang. Saya jualan bakso di Cicaheum sejak 2015. Dulu pakai gerobak, "
+            "sekarang sudah punya kios sendiri. Karyawan saya ada dua orang. Bulan lalu ada "
+            "pembeli kantoran yang nanya soal surat izin. Saya belum pernah urus izin apa pun. "
+            "NIB itu apa dan gimana cara bikinnya?")  # fmt: skip
+    assert len(parts(text, clauses=True)) == MAX_PARTS and "NIB" in parts(text)[-1]
+    found = understand(semantic_faq, base.intents, base.language, text)
+    assert (found.intent, found.topic) == ("faq", "nib-oss")
+
+
+def test_each_clause_of_a_long_question_sentence_asks(base, semantic_faq) -> None:
+    """A long sentence ending with "?" is read clause by clause: its first clause, which names
+    the topic, asks as much as the last one, which has the question mark."""
+    from knowledge.understand import understand
+
+    text = ("Halo min, saya punya usaha kerupuk kulit di Bandung dengan lima pekerja. Katanya "
+            "sekarang sudah zaman MEA. Sebenarnya apa pengaruh MEA untuk usaha kecil seperti "
+            "punya saya, dan apa saja yang harus saya siapkan?")  # fmt: skip
+    found = understand(semantic_faq, base.intents, base.language, text)
+    assert (found.intent, found.topic) == ("faq", "mea-impact-sme")
+
+
 def test_by_meaning_examples_join_the_semantic_stage_only(base, embedder, tmp_path) -> None:
     """out_of_scope.yaml `by_meaning`: embedded as out-of-scope examples, unknown to the lexical
     matcher (no word weight changes); a curated phrasing still lines up with the matcher."""
