@@ -81,7 +81,9 @@ def understand(
     if intent.name is not None and (closing or (understood.topic is None and not outside)):
         return Understood("smalltalk", guess, small_talk=intent.name)
     near = intent.near_action
-    if near is not None and _agrees(near, understood, intent.foreign):
+    # the kind of business one asks to register is no other thing ("daftarkan usaha katering saya")
+    foreign = intent.foreign and not (near in NEVER_OFF_TOPIC and rules.names_ours(text, near))
+    if near is not None and _agrees(near, understood, foreign):
         return Understood("action", guess, action=near, to=intent.to)
     short = len(text.split()) <= SHORT_REQUEST
     if near not in (None, *NEVER_OFF_TOPIC) and intent.foreign and short and _twin_chosen(

@@ -274,3 +274,15 @@ def test_development_off_topic_requests_fall_back(knowledge) -> None:
                         ("cek status sy gercep", "registration-status")):
         found = _read(knowledge, text)
         assert found.topic == topic or found.action is not None, text
+
+
+def test_asking_to_register_ones_kind_of_business_registers(knowledge) -> None:
+    """A word the knowledge never uses, in a request to register one's business, is the kind of
+    business ("laundry", "katering"): the request runs, where before it fell back or only got the
+    how-to answer; registering someone else's thing is still not the request."""
+    for text in ("tolong daftarkan usaha laundry saya", "daftarkan usaha katering saya",
+                 "register my batik business please"):
+        found = _read(knowledge, text)
+        assert (found.intent, found.action) == ("action", "register"), text
+    for text in ("daftarin anak saya sekolah dong", "register my car"):
+        assert _read(knowledge, text).action != "register", text
