@@ -67,7 +67,11 @@ def knowledge():
      ("any update on my registraion?", "action", "status", None),  # news, not edit
      ("alamat kedai dah pindah, nak updte data pendaftaran", "action", "edit", None),
      # an inflection is no typo: "changed" tells, "change" would ask
-     ("my number changed, how do i update my details?", "question", None, None)],
+     ("my number changed, how do i update my details?", "question", None, None),
+     # session 15, table Q: where an application is, and a closing without "bye"
+     ("show me where my application is at", "action", "status", None),
+     ("where is my parcel", "question", None, None),
+     ("talk later", "smalltalk", "goodbye", None)],
 )  # fmt: skip
 def test_classify(rules, text, kind, name, to) -> None:
     intent = rules.classify(text)
