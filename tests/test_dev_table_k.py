@@ -59,7 +59,7 @@ from tests.test_understanding_accuracy import (
 # 95.5%; out of scope unchanged; intent 100% each; language unchanged.
 # Table Q (session 15, leaning on long messages, a greeting and a story around the one question,
 # on very short fragments, on short Malay small talk and requests, and on out-of-scope lines
-# sharing a topic's word; brief faq_dev_q_brief.md), first read at 7cc3a58 (2026-12-05 19:10
+# sharing a topic's word; brief faq_dev_q_brief.md), first read at 7cc3a58 (2026-12-05 19:05
 # UTC): in scope lexical 88.4 / 90.9 / 86.4%, semantic 90.4 / 94.9 / 89.9%; out of scope falls
 # back, lexical 83.3 / 86.7 / 83.3%, semantic 93.3 / 93.3 / 86.7%; intent 98.3 / 96.7 / 100%;
 # language 97.2 / 99.3 / 91.0%.
@@ -107,9 +107,11 @@ FLOORS = {
         "language": {"id": 0.98, "en": 0.98, "ms": 0.92},
     },
     "Q": {
-        "in_scope": {"lexical": 0.86, "semantic": 0.89},
-        "fallback": {"lexical": 0.83, "semantic": 0.86},
-        "intent": {"id": 0.98, "en": 0.96, "ms": 0.98},
+        # after session 15's changes (d277c3e): lexical 91.9 / 91.9 / 90.9%, semantic 92.4 / 96.0
+        # / 92.9%; out of scope semantic 96.7 / 100 / 96.7%; intent 98.3 / 100 / 100%
+        "in_scope": {"lexical": 0.90, "semantic": 0.91},
+        "fallback": {"lexical": 0.83, "semantic": 0.93},
+        "intent": {"id": 0.98, "en": 0.98, "ms": 0.98},
         "language": {"id": 0.96, "en": 0.98, "ms": 0.90},
     },
 }
