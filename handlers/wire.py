@@ -5,7 +5,7 @@ from __future__ import annotations
 import base64
 import dataclasses
 import json
-from functools import lru_cache
+import weakref
 
 from handlers.types import Attachment, Button, Reply, ReplyKind
 
@@ -34,17 +34,20 @@ def answer_from_json(text: str) -> tuple[list[Reply], str | None]:
     return [_reply(item) for item in data["replies"]], data.get("language")
 
 
+# Replies without bytes as JSON, for as long as the Reply itself lives: a FAQ answer is the same
+# Reply for everyone who asks that day (Faq.made_today), and the inbox stores each message's
+# replies. A reply made for one user (their data, a form's summary) is gone with its message.
+KEPT: weakref.WeakKeyDictionary[Reply, str] = weakref.WeakKeyDictionary()
+
+
 def _reply_json(reply: Reply) -> str:
-    if reply.file is not None:  # bytes: never kept in the cache below
+    if reply.file is not None:  # bytes: never kept
         return json.dumps(_reply_dict(reply), ensure_ascii=False)
-    return _reply_json_kept(reply)
-
-
-@lru_cache(maxsize=1024)
-def _reply_json_kept(reply: Reply) -> str:
-    """A reply without bytes as JSON, kept: a FAQ answer is the same Reply for everyone who
-    asks that day (handlers/faq.py), and the inbox stores each message's replies."""
-    return json.dumps(_reply_dict(reply), ensure_ascii=False)
+    try:
+        return KEPT[reply]
+    except KeyError:
+        made = KEPT[reply] = json.dumps(_reply_dict(reply), ensure_ascii=False)
+        return made
 
 
 def _reply_dict(reply: Reply) -> dict:

@@ -1,17 +1,13 @@
-"""Replies as stored JSON: given back equal; answers kept as JSON once, file bytes never kept."""
+"""Replies as stored JSON: given back equal; a reply's JSON kept only while the reply lives."""
 
 from __future__ import annotations
 
+import gc
 import json
 
+from handlers import wire
 from handlers.types import Attachment, Button, Reply, ReplyKind
-from handlers.wire import (
-    _reply_json_kept,
-    answer_from_json,
-    answer_to_json,
-    replies_from_json,
-    replies_to_json,
-)
+from handlers.wire import answer_from_json, answer_to_json, replies_from_json, replies_to_json
 
 REPLIES = [
     Reply('Kata "kutip", baris\nbaru, ñ dan 😀 </b>{{ x }}', (Button("Ya", "menu:ya"),)),
@@ -29,9 +25,17 @@ def test_replies_come_back_equal_and_the_json_is_plain_json() -> None:
     assert json.loads(replies_to_json([])) == []
 
 
-def test_a_reply_is_made_json_once_but_file_bytes_are_never_kept() -> None:
-    _reply_json_kept.cache_clear()
-    for _ in range(3):
-        answer_to_json(REPLIES, "id")
-    info = _reply_json_kept.cache_info()
-    assert (info.misses, info.hits, info.currsize) == (2, 4, 2)  # text and attachment replies
+def test_a_replys_json_is_kept_while_the_reply_lives_and_file_bytes_never() -> None:
+    """A FAQ answer (one Reply all day) is made JSON once; a reply made for one user (their
+    registration data) is not kept after its message is done."""
+    shared = Reply("Jawaban FAQ yang sama untuk semua", (Button("Lagi", "faq:more"),))
+    answer_to_json([shared], "id")
+    assert wire.KEPT[shared] == json.dumps(wire._reply_dict(shared), ensure_ascii=False)
+    personal = Reply("Nama: Siti, HP: +62 812 0000 0000")
+    with_bytes = Reply("berkas", kind=ReplyKind.DOCUMENT, file=b"data", filename="a.csv")
+    answer_to_json([personal, with_bytes], "id")
+    assert with_bytes not in wire.KEPT and personal in wire.KEPT
+    del personal
+    gc.collect()
+    assert [reply.text for reply in wire.KEPT.keys()].count("Nama: Siti, HP: +62 812 0000 0000") == 0
+    assert shared in wire.KEPT  # still referenced: still kept
