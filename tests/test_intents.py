@@ -70,6 +70,8 @@ def knowledge():
      ("my number changed, how do i update my details?", "question", None, None),
      # session 15, table Q: where an application is, and a closing without "bye"
      ("show me where my application is at", "action", "status", None),
+     ("did my sign up go through?", "action", "status", None),  # a sign-up, the noun
+     ("sign me up", "action", "register", None),
      ("where is my parcel", "question", None, None),
      ("talk later", "smalltalk", "goodbye", None)],
 )  # fmt: skip
