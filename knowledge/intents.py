@@ -20,6 +20,7 @@ from knowledge.intents_schema import (
     word_group,
 )
 from knowledge.languages import LANGUAGES
+from knowledge.recent import Recent
 from knowledge.texts import read_mapping
 from knowledge.vocabulary import VERB_FORM, Vocabulary
 
@@ -59,7 +60,7 @@ class IntentRules(MessageChecks):
         self.ticket_done = word_group(data, "ticket_done", where)
         staff = mapping(data, "staff_requests", where)
         self.staff_requests = {c: word_group(staff, c, f"{where}: staff_requests") for c in staff}
-        self.staff_asked: dict[str, str | None] = {}  # MessageChecks.staff_request's answers
+        self.staff_asked: Recent[str] = Recent()  # MessageChecks.staff_request's answers
         fields = mapping(data, "form_fields", where)
         self.form_fields = {k: word_group(fields, k, f"{where}: form_fields") for k in fields}
         consent = mapping(data, "consent", where)

@@ -12,11 +12,11 @@ from knowledge.langdetect import words
 if TYPE_CHECKING:
     from knowledge.intents_read import Read
     from knowledge.intents_schema import Action, Group
+    from knowledge.recent import Recent
 
 # English own words come before what is owned ("my status"); after a verb they own its object
 # ("delete my tweet"), so only Indonesian and Malay ones count after the word ("status sy")
 ENGLISH_OWN = frozenset(("my", "me", "i", "im", "mine", "our", "us", "we"))
-STAFF_ASKED = 1024  # texts whose staff_request answer is kept (knowledge/recent.py: READ_CACHE)
 
 
 class MessageChecks:
@@ -25,7 +25,7 @@ class MessageChecks:
     lists: dict[str, Group]
     actions: list[Action]
     staff_requests: dict[str, Group]
-    staff_asked: dict[str, str | None]
+    staff_asked: Recent[str]  # staff_request's answers by text ("" for none)
     read: Callable[[str], Read]  # IntentRules.read
 
     def is_skip(self, text: str) -> bool:
@@ -85,15 +85,12 @@ class MessageChecks:
         "lihat pendaftaran baru"), or None; the caller checks the role.
 
         Every message outside a flow comes here first, and people ask the same few questions
-        again: the answer is kept per text (at most STAFF_ASKED texts, then forgotten at once).
+        again: the answer is kept per text, as the readings are (knowledge/recent.py).
         """
-        asked = self.staff_asked
-        if text in asked:
-            return asked[text]
-        forms = self._whole(text)
-        found = next((command for command, group in self.staff_requests.items()
-                      if any(form in group for form in forms)), None)  # fmt: skip
-        if len(asked) >= STAFF_ASKED:
-            asked.clear()
-        asked[text] = found
-        return found
+        found = self.staff_asked.find(text, None)
+        if found is None:
+            forms = self._whole(text)
+            found = next((command for command, group in self.staff_requests.items()
+                          if any(form in group for form in forms)), "")  # fmt: skip
+            self.staff_asked.keep(text, None, found)
+        return found or None

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from knowledge import intents_checks, load_knowledge
+from knowledge import load_knowledge
 from tests.support.chat import Chat
 from tests.support.staff_helpers import add_registration, make_staff
 
@@ -62,7 +62,7 @@ async def test_a_staff_phrase_inside_a_longer_message_is_a_question(assistant) -
 
 def test_a_staff_phrase_is_read_once_per_text_and_the_memory_stays_bounded(monkeypatch) -> None:
     rules = load_knowledge(semantic=None).intents
-    monkeypatch.setattr(intents_checks, "STAFF_ASKED", 3)
+    rules.staff_asked.size = 3
     calls = []
     whole = rules._whole
     monkeypatch.setattr(rules, "_whole", lambda text: calls.append(text) or whole(text))
