@@ -147,9 +147,13 @@ def parts(text: str, clauses: bool = False) -> list[str]:
         if not sentence or len(sentence.split()) < 2:
             continue
         long = clauses and len(sentence.split()) > LONG_SENTENCE
-        clauses_of = _CLAUSE.split(sentence) if long else [sentence]
-        found += [c.strip() for c in clauses_of if c and len(c.split()) >= 2]
+        found += _clauses_of(sentence) if long else [sentence.strip()]
     return found[-MAX_PARTS:]
+
+
+def _clauses_of(sentence: str) -> list[str]:
+    """A sentence's clauses of at least two words (split at _CLAUSE)."""
+    return [c.strip() for c in _CLAUSE.split(sentence) if c and len(c.split()) >= 2]
 
 
 def _best_part(
@@ -231,8 +235,8 @@ def _whole_nearer(faq: Faq, text: str, whole: str, asked: str) -> bool:
 def _question_clauses(sentences: list[str]) -> set[str]:
     """The clauses of the sentences that end with a question mark: each of them asks ("Sebenarnya
     apa dampak MEA buat UMKM kayak saya, dan apa yang harus saya siapkan?")."""
-    return {clause.strip() for sentence in sentences if sentence.rstrip().endswith(_QUESTION_END)
-            for clause in _CLAUSE.split(sentence) if clause}  # fmt: skip
+    return {clause for sentence in sentences if sentence.rstrip().endswith(_QUESTION_END)
+            for clause in _clauses_of(sentence)}  # fmt: skip
 
 
 def _is_question(rules: IntentRules, piece: str) -> bool:
