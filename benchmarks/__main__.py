@@ -30,8 +30,13 @@ ORDER = ["faq", "registration", "memory", "telegram_e2e", "whatsapp_e2e", "broad
 
 
 def discover() -> list[str]:
-    """Every benchmark module: ORDER first, then the rest alphabetically."""
-    names = sorted(p.stem for p in HERE.glob("*.py") if not p.stem.startswith("_"))
+    """Every benchmark module (a file defining `async def run`; tools such as in_scope_misses
+    live beside them): ORDER first, then the rest alphabetically."""
+    names = sorted(
+        p.stem
+        for p in HERE.glob("*.py")
+        if not p.stem.startswith("_") and "\nasync def run(" in p.read_text(encoding="utf-8")
+    )
     return [n for n in ORDER if n in names] + [n for n in names if n not in ORDER]
 
 
