@@ -14,6 +14,7 @@ from pathlib import Path
 import yaml
 
 from knowledge import KNOWLEDGE_DIR, build_detector, load_knowledge
+from knowledge.examples import load_examples
 from knowledge.intents import IntentRules
 from knowledge.langdetect import load_markers
 from knowledge.understand import understand
@@ -48,8 +49,10 @@ def cpu_ms(name: str, fn, texts: list[str], repeat: int) -> dict:
 
 async def run(quick: bool) -> dict:
     knowledge = load_knowledge()
-    start = time.thread_time()
-    build_detector(knowledge.faq, knowledge.texts, load_markers(KNOWLEDGE_DIR / "language_words.yaml"))
+    markers = load_markers(KNOWLEDGE_DIR / "language_words.yaml")
+    start = time.thread_time()  # the examples' file read too: the detector learns its lines
+    examples = load_examples(KNOWLEDGE_DIR / "examples.yaml")
+    build_detector(knowledge.faq, knowledge.texts, markers, examples)
     detector_ms = (time.thread_time() - start) * 1000
     start = time.thread_time()
     IntentRules.load(KNOWLEDGE_DIR / "intents.yaml")

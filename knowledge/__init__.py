@@ -9,6 +9,7 @@ from datetime import date
 from pathlib import Path
 from typing import Any
 
+from knowledge.examples import Examples, load_examples
 from knowledge.faq import Faq, load_faq, load_out_of_scope
 from knowledge.holidays import load_holidays
 from knowledge.intents import IntentRules
@@ -58,10 +59,11 @@ def load_knowledge(
     normaliser = Normaliser.load(folder / "normalise.yaml")
     out_of_scope = load_out_of_scope(folder / "out_of_scope.yaml")
     by_meaning = load_out_of_scope(folder / "out_of_scope.yaml", "by_meaning") if semantic else {}
-    faq = load_faq(folder / "faq", contacts, normaliser, out_of_scope, semantic, by_meaning)
+    examples = load_examples(folder / "examples.yaml")
+    faq = load_faq(folder / "faq", contacts, normaliser, out_of_scope, semantic, by_meaning, examples)
     intents = IntentRules.load(folder / "intents.yaml")
     markers = load_markers(folder / "language_words.yaml")
-    detector = build_detector(faq, texts, markers)
+    detector = build_detector(faq, texts, markers, examples)
     # slang ("dieu"), synonyms and word lists count as known: a request naming them is not foreign
     intents.known = Vocabulary(detector.known | intents.vocabulary | normaliser.vocabulary())
     _log_mode(faq, time.perf_counter() - start)
@@ -69,9 +71,12 @@ def load_knowledge(
     return Knowledge(texts, contacts, faq, intents, detector, holidays)
 
 
-def build_detector(faq: Faq, texts: Texts, markers: dict[str, list[str]]) -> LanguageDetector:
+def build_detector(
+    faq: Faq, texts: Texts, markers: dict[str, list[str]], examples: Examples | None = None
+) -> LanguageDetector:
     """A language detector learnt from every text the knowledge holds in each language; its
-    `known` words are those of the knowledge's own texts and the markers (not out-of-scope lines)."""
+    `known` words are those of the knowledge's own texts and the markers (not out-of-scope lines
+    nor examples.yaml's, which it learns after)."""
     detector = LanguageDetector()
     for lang in LANGUAGES:
         detector.learn(lang, own_texts(faq, texts, lang))
@@ -79,6 +84,7 @@ def build_detector(faq: Faq, texts: Texts, markers: dict[str, list[str]]) -> Lan
     detector.known = frozenset().union(*detector.counts.values())
     for lang in LANGUAGES:
         detector.learn(lang, faq.out_of_scope.get(lang, []))
+        detector.learn(lang, examples.lines(lang) if examples else [])
     detector.neutral = {w for item in markers.get("neutral", []) for w in words(item)}
     detector.weak = {w for item in markers.get("weak", []) for w in words(item)}
     for lang in ("ms", "id"):

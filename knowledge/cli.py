@@ -12,6 +12,7 @@ from typing import Any, TextIO
 
 from knowledge import KNOWLEDGE_DIR, Knowledge, KnowledgeError, load_contacts, load_knowledge
 from knowledge.dates import check_dates, jakarta_today
+from knowledge.examples import load_examples
 from knowledge.faq import build_faq, load_out_of_scope, validate_faq
 from knowledge.holidays import holiday_warnings
 from knowledge.intents import IntentRules
@@ -148,6 +149,12 @@ def check_knowledge(
             errors.append(str(exc))
     entries, faq_errors, warnings = validate_faq(folder / "faq", contacts)
     errors += faq_errors
+    try:
+        examples = load_examples(folder / "examples.yaml")
+        ids = {entry.id for entry in entries}
+        errors += [f"{folder / 'examples.yaml'}: {p}" for p in examples.problems(ids)]
+    except KnowledgeError as exc:
+        errors.append(str(exc))
     try:
         warnings += holiday_warnings(folder / "holidays.yaml", today or jakarta_today())
     except KnowledgeError as exc:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from pathlib import Path
@@ -12,6 +12,7 @@ import yaml
 from jinja2 import Template, TemplateError
 
 from knowledge.dates import jakarta_today
+from knowledge.examples import Examples
 from knowledge.faq_schema import GROUPS, check_entry
 from knowledge.languages import LANGUAGES
 from knowledge.matcher import OUT_OF_SCOPE, Matcher
@@ -140,12 +141,17 @@ def load_faq(
     out_of_scope: Questions,
     semantic: SemanticOptions | None = None,
     by_meaning: Questions | None = None,
+    examples: Examples | None = None,
 ) -> Faq:
-    """Load and validate every `folder/*.yaml`; raise KnowledgeError listing every problem."""
+    """Load and validate every `folder/*.yaml` (and the topics of `examples`, examples.yaml);
+    raise KnowledgeError listing every problem."""
     entries, errors, _warnings = validate_faq(folder, contacts)
+    examples = examples or Examples()
+    errors += [f"examples.yaml: {p}" for p in examples.problems({e.id for e in entries})]
     if errors:
         raise KnowledgeError("\n".join(errors))
-    return build_faq(entries, contacts, normaliser, out_of_scope, semantic, by_meaning)
+    rows = examples.rows(OUT_OF_SCOPE) if semantic is not None else []
+    return build_faq(entries, contacts, normaliser, out_of_scope, semantic, by_meaning, rows)
 
 
 def build_faq(
@@ -155,11 +161,13 @@ def build_faq(
     out_of_scope: Questions | None = None,
     semantic: SemanticOptions | None = None,
     by_meaning: Questions | None = None,
+    examples: Sequence[tuple[str, str]] = (),
 ) -> Faq:
     """The Faq with a matcher over the sample questions, keywords and titles, and the
     out-of-scope questions as a pseudo-topic that always falls back; with `semantic`, the
     embedding stage over the same samples and the out-of-scope examples `by_meaning` (that
-    stage's only: their words do not change the lexical matcher's rarity weights)."""
+    stage's only: their words do not change the lexical matcher's rarity weights), and its
+    (topic, line) `examples` (examples.yaml; off-topic ones under OUT_OF_SCOPE)."""
     matcher = Matcher(normaliser)
     for entry in entries:
         questions = [(lang, q) for lang in LANGUAGES for q in entry.questions[lang]]
@@ -174,6 +182,7 @@ def build_faq(
     if semantic is not None:
         samples = [(sample.topic, sample.text) for sample in matcher.samples]
         extra = [(OUT_OF_SCOPE, q) for qs in (by_meaning or {}).values() for q in qs]
+        extra += examples
         matcher.attach_semantic(SemanticIndex.build(semantic, samples, extra))
     return Faq(entries, matcher, contacts, out_of_scope)
 

@@ -8,7 +8,8 @@ long messages and Malaysian writers); table N in session 11 from blind table 6's
 on long Malay and Sundanese lines), and table O in session 13 (leaning on English by Indonesians,
 Malaysians and foreign buyers). Unlike the blind tables, they are development tables: their
 misses are printed and may guide the rules and the knowledge. Their first readings (before
-anything was tuned on them) are below; the floors are the figures since, rounded down.
+anything was tuned on them) are below; the floors are the figures since, rounded down. Tables
+K-P's lines are knowledge/examples.yaml since session 16; Q and R are kept apart (below).
 """
 
 from __future__ import annotations
@@ -67,6 +68,11 @@ from tests.test_understanding_accuracy import (
 # 20:45 UTC): in scope lexical 88.4 / 90.4 / 90.9%, semantic 94.4 / 96.0 / 92.9%; out of scope
 # falls back, lexical 86.7 / 73.3 / 93.3%, semantic 96.7 / 90.0 / 100%; intent 100% each;
 # language 97.6 / 99.3 / 90.6%.
+# Since session 16, the lines of tables K-P (and of the older development tables) are
+# knowledge/examples.yaml: the semantic stage's examples and the language detector's. Their
+# semantic and language figures are read on lines the bot has learnt, so they check that the
+# examples are loaded and used, no longer how it reads new askers: tables Q and R, kept out of
+# the examples, do that.
 # Session 9 (helper intent, 12f1185, 22:40 UTC; docs/understanding.md): intent 100% each in K, L
 # and M; floors 0.98 (one line of 60), L en kept at 1.0.
 FLOORS = {
@@ -119,10 +125,12 @@ FLOORS = {
         "language": {"id": 0.96, "en": 0.98, "ms": 0.90},
     },
     "R": {
-        "in_scope": {"lexical": 0.88, "semantic": 0.92},
-        "fallback": {"lexical": 0.73, "semantic": 0.90},
+        # with knowledge/examples.yaml (tables A-P's lines; Q and R kept apart): semantic 96.5 /
+        # 98.0 / 97.0%, out of scope 96.7 / 86.7 / 100%; language 97.6 / 99.3 / 93.4%
+        "in_scope": {"lexical": 0.88, "semantic": 0.96},
+        "fallback": {"lexical": 0.73, "semantic": 0.86},
         "intent": {"id": 0.98, "en": 0.98, "ms": 0.98},
-        "language": {"id": 0.97, "en": 0.98, "ms": 0.90},
+        "language": {"id": 0.97, "en": 0.98, "ms": 0.93},
     },
 }
 TABLES = pytest.mark.parametrize("table", sorted(faq_tables.DEV_WRITTEN))

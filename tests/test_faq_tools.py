@@ -205,6 +205,9 @@ BREAKAGES = {
     "keywords": ("faq/mea.yaml", "  keywords: [", "  keywords: [[1], ", "keywords must be a list"),
     "unknown field": ("faq/mea.yaml", "  source: ", "  sauce: x\n  source: ", "unknown field 'sauce'"),
     "per-language shape": ("faq/mea.yaml", "  title:", "  title: one\n  titlex:", "title must give"),
+    "examples topic": ("examples.yaml", "topics:\n  bot-help:", "topics:\n  bot-halp:", "'bot-halp'"),
+    "examples language": ("examples.yaml", "chat:\n  id:", "chat:\n  jv:", "unknown language 'jv'"),
+    "examples shape": ("examples.yaml", "chat:\n", "chatter:\n", "wrong at chatter"),
 }
 
 

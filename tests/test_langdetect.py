@@ -35,7 +35,11 @@ def test_malay_phrases_and_a_closing_ke_tell_malay_from_indonesian(knowledge) ->
 def test_a_tie_without_a_prior_goes_to_indonesian_then_malay_never_first_to_english(knowledge):
     detector = knowledge.language
     assert detector.guess("terima kasih").language == "id"  # both write it alike
-    tied = detector.guess("hi encik")  # English and Malay words: Malay chat borrows "hi"
+    assert detector.guess("hi encik").language == "ms"  # Malay chat borrows "hi"
+    alone = LanguageDetector()  # one word of each language, seen as often: English and Malay tie
+    for lang, word in (("id", "dong"), ("en", "hi"), ("ms", "encik")):
+        alone.learn(lang, [word], weight=5)
+    tied = alone.guess("hi encik")
     assert tied.margin < 0.3 and tied.language == "ms"
 
 
@@ -69,7 +73,7 @@ def test_words_both_neighbours_share_are_still_not_english(knowledge) -> None:
     user's "bye, terima kasih" keeps Malay (was English by one borrowed word)."""
     detector = knowledge.language
     assert detector.guess("bye, terima kasih", prior="ms").language == "ms"
-    assert detector.guess("ok noted, terima kasih").language == "id"  # a tie: Indonesian first
+    assert detector.guess("ok, terima kasih banyak").language == "id"  # a tie: Indonesian first
     assert detector.guess("main menu pls").language == "en"  # "menu" is English too
 
 
