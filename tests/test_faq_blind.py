@@ -63,19 +63,33 @@ TARGET_FALLBACK = 0.95  # issue 14, per language: out-of-scope questions fall ba
 # at c67c26a (07:35 UTC), figures only: in scope lexical 90.9 / 86.9 / 89.9%, semantic 91.9 / 90.9
 # / 90.9%; out of scope falls back, lexical 93.3 / 93.3 / 86.7%, semantic 96.7 / 96.7 / 90.0%.
 # Floors: the lowest language's figure, rounded down.
+# Session 16 (knowledge/examples.yaml, chosen on development tables Q and R), every blind table read
+# once after it (489ec11, 21:40 UTC), figures only. Semantic in scope / out of scope falls back (id
+# / en / ms): table 2 97.5 / 99.5 / 97.5%, 100 / 96.7 / 100%; table 3 97.0 / 96.0 / 96.5%, 96.7 /
+# 100 / 100%; table 4 99.5 / 96.5 / 96.5%, 100 / 93.3 / 96.7%; table 5 96.5 / 98.0 / 94.9%, 100%
+# each; table 6 96.5 / 94.4 / 92.4%, 96.7 / 100 / 100%. Semantic floors raised to a line under the
+# lowest language's figure, rounded down (a fresh clone's vectors may flip a line).
+# Blind table 7 (tests/data/faq_blind7.yaml, written 2026-12-05 in session 16 by a helper who saw
+# only FACTS.md and blind table 6's brief, tests/data/faq_blind7_brief.md), read once before the
+# session's examples (at eb6e011) and once after (489ec11), 21:30 UTC, figures only: in scope
+# lexical 90.9 / 87.9 / 91.9% both; semantic 93.9 / 92.9 / 94.4% -> 94.4 / 94.4 / 93.4%; out of
+# scope falls back, lexical 80.0 / 93.3 / 93.3%, semantic 96.7 / 100 / 100% -> 100% each.
+# Floors a line under the lowest language's figure, rounded down.
 FLOOR_IN_SCOPE = {
-    "2": {"lexical": 0.92, "semantic": 0.95},
-    "3": {"lexical": 0.92, "semantic": 0.94},
-    "4": {"lexical": 0.89, "semantic": 0.93},
-    "5": {"lexical": 0.90, "semantic": 0.92},
-    "6": {"lexical": 0.86, "semantic": 0.90},
+    "2": {"lexical": 0.92, "semantic": 0.96},
+    "3": {"lexical": 0.92, "semantic": 0.95},
+    "4": {"lexical": 0.89, "semantic": 0.95},
+    "5": {"lexical": 0.90, "semantic": 0.94},
+    "6": {"lexical": 0.86, "semantic": 0.91},
+    "7": {"lexical": 0.87, "semantic": 0.92},
 }
 FLOOR_FALLBACK = {
     "2": {"lexical": 0.90, "semantic": 0.96},
-    "3": {"lexical": 0.83, "semantic": 0.90},
+    "3": {"lexical": 0.83, "semantic": 0.93},
     "4": {"lexical": 0.86, "semantic": 0.90},
-    "5": {"lexical": 0.86, "semantic": 0.93},
-    "6": {"lexical": 0.86, "semantic": 0.90},
+    "5": {"lexical": 0.86, "semantic": 0.96},
+    "6": {"lexical": 0.86, "semantic": 0.93},
+    "7": {"lexical": 0.76, "semantic": 0.96},
 }
 TABLES = pytest.mark.parametrize("table", sorted(faq_tables.BLINDS))
 
