@@ -32,8 +32,9 @@ HEADER = """\
 # every line's language. The lexical matcher never reads them: its word weights stay the samples'.
 # They come from the development tables in tests/data, written as test questions by writers who
 # saw only FACTS.md and a brief, never these files; the blind and held-out tables never go in,
-# nor development tables Q and R (kept apart to measure on). Regenerate with `python -m
-# tests.support.examples`, or add lines by hand (a topic id of knowledge/faq; id, en, ms); then
+# nor development tables Q and R (kept apart to measure on). Lines may be added by hand (a topic
+# id of knowledge/faq; id, en, ms), but `python -m tests.support.examples` writes the whole file
+# again from the tables: put lines that must stay into a development table. After a large edit,
 # `make vectors` ships their vectors.
 """
 
