@@ -68,6 +68,14 @@ from tests.test_understanding_accuracy import (
 # 20:45 UTC): in scope lexical 88.4 / 90.4 / 90.9%, semantic 94.4 / 96.0 / 92.9%; out of scope
 # falls back, lexical 86.7 / 73.3 / 93.3%, semantic 96.7 / 90.0 / 100%; intent 100% each;
 # language 97.6 / 99.3 / 90.6%.
+# Tables S-V (session 16, the same brief with an extra lean each: S typos and fragments, T Malay in
+# every register, U English by non-native writers, V long messages), first read at cb6e040
+# (2026-12-05 21:52 UTC, tables A-P already examples): in scope lexical 89.9 / 91.4 / 88.9%, 84.8 /
+# 84.8 / 91.9%, 90.4 / 89.9 / 92.9%, 91.4 / 88.9 / 88.4%; semantic 97.5 / 96.5 / 93.4%, 93.9 / 94.9
+# / 95.5%, 97.0 / 97.5 / 96.0%, 87.9 / 93.4 / 92.4%; out of scope falls back, semantic 100% each,
+# 100 / 96.7 / 93.3%, 100 / 100 / 96.7%, 96.7 / 96.7 / 100%; intent 98.3 / 100 / 96.7%, 95.0 / 96.7
+# / 98.3%, 100 / 95.0 / 98.3%, 98.3% each; language 98.3 / 98.6 / 93.1%, 97.2 / 99.7 / 94.4%, 97.6
+# / 97.9 / 92.7%, 97.6 / 98.6 / 92.0%. Floors a line under the lowest language, rounded down.
 # Since session 16, the lines of tables K-P (and of the older development tables) are
 # knowledge/examples.yaml: the semantic stage's examples and the language detector's. Their
 # semantic and language figures are read on lines the bot has learnt, so they check that the
@@ -131,6 +139,30 @@ FLOORS = {
         "fallback": {"lexical": 0.73, "semantic": 0.86},
         "intent": {"id": 0.98, "en": 0.98, "ms": 0.98},
         "language": {"id": 0.97, "en": 0.98, "ms": 0.93},
+    },
+    "S": {
+        "in_scope": {"lexical": 0.88, "semantic": 0.92},
+        "fallback": {"lexical": 0.83, "semantic": 0.96},
+        "intent": {"id": 0.96, "en": 0.98, "ms": 0.95},
+        "language": {"id": 0.97, "en": 0.98, "ms": 0.92},
+    },
+    "T": {
+        "in_scope": {"lexical": 0.84, "semantic": 0.93},
+        "fallback": {"lexical": 0.76, "semantic": 0.90},
+        "intent": {"id": 0.93, "en": 0.95, "ms": 0.96},
+        "language": {"id": 0.96, "en": 0.99, "ms": 0.94},
+    },
+    "U": {
+        "in_scope": {"lexical": 0.89, "semantic": 0.95},
+        "fallback": {"lexical": 0.83, "semantic": 0.93},
+        "intent": {"id": 0.98, "en": 0.93, "ms": 0.96},
+        "language": {"id": 0.97, "en": 0.97, "ms": 0.92},
+    },
+    "V": {
+        "in_scope": {"lexical": 0.87, "semantic": 0.87},
+        "fallback": {"lexical": 0.80, "semantic": 0.93},
+        "intent": {"id": 0.96, "en": 0.96, "ms": 0.96},
+        "language": {"id": 0.97, "en": 0.98, "ms": 0.91},
     },
 }
 TABLES = pytest.mark.parametrize("table", sorted(faq_tables.DEV_WRITTEN))

@@ -51,8 +51,13 @@ DEV_Q = "faq_dev_q.yaml"
 # Table R (session 16): blind table 6's brief word for word, nothing leaned on: a like-for-like
 # check of what was tuned on the other tables (median 51 characters, the longest 165).
 DEV_R = "faq_dev_r.yaml"
+# Tables S-V (session 16): the same brief, each with an extra lean, by four more hands: S typos,
+# chat shorthand, Sundanese-flavoured lines and fragments; T Malay in every register; U English by
+# non-native writers and code-mixed lines; V long messages and formal letters.
+DEV_S, DEV_T, DEV_U, DEV_V = "faq_dev_s.yaml", "faq_dev_t.yaml", "faq_dev_u.yaml", "faq_dev_v.yaml"
 DEV_WRITTEN = {
     "K": DEV_K, "L": DEV_L, "M": DEV_M, "N": DEV_N, "O": DEV_O, "P": DEV_P, "Q": DEV_Q, "R": DEV_R,
+    "S": DEV_S, "T": DEV_T, "U": DEV_U, "V": DEV_V,
 }  # fmt: skip
 OUT_OF_SCOPE = "out_of_scope"
 
