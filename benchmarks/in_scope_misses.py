@@ -34,9 +34,7 @@ from knowledge.semantic import semantic_options
 from knowledge.understand import TWINS, parts, understand
 from tests.support import faq_tables, question_vectors
 
-PLAIN = ("faq_dev_a.yaml", "faq_dev_b.yaml", "faq_dev_c.yaml", "faq_dev_d.yaml", "faq_dev_e.yaml",
-         "faq_dev_f.yaml", "faq_dev_h.yaml", "faq_dev_i.yaml", "faq_dev_styles.yaml",
-         "faq_dev_styles2.yaml")  # fmt: skip
+PLAIN = faq_tables.DEV_PLAIN
 OUT_ONLY = ("faq_out_of_scope.yaml", "faq_dev_oos.yaml", "faq_dev_oos_k.yaml",
             "faq_dev_oos_long.yaml")  # fmt: skip
 BLIND_FORMAT = tuple(faq_tables.DEV_WRITTEN.values())  # topics / out_of_scope, like the blind ones

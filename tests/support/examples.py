@@ -21,7 +21,6 @@ from knowledge.languages import LANGUAGES
 from tests.support import faq_tables as t
 
 TARGET = KNOWLEDGE_DIR / "examples.yaml"
-PLAIN = (*t.DEV, *t.DEV_UNDERSTOOD, "faq_dev_h.yaml", *t.DEV_I, *t.DEV_STYLES)
 # Read as development measures, never joined to the examples. Joining S-V (session 16) moved
 # Q and R by +3 and -2 lines in scope, +0 and +2 out of scope, -1 and -2 in language: no gain, so
 # they stay measures of how the bot reads new writers.
@@ -56,13 +55,13 @@ def rows() -> tuple[dict[str, dict[str, list[str]]], dict[str, list[str]], dict[
         seen.add(key)
         return True
 
-    found = t.in_scope(PLAIN)
+    found = t.in_scope(t.DEV_PLAIN)
     for name in (n for n in t.DEV_WRITTEN.values() if n not in KEPT_APART):
         found += t.blind_in_scope(name)
     for topic, lang, text in found:
         if fresh(text):
             topics.setdefault(topic, {x: [] for x in LANGUAGES})[lang].append(text)
-    tables = [t.out_of_scope(PLAIN)]
+    tables = [t.out_of_scope(t.DEV_PLAIN)]
     tables += [t.blind_out_of_scope(n) for n in t.DEV_WRITTEN.values() if n not in KEPT_APART]
     for table in tables:
         for lang, texts in table.items():

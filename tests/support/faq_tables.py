@@ -21,6 +21,8 @@ DEV_UNDERSTOOD = ("faq_dev_e.yaml", "faq_dev_f.yaml")
 # Helper "scope"'s table (session 7, issue 14): written before its writer read the knowledge
 # samples; first read for figures, then a development table like the others.
 DEV_I = ("faq_dev_i.yaml",)
+# Every development table in the plain format (questions per topic and language, out of scope).
+DEV_PLAIN = (*DEV, *DEV_UNDERSTOOD, "faq_dev_h.yaml", *DEV_I, *DEV_STYLES)
 HELD_OUT = ("faq_heldout.yaml",)  # written for the first 30 topics
 # The blind tables, issue 14 (33 topics, small talk, requests, out of scope), each written by a
 # helper who saw only FACTS.md, the issue and a brief: figures only, never their misses.
