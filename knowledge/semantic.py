@@ -18,81 +18,13 @@ from pathlib import Path
 
 import numpy as np
 
+from knowledge import cascade as rule
 from knowledge.embedder import MAX_CHARS, E5Embedder, Embedder, load_embedder
 from knowledge.embedding_cache import EmbeddingCache
 
 log = logging.getLogger(__name__)
 
 QUERY_CACHE = 512  # recent questions' vectors (a message and its sentences, a retry, /reload)
-# The cascade (tuned on the development tables only, never on the held-out or blind ones): the
-# semantic stage is asked only when the lexical matcher does not answer, and answers with its
-# nearest topic when the cosine plus LEXICAL_WEIGHT x that topic's lexical score (0-1) reaches
-# ANSWER_AT. Cosines of this model sit high (unrelated sentences ~0.75-0.85).
-ANSWER_AT = 0.95
-LEXICAL_WEIGHT = 0.10
-# Agreement: when the lexical matcher's best topic (scoring at least AGREE_LEXICAL, the line
-# between an off-topic and an in-scope fallback) is also the nearest in meaning with a cosine of
-# AGREE_COSINE, it is answered. Long messages (a story, then the question) dilute both scores;
-# on the development table of such messages (faq_dev_styles2.yaml, read by knowledge.understand
-# with its clauses) this answers 85 / 67 / 70% right (id / en / ms) instead of 82 / 58 / 64%,
-# and 1 of 30 long out-of-scope messages (faq_dev_oos_long.yaml) more; at 0.87, 83 / 70 / 73%
-# right but 4 more of those 30 answered.
-AGREE_LEXICAL = 20.0
-AGREE_COSINE = 0.89
-# Clear lead: the nearest topic also answers when its cosine is at least GAP_COSINE, GAP above
-# the next topic's, and its own lexical score at least GAP_LEXICAL ("lack capital, are there loan
-# programs like KUR?"). Calibrated on faq_dev_e.yaml and the older development tables (curve:
-# GAP 0.03 answered 1 development out-of-scope question (ms), 0.04 and 0.05 none; 0.04 gained
-# 2 right answers of 1,680, 0.05 one).
-GAP_COSINE = 0.90
-GAP = 0.04
-GAP_LEXICAL = 20.0
-# The veto: a lexical answer scoring under VETO_BELOW (0-100) whose topic's closest sample is
-# under VETO_COSINE falls back instead ("who are the members of the city council" is not ASEAN).
-# On the development tables it removed 2 wrong answers and 1 out-of-scope one, and no right one.
-# A "did you mean" whose first topic is that far falls back too (the development tables in the
-# blind table's styles: 5 of 11 out-of-scope questions left as "did you mean", 1 wrong in-scope
-# one, no right one).
-VETO_BELOW = 60.0
-VETO_COSINE = 0.88
-# Nearer the out-of-scope list: a lexical answer (or "did you mean") scoring under OUTSIDE_BELOW
-# whose topic is no closer in meaning than the out-of-scope list's nearest question (its cosine
-# minus OUTSIDE_MARGIN) falls back ("how do I register a domain name" shares words with the
-# trademark topic, but means the list's "where can I buy a domain").
-# Calibrated on the development tables (faq_dev_e.yaml, written for it before it was measured,
-# and the older ones; read through knowledge.understand): under 60 it made 6 more of 315
-# out-of-scope questions fall back, under 70 13 more (E: 90 / 80 / 85% -> 95 / 90 / 95%) for
-# 0.2 points in scope; under 80 no more; a margin of 0.01 took 0.3-1.5 points more in scope.
-# Table F, kept aside, agreed (English out of scope 90 -> 100%, in scope unchanged).
-# Cost: 37% of the development questions are embedded instead of 26% (p50 stays under 1 ms).
-OUTSIDE_BELOW = 70.0
-OUTSIDE_MARGIN = 0.0
-# ... and a stronger lexical answer when the list matched its words nearly as well (OUTSIDE_WORDS
-# points or less behind) and is OUTSIDE_CLEAR nearer in meaning ("daftar sim online": trademark 75,
-# the list 73 by words; 0.90 / 0.99 in meaning). Flat for 15-20 points, 0-0.04 (Session 9).
-OUTSIDE_WORDS = 15.0
-OUTSIDE_CLEAR = 0.02
-# Switch (session 7): a lexical answer scoring under OUTSIDE_BELOW (already embedded for the
-# rule above, so no extra cost) goes to the nearest topic in meaning instead when that topic's
-# cosine is at least SWITCH_COSINE, SWITCH_GAP above the lexical topic's, and its own lexical
-# score at least SWITCH_LEXICAL ("min ini bot buat apa ya gunanya": data-privacy 60 by words,
-# bot-help 0.966 vs 0.927 in meaning). Development tables A-I (2,595 in scope, 175 out of
-# scope, through knowledge.understand): 5 more right, none lost, no out-of-scope change; 0.93
-# or a gap of 0.02 one right fewer, a gap of 0.05 two fewer.
-SWITCH_COSINE = 0.95
-SWITCH_GAP = 0.03
-SWITCH_LEXICAL = 20.0
-# A message cut for the model (its end) strays from a topic only if its start is far too.
-HEAD_TOO = True
-# Ahead of the out-of-scope list (session 9, helper "oos"): the cascade's answer (ANSWER_AT) and
-# agreement answer only when the topic's closest sample is this much nearer than the list's
-# nearest question ("sushi halal ke": halal-cert 0.911, the list 0.903). Development tables
-# through knowledge.understand: 7 more fall back, no right answer lost; 0.02 lost 2-3 on tables
-# L and M, 0.03 four on the others (the curve: docs/knowledge.md, Session 9).
-ANSWER_MARGIN = 0.015
-AGREE_MARGIN = 0.015
-
-
 class NeedsEmbedding(Exception):
     """Raised within `no_embedding()` where a question would be embedded (tens of ms)."""
 
@@ -185,47 +117,52 @@ class SemanticIndex:
         topic, cosine = ranked[0]
         score = lexical.get(topic, 0.0)
         ahead = cosine - dict(ranked).get(never, 0.0)  # nearer than the out-of-scope list by
-        if cosine + LEXICAL_WEIGHT * score / 100 >= ANSWER_AT and ahead >= ANSWER_MARGIN:
+        if cosine + rule.LEXICAL_WEIGHT * score / 100 >= rule.ANSWER_AT and ahead >= rule.ANSWER_MARGIN:
             return topic, cosine
         best = max(lexical.items(), key=lambda item: item[1], default=(None, 0.0))
-        if best[0] == topic and score >= AGREE_LEXICAL and cosine >= AGREE_COSINE and (
-            ahead >= AGREE_MARGIN
+        if best[0] == topic and score >= rule.AGREE_LEXICAL and cosine >= rule.AGREE_COSINE and (
+            ahead >= rule.AGREE_MARGIN
         ):
             return topic, cosine  # both stages name the same topic: a long message, diluted
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-        if cosine >= GAP_COSINE and cosine - runner_up >= GAP and score >= GAP_LEXICAL:
+        if cosine >= rule.GAP_COSINE and cosine - runner_up >= rule.GAP and score >= rule.GAP_LEXICAL:
             return topic, cosine  # far nearer in meaning than any other topic, some words shared
         return None
 
     def switch(self, text: str, decision, never: str, exclude: int | None = None) -> str | None:
-        """A topic far nearer in meaning than a weak lexical answer's, with some words shared."""
-        if decision.score >= OUTSIDE_BELOW:
-            return None
+        """A topic far nearer in meaning than a weak lexical answer's, or than a close call's
+        (a strong one whose runner-up by words is near), with some words shared."""
+        least, lead = rule.SWITCH_COSINE, rule.SWITCH_GAP
+        if decision.score >= rule.OUTSIDE_BELOW:
+            rest = [score for topic, score in decision.ranked if topic != decision.topic]
+            if not rest or decision.score - rest[0] > rule.CLOSE_CALL:
+                return None
+            least, lead = rule.CLOSE_SWITCH_COSINE, rule.CLOSE_SWITCH_GAP
         ranked = self.rank(text, exclude)
         if not ranked or ranked[0][0] in (decision.topic, never):
             return None
         other, cosine = ranked[0]
         gap = cosine - dict(ranked).get(decision.topic, 0.0)
         shared = dict(decision.ranked).get(other, 0.0)
-        if cosine >= SWITCH_COSINE and gap >= SWITCH_GAP and shared >= SWITCH_LEXICAL:
+        if cosine >= least and gap >= lead and shared >= rule.SWITCH_LEXICAL:
             return other
         return None
 
     def vetoes(self, text: str, topic: str, score: float, exclude: int | None = None) -> bool:
         """True if a lexical answer `topic` at `score` is too far in meaning to be given."""
-        return score < VETO_BELOW and self.strays(text, topic, exclude)
+        return score < rule.VETO_BELOW and self.strays(text, topic, exclude)
 
     def outside(
         self, text: str, topic: str, score: float, never: str, exclude=None, listed: float = 0.0
     ) -> bool:
         """True if a lexical `topic` at `score` is no nearer in meaning than the `never` list; at
         OUTSIDE_BELOW or more, only if the list scored `listed` within OUTSIDE_WORDS of it by
-        words and is OUTSIDE_CLEAR nearer in meaning."""
-        margin = OUTSIDE_MARGIN
-        if score >= OUTSIDE_BELOW:
-            if score - listed > OUTSIDE_WORDS:
+        words and is OUTSIDE_CLEAR nearer in meaning (knowledge/cascade.py)."""
+        margin = rule.OUTSIDE_MARGIN
+        if score >= rule.OUTSIDE_BELOW:
+            if score - listed > rule.OUTSIDE_WORDS:
                 return False
-            margin = -OUTSIDE_CLEAR
+            margin = -rule.OUTSIDE_CLEAR
         cosines = dict(self.rank(text, exclude))
         return cosines.get(never, 0.0) >= cosines.get(topic, 0.0) - margin
 
@@ -234,11 +171,11 @@ class SemanticIndex:
         message longer than the model's cut is read by its end; it strays only if its start is
         that far too (HEAD_TOO: "if my business joins Little Bandung, do I have to pay any fee
         or rent for the space abroad?" ends without naming Little Bandung)."""
-        if dict(self.rank(text, exclude)).get(topic, 0.0) >= VETO_COSINE:
+        if dict(self.rank(text, exclude)).get(topic, 0.0) >= rule.VETO_COSINE:
             return False
-        if not HEAD_TOO or not self.cut(text):
+        if not rule.HEAD_TOO or not self.cut(text):
             return True
-        return dict(self.rank(text, exclude, start=True)).get(topic, 0.0) < VETO_COSINE
+        return dict(self.rank(text, exclude, start=True)).get(topic, 0.0) < rule.VETO_COSINE
 
     def cut(self, text: str) -> bool:
         """Whether the model reads only part of `text` (its end)."""

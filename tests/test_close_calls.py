@@ -1,0 +1,102 @@
+"""Two readings added in session 17 (docs/knowledge.md, Session 17): a strong lexical answer whose
+runner-up by words is close is checked by meaning, and a short question after a story asks about
+the story's topic."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from knowledge import cascade, load_knowledge
+from knowledge.decision import Decision
+from knowledge.semantic import SemanticIndex
+from knowledge.understand import understand
+
+NEVER = "~out-of-scope"
+
+
+@pytest.fixture(scope="module")
+def base():
+    return load_knowledge()  # lexical only: the intent rules and the language detector
+
+
+class _Fixed:
+    """Hand-made unit vectors; a text it was not given raises (so: never embedded)."""
+
+    model_id = "fixed"
+
+    def __init__(self, vectors: dict[str, list[float]]) -> None:
+        self.vectors = {text: np.array(v, dtype=np.float32) for text, v in vectors.items()}
+
+    def embed(self, texts):
+        return np.stack([self.vectors[text] for text in texts])
+
+
+def _index(near: float, far: float) -> SemanticIndex:
+    """An index whose `financing` sample is at cosine `near` to the question "q" and whose
+    `trademark` sample is at `far`."""
+    embedder = _Fixed({
+        "q": [1.0, 0.0, 0.0],
+        "financing": [near, float(np.sqrt(1 - near**2)), 0.0],
+        "trademark": [far, 0.0, float(np.sqrt(1 - far**2))],
+    })  # fmt: skip
+    topics = ["financing", "trademark"]
+    return SemanticIndex(embedder, topics, embedder.embed(topics))
+
+
+def _answer(score: float, runner_up: float) -> Decision:
+    ranked = (("trademark", score), ("financing", runner_up))
+    return Decision("answer", "trademark", score, ranked=ranked)
+
+
+@pytest.mark.parametrize(
+    ("runner_up", "near", "far", "switched"),
+    [
+        (cascade.OUTSIDE_BELOW, 0.99, 0.93, True),  # close by words, far nearer in meaning
+        (cascade.OUTSIDE_BELOW, 0.99, 0.98, False),  # close, but not CLOSE_SWITCH_GAP nearer
+        (cascade.OUTSIDE_BELOW, 0.95, 0.90, False),  # close, but under CLOSE_SWITCH_COSINE
+    ],
+)
+def test_a_close_call_goes_to_the_topic_far_nearer_in_meaning(runner_up, near, far, switched):
+    score = runner_up + cascade.CLOSE_CALL - 1
+    found = _index(near, far).switch("q", _answer(score, runner_up), NEVER)
+    assert found == ("financing" if switched else None)
+
+
+def test_a_clear_lexical_answer_is_never_embedded() -> None:
+    """A strong answer whose runner-up is more than CLOSE_CALL behind: "q" has no vector here,
+    so embedding it would raise."""
+    index = _index(0.99, 0.90)
+    index.embedder.vectors.pop("q")
+    score = cascade.OUTSIDE_BELOW + cascade.CLOSE_CALL + 10
+    assert index.switch("q", _answer(score, score - cascade.CLOSE_CALL - 1), NEVER) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "by_words", "topic"),
+    [
+        ("apa itu KUR", "umkm-definition", "financing"),  # "apa itu UMKM" by words
+        ("where is Bandung City Hall?", "sister-city-list", "contact-office"),
+        ("little bandung masih buka ga", "little-bandung-join", "little-bandung-location"),
+    ],
+)
+def test_close_calls_of_the_real_knowledge(base, semantic_faq, text, by_words, topic) -> None:
+    assert base.faq.matcher.decide(text).topic == by_words  # the lexical stage alone
+    found = understand(semantic_faq, base.intents, base.language, text)
+    assert (found.intent, found.topic) == ("faq", topic)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Hello, I just opened a small bakery and I know nothing about pricing or bookkeeping. "
+        "Are there free business classes for beginners in Bandung? Where do I sign up?",
+        "sy baru buka usaha sablon. ada kelas pelatihan gratis buat pemula di bandung? "
+        "daftarnya ke mana?",
+    ],
+)
+def test_a_short_question_after_a_story_asks_about_the_story(base, semantic_faq, text) -> None:
+    """"Where do I sign up?" alone is the registration topic; after a question about classes it
+    asks how to join them: the classes are answered, the registration offered."""
+    found = understand(semantic_faq, base.intents, base.language, text)
+    assert (found.intent, found.topic, found.also) == ("faq", "training-programs", ("registration-how",))
