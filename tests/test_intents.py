@@ -73,7 +73,17 @@ def knowledge():
      ("did my sign up go through?", "action", "status", None),  # a sign-up, the noun
      ("sign me up", "action", "register", None),
      ("where is my parcel", "question", None, None),
-     ("talk later", "smalltalk", "goodbye", None)],
+     ("talk later", "smalltalk", "goodbye", None),
+     # session 17, tables S-V: Malaysian chat thanks, "take care", understood now, checking
+     # one's own application, and erasure "from this service"
+     ("trimas", "smalltalk", "thanks", None),
+     ("jaga diri", "smalltalk", "goodbye", None),
+     ("alright, makes sense now", "smalltalk", "ack", None),
+     ("tolong check permohonan sy", "action", "status", None),
+     ("please look up the status of the registration i made last week", "action", "status",
+      None),
+     ("saya ingin akun dan seluruh data saya dihapus dari layanan ini", "action", "forget", None),
+     ("mangga ekspor ke malaysia perlu izin apa", "question", None, None)],
 )  # fmt: skip
 def test_classify(rules, text, kind, name, to) -> None:
     intent = rules.classify(text)
