@@ -83,7 +83,9 @@ def knowledge():
      ("please look up the status of the registration i made last week", "action", "status",
       None),
      ("saya ingin akun dan seluruh data saya dihapus dari layanan ini", "action", "forget", None),
-     ("mangga ekspor ke malaysia perlu izin apa", "question", None, None)],
+     ("mangga ekspor ke malaysia perlu izin apa", "question", None, None),
+     ("menu bot ni ada apa", "action", "menu", None),  # the bot's menu, not another thing's
+     ("menu makan siang hari ini", "question", None, None)],
 )  # fmt: skip
 def test_classify(rules, text, kind, name, to) -> None:
     intent = rules.classify(text)
