@@ -75,6 +75,14 @@ TARGET_FALLBACK = 0.95  # issue 14, per language: out-of-scope questions fall ba
 # lexical 90.9 / 87.9 / 91.9% both; semantic 93.9 / 92.9 / 94.4% -> 94.4 / 94.4 / 93.4%; out of
 # scope falls back, lexical 80.0 / 93.3 / 93.3%, semantic 96.7 / 100 / 100% -> 100% each.
 # Floors a line under the lowest language's figure, rounded down.
+# Blind tables 8 and 9 (written 2026-12-05 in session 17 by two helpers, each of whom saw only
+# FACTS.md and blind table 7's brief, tests/data/faq_blind8_brief.md and faq_blind9_brief.md),
+# read once with the code of session 16's end (6397ebb) and once with session 17's (4ef2fba plus
+# the tables), 23:17-23:19 UTC, figures only. Table 8: in scope lexical 95.5 / 91.9 / 91.9%,
+# semantic 97.5 / 97.5 / 97.0% -> 97.5 / 97.5 / 97.5%; out of scope falls back, lexical 86.7 / 76.7
+# / 90.0%, semantic 100 / 100 / 93.3% both. Table 9: in scope lexical 94.9 / 89.9 / 88.9%, semantic
+# 98.0 / 96.5 / 94.9% -> 98.0 / 96.5 / 95.5%; out of scope, lexical 83.3 / 86.7 / 86.7%, semantic
+# 93.3 / 93.3 / 96.7% both. Floors a line under the lowest language's figure, rounded down.
 FLOOR_IN_SCOPE = {
     "2": {"lexical": 0.92, "semantic": 0.96},
     "3": {"lexical": 0.92, "semantic": 0.95},
@@ -82,6 +90,8 @@ FLOOR_IN_SCOPE = {
     "5": {"lexical": 0.90, "semantic": 0.94},
     "6": {"lexical": 0.86, "semantic": 0.91},
     "7": {"lexical": 0.87, "semantic": 0.92},
+    "8": {"lexical": 0.91, "semantic": 0.96},
+    "9": {"lexical": 0.88, "semantic": 0.94},
 }
 FLOOR_FALLBACK = {
     "2": {"lexical": 0.90, "semantic": 0.96},
@@ -90,6 +100,8 @@ FLOOR_FALLBACK = {
     "5": {"lexical": 0.86, "semantic": 0.96},
     "6": {"lexical": 0.86, "semantic": 0.93},
     "7": {"lexical": 0.76, "semantic": 0.96},
+    "8": {"lexical": 0.73, "semantic": 0.90},
+    "9": {"lexical": 0.80, "semantic": 0.90},
 }
 TABLES = pytest.mark.parametrize("table", sorted(faq_tables.BLINDS))
 

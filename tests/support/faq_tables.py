@@ -28,7 +28,7 @@ HELD_OUT = ("faq_heldout.yaml",)  # written for the first 30 topics
 # helper who saw only FACTS.md, the issue and a brief: figures only, never their misses.
 BLINDS = {
     "2": "faq_blind.yaml", "3": "faq_blind3.yaml", "4": "faq_blind4.yaml", "5": "faq_blind5.yaml",
-    "6": "faq_blind6.yaml", "7": "faq_blind7.yaml",
+    "6": "faq_blind6.yaml", "7": "faq_blind7.yaml", "8": "faq_blind8.yaml", "9": "faq_blind9.yaml",
 }
 BLIND = BLINDS["2"]
 # Session 8's development table K, in the blind tables' format (topics, small talk, requests, out
