@@ -85,7 +85,9 @@ def knowledge():
      ("saya ingin akun dan seluruh data saya dihapus dari layanan ini", "action", "forget", None),
      ("mangga ekspor ke malaysia perlu izin apa", "question", None, None),
      ("menu bot ni ada apa", "action", "menu", None),  # the bot's menu, not another thing's
-     ("menu makan siang hari ini", "question", None, None)],
+     ("menu makan siang hari ini", "question", None, None),
+     ("my phone screen keeps flickering, any fix?", "question", None, None),  # not /ubah
+     ("i made a typo, please fix my email", "action", "edit", None)],
 )  # fmt: skip
 def test_classify(rules, text, kind, name, to) -> None:
     intent = rules.classify(text)
