@@ -82,3 +82,13 @@ AGREE_MARGIN = 0.015
 CLOSE_CALL = 20.0
 CLOSE_SWITCH_COSINE = 0.96
 CLOSE_SWITCH_GAP = 0.02
+# A near tie (session 17): in a question of TIE_WORDS words or fewer whose lexical answer leads its
+# runner-up by TIE_POINTS or less, the nearest topic in meaning answers when it is one of the three
+# best by words, at TIE_COSINE or more and TIE_GAP above the lexical answer's topic ("MEA yg org
+# indonesia sebut tu sama ke dgn AEC?": mea-members 61 by words, mea-what 58; 0.964 vs 0.934).
+# Development tables Q-V: 5 more right, 1 lost, out of scope unchanged; within 10 points, 12 more
+# right and 6 lost; at 0.90, 5 right and 2 lost; any length, 8 right and 4 lost.
+TIE_POINTS = 5.0
+TIE_WORDS = 12
+TIE_COSINE = 0.92
+TIE_GAP = 0.01

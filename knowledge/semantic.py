@@ -131,11 +131,13 @@ class SemanticIndex:
 
     def switch(self, text: str, decision, never: str, exclude: int | None = None) -> str | None:
         """A topic far nearer in meaning than a weak lexical answer's, or than a close call's
-        (a strong one whose runner-up by words is near), with some words shared."""
+        (a strong one whose runner-up by words is near), with some words shared; or, in a
+        short question the words nearly tie, the nearer in meaning of their first three."""
         least, lead = rule.SWITCH_COSINE, rule.SWITCH_GAP
+        rest = [score for topic, score in decision.ranked if topic != decision.topic]
+        behind = decision.score - rest[0] if rest else None  # the runner-up's points behind
         if decision.score >= rule.OUTSIDE_BELOW:
-            rest = [score for topic, score in decision.ranked if topic != decision.topic]
-            if not rest or decision.score - rest[0] > rule.CLOSE_CALL:
+            if behind is None or behind > rule.CLOSE_CALL:
                 return None
             least, lead = rule.CLOSE_SWITCH_COSINE, rule.CLOSE_SWITCH_GAP
         ranked = self.rank(text, exclude)
@@ -145,6 +147,12 @@ class SemanticIndex:
         gap = cosine - dict(ranked).get(decision.topic, 0.0)
         shared = dict(decision.ranked).get(other, 0.0)
         if cosine >= least and gap >= lead and shared >= rule.SWITCH_LEXICAL:
+            return other
+        tie = behind is not None and behind <= rule.TIE_POINTS
+        named = other in [topic for topic, _ in decision.ranked[:3]]
+        if tie and named and len(text.split()) <= rule.TIE_WORDS and (
+            cosine >= rule.TIE_COSINE and gap >= rule.TIE_GAP
+        ):
             return other
         return None
 

@@ -1,6 +1,6 @@
-"""Two readings added in session 17 (docs/knowledge.md, Session 17): a strong lexical answer whose
-runner-up by words is close is checked by meaning, and a short question after a story asks about
-the story's topic."""
+"""Readings added in session 17 (docs/knowledge.md, Session 17): a strong lexical answer whose
+runner-up by words is close is checked by meaning, a short question the words nearly tie goes to
+the nearer in meaning, and a short question after a story asks about the story's topic."""
 
 from __future__ import annotations
 
@@ -73,11 +73,32 @@ def test_a_clear_lexical_answer_is_never_embedded() -> None:
 
 
 @pytest.mark.parametrize(
+    ("text", "behind", "switched"),
+    [
+        ("q", cascade.TIE_POINTS, True),  # a near tie by words: the nearer in meaning
+        ("q", cascade.TIE_POINTS + 1, False),  # the words decide
+        (" ".join(["q"] * (cascade.TIE_WORDS + 1)), cascade.TIE_POINTS, False),  # too long
+    ],
+)
+def test_a_near_tie_by_words_goes_to_the_nearer_in_meaning(text, behind, switched) -> None:
+    """Under SWITCH_COSINE, but at TIE_COSINE and TIE_GAP above the lexical answer's topic."""
+    index = _index(cascade.TIE_COSINE + 0.005, cascade.TIE_COSINE - 0.01)
+    index.embedder.vectors[text] = index.embedder.vectors["q"]
+    score = cascade.OUTSIDE_BELOW - 10
+    assert index.switch(text, _answer(score, score - behind), NEVER) == (
+        "financing" if switched else None
+    )
+
+
+@pytest.mark.parametrize(
     ("text", "by_words", "topic"),
     [
         ("apa itu KUR", "umkm-definition", "financing"),  # "apa itu UMKM" by words
         ("where is Bandung City Hall?", "sister-city-list", "contact-office"),
         ("little bandung masih buka ga", "little-bandung-join", "little-bandung-location"),
+        # near ties by words
+        ("little bandung tu kedai ke apa?", "little-bandung-location", "little-bandung-what"),
+        ("apa langkah pertama PKS nak mengeksport produk?", "buy-from-bandung", "export-basics"),
     ],
 )
 def test_close_calls_of_the_real_knowledge(base, semantic_faq, text, by_words, topic) -> None:
