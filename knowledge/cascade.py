@@ -4,10 +4,10 @@ Every constant was chosen on the development tables only (never on the held-out 
 ones), read through knowledge.understand; their curves are in docs/knowledge.md.
 """
 
-# The cascade (tuned on the development tables only, never on the held-out or blind ones): the
-# semantic stage is asked only when the lexical matcher does not answer, and answers with its
-# nearest topic when the cosine plus LEXICAL_WEIGHT x that topic's lexical score (0-1) reaches
-# ANSWER_AT. Cosines of this model sit high (unrelated sentences ~0.75-0.85).
+# The cascade: the semantic stage is asked only when the lexical matcher does not answer (or
+# answers weakly, or nearly ties: the rules below), and answers with its nearest topic when the
+# cosine plus LEXICAL_WEIGHT x that topic's lexical score (0-1) reaches ANSWER_AT. Cosines of
+# this model sit high (unrelated sentences ~0.75-0.85).
 ANSWER_AT = 0.95
 LEXICAL_WEIGHT = 0.10
 # Agreement: when the lexical matcher's best topic (scoring at least AGREE_LEXICAL, the line

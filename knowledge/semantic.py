@@ -117,7 +117,8 @@ class SemanticIndex:
         topic, cosine = ranked[0]
         score = lexical.get(topic, 0.0)
         ahead = cosine - dict(ranked).get(never, 0.0)  # nearer than the out-of-scope list by
-        if cosine + rule.LEXICAL_WEIGHT * score / 100 >= rule.ANSWER_AT and ahead >= rule.ANSWER_MARGIN:
+        weighed = cosine + rule.LEXICAL_WEIGHT * score / 100
+        if weighed >= rule.ANSWER_AT and ahead >= rule.ANSWER_MARGIN:
             return topic, cosine
         best = max(lexical.items(), key=lambda item: item[1], default=(None, 0.0))
         if best[0] == topic and score >= rule.AGREE_LEXICAL and cosine >= rule.AGREE_COSINE and (
@@ -125,7 +126,8 @@ class SemanticIndex:
         ):
             return topic, cosine  # both stages name the same topic: a long message, diluted
         runner_up = ranked[1][1] if len(ranked) > 1 else 0.0
-        if cosine >= rule.GAP_COSINE and cosine - runner_up >= rule.GAP and score >= rule.GAP_LEXICAL:
+        lead = cosine - runner_up
+        if cosine >= rule.GAP_COSINE and lead >= rule.GAP and score >= rule.GAP_LEXICAL:
             return topic, cosine  # far nearer in meaning than any other topic, some words shared
         return None
 

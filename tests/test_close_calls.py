@@ -120,4 +120,5 @@ def test_a_short_question_after_a_story_asks_about_the_story(base, semantic_faq,
     """"Where do I sign up?" alone is the registration topic; after a question about classes it
     asks how to join them: the classes are answered, the registration offered."""
     found = understand(semantic_faq, base.intents, base.language, text)
-    assert (found.intent, found.topic, found.also) == ("faq", "training-programs", ("registration-how",))
+    expected = ("faq", "training-programs", ("registration-how",))
+    assert (found.intent, found.topic, found.also) == expected
