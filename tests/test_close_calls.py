@@ -11,6 +11,7 @@ from knowledge import cascade, load_knowledge
 from knowledge.decision import Decision
 from knowledge.semantic import SemanticIndex
 from knowledge.understand import understand
+from tests.support.embedders import Fixed
 
 NEVER = "~out-of-scope"
 
@@ -20,22 +21,10 @@ def base():
     return load_knowledge()  # lexical only: the intent rules and the language detector
 
 
-class _Fixed:
-    """Hand-made unit vectors; a text it was not given raises (so: never embedded)."""
-
-    model_id = "fixed"
-
-    def __init__(self, vectors: dict[str, list[float]]) -> None:
-        self.vectors = {text: np.array(v, dtype=np.float32) for text, v in vectors.items()}
-
-    def embed(self, texts):
-        return np.stack([self.vectors[text] for text in texts])
-
-
 def _index(near: float, far: float) -> SemanticIndex:
     """An index whose `financing` sample is at cosine `near` to the question "q" and whose
     `trademark` sample is at `far`."""
-    embedder = _Fixed({
+    embedder = Fixed({
         "q": [1.0, 0.0, 0.0],
         "financing": [near, float(np.sqrt(1 - near**2)), 0.0],
         "trademark": [far, 0.0, float(np.sqrt(1 - far**2))],

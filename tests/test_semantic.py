@@ -23,7 +23,7 @@ from knowledge.semantic import (
     semantic_options,
 )
 from tests.support.chat import Chat
-from tests.support.embedders import Counting
+from tests.support.embedders import Counting, Fixed
 
 TOPICS = ("financing", "trademark")
 
@@ -198,18 +198,6 @@ async def test_deps_follow_the_setting(make_settings, semantic_faq, semantic_cac
         await on.storage.close()
 
 
-class _Fixed:
-    """An embedder giving each known text a hand-made unit vector."""
-
-    model_id = "fixed"
-
-    def __init__(self, vectors: dict[str, list[float]]) -> None:
-        self.vectors = {text: np.array(v, dtype=np.float32) for text, v in vectors.items()}
-
-    def embed(self, texts):
-        return np.stack([self.vectors[text] for text in texts])
-
-
 @pytest.mark.parametrize("cosine", [0.96, 0.90])  # the cascade's answer; agreement (lexical best)
 def test_the_semantic_answer_must_lead_the_out_of_scope_list(cosine: float) -> None:
     """The cascade's answer and agreement need the topic nearer than the out-of-scope list's
@@ -221,7 +209,7 @@ def test_the_semantic_answer_must_lead_the_out_of_scope_list(cosine: float) -> N
     assert margin > 0
     for lead, answers in ((margin + 0.005, True), (margin - 0.005, False)):
         outside = cosine - lead
-        embedder = _Fixed({  # the question is e1; each sample sits at its cosine from it
+        embedder = Fixed({  # the question is e1; each sample sits at its cosine from it
             "q": [1.0, 0.0, 0.0],
             "halal": [cosine, float(np.sqrt(1 - cosine**2)), 0.0],
             "list": [outside, 0.0, float(np.sqrt(1 - outside**2))],
@@ -345,7 +333,7 @@ def test_a_strong_lexical_answer_is_checked_when_the_list_matched_its_words_too(
 
     never, score = "~out-of-scope", cascade.OUTSIDE_BELOW + 5
     for topic_cos, listed_cos, falls_back in ((0.90, 0.95, checked), (0.90, 0.91, False)):
-        embedder = _Fixed({
+        embedder = Fixed({
             "q": [1.0, 0.0, 0.0],
             "topic": [topic_cos, float(np.sqrt(1 - topic_cos**2)), 0.0],
             "list": [listed_cos, 0.0, float(np.sqrt(1 - listed_cos**2))],
