@@ -65,10 +65,10 @@ def measure(passes: int, caps: list[int]) -> dict[int, list[dict]]:
     index.embedder = timed = Timed(embedder, spent)
     ranked = type(index).rank
 
-    def rank(text, exclude=None):  # the ranking's own time: the embedding is counted apart
+    def rank(text, exclude=None, **options):  # the ranking's own time: the embedding apart
         start, before = time.thread_time(), spent["embed"] + spent["fit"]
         try:
-            return ranked(index, text, exclude)
+            return ranked(index, text, exclude, **options)
         finally:
             inner = spent["embed"] + spent["fit"] - before
             spent["rank"] += (time.thread_time() - start) * 1000 - inner
