@@ -129,19 +129,32 @@ class Matcher:
         decision = self.judge(ranked)
         if self.semantic is None or decision.out_of_scope or not analysis.tokens:
             return decision
-        return self._semantic(text, decision, exclude, dict(ranked).get(OUT_OF_SCOPE, 0.0))
+        listed = dict(ranked).get(OUT_OF_SCOPE, 0.0)
+        verbatim = self._verbatim(decision.topic, analysis.tokens, exclude)
+        return self._semantic(text, decision, exclude, listed, verbatim)
 
-    def _semantic(self, text: str, decision: Decision, exclude: int | None, listed=0.0) -> Decision:
+    def _verbatim(self, topic: str | None, tokens: Iterable[str], exclude: int | None) -> bool:
+        """Whether the question is, word for word once normalised, a sample of `topic` (the
+        `exclude`d sample aside): a curated phrasing, no close call to check by meaning."""
+        norm = " ".join(tokens)
+        left_out = self.samples[exclude] if exclude is not None else None
+        if left_out is not None and (left_out.topic, left_out.norm) == (topic, norm):
+            return False
+        return (topic, norm) in self._seen
+
+    def _semantic(
+        self, text: str, decision: Decision, exclude: int | None, listed=0.0, verbatim=False
+    ) -> Decision:
         """The second stage (knowledge/semantic.py): it may veto a weak lexical answer that
         means something else, or answer where the lexical score did not; `listed` is the
-        out-of-scope list's lexical score."""
+        out-of-scope list's lexical score; a `verbatim` sample's answer is never switched."""
         index = self.semantic
         outside = decision.kind != "fallback" and index.outside(
             text, decision.topic, decision.score, OUT_OF_SCOPE, exclude, listed
         )
         if decision.kind == "answer":
             if not outside and not index.vetoes(text, decision.topic, decision.score, exclude):
-                other = index.switch(text, decision, OUT_OF_SCOPE, exclude)
+                other = None if verbatim else index.switch(text, decision, OUT_OF_SCOPE, exclude)
                 if other is None:
                     return decision
                 cosine = dict(index.rank(text, exclude))[other]

@@ -11,7 +11,7 @@ from knowledge import cascade, load_knowledge
 from knowledge.decision import Decision
 from knowledge.semantic import SemanticIndex
 from knowledge.understand import understand
-from tests.support.embedders import Fixed
+from tests.support.embedders import Counting, Fixed
 
 NEVER = "~out-of-scope"
 
@@ -77,6 +77,21 @@ def test_a_near_tie_by_words_goes_to_the_nearer_in_meaning(text, behind, switche
     assert index.switch(text, _answer(score, score - behind), NEVER) == (
         "financing" if switched else None
     )
+
+
+def test_a_sample_question_word_for_word_is_no_close_call(semantic_faq, monkeypatch) -> None:
+    """A curated phrasing typed as it is (or as it normalises) answers its topic without asking
+    the model, though a sibling topic is close by words; a close call that is not one is
+    embedded."""
+    index = semantic_faq.matcher.semantic
+    index.query_vector.cache_clear()  # questions embedded by tests before
+    counting = Counting(index.embedder)
+    monkeypatch.setattr(index, "embedder", counting)
+    for sample in ("Apa itu Little Bandung?", "apa itu little bandung ya kak"):
+        found = semantic_faq.matcher.decide(sample)  # little-bandung-location 11 points behind
+        assert (found.topic, found.stage, counting.count) == ("little-bandung-what", "lexical", 0)
+    semantic_faq.matcher.decide("where is Bandung City Hall?")
+    assert counting.count == 1
 
 
 @pytest.mark.parametrize(
