@@ -82,13 +82,18 @@ AGREE_MARGIN = 0.015
 CLOSE_CALL = 20.0
 CLOSE_SWITCH_COSINE = 0.96
 CLOSE_SWITCH_GAP = 0.02
-# A near tie (session 17): in a question of TIE_WORDS words or fewer whose lexical answer leads its
-# runner-up by TIE_POINTS or less, the nearest topic in meaning answers when it is one of the three
-# best by words, at TIE_COSINE or more and TIE_GAP above the lexical answer's topic ("MEA yg org
-# indonesia sebut tu sama ke dgn AEC?": mea-members 61 by words, mea-what 58; 0.964 vs 0.934).
-# Development tables Q-V: 5 more right, 1 lost, out of scope unchanged; within 10 points, 12 more
-# right and 6 lost; at 0.90, 5 right and 2 lost; any length, 8 right and 4 lost.
+# Close calls and near ties are checked in questions of CHECK_WORDS words or fewer: a longer
+# question's embedding is the stage's p99 (~1.3 ms a token on session 17's machine), and a long
+# message's whole reading means less (its sentences are read one by one too). Q-V: the close
+# call at 12 words loses no line (at 8, one); `python -m benchmarks faq --quick`, three runs each
+# way (23:58-00:01 UTC): semantic p99 30.2-31.0 ms with it, 30.0-31.2 ms without close calls.
+CHECK_WORDS = 12
+# A near tie (session 17): in a question of CHECK_WORDS words or fewer whose lexical answer leads
+# its runner-up by TIE_POINTS or less, the nearest topic in meaning answers when it is one of the
+# three best by words, at TIE_COSINE or more and TIE_GAP above the lexical answer's topic ("MEA
+# yg org indonesia sebut tu sama ke dgn AEC?": mea-members 61 by words, mea-what 58; 0.964 vs
+# 0.934). Development tables Q-V: 5 more right, 1 lost, out of scope unchanged; within 10
+# points, 12 more right and 6 lost; at 0.90, 5 right and 2 lost; any length, 8 right, 4 lost.
 TIE_POINTS = 5.0
-TIE_WORDS = 12
 TIE_COSINE = 0.92
 TIE_GAP = 0.01

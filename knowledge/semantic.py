@@ -139,7 +139,7 @@ class SemanticIndex:
         rest = [score for topic, score in decision.ranked if topic != decision.topic]
         behind = decision.score - rest[0] if rest else None  # the runner-up's points behind
         if decision.score >= rule.OUTSIDE_BELOW:
-            if behind is None or behind > rule.CLOSE_CALL:
+            if behind is None or behind > rule.CLOSE_CALL or len(text.split()) > rule.CHECK_WORDS:
                 return None
             least, lead = rule.CLOSE_SWITCH_COSINE, rule.CLOSE_SWITCH_GAP
         ranked = self.rank(text, exclude)
@@ -152,7 +152,7 @@ class SemanticIndex:
             return other
         tie = behind is not None and behind <= rule.TIE_POINTS
         named = other in [topic for topic, _ in decision.ranked[:3]]
-        if tie and named and len(text.split()) <= rule.TIE_WORDS and (
+        if tie and named and len(text.split()) <= rule.CHECK_WORDS and (
             cosine >= rule.TIE_COSINE and gap >= rule.TIE_GAP
         ):
             return other

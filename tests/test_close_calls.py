@@ -66,7 +66,7 @@ def test_a_clear_lexical_answer_is_never_embedded() -> None:
     [
         ("q", cascade.TIE_POINTS, True),  # a near tie by words: the nearer in meaning
         ("q", cascade.TIE_POINTS + 1, False),  # the words decide
-        (" ".join(["q"] * (cascade.TIE_WORDS + 1)), cascade.TIE_POINTS, False),  # too long
+        (" ".join(["q"] * (cascade.CHECK_WORDS + 1)), cascade.TIE_POINTS, False),  # too long
     ],
 )
 def test_a_near_tie_by_words_goes_to_the_nearer_in_meaning(text, behind, switched) -> None:
