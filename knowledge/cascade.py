@@ -86,7 +86,7 @@ CLOSE_SWITCH_GAP = 0.02
 # question's embedding is the stage's p99 (~1.3 ms a token on session 17's machine), and a long
 # message's whole reading means less (its sentences are read one by one too). Q-V: the close
 # call at 12 words loses no line (at 8, one); `python -m benchmarks faq --quick`, three runs each
-# way (23:58-00:01 UTC): semantic p99 30.2-31.0 ms with it, 30.0-31.2 ms without close calls.
+# way (00:00-00:02 UTC): semantic p99 30.2-31.0 ms with it, 30.0-31.2 ms without close calls.
 CHECK_WORDS = 12
 # A near tie (session 17): in a question of CHECK_WORDS words or fewer whose lexical answer leads
 # its runner-up by TIE_POINTS or less, the nearest topic in meaning answers when it is one of the
