@@ -87,7 +87,10 @@ def knowledge():
      ("menu bot ni ada apa", "action", "menu", None),  # the bot's menu, not another thing's
      ("menu makan siang hari ini", "question", None, None),
      ("my phone screen keeps flickering, any fix?", "question", None, None),  # not /ubah
-     ("i made a typo, please fix my email", "action", "edit", None)],
+     ("i made a typo, please fix my email", "action", "edit", None),
+     # the information needed to register is no data of mine (table V: mydata)
+     ("maklumat apa perlu untuk pendaftaran", "action", "register", None),
+     ("saya perlu lihat data saya", "action", "mydata", None)],
 )  # fmt: skip
 def test_classify(rules, text, kind, name, to) -> None:
     intent = rules.classify(text)
