@@ -1,14 +1,11 @@
-"""The intent rules on their own: words, phrases, checks of the file (the language detector:
-tests/test_langdetect.py)."""
+"""The intent rules on their own: how words and phrases are read (the file's own checks, consent
+and skip words: tests/test_intents_file.py; the language detector: tests/test_langdetect.py)."""
 
 from __future__ import annotations
-
-from pathlib import Path
 
 import pytest
 import yaml
 
-from handlers.registration.typed import consent_answer
 from knowledge import KNOWLEDGE_DIR, load_knowledge
 from knowledge.intents import IntentRules
 from knowledge.langdetect import words
@@ -95,59 +92,6 @@ def knowledge():
 def test_classify(rules, text, kind, name, to) -> None:
     intent = rules.classify(text)
     assert (intent.kind, intent.name, intent.to) == (kind, name, to)
-
-
-@pytest.mark.parametrize(
-    ("text", "skip"),
-    [("blm punya nib", True), ("skip", True), ("tidak ada", True), ("don't have one", True),
-     ("tiada", True), ("teu acan", True), ("teu gaduh website", True),
-     ("1234567890123", False), ("toko@gmail.com", False)],
-)  # fmt: skip
-def test_skip_words(rules, text, skip) -> None:
-    assert rules.is_skip(text) is skip
-
-
-def test_a_bare_no_in_the_file_is_refused(tmp_path: Path) -> None:
-    data = yaml.safe_load((KNOWLEDGE_DIR / "intents.yaml").read_text(encoding="utf-8"))
-    path = tmp_path / "intents.yaml"
-    text = yaml.safe_dump(data, allow_unicode=True).replace("- n a\n", "- n a\n- no\n", 1)
-    path.write_text(text.replace("'no'", "no"), encoding="utf-8")
-    with pytest.raises(KnowledgeError, match="in quotes"):
-        IntentRules.load(path)
-
-
-@pytest.mark.parametrize(
-    ("text", "said"),
-    [("Iya!", "agree"), ("sumuhun", "agree"), ("saya setuju.", "agree"), ("yes", "agree"),
-     ("henteu", "decline"), ("no", "decline"), ("wow", None), ("sip", None),
-     ("ya tapi data sy aman?", None),
-     # changed one's mind, with address words (session 12's walk: asked again three times)
-     ("ga jadi deh", "decline"), ("nanti aja min", "decline"), ("tak nak", "decline"),
-     ("setuju min", "agree"), ("ya dong", None), ("cek status dong", None)],
-)  # fmt: skip
-def test_a_typed_consent_is_read_from_the_file(rules, text, said) -> None:
-    assert consent_answer(rules, text) == said
-
-
-def test_the_consent_words_are_edited_in_the_file(tmp_path: Path) -> None:
-    data = yaml.safe_load((KNOWLEDGE_DIR / "intents.yaml").read_text(encoding="utf-8"))
-    data["consent"]["agree"].append("mangga")  # Sundanese "please, go ahead"
-    path = tmp_path / "intents.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    assert consent_answer(IntentRules.load(path), "mangga") == "agree"
-    del data["consent"]
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(KnowledgeError, match="consent"):
-        IntentRules.load(path)
-
-
-def test_a_missing_action_names_the_file_and_the_action(tmp_path: Path) -> None:
-    data = yaml.safe_load((KNOWLEDGE_DIR / "intents.yaml").read_text(encoding="utf-8"))
-    del data["actions"]["handoff"]
-    path = tmp_path / "intents.yaml"
-    path.write_text(yaml.safe_dump(data, allow_unicode=True), encoding="utf-8")
-    with pytest.raises(KnowledgeError, match="actions: handoff"):
-        IntentRules.load(path)
 
 
 @pytest.mark.parametrize(
