@@ -130,7 +130,8 @@ class Matcher:
         if self.semantic is None or decision.out_of_scope or not analysis.tokens:
             return decision
         listed = dict(ranked).get(OUT_OF_SCOPE, 0.0)
-        verbatim = self._verbatim(decision.topic, analysis.tokens, exclude)
+        verbatim = decision.kind == "answer" and self._verbatim(decision.topic, analysis.tokens,
+                                                                  exclude)  # fmt: skip
         return self._semantic(text, decision, exclude, listed, verbatim)
 
     def _verbatim(self, topic: str | None, tokens: Iterable[str], exclude: int | None) -> bool:
