@@ -5,11 +5,12 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, replace
 
+from knowledge import chooser
+from knowledge.chooser import follows_up
 from knowledge.decision import Decision
 from knowledge.faq import Faq
 from knowledge.intents import Intent, IntentRules
 from knowledge.langdetect import Guess, LanguageDetector
-from knowledge.matcher import OUT_OF_SCOPE
 from knowledge.semantic import NeedsEmbedding, no_embedding
 
 MAX_MATCHED = 1000  # characters of a message the FAQ matches (the rest is a story, not a question)
@@ -26,7 +27,6 @@ PIECE_EMBEDDINGS = 3
 # names one of them answers, and the short one is offered. Development tables Q-V (session 17):
 # 3 more right, none lost (any length: 5 more, 1 lost).
 SHORT_QUESTION = 6  # words
-FOLLOW_UP_LEAD = 5.0  # points: a later question whose best topics by words are closer names none
 _SENTENCE = re.compile(r"(?<=[.!?\n])\s*|\s+(?=(?:terus|trus|lalu|then|also|dan juga|satu lagi)\b)")
 _QUESTION_END = "?"
 LONG_SENTENCE = 12  # words: a longer sentence is also read clause by clause
@@ -174,24 +174,35 @@ def _best_part(
             pieces, sentences = opened, [*sentences, opened[1]]
     if len(pieces) < 2:
         return whole, ()
-    asked: list[Decision] = []
-    stated: list[Decision] = []
     allowed = {whole.topic, _nearest(faq, text, whole)}
     budget = [PIECE_EMBEDDINGS]  # embeddings left, spent by _decide
-    found = []
+    found, answered = [], []  # the pieces the rules may pick; every question piece answered
     for n, piece in reversed(list(enumerate(pieces))):  # the last pieces first: the question
         if rules.classify(piece).kind != "question" or not faq.matcher.topical(piece):
             continue  # "Bagaimana caranya?" after a statement asks about that statement
         decision = _decide(faq, piece, budget)
         if decision is None or decision.kind != "answer":
             continue
+        answered.append((piece, decision))
         if piece not in sentences and decision.topic not in allowed:
             continue  # a clause answers only with the whole message's best topic (either stage)
-        if whole.kind == "answer" and _follows_up(decision) and any(
+        if whole.kind == "answer" and follows_up(decision) and any(
             _is_question(rules, earlier) for earlier in pieces[:n]
         ):
             continue  # "biayanya berapa?" after a halal question asks the halal fee
         found.append((n, piece, decision))
+    main, also = _by_rules(faq, rules, text, whole, sentences, found, allowed)
+    return chooser.reconsider(faq.matcher.semantic, text, whole, main, also, answered, len(pieces))
+
+
+def _by_rules(
+    faq: Faq, rules: IntentRules, text: str, whole: Decision, sentences: list[str],
+    found: list[tuple[int, str, Decision]], allowed: set[str | None],
+) -> tuple[Decision, tuple[str, ...]]:
+    """The rules' pick among the whole message and its answered pieces (`found`): questions
+    first, then the best score; `allowed` are the whole message's best topics (both stages)."""
+    asked: list[Decision] = []
+    stated: list[Decision] = []
     asking = _question_clauses(sentences)
     short: list[Decision] = []  # questions of SHORT_QUESTION words or fewer
     for _, piece, decision in sorted(found, key=lambda item: item[0]):
@@ -256,14 +267,6 @@ def _question_clauses(sentences: list[str]) -> set[str]:
 
 def _is_question(rules: IntentRules, piece: str) -> bool:
     return piece.rstrip().endswith(_QUESTION_END) or rules.is_how(piece)
-
-
-def _follows_up(decision: Decision) -> bool:
-    """Whether a question after another names no topic of its own: its best topics by words
-    are within FOLLOW_UP_LEAD ("biayanya berapa?", "how much is the fee?": the cost of what the
-    message asked before, not of whichever topic the semantic stage likes best)."""
-    ranked = [score for topic, score in decision.ranked if topic != OUT_OF_SCOPE]
-    return len(ranked) > 1 and ranked[0] - ranked[1] < FOLLOW_UP_LEAD
 
 
 def _decide(faq: Faq, piece: str, budget: list[int]) -> Decision | None:
