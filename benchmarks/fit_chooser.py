@@ -1,6 +1,6 @@
 """Fit the weights of `knowledge.chooser` on the development tables, and say what they gain.
 
-    .venv/bin/python -m benchmarks.fit_chooser [--l2 0.001] [--table NAME ...]
+    .venv/bin/python -m benchmarks.fit_chooser [--l2 0.001] [--table NAME ...] [--time 120]
 
 Every in-scope question of the development tables (never a blind or held-out one) is read
 through `understand` with the rules alone (the chooser's weights set to "the rules' pick");
@@ -10,12 +10,17 @@ by gradient descent (numpy, L2 penalty). Printed: with each table left out in tu
 the others, judged on it), how many messages the fitted chooser puts right that the rules got
 wrong and the reverse; then the weights fitted on every table, as `chooser.WEIGHTS` takes them.
 Question vectors are remembered in a file (`--vectors`) as in `benchmarks.in_scope_misses`.
+With `--time N`: what the chooser costs instead, over N long development messages (several
+pieces), each read by `understand` with the chooser and without it (order alternating, every
+vector embedded afresh): p50 / p99 thread CPU ms per message, one core.
 """
 
 from __future__ import annotations
 
 import argparse
+import random
 import sys
+import time
 from collections import Counter
 from dataclasses import replace
 from pathlib import Path
@@ -25,7 +30,7 @@ import numpy as np
 from benchmarks.in_scope_misses import Remembered, rows
 from knowledge import chooser, load_knowledge
 from knowledge.semantic import semantic_options
-from knowledge.understand import understand
+from knowledge.understand import parts, understand
 from tests.support import faq_tables
 
 RULES_ONLY = (1.0,) + (0.0,) * (len(chooser.FEATURES) - 1)
@@ -86,13 +91,44 @@ def pick(cands: list[tuple[str, np.ndarray]], w: np.ndarray) -> str:
     return max(cands, key=lambda c: (float(c[1] @ w), c[1][0]))[0]
 
 
+def timed(names: list[str], count: int) -> None:
+    """p50 / p99 CPU ms of `understand` on `count` long messages, with and without the chooser."""
+    options = semantic_options(True, Path.home() / ".cache" / "umkm-bot")
+    assert options is not None, "the chooser needs the semantic stage"
+    knowledge = load_knowledge(semantic=options)
+    index = knowledge.faq.matcher.semantic
+    texts = [text for _, _, _, text in rows(names)[0] if len(parts(text, clauses=True)) > 1]
+    texts = random.Random(3).sample(texts, min(count, len(texts)))
+    rules = chooser.reconsider
+    spent: dict[str, list[float]] = {"with the chooser": [], "rules alone": []}
+    for n, text in enumerate(texts):
+        for mode in sorted(spent, reverse=n % 2 == 1):
+            chooser.reconsider = rules if mode == "with the chooser" else _unchanged
+            index.query_vector.cache_clear()
+            start = time.thread_time()
+            understand(knowledge.faq, knowledge.intents, knowledge.language, text)
+            spent[mode].append((time.thread_time() - start) * 1000)
+    chooser.reconsider = rules
+    for mode, ms in spent.items():
+        print(f"{mode}: p50 {np.percentile(ms, 50):.1f} ms, p99 {np.percentile(ms, 99):.1f} ms "
+              f"over {len(ms)} long messages")  # fmt: skip
+
+
+def _unchanged(index, text, whole, main, also, found, pieces):
+    return main, also
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--l2", type=float, default=0.001)
     parser.add_argument("--table", nargs="*", help="only these tables (file names)")
     parser.add_argument("--vectors", default="/tmp/umkm-question-vectors.pkl")
+    parser.add_argument("--time", type=int, default=0, help="time N long messages instead")
     args = parser.parse_args(argv)
     names = args.table or [*faq_tables.DEV_PLAIN, *faq_tables.DEV_WRITTEN.values()]
+    if args.time:
+        timed(names, args.time)
+        return 0
     data = samples(names, Path(args.vectors))
     moved: Counter = Counter()
     tables = sorted({name for name, _, _ in data})

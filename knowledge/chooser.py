@@ -29,14 +29,14 @@ FEATURES = (
     "whole",  # the whole message's lexical answer (1/0)
     "near",  # 10 x (the whole message's cosine to the topic - its best cosine to any topic)
     "words",  # the whole message's lexical score for the topic (0-1)
-    "share",  # the share of the message's pieces that answer it
+    "share",  # the share of the message's pieces that ask it (a question mark or a how word)
     "piece_cos",  # 10 x (the best cosine of a piece answering it - 0.9)
     "short",  # its shortest piece has SHORT_PIECE words or fewer (1/0)
     "piece_lead",  # 20 x how far a piece's nearest topic (this one) leads its next
     "follows",  # every piece answering it is a follow-up (its best topics by words are close)
 )
 # Fitted by `python -m benchmarks.fit_chooser` (see docs/knowledge.md, Session 18).
-WEIGHTS = (0.93, 0.67, 3.54, 3.67, 0.72, 1.66, -0.66, 2.00, -1.20)
+WEIGHTS = (0.51, 0.43, 4.14, 3.88, 0.48, 1.36, -0.83, 2.22, -1.03)
 
 
 @dataclass(frozen=True)
@@ -60,14 +60,19 @@ def follows_up(decision: Decision) -> bool:
     return len(ranked) > 1 and ranked[0] - ranked[1] < FOLLOW_UP_LEAD
 
 
+Reading = tuple[str, Decision, bool]  # a piece, its answer, whether it asks
+
+
 def candidates(
-    index, text: str, whole: Decision, main: Decision, found: list[tuple[str, Decision]], pieces: int
+    index, text: str, whole: Decision, main: Decision, found: list[Reading], pieces: int
 ) -> list[Candidate]:
-    """Every topic the rules' pick (`main`), the whole message or a question piece (`found`:
-    piece and its answer) answers, with its facts; `pieces` is how many pieces the message has."""
+    """Every topic the rules' pick (`main`), the whole message or a piece the FAQ answers
+    (`found`) answers, with its facts; `pieces` is how many pieces the message has."""
     by_topic: dict[str, list[tuple[str, Decision]]] = {}
-    for piece, decision in found:
+    asks: dict[str, int] = {}
+    for piece, decision, asking in found:
         by_topic.setdefault(str(decision.topic), []).append((piece, decision))
+        asks[str(decision.topic)] = asks.get(str(decision.topic), 0) + asking
     topics = dict.fromkeys([str(main.topic), *by_topic])
     if whole.kind == "answer":
         topics[str(whole.topic)] = None
@@ -86,7 +91,7 @@ def candidates(
             float(whole.kind == "answer" and whole.topic == topic),
             10 * (near.get(topic, best - 0.1) - best),
             words.get(topic, 0.0) / 100,
-            len(own) / pieces,
+            asks.get(topic, 0) / pieces,
             10 * (max([r.get(topic, UNSEEN_COSINE) for r in ranks], default=UNSEEN_COSINE) - 0.9),
             float(min([len(piece.split()) for piece, _ in own], default=99) <= SHORT_PIECE),
             max([20 * lead for name, lead in leads if name == topic], default=0.0),
@@ -117,7 +122,7 @@ def _answering(
 
 def reconsider(
     index, text: str, whole: Decision, main: Decision, also: tuple[str, ...],
-    found: list[tuple[str, Decision]], pieces: int,
+    found: list[Reading], pieces: int,
 ) -> tuple[Decision, tuple[str, ...]]:
     """The rules' pick and the topics offered, or the best-scoring candidate with the rules'
     pick offered instead. Unchanged without a semantic stage or when the rules fell back."""

@@ -183,7 +183,7 @@ def _best_part(
         decision = _decide(faq, piece, budget)
         if decision is None or decision.kind != "answer":
             continue
-        answered.append((piece, decision))
+        answered.append((piece, decision, _is_question(rules, piece)))
         if piece not in sentences and decision.topic not in allowed:
             continue  # a clause answers only with the whole message's best topic (either stage)
         if whole.kind == "answer" and follows_up(decision) and any(

@@ -29,6 +29,7 @@ def _index() -> SemanticIndex:
         TEXT: [1.0, 0.0, 0.0],
         "Can I get the news here?": [0.99, 0.141, 0.0],
         FOLLOW_UP: [0.0, 0.6, 0.8],
+        STORY: [0.5, float(np.sqrt(0.75)), 0.0],
         "news": [0.98, 0.0, float(np.sqrt(1 - 0.98**2))],
         "help": [0.9, 0.0, float(np.sqrt(1 - 0.9**2))],
     })  # fmt: skip
@@ -36,11 +37,14 @@ def _index() -> SemanticIndex:
     return SemanticIndex(embedder, topics, embedder.embed(topics))
 
 
-def _readings() -> tuple[Decision, Decision, list[tuple[str, Decision]]]:
+def _readings() -> tuple[Decision, Decision, list[chooser.Reading]]:
     whole = Decision("answer", "news", 55.0, ranked=(("news", 55.0), ("help", 30.0)))
     asked = Decision("answer", "news", 60.0, ranked=(("news", 60.0), ("help", 20.0)))
     follow = Decision("answer", "help", 80.0, ranked=(("help", 80.0), ("news", 77.0)))
-    return whole, follow, [(FOLLOW_UP, follow), ("Can I get the news here?", asked)]
+    story = Decision("answer", "news", 45.0, ranked=(("news", 45.0), ("help", 10.0)))
+    return whole, follow, [
+        (FOLLOW_UP, follow, True), ("Can I get the news here?", asked, True), (STORY, story, False)
+    ]
 
 
 def test_every_fact_has_a_weight() -> None:
@@ -56,7 +60,7 @@ def test_the_facts_of_each_candidate() -> None:
     assert (news["rules"], news["whole"], help_["rules"], help_["whole"]) == (0, 1, 1, 0)
     assert news["near"] == 0 and help_["near"] == pytest.approx(-0.8, abs=1e-3)
     assert (news["words"], help_["words"]) == (0.55, 0.30)
-    assert news["share"] == help_["share"] == pytest.approx(1 / 3)
+    assert news["share"] == help_["share"] == pytest.approx(1 / 3)  # the story does not ask
     assert (news["short"], help_["short"], news["follows"], help_["follows"]) == (0, 1, 0, 1)
     # each piece's nearest topic is its own: news 0.970 vs 0.891, help 0.349 vs 0.159 (x 20)
     assert news["piece_lead"] == pytest.approx(20 * 0.0792, abs=0.01)
@@ -67,7 +71,7 @@ def test_the_facts_of_each_candidate() -> None:
 
 def test_a_topic_one_reading_names_is_no_choice() -> None:
     whole, follow, _ = _readings()
-    assert chooser.candidates(_index(), TEXT, follow, follow, [(FOLLOW_UP, follow)], 3) == []
+    assert chooser.candidates(_index(), TEXT, follow, follow, [(FOLLOW_UP, follow, True)], 3) == []
 
 
 def test_the_better_candidate_answers_and_the_rules_pick_is_offered(monkeypatch) -> None:
