@@ -87,7 +87,12 @@ def knowledge():
      ("i made a typo, please fix my email", "action", "edit", None),
      # the information needed to register is no data of mine (table V: mydata)
      ("maklumat apa perlu untuk pendaftaran", "action", "register", None),
-     ("saya perlu lihat data saya", "action", "mydata", None)],
+     ("saya perlu lihat data saya", "action", "mydata", None),
+     # a formal letter asking to be told more is no request for one's data (table W: mydata)
+     ("Mohon maklumat lanjut.", "question", None, None),
+     ("mohon maklumat tarikh pameran", "question", None, None),
+     ("please send further information on the programme", "question", None, None),
+     ("tunjuk maklumat saya", "action", "mydata", None)],
 )  # fmt: skip
 def test_classify(rules, text, kind, name, to) -> None:
     intent = rules.classify(text)
