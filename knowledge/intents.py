@@ -36,7 +36,7 @@ ACTIONS = ("forget", "edit", "unsubscribe", "subscribe", "language", "handoff", 
 _PARTICIPLE = re.compile(r"[a-z]{3,}ed$")  # English: "submitted", "registered"
 GENERIC_ACTIONS = ("help", "menu")  # a request for these beside other words asks for other help
 WORD_LISTS = ("filler", "request", "own", "how", "asks", "skip", "skip_also", "thanks_for",
-              "ours")
+              "ours", "elsewhere")
 
 
 class IntentRules(MessageChecks):
@@ -152,8 +152,9 @@ class IntentRules(MessageChecks):
     def _foreign(self, left: list[str]) -> bool:
         """Whether a request's unexplained words name something the knowledge never mentions:
         it is about that; the FAQ decides, and its action twin does not make it the request
-        (the twin's answer has the button)."""
-        return not self.known.knows_all(left)
+        (the twin's answer has the button). Words of the `elsewhere` list count as such although
+        the knowledge uses them ("status of my shopee order": shops and orders are in answers)."""
+        return not self.known.knows_all(left) or not self.lists["elsewhere"].isdisjoint(left)
 
     def small_talk_kind(self, read: Read, slack: int = 0) -> str | None:
         """The kind of small talk when every word (but `slack` of them) is small talk."""
