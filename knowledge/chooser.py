@@ -3,7 +3,7 @@
 The rules of `knowledge.understand` pick a first reading (questions first, then the best score).
 When the whole message and its question pieces answer two or more topics between them, each
 such topic is scored by a few facts about it — is it the rules' pick, does the whole message
-answer it, how near in meaning the whole and its pieces are to it, how many pieces name it, is
+answer it, how near in meaning the whole and its pieces are to it, how many pieces ask it, is
 its only piece a short follow-up ("Does it take long?", "How does it work?") — and the best
 score answers. The rules' pick, when passed over, is offered.
 
@@ -84,8 +84,8 @@ def candidates(
     found_cands = []
     for topic in topics:
         own = by_topic.get(topic, [])
-        ranks = [dict(index.rank(piece)) for piece, _ in own]
-        leads = [_lead(index.rank(piece)) for piece, _ in own]
+        ranked = [index.rank(piece) for piece, _ in own]  # each piece's vector is cached
+        ranks, leads = [dict(r) for r in ranked], [_lead(r) for r in ranked]
         features = (
             float(topic == main.topic),
             float(whole.kind == "answer" and whole.topic == topic),
