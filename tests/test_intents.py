@@ -166,8 +166,10 @@ def action_run(knowledge, text: str) -> str | None:
      ("tolong padam akaun saya", "forget"), ("nomor hp saya ganti, tolong diubah", "edit"),
      ("emel saya dah tukar, tolong kemaskini dalam pendaftaran", "edit"),
      # an order or a parcel is never ours, though answers name shops (table W: status)
-     ("status of my shopee order?", None), ("cek status pesanan saya", None),
-     ("status pengiriman paket shopee saya kok belum sampe?", None)],
+     ("status of my shopee order?", None), ("cek status paket saya", None),
+     ("status pengiriman paket shopee saya kok belum sampe?", None),
+     ("tolong stop pengiriman pengumuman ke saya", "unsubscribe"),  # sending, not a parcel
+     ("hentikan penghantaran berita kepada saya", "unsubscribe")],
 )  # fmt: skip
 def test_a_request_naming_something_the_knowledge_never_mentions_is_not_run(knowledge, text, action):
     assert action_run(knowledge, text) == action
