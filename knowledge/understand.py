@@ -48,6 +48,7 @@ TWINS = {
     "unsubscribe": "broadcast-subscribe", "help": "bot-help", "menu": "bot-help",
 }  # fmt: skip
 GENERIC = ("help", "menu")  # near requests the FAQ's fallback alone does not make requests
+ANY_SUBJECT = ("handoff",)  # ... and one that stands though the out-of-scope list claimed it
 
 
 @dataclass(frozen=True)
@@ -134,6 +135,8 @@ def _agrees(near: str, understood: Understood, foreign: bool = False) -> bool:
                                             and decision.topic == TWINS[near]):  # fmt: skip
         return True
     outside = decision is not None and decision.out_of_scope
+    if near in ANY_SUBJECT and understood.intent == "fallback":
+        return True  # "talk to staff about my halal permit": a person answers any subject
     return understood.intent == "fallback" and not outside and near not in GENERIC
 
 

@@ -169,7 +169,10 @@ def action_run(knowledge, text: str) -> str | None:
      ("status of my shopee order?", None), ("cek status paket saya", None),
      ("status pengiriman paket shopee saya kok belum sampe?", None),
      ("tolong stop pengiriman pengumuman ke saya", "unsubscribe"),  # sending, not a parcel
-     ("hentikan penghantaran berita kepada saya", "unsubscribe")],
+     ("hentikan penghantaran berita kepada saya", "unsubscribe"),
+     # a person answers any subject, even one the out-of-scope list's words claim
+     ("saya mau bicara dengan petugas soal izin halal", "handoff"),
+     ("can I talk to a staff member about my export plans", "handoff")],
 )  # fmt: skip
 def test_a_request_naming_something_the_knowledge_never_mentions_is_not_run(knowledge, text, action):
     assert action_run(knowledge, text) == action
