@@ -91,7 +91,8 @@ FLOOR_BLIND_LANGUAGE = {
 FLOOR_BLIND_TAKEN = 0.02  # share of blind questions wrongly taken for small talk or a request
 # ... but for table 10's out-of-scope lines: 3 of 90 (one per language) at its first read, the
 # first blind table over 2%; 2 of 90 after intents.yaml's `elsewhere` words (session 18, chosen
-# on table W's lines). Its lines stay unread; the development tables' one such line left is
+# on table W's lines, then pruned after a blind read: docs/knowledge.md says how). Its lines stay
+# unread; the development tables' one such line left is
 # "status permohonan PTPTN" (a vowel-less acronym read as a chat abbreviation).
 TAKEN_MEASURED = {"10": 0.023}
 
