@@ -27,9 +27,9 @@ from pathlib import Path
 
 import numpy as np
 
-from benchmarks.in_scope_misses import Remembered, rows
+from benchmarks.in_scope_misses import CACHE, Remembered, rows
 from knowledge import chooser, load_knowledge
-from knowledge.semantic import semantic_options
+from knowledge.semantic import SemanticOptions, semantic_options
 from knowledge.understand import parts, understand
 from tests.support import faq_tables
 
@@ -41,8 +41,7 @@ Sample = tuple[str, str, list[tuple[str, np.ndarray]]]  # table, right topic, ca
 
 def samples(names: list[str], vectors: Path) -> list[Sample]:
     """The candidates of every development message the chooser is asked about."""
-    options = semantic_options(True, Path.home() / ".cache" / "umkm-bot")
-    assert options is not None, "the chooser needs the semantic stage"
+    options = _semantic()
     options = replace(options, embedder=Remembered(options.embedder, vectors))
     knowledge = load_knowledge(semantic=options)
     seen: list[list[chooser.Candidate]] = []
@@ -69,6 +68,13 @@ def samples(names: list[str], vectors: Path) -> list[Sample]:
     return found
 
 
+def _semantic() -> SemanticOptions:
+    """The semantic stage's options (the chooser needs it), its sample vectors kept in CACHE."""
+    options = semantic_options(True, CACHE)
+    assert options is not None, "the chooser needs the semantic stage"
+    return options
+
+
 def fit(data: list[Sample], l2: float) -> np.ndarray:
     """Weights of a logistic regression on (right - other) feature differences."""
     pairs = [
@@ -93,9 +99,7 @@ def pick(cands: list[tuple[str, np.ndarray]], w: np.ndarray) -> str:
 
 def timed(names: list[str], count: int) -> None:
     """p50 / p99 CPU ms of `understand` on `count` long messages, with and without the chooser."""
-    options = semantic_options(True, Path.home() / ".cache" / "umkm-bot")
-    assert options is not None, "the chooser needs the semantic stage"
-    knowledge = load_knowledge(semantic=options)
+    knowledge = load_knowledge(semantic=_semantic())
     index = knowledge.faq.matcher.semantic
     texts = [text for _, _, _, text in rows(names)[0] if len(parts(text, clauses=True)) > 1]
     texts = random.Random(3).sample(texts, min(count, len(texts)))

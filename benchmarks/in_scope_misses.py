@@ -38,6 +38,7 @@ PLAIN = faq_tables.DEV_PLAIN
 OUT_ONLY = ("faq_out_of_scope.yaml", "faq_dev_oos.yaml", "faq_dev_oos_k.yaml",
             "faq_dev_oos_long.yaml")  # fmt: skip
 BLIND_FORMAT = tuple(faq_tables.DEV_WRITTEN.values())  # topics / out_of_scope, like the blind ones
+CACHE = Path.home() / ".cache" / "umkm-bot"  # the sample vectors these scripts keep between runs
 
 
 class Remembered:
@@ -134,7 +135,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--table", nargs="*", help="only these tables (file names)")
     parser.add_argument("--vectors", default="/tmp/umkm-question-vectors.pkl")
     args = parser.parse_args(argv)
-    options = None if args.lexical else semantic_options(True, Path.home() / ".cache" / "umkm-bot")
+    options = None if args.lexical else semantic_options(True, CACHE)
     if options is not None:
         options = replace(options, embedder=Remembered(options.embedder, Path(args.vectors)))
     knowledge = load_knowledge(semantic=options)
