@@ -77,10 +77,10 @@ from tests.test_understanding_accuracy import (
 # / 98.3%, 100 / 95.0 / 98.3%, 98.3% each; language 98.3 / 98.6 / 93.1%, 97.2 / 99.7 / 94.4%, 97.6
 # / 97.9 / 92.7%, 97.6 / 98.6 / 92.0%. Floors a line under the lowest language, rounded down.
 # Table W (session 18, table V's brief by a new hand: long messages and formal letters), written
-# while knowledge/chooser.py was fitted on A-V and read first to judge it (2026-12-06 01:45 UTC):
+# while knowledge/chooser.py was fitted on A-V and read first to judge it (2026-12-06):
 # semantic in scope 92.9 / 92.9 / 92.4% with the rules alone, 94.4 / 93.9 / 93.4% with the
-# chooser; out of scope 96.7 / 100 / 96.7%. Then it joined the chooser's fit; read again at 02:08
-# UTC: in scope lexical 86.4 / 85.9 / 87.9%, semantic 94.9 / 94.4 / 93.9%; out of scope falls back,
+# chooser; out of scope 96.7 / 100 / 96.7%. Then it joined the chooser's fit; read again: in
+# scope lexical 86.4 / 85.9 / 87.9%, semantic 94.9 / 94.4 / 93.9%; out of scope falls back,
 # lexical 86.7 / 76.7 / 86.7%, semantic 96.7 / 100 / 96.7%; intent 98.3 / 100 / 96.7%; language
 # 97.9 / 99.3 / 91.0%. Floors a line under the lowest language, rounded down.
 # Since session 16, the lines of tables K-P (and of the older development tables) are
