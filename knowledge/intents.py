@@ -16,6 +16,7 @@ from knowledge.intents_schema import (
     Pattern,
     action_spec,
     chat_forms,
+    choice_groups,
     mapping,
     word_group,
 )
@@ -65,6 +66,7 @@ class IntentRules(MessageChecks):
         self.form_fields = {k: word_group(fields, k, f"{where}: form_fields") for k in fields}
         consent = mapping(data, "consent", where)
         self.consent = {k: word_group(consent, k, f"{where}: consent") for k in ("agree", "decline")}
+        self.form_choices = choice_groups(data, "form_choices", where)
         self._general = self.lists["filler"] | self.lists["request"] | self.lists["own"]
         # what explains a word beside the words a request pattern used, per action
         self._explains = {action.name: self._general | action.also for action in self.actions}

@@ -60,6 +60,23 @@ def word_group(data: dict[str, Any], key: str, where: str) -> Group:
     return frozenset(" ".join(words(str(v))) for v in value if words(str(v)))
 
 
+def choice_groups(data: dict[str, Any], key: str, where: str) -> dict[str, dict[str, Group]]:
+    """Per question, per button, the whole answers that mean it (`form_choices`); an entry that
+    means two buttons of one question is refused."""
+    found = {}
+    for question in mapping(data, key, where):
+        here = f"{where}: {key}: {question}"
+        groups = {name: word_group(mapping(data[key], question, f"{where}: {key}"), name, here)
+                  for name in mapping(data[key], question, f"{where}: {key}")}  # fmt: skip
+        for name, group in groups.items():
+            for other, taken in groups.items():
+                both = sorted(group & taken) if name < other else ()
+                if both:
+                    raise KnowledgeError(f"{here}: {name} and {other} both hold {both[0]!r}")
+        found[question] = groups
+    return found
+
+
 def action_spec(name: str, data: dict[str, Any], where: str) -> Action:
     spec = mapping(mapping(data, "actions", where), name, f"{where}: actions")
     here = f"{where}: actions: {name}"

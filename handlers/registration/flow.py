@@ -24,7 +24,13 @@ from handlers.registration.state import (
     next_step,
 )
 from handlers.registration.steps import already_registered, goto, is_idle, offer_resume, show
-from handlers.registration.typed import asks_if_required, consent_answer, field_named, says_done
+from handlers.registration.typed import (
+    asks_if_required,
+    choice_said,
+    consent_answer,
+    field_named,
+    says_done,
+)
 from handlers.types import Button, Reply, strip_controls
 from knowledge.languages import LANGUAGES
 
@@ -81,7 +87,7 @@ async def on_message(ctx: Ctx) -> list[Reply]:
         ):  # "siap", "udah": the Selesai button
             return await on_payload(ctx, DONE.partition(":")[2])
         chosen = (match_choice(text, buttons) or _match_option(ctx, step, text, buttons)
-                  or _match_consent(ctx, step, text, buttons) or _match_field(ctx, step, text, buttons))
+                  or _match_said(ctx, step, text, buttons) or _match_field(ctx, step, text, buttons))
         if chosen is None:
             aside = await _aside(ctx, draft, step, text)
             return aside or show(ctx, draft, step, ctx.t("register.err.choose"))
@@ -144,12 +150,15 @@ def _courtesy(ctx: Ctx, text: str) -> bool:
     return intent.kind == "smalltalk" and intent.name in ("thanks", "greeting", "goodbye")
 
 
-def _match_consent(ctx: Ctx, step: str, text: str, buttons: list[Button]) -> Button | None:
-    """The consent button meant by a typed yes or no ("iya", "ga"; intents.yaml `consent`)."""
-    if step != CONSENT:
-        return None
-    wanted = {"agree": "yes", "decline": "no"}.get(consent_answer(ctx.deps.knowledge.intents, text))
-    return next((b for b in buttons if b.payload == f"reg:consent:{wanted}"), None)
+def _match_said(ctx: Ctx, step: str, text: str, buttons: list[Button]) -> Button | None:
+    """The button meant by a typed answer to the consent ("iya", "ga"; intents.yaml `consent`),
+    /batal's or the resume question ("nanti aja", "lanjut", "dari awal"; `form_choices`)."""
+    rules = ctx.deps.knowledge.intents
+    if step == CONSENT:
+        wanted = {"agree": "yes", "decline": "no"}.get(consent_answer(rules, text))
+    else:
+        wanted = choice_said(rules, step, text)
+    return next((b for b in buttons if wanted and b.payload == f"reg:{step}:{wanted}"), None)
 
 
 def _match_field(ctx: Ctx, step: str, text: str, buttons: list[Button]) -> Button | None:
