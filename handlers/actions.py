@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 
+from handlers import offers
 from handlers.context import Ctx
 from handlers.core import language_buttons
 from handlers.faq import CONTACT_TOPIC, answer_topic
@@ -46,7 +47,9 @@ async def handoff(ctx: Ctx, _to: str | None) -> list[Reply]:
 
 
 async def offer_unsubscribe(ctx: Ctx, _to: str | None) -> list[Reply]:
-    """Stopping announcements on a misread message is costly: offer the button, do not act."""
+    """Stopping announcements on a misread message is costly: offer the button (a typed "ya"
+    answers it too), do not act."""
+    await offers.ask(ctx, "menu:berhenti")
     return [
         ctx.say(
             "understand.unsubscribe_offer",

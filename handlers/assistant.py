@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 from dataclasses import dataclass
 
+from handlers import offers
 from handlers.context import Ctx
 from handlers.deps import Deps
 from handlers.flood import FloodGuard, Verdict, flood_guard
@@ -81,17 +82,21 @@ class Assistant:
             kept_flows=frozenset(self.router.returns), commands=frozenset(self.router.commands),
             cancel_guards=self.router.cancels,
         )  # fmt: skip
-        replies = await self._route(ctx)
+        replies = await self._route(ctx, await offers.take(ctx))
         if ctx.returned_to is not None:
             replies += await self.router.returns[ctx.returned_to](ctx)
         return Answer(replies, ctx.lang)
 
-    async def _route(self, ctx: Ctx) -> list[Reply]:
+    async def _route(self, ctx: Ctx, offer: dict[str, str] | None) -> list[Reply]:
         incoming = ctx.incoming
         if incoming.command is not None:
             return await self.run_command(ctx, incoming.command)
         if incoming.payload is not None:
             return await self._run_payload(ctx, incoming.payload)
+        if offer is not None and incoming.text is not None:  # "ya" to "erase your data?"
+            said = await offers.answer(ctx, offer, incoming.text)
+            if said is not None:
+                return await self._run_payload(ctx, said) if isinstance(said, str) else said
         if incoming.reply_to is not None and self.router.reply_handler is not None:
             replies = await self.router.reply_handler(ctx)
             if replies is not None:

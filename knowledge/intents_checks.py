@@ -25,6 +25,7 @@ class MessageChecks:
     lists: dict[str, Group]
     actions: list[Action]
     staff_requests: dict[str, Group]
+    form_choices: dict[str, dict[str, Group]]
     staff_asked: Recent[str]  # staff_request's answers by text ("" for none)
     read: Callable[[str], Read]  # IntentRules.read
 
@@ -63,6 +64,12 @@ class MessageChecks:
         """Whether the whole message, or all of it but address and filler words ("udah selesai
         min"), is an entry of `group` (ticket_done, consent...)."""
         return any(form in group for form in self._whole(text))
+
+    def choice(self, question: str, text: str) -> str | None:
+        """The button of `question` (intents.yaml `form_choices`: "cancel", "resume", "offer")
+        that a whole typed answer means ("nanti aja" keeps the form's answers); else None."""
+        choices = self.form_choices.get(question, {})
+        return next((name for name, said in choices.items() if self.says(text, said)), None)
 
     def _whole(self, text: str) -> tuple[str, ...]:
         """The message as one entry of a list: all its words, then (if any are left) those

@@ -23,6 +23,8 @@ class User:
     first_seen: datetime
     last_seen: datetime
     language_explicit: bool = False  # chosen by the user, not followed from their messages
+    offer: str | None = None  # a yes/no question asked, as JSON of its buttons' payloads ...
+    offer_at: datetime | None = None  # ... and when (handlers/offers.py)
 
     @property
     def key(self) -> str:
@@ -42,6 +44,8 @@ def _user(row) -> User:
         first_seen=parse_time(row["first_seen"]),
         last_seen=parse_time(row["last_seen"]),
         language_explicit=bool(row["language_explicit"]),
+        offer=row["offer"],
+        offer_at=parse_time(row["offer_at"]),
     )
 
 
@@ -162,6 +166,13 @@ class UserRepo:
 
     async def set_subscribed(self, pk: int, subscribed: bool) -> None:
         await self.db.execute("UPDATE users SET subscribed = ? WHERE id = ?", (int(subscribed), pk))
+
+    async def set_offer(self, pk: int, offer: str | None) -> None:
+        """Record the yes/no question just asked (JSON of its payloads), or clear it (None)."""
+        at = self.db.now().isoformat() if offer is not None else None
+        await self.db.execute(
+            "UPDATE users SET offer = ?, offer_at = ? WHERE id = ?", (offer, at, pk)
+        )
 
     async def set_blocked_by_key(self, channel: str, user_id: str, blocked: bool) -> None:
         await self.db.execute(

@@ -8,7 +8,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from handlers.registration.typed import choice_said, consent_answer
+from handlers.registration.typed import consent_answer
 from knowledge import KNOWLEDGE_DIR
 from knowledge.intents import IntentRules
 from knowledge.texts import KnowledgeError
@@ -78,7 +78,7 @@ def test_a_missing_action_names_the_file_and_the_action(tmp_path: Path) -> None:
 
 def test_a_typed_answer_means_one_button_of_a_form_question(tmp_path: Path) -> None:
     data = _shipped()
-    assert choice_said(IntentRules.load(_written(tmp_path, data)), "cancel", "nanti aja") == "keep"
+    assert IntentRules.load(_written(tmp_path, data)).choice("cancel", "nanti aja") == "keep"
     data["form_choices"]["cancel"]["discard"].append("nanti")  # "later" cannot also throw away
     with pytest.raises(KnowledgeError, match="form_choices: cancel: discard and keep both hold 'nanti'"):
         IntentRules.load(_written(tmp_path, data))

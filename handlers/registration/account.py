@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from handlers import offers
 from handlers.context import Ctx
 from handlers.faq import reload_knowledge
 from handlers.handoff.user import service_of
@@ -112,8 +113,9 @@ async def my_data(ctx: Ctx) -> list[Reply]:
 
 
 async def forget(ctx: Ctx) -> list[Reply]:
-    """Ask for confirmation before erasing the user's data."""
+    """Ask for confirmation before erasing the user's data (a typed "ya" answers it too)."""
     reg = await ctx.deps.storage.registrations.get_for_user(ctx.user.id)
+    await offers.ask(ctx, "reg:forget:yes", "reg:forget:no")
     return [
         ctx.say(
             "register.forget_confirm",

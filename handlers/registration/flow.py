@@ -26,7 +26,6 @@ from handlers.registration.state import (
 from handlers.registration.steps import already_registered, goto, is_idle, offer_resume, show
 from handlers.registration.typed import (
     asks_if_required,
-    choice_said,
     consent_answer,
     field_named,
     says_done,
@@ -157,7 +156,7 @@ def _match_said(ctx: Ctx, step: str, text: str, buttons: list[Button]) -> Button
     if step == CONSENT:
         wanted = {"agree": "yes", "decline": "no"}.get(consent_answer(rules, text))
     else:
-        wanted = choice_said(rules, step, text)
+        wanted = rules.choice(step, text)
     return next((b for b in buttons if wanted and b.payload == f"reg:{step}:{wanted}"), None)
 
 

@@ -1,5 +1,5 @@
 """Typed words the registration form reads itself, with the word lists of knowledge/intents.yaml:
-a yes or no to the consent question, a typed button of the form's other questions, a question about the pending question, a field named."""
+a yes or no to the consent question, a question about the pending question, a field named."""
 
 from __future__ import annotations
 
@@ -12,14 +12,6 @@ def consent_answer(rules: IntentRules, text: str) -> str | None:
     deh") to the consent question (intents.yaml `consent`, address words aside); None for
     anything else ("wow" or a question is no consent: UU 27/2022 asks for an explicit one)."""
     return next((kind for kind, said in rules.consent.items() if rules.says(text, said)), None)
-
-
-def choice_said(rules: IntentRules, question: str, text: str) -> str | None:
-    """The button of the form's `question` (a step: "cancel", "resume") that a whole typed
-    answer means ("nanti aja" keeps the answers, "dari awal" starts again; intents.yaml
-    `form_choices`, address words aside); None for anything else."""
-    choices = rules.form_choices.get(question, {})
-    return next((name for name, said in choices.items() if rules.says(text, said)), None)
 
 
 def asks_if_required(rules: IntentRules, text: str, field: str = "") -> bool:
