@@ -187,6 +187,24 @@ async def test_asking_if_nib_is_required_mid_form_says_the_form_can_skip_it(chat
     assert await step_of(deps, chat) == "email"
     await chat.send("apa itu PIRT?")  # no form field is about PIRT: no such line
     assert "tidak wajib" not in chat.text
+    await chat.send("skip")
+    await chat.send("belum punya")  # the NIB skipped: asked now, the FAQ answers, no such line
+    assert await step_of(deps, chat) == "scale"
+    await chat.send("nib wajib ga?")
+    assert chat.replies[0].text == deps.knowledge.faq.render("nib-oss", "id")
+    assert "tidak wajib" not in chat.replies[-1].text
+
+
+@pytest.mark.parametrize("step", ["scale", "description"])
+async def test_skip_at_a_required_question_says_it_cannot_be_skipped(chat, deps, step) -> None:
+    """ "skip" at the scale (buttons) was read as "is this required?" and told "Ya, pertanyaan
+    ini wajib dijawab." (a walk, session 19): now as at a typed question."""
+    await to_step(chat, deps, "nib" if step == "scale" else step)
+    if step == "scale":
+        await chat.send("belum punya")
+    await chat.send("skip")
+    assert chat.text.startswith(deps.knowledge.texts.render("id", "register.err.required"))
+    assert await step_of(deps, chat) == step
 
 
 async def test_a_skip_with_the_speakers_own_pronoun_skips(chat: Chat, deps) -> None:

@@ -110,6 +110,8 @@ async def on_message(ctx: Ctx) -> list[Reply]:
 async def _aside(ctx: Ctx, draft: dict, step: str, text: str) -> list[Reply] | None:
     """A question asked instead of an answer: the FAQ answers it, then the form asks again."""
     field = BY_NAME.get(step)
+    if field is not None and not field.optional and ctx.deps.knowledge.intents.is_skip(text):
+        return show(ctx, draft, step, ctx.t("register.err.required"))  # "skip" asks nothing
     if field is not None and asks_if_required(ctx.deps.knowledge.intents, text, field.name):
         said = "register.field_optional" if field.optional else "register.field_required"
         return show(ctx, draft, step, ctx.t(said))
@@ -118,7 +120,9 @@ async def _aside(ctx: Ctx, draft: dict, step: str, text: str) -> list[Reply] | N
         return None
     back = ctx.t("understand.back_to_form")
     topic = (await understanding.read(ctx, text)).topic  # a recent reading: not read again
-    field = next((f for f in FIELDS if f.optional and f.topic and f.topic == topic), None)
+    answered = draft.get("answers", {})
+    field = next((f for f in FIELDS if f.optional and f.topic and f.topic == topic
+                  and f.name not in answered), None)  # fmt: skip
     if field is not None:  # "nib wajib ga?": the FAQ says what NIB is, the form that it may wait
         label = ctx.t(f"register.label.{field.name}")
         back = f"{ctx.t('register.optional_here', field=label)}\n\n{back}"
