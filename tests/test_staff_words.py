@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import pytest
 
+from handlers.types import ReplyKind
 from knowledge import load_knowledge
 from tests.support.chat import Chat
 from tests.support.staff_helpers import add_registration, make_staff
@@ -21,6 +22,7 @@ ADMIN = "9000"  # ADMIN_IDS in the test settings
         ("lihat pendaftaran baru min", "Tidak ada pendaftaran yang menunggu tinjauan"),
         ("belum terjawab", "Tidak ada pertanyaan belum terjawab"),
         ("ada tiket?", "Tidak ada tiket terbuka"),
+        ("kirim pengumuman", "Tulis pesan siaran Anda"),
     ],
 )
 async def test_an_admin_asks_in_words(assistant, typed: str, shows: str) -> None:
@@ -29,6 +31,20 @@ async def test_an_admin_asks_in_words(assistant, typed: str, shows: str) -> None
     assert shows in admin.text
     assert "di luar yang bisa saya bantu" not in admin.text
     assert "Setuju?" not in admin.text  # not the registration form's consent
+
+
+@pytest.mark.parametrize("typed", ["export data", "unduh data pendaftaran min"])
+async def test_a_reviewer_exports_in_words(deps, assistant, typed) -> None:
+    """A walk (session 19): "export data" showed an admin their own data (mydata)."""
+    await make_staff(deps, "2002", "reviewer")
+    await add_registration(deps, "3003")
+    reviewer = Chat(assistant, "2002", language_hint="id")
+    await reviewer.send(typed)
+    (sent,) = [reply for reply in reviewer.replies if reply.kind is ReplyKind.DOCUMENT]
+    assert sent.filename.startswith("registrations-all-") and sent.filename.endswith(".xlsx")
+    citizen = Chat(assistant, "1001", language_hint="id")
+    await citizen.send(typed)
+    assert all(reply.kind is ReplyKind.TEXT for reply in citizen.replies)
 
 
 async def test_a_reviewer_gets_the_review_card_in_words(deps, assistant) -> None:
