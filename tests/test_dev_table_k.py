@@ -177,6 +177,14 @@ FLOORS = {
         "intent": {"id": 0.96, "en": 0.98, "ms": 0.95},
         "language": {"id": 0.975, "en": 0.98, "ms": 0.90},
     },
+    "X": {  # first read (session 19, at 17131f8): in scope 88.9 / 90.9 / 88.9% lexical, 96.5 /
+        # 98.5 / 97.5% semantic; out of scope 86.7 / 90.0 / 86.7%, 96.7 / 100 / 96.7%; intent
+        # 98.3 / 100 / 100%; language 97.6 / 99.3 / 93.1%
+        "in_scope": {"lexical": 0.87, "semantic": 0.95},
+        "fallback": {"lexical": 0.83, "semantic": 0.93},
+        "intent": {"id": 0.96, "en": 0.98, "ms": 0.98},
+        "language": {"id": 0.97, "en": 0.98, "ms": 0.92},
+    },
 }
 TABLES = pytest.mark.parametrize("table", sorted(faq_tables.DEV_WRITTEN))
 

@@ -65,7 +65,8 @@ FLOOR_DEV_LANGUAGE = {"id": 0.97, "en": 0.98, "ms": 0.92}
 # figures both times. Table 8: intent 98.3 / 100 / 100%, language 97.9 / 99.3 / 94.1%; table 9:
 # intent 98.3 / 98.3 / 100%, language 97.6 / 98.6 / 91.7%. Floors a line under (0.98 for 100%).
 # Table 10 (session 18), first read 01:50 UTC: intent 96.7 / 100 / 100%, language 96.9 / 99.3 /
-# 94.4%. Floors a line under (0.98 for 100%).
+# 94.4%. Floors a line under (0.98 for 100%). Table 11 (session 19), first read 03:59 UTC:
+# intent 100% each, language 98.6 / 98.6 / 92.4%.
 FLOOR_BLIND_INTENT = {
     "2": {"id": 0.98, "en": 0.98, "ms": 0.95},
     "3": {"id": 0.98, "en": 0.98, "ms": 0.98},
@@ -76,6 +77,7 @@ FLOOR_BLIND_INTENT = {
     "8": {"id": 0.96, "en": 0.98, "ms": 0.98},
     "9": {"id": 0.96, "en": 0.96, "ms": 0.98},
     "10": {"id": 0.95, "en": 0.98, "ms": 0.98},
+    "11": {"id": 0.98, "en": 0.98, "ms": 0.98},
 }
 FLOOR_BLIND_LANGUAGE = {
     "2": {"id": 0.965, "en": 0.99, "ms": 0.87},  # id 0.965: session 16's examples (96.9%)
@@ -87,6 +89,7 @@ FLOOR_BLIND_LANGUAGE = {
     "8": {"id": 0.97, "en": 0.98, "ms": 0.93},
     "9": {"id": 0.97, "en": 0.98, "ms": 0.91},
     "10": {"id": 0.965, "en": 0.98, "ms": 0.94},
+    "11": {"id": 0.975, "en": 0.975, "ms": 0.91},
 }
 FLOOR_BLIND_TAKEN = 0.02  # share of blind questions wrongly taken for small talk or a request
 # ... but for table 10's out-of-scope lines: 3 of 90 (one per language) at its first read, the
@@ -94,7 +97,8 @@ FLOOR_BLIND_TAKEN = 0.02  # share of blind questions wrongly taken for small tal
 # on table W's lines, then pruned after a blind read: docs/knowledge.md says how). Its lines stay
 # unread; the development tables' one such line left is
 # "status permohonan PTPTN" (a vowel-less acronym read as a chat abbreviation).
-TAKEN_MEASURED = {"10": 0.023}
+# Table 11's out-of-scope lines: 3 of 90 (id 1, ms 2) at its first read (session 19, 03:59 UTC).
+TAKEN_MEASURED = {"10": 0.023, "11": 0.034}
 
 
 @pytest.fixture(scope="module")
