@@ -36,6 +36,7 @@ from knowledge.languages import LANGUAGES
 STEPS = {*BY_NAME, CONSENT, RESUME, SUMMARY, DUP_PHONE, CANCEL}
 EDIT = "reg:edit:"  # the summary's change buttons: reg:edit:<field>
 FIELD_WORDS = 6  # "hoyong ngagentos email", "no hp sy salah": a field named in a short message
+SKIP_CHARS = 40  # "tidak ada, lewati saja ya min": a skip is short
 
 
 async def start(ctx: Ctx) -> list[Reply]:
@@ -110,7 +111,7 @@ async def on_message(ctx: Ctx) -> list[Reply]:
 async def _aside(ctx: Ctx, draft: dict, step: str, text: str) -> list[Reply] | None:
     """A question asked instead of an answer: the FAQ answers it, then the form asks again."""
     field = BY_NAME.get(step)
-    if field is not None and not field.optional and ctx.deps.knowledge.intents.is_skip(text):
+    if field is not None and not field.optional and _skips(ctx, text):
         return show(ctx, draft, step, ctx.t("register.err.required"))  # "skip" asks nothing
     if field is not None and asks_if_required(ctx.deps.knowledge.intents, text, field.name):
         said = "register.field_optional" if field.optional else "register.field_required"
@@ -145,6 +146,12 @@ async def _typed_answer(ctx: Ctx, draft: dict, step: str, text: str) -> list[Rep
     if ctx.deps.knowledge.intents.is_skip(text):  # "ga ada" is not a district: no skipping here
         return show(ctx, draft, step, ctx.t("register.err.required"))
     return await answers.accept(ctx, draft, step, value)
+
+
+def _skips(ctx: Ctx, text: str) -> bool:
+    """A short "skip", "lewati", "ga ada" (a hundred x's read as Malaysian chat's "x" = "tak" are
+    a too-long answer, not a skip)."""
+    return len(text) <= SKIP_CHARS and ctx.deps.knowledge.intents.is_skip(text)
 
 
 def _courtesy(ctx: Ctx, text: str) -> bool:
