@@ -6,6 +6,7 @@ import asyncio
 import logging
 from enum import StrEnum
 
+from handlers import follow_up
 from handlers.context import Ctx
 from handlers.deps import Deps
 from handlers.handoff.buttons import HandButton
@@ -54,6 +55,7 @@ async def answer_understood(ctx: Ctx, text: str, understood: Understood) -> list
         answered=decision.kind == "answer",
     )
     if decision.kind == "answer":
+        await follow_up.remember(ctx, decision.topic)
         replies = answer_topic(ctx, decision.topic)
         if understood.also:
             buttons = [_topic_button(ctx, topic) for topic in understood.also]
@@ -147,6 +149,8 @@ async def on_group(ctx: Ctx, group: str) -> list[Reply]:
 
 async def on_topic(ctx: Ctx, topic: str) -> list[Reply]:
     """A topic button: show its answer (a chosen topic is not logged as a question)."""
+    if _faq(ctx).get(topic) is not None:
+        await follow_up.remember(ctx, topic)
     return answer_topic(ctx, topic)
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import asyncio
 import logging
 
-from handlers import faq
+from handlers import faq, follow_up
 from handlers.actions import ACTIONS
 from handlers.context import Ctx
 from handlers.menu import main_menu_buttons
@@ -73,6 +73,10 @@ async def on_text(ctx: Ctx) -> list[Reply]:
         return [ctx.say("limits.too_long", length=len(text), limit=MAX_TEXT, buttons=buttons)]
     understood = await read(ctx, text)
     await follow_language(ctx, text, understood)
+    leaning = follow_up.leaning(ctx, text, understood)  # "biayanya?" after the halal answer
+    if leaning is not None:
+        leaned = await read(ctx, leaning)
+        understood = leaned if follow_up.answers(leaned) else understood
     if understood.intent == "smalltalk":
         return [small_talk(ctx, understood.small_talk or "ack")]
     if understood.intent == "action" and understood.action is not None:

@@ -65,6 +65,21 @@ class MessageChecks:
         min"), is an entry of `group` (ticket_done, consent...)."""
         return any(form in group for form in self._whole(text))
 
+    def leans_on_before(self, text: str) -> bool:
+        """True if every word asks about an aspect or points back ("biayanya?", "how long does
+        it take?", intents.yaml `follow_up`), with at least one that asks."""
+        read, lists = self.read(text), self.lists
+        asking = lists["follow_up"] | lists["how"] | lists["asks"]
+        explained = asking | lists["filler"] | lists["own"]
+        return bool(read.items() & asking) and not read.left(explained)
+
+    def subject(self, title: str) -> str:
+        """A topic's title without its asking words: what a follow-up is about ("Apa itu
+        Little Bandung?" -> "little bandung")."""
+        lists = self.lists
+        explained = lists["follow_up"] | lists["how"] | lists["asks"] | lists["filler"]
+        return " ".join(self.read(title).unexplained(explained | lists["own"]))
+
     def choice(self, question: str, text: str) -> str | None:
         """The button of `question` (intents.yaml `form_choices`: "cancel", "resume", "offer")
         that a whole typed answer means ("nanti aja" keeps the form's answers); else None."""

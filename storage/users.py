@@ -25,6 +25,8 @@ class User:
     language_explicit: bool = False  # chosen by the user, not followed from their messages
     offer: str | None = None  # a yes/no question asked, as JSON of its buttons' payloads ...
     offer_at: datetime | None = None  # ... and when (handlers/offers.py)
+    topic: str | None = None  # the FAQ topic last answered to them ...
+    topic_at: datetime | None = None  # ... and when (a follow-up leans on it)
 
     @property
     def key(self) -> str:
@@ -46,6 +48,8 @@ def _user(row) -> User:
         language_explicit=bool(row["language_explicit"]),
         offer=row["offer"],
         offer_at=parse_time(row["offer_at"]),
+        topic=row["topic"],
+        topic_at=parse_time(row["topic_at"]),
     )
 
 
@@ -173,6 +177,14 @@ class UserRepo:
         await self.db.execute(
             "UPDATE users SET offer = ?, offer_at = ? WHERE id = ?", (offer, at, pk)
         )
+
+    async def set_topic(self, pk: int, topic: str) -> datetime:
+        """Record the FAQ topic just answered to the user; returns the time stored."""
+        now = self.db.now()
+        await self.db.execute(
+            "UPDATE users SET topic = ?, topic_at = ? WHERE id = ?", (topic, now.isoformat(), pk)
+        )
+        return now
 
     async def set_blocked_by_key(self, channel: str, user_id: str, blocked: bool) -> None:
         await self.db.execute(

@@ -1,0 +1,57 @@
+"""A question that leans on the one before it (handlers/follow_up.py): "biayanya?" after the
+halal answer is about halal, not whichever topic its generic words fit alone."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+
+from handlers.follow_up import FOLLOW_UP_FOR
+from tests.support.chat import Chat
+
+
+def answer(deps, topic: str, lang: str = "id") -> str:
+    return deps.knowledge.faq.render(topic, lang)
+
+
+@pytest.mark.parametrize(
+    ("first", "then", "topic"),
+    [
+        ("kalau sertifikat halal gimana caranya", "biayanya?", "halal-cert"),  # alone: LB fees
+        ("kalau sertifikat halal gimana caranya", "berapa lama prosesnya?", "halal-cert"),
+        ("apa itu nib", "daftarnya dimana?", "nib-oss"),  # alone: registering in this bot
+        ("apa itu little bandung", "lokasinya dimana?", "little-bandung-location"),
+        ("apa itu little bandung", "biayanya berapa?", "little-bandung-cost"),
+        ("cara daftar merek gimana", "berapa lama?", "trademark"),
+    ],
+)
+async def test_a_follow_up_is_read_with_the_topic_before_it(chat: Chat, deps, first, then, topic):
+    await chat.send(first)
+    await chat.send(then)
+    assert chat.replies[0].text == answer(deps, topic)
+    rows = await deps.storage.db.fetchall("SELECT text, topic FROM questions ORDER BY id")
+    assert tuple(rows[-1]) == (then, topic)  # logged as typed, with the topic it was given
+
+
+async def test_in_english_and_after_a_topic_button(make_chat, deps) -> None:
+    chat = make_chat("2001", language_hint="en")
+    await chat.send("how do I get a halal certificate")
+    await chat.send("how long does it take?")  # alone: the registration's review time
+    assert chat.replies[0].text == answer(deps, "halal-cert", "en")
+    await chat.payload("faq:trademark")  # chosen from the menu, not typed
+    await chat.send("how much does it cost?")
+    assert chat.replies[0].text == answer(deps, "trademark", "en")
+
+
+async def test_a_question_with_its_own_subject_or_a_late_one_is_read_alone(chat, deps) -> None:
+    await chat.send("apa itu nib")
+    await chat.send("halal gimana?")
+    assert chat.replies[0].text == answer(deps, "halal-cert")
+    alone = Chat(chat.assistant, "3003", language_hint="id")
+    await alone.send("biayanya?")
+    await chat.send("kalau sertifikat halal gimana caranya")
+    real_now = deps.storage.db.now
+    deps.storage.db.now = lambda: real_now() + FOLLOW_UP_FOR + timedelta(seconds=1)
+    await chat.send("biayanya?")
+    assert chat.text == alone.text and chat.replies[0].text != answer(deps, "halal-cert")
