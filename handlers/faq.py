@@ -55,7 +55,6 @@ async def answer_understood(ctx: Ctx, text: str, understood: Understood) -> list
         answered=decision.kind == "answer",
     )
     if decision.kind == "answer":
-        await follow_up.remember(ctx, decision.topic)
         replies = answer_topic(ctx, decision.topic)
         if understood.also:
             buttons = [_topic_button(ctx, topic) for topic in understood.also]

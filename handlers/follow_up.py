@@ -2,12 +2,14 @@
 
 Read alone, "biayanya?", "syaratnya apa aja?" or "how long does it take?" name no topic, and the
 matcher gave whichever topic its samples' generic words liked ("biayanya?" after the halal
-answer got the Little Bandung fees; "berapa lama prosesnya?" the registration status). The topic
-last answered to a user (typed, or chosen with a button) is kept with them (`users.topic`,
-migration 0023). Within FOLLOW_UP_FOR of it, a message whose every word asks about an aspect or
-points back (`follow_up` in knowledge/intents.yaml) is read with that topic's title before it
-("sertifikat halal biayanya?"), and that reading answers if the FAQ answers it. A message naming
-a subject of its own ("halal gimana?") is read alone, as before.
+answer got the Little Bandung fees; "berapa lama prosesnya?" the registration status). A message
+whose every word asks about an aspect or points back (`follow_up` in knowledge/intents.yaml) is
+read with the title of the topic last answered to the user before it ("sertifikat halal
+biayanya?"), if that was within FOLLOW_UP_FOR, and that reading answers if the FAQ answers it.
+The last topic is the newer of the user's last question the FAQ answered (`questions`, already
+logged; an index finds it, migration 0023) and the last topic chosen with a button (kept with
+the user, `users.topic`): only such a message reads them, and only a button writes. A message
+naming a subject of its own ("halal gimana?") is read alone, as before.
 """
 
 from __future__ import annotations
@@ -23,7 +25,7 @@ REMEMBER_STEP = timedelta(minutes=1)  # the same topic again this soon: no write
 
 
 async def remember(ctx: Ctx, topic: str) -> None:
-    """Keep `topic` as the one just answered to the user."""
+    """Keep `topic` as the one the user just chose with a button."""
     user, now = ctx.user, ctx.deps.storage.db.now()
     if user.topic == topic and user.topic_at is not None and now - user.topic_at < REMEMBER_STEP:
         return
@@ -31,20 +33,28 @@ async def remember(ctx: Ctx, topic: str) -> None:
     ctx.user = replace(user, topic=topic, topic_at=at)
 
 
-def leaning(ctx: Ctx, text: str, understood: Understood) -> str | None:
+async def leaning(ctx: Ctx, text: str, understood: Understood) -> str | None:
     """The message with the last topic's subject before it, if it is a follow-up of a recent
     answer; else None."""
-    user, knowledge = ctx.user, ctx.deps.knowledge
-    if understood.intent not in ("faq", "fallback") or user.topic is None or user.topic_at is None:
+    knowledge = ctx.deps.knowledge
+    if understood.intent not in ("faq", "fallback") or not knowledge.intents.leans_on_before(text):
         return None
-    if knowledge.faq.get(user.topic) is None:  # gone with a /reload
+    topic = await _last_topic(ctx)
+    if topic is None or knowledge.faq.get(topic) is None:  # none, or gone with a /reload
         return None
-    if ctx.deps.storage.db.now() - user.topic_at > FOLLOW_UP_FOR:
-        return None
-    if not knowledge.intents.leans_on_before(text):
-        return None
-    subject = knowledge.intents.subject(knowledge.faq.title(user.topic, ctx.lang))
+    subject = knowledge.intents.subject(knowledge.faq.title(topic, ctx.lang))
     return f"{subject} {text}" if subject else None
+
+
+async def _last_topic(ctx: Ctx) -> str | None:
+    """The topic answered to the user last, typed or chosen, if within FOLLOW_UP_FOR."""
+    user, now = ctx.user, ctx.deps.storage.db.now()
+    found = [(user.topic_at, user.topic)] if user.topic and user.topic_at else []
+    asked = await ctx.deps.storage.questions.last_answered(user.id)
+    if asked is not None:
+        found.append((asked[1], asked[0]))
+    at, topic = max(found, default=(None, None))
+    return topic if at is not None and now - at <= FOLLOW_UP_FOR else None
 
 
 def answers(understood: Understood) -> bool:

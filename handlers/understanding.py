@@ -73,7 +73,7 @@ async def on_text(ctx: Ctx) -> list[Reply]:
         return [ctx.say("limits.too_long", length=len(text), limit=MAX_TEXT, buttons=buttons)]
     understood = await read(ctx, text)
     await follow_language(ctx, text, understood)
-    leaning = follow_up.leaning(ctx, text, understood)  # "biayanya?" after the halal answer
+    leaning = await follow_up.leaning(ctx, text, understood)  # "biayanya?" after the halal answer
     if leaning is not None:
         leaned = await read(ctx, leaning)
         understood = leaned if follow_up.answers(leaned) else understood

@@ -80,6 +80,17 @@ class QuestionRepo:
         else:
             await self.db.atomically([Step(_LOG, rows, many=True)])
 
+    async def last_answered(self, user_pk: int) -> tuple[str, datetime] | None:
+        """The topic and time of the user's last question, if the FAQ answered it."""
+        row = await self.db.fetchone(
+            "SELECT topic, answered, created_at FROM questions WHERE user_pk = ?"
+            " ORDER BY id DESC LIMIT 1",
+            (user_pk,),
+        )
+        if row is None or not row["answered"] or row["topic"] is None:
+            return None
+        return row["topic"], parse_time(row["created_at"])
+
     async def get(self, question_id: int) -> Question | None:
         row = await self.db.fetchone("SELECT * FROM questions WHERE id = ?", (question_id,))
         return _question(row) if row else None
