@@ -39,6 +39,14 @@ async def switch_language(ctx: Ctx, to: str | None) -> list[Reply]:
     return [ctx.say("understand.language_chosen", buttons=main_menu_buttons(ctx))]
 
 
+async def edit(ctx: Ctx, _to: str | None) -> list[Reply]:
+    """/ubah; with a field named ("mau ganti no hp"), straight to that field's question."""
+    from handlers.registration.account import edit_named  # the form reads requests too
+
+    replies = await ctx.command("ubah")
+    return await edit_named(ctx, ctx.incoming.text or "") or replies
+
+
 async def handoff(ctx: Ctx, _to: str | None) -> list[Reply]:
     """A person: the handoff command when it exists, else how to reach the office."""
     if ctx.has_command(HANDOFF_COMMAND):
@@ -64,7 +72,7 @@ async def offer_unsubscribe(ctx: Ctx, _to: str | None) -> list[Reply]:
 ACTIONS: dict[str, ActionHandler] = {
     "register": run("daftar"),  # starts with the consent question
     "status": run("status"),
-    "edit": run("ubah"),
+    "edit": edit,
     "mydata": run("datasaya"),
     "forget": run("hapus"),  # /hapus always asks for confirmation before erasing
     "language": switch_language,

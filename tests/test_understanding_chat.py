@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from handlers import Deps
 from tests.support.chat import Chat
+from tests.support.regform import register
 
 
 async def logged(deps: Deps) -> list:
@@ -131,3 +132,15 @@ async def test_a_request_about_something_else_gets_the_off_topic_fallback(chat: 
     await chat.send("cek status paket jne saya")
     assert "di luar yang bisa saya bantu" in chat.text
     assert "dicatat" not in chat.text
+
+
+async def test_an_edit_in_words_naming_a_field_asks_that_field(chat: Chat, deps) -> None:
+    """A walk (session 19): "mau ganti no hp" opened the whole summary, and the new number
+    typed next was "pick one of the buttons"."""
+    await register(chat)
+    await chat.send("mau ganti no hp")
+    assert "Jawaban sekarang: +62 812-3456-7890" in chat.text  # the phone question, at once
+    await chat.send("0813 1111 2222")
+    assert "+62 813-1111-2222" in chat.text and "Kirim" in chat.labels  # back at the summary
+    await chat.send("ubah data saya")  # no field named: the summary to choose from
+    assert "Tekan nama data untuk mengubahnya" in chat.text
