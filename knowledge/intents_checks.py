@@ -70,7 +70,7 @@ class MessageChecks:
         it take?", intents.yaml `follow_up`), with at least one that asks."""
         read, lists = self.read(text), self.lists
         asking = lists["follow_up"] | lists["how"] | lists["asks"]
-        explained = asking | lists["filler"] | lists["own"]
+        explained = asking | lists["filler"] | lists["own"] | lists["request"]
         return bool(read.items() & asking) and not read.left(explained)
 
     def subject(self, title: str) -> str:
