@@ -14,6 +14,7 @@ from handlers.context import Ctx
 from handlers.core import language_buttons
 from handlers.faq import CONTACT_TOPIC, answer_topic
 from handlers.menu import main_menu_buttons
+from handlers.registration.named import edit_named
 from handlers.types import Reply
 
 ActionHandler = Callable[[Ctx, str | None], Awaitable[list[Reply]]]
@@ -41,8 +42,6 @@ async def switch_language(ctx: Ctx, to: str | None) -> list[Reply]:
 
 async def edit(ctx: Ctx, _to: str | None) -> list[Reply]:
     """/ubah; with a field named ("mau ganti no hp"), straight to that field's question."""
-    from handlers.registration.account import edit_named  # the form reads requests too
-
     replies = await ctx.command("ubah")
     return await edit_named(ctx, ctx.incoming.text or "") or replies
 

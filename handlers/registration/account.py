@@ -9,12 +9,10 @@ from handlers.context import Ctx
 from handlers.faq import reload_knowledge
 from handlers.handoff.user import service_of
 from handlers.menu import main_menu_buttons
-from handlers.registration.answers import edit_field
-from handlers.registration.fields import POLICY_VERSION, active_fields
+from handlers.registration.fields import POLICY_VERSION
 from handlers.registration.state import FLOW, SUMMARY
 from handlers.registration.steps import edit_draft, goto, offer_resume
 from handlers.registration.summary import rows
-from handlers.registration.typed import field_named
 from handlers.types import Button, Reply
 from handlers.wib import wib, wib_day
 from knowledge.languages import LANGUAGE_NAMES
@@ -76,19 +74,6 @@ async def edit(ctx: Ctx) -> list[Reply]:
     if reg is None:
         return _not_registered(ctx)
     return await goto(ctx, edit_draft(reg), SUMMARY, ctx.t("register.edit_intro"))
-
-
-async def edit_named(ctx: Ctx, text: str) -> list[Reply] | None:
-    """Right after /ubah in words: the question of the one field the message names ("mau ganti
-    no hp" asks the phone number again, not the whole summary); None if it names none."""
-    conv = ctx.conv
-    if conv is None or not ctx.in_flow(FLOW) or conv.step != SUMMARY:
-        return None
-    fields = [field.name for field in active_fields(conv.draft["answers"])]
-    name = field_named(ctx.deps.knowledge.intents, text, fields)
-    if name is None:
-        return None
-    return [ctx.say("register.edit_intro"), *await edit_field(ctx, conv.draft, SUMMARY, name)]
 
 
 async def my_data(ctx: Ctx) -> list[Reply]:
