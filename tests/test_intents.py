@@ -39,6 +39,11 @@ def knowledge():
      ("talk to a human", "action", "handoff", None),
      ("my Indonesian is bad, can we continue in English", "action", "language", "en"),
      ("ganti bahasa", "action", "language", None),
+     # someone else's language, not the bot's (a walk, session 19: "do they speak english?"
+     # about the office was "from now on I will use English")
+     ("do they speak english?", "question", None, None),
+     ("pegawai boleh cakap bahasa inggeris ke?", "question", None, None),
+     ("do you speak english", "action", "language", "en"),
      ("cara daftar usaha gimana?", "question", None, None),  # how it works: the FAQ
      ("daftarin usaha saya dong", "action", "register", None),  # do it for me: the action
      ("status pendaftaran saya gimana?", "action", "status", None),
