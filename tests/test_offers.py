@@ -64,6 +64,14 @@ async def test_hapus_in_the_middle_of_the_form_then_ya_is_no_owner_name(chat: Ch
     assert await deps.storage.conversations.count() == 0
 
 
+async def test_stop_alone_offers_to_stop_and_yes_stops(chat: Chat, deps) -> None:
+    """ "STOP" on Telegram got the FAQ's "type /berhenti" (WhatsApp reads it as the opt-out)."""
+    await chat.send("STOP")
+    assert "Ya, berhenti" in chat.labels and await subscribed(deps, chat)
+    await chat.send("ya")
+    assert not await subscribed(deps, chat)
+
+
 async def test_stopping_announcements_in_words_answered_yes_or_no(make_chat, deps) -> None:
     chat = make_chat("2001", language_hint="ms")
     await chat.send("saya nak berhenti langganan makluman")
