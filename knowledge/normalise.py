@@ -171,11 +171,17 @@ class Normaliser:
                     break
             else:  # not in a synonym group: its stem ("mendaftarkannya" -> "daftar")
                 word = words[i]
-                out.append(NUMBER_TOKEN if _NUMBER.match(word) else _stem(word))
+                clitic = word[: -len(CLITIC)] if word.endswith(CLITIC) else ""
+                canonical = self.phrases.get((clitic,)) if len(clitic) >= 3 else None
+                if canonical is not None:  # "perintahnya" is "perintah" with "its"
+                    out.append(canonical)
+                else:
+                    out.append(NUMBER_TOKEN if _NUMBER.match(word) else _stem(word))
                 i += 1
         return out
 
 
+CLITIC = "nya"  # "its/the": a synonym's word with it is still that synonym ("perintahnya")
 _NOT_INFORMAL = {"within", "certain", "maintain", "domain", "margin", "origin", "protein",
                  "bulletin", "plugin", "linkedin", "cousin", "basin", "raisin", "vitamin",
                  # Indonesian and Malay words that end so themselves ("kemarin" is yesterday)
