@@ -44,6 +44,8 @@ def knowledge():
      ("do they speak english?", "question", None, None),
      ("pegawai boleh cakap bahasa inggeris ke?", "question", None, None),
      ("do you speak english", "action", "language", "en"),
+     ("wkwkwk", "smalltalk", "ack", None),  # laughter: an ok, not "outside what I can help with"
+     ("haha makasih min", "smalltalk", "thanks", None),
      ("cara daftar usaha gimana?", "question", None, None),  # how it works: the FAQ
      ("daftarin usaha saya dong", "action", "register", None),  # do it for me: the action
      ("status pendaftaran saya gimana?", "action", "status", None),

@@ -3,6 +3,8 @@ talk, requests in words, several questions at once (the form: test_understanding
 
 from __future__ import annotations
 
+import pytest
+
 from handlers import Deps
 from tests.support.chat import Chat
 from tests.support.regform import register
@@ -144,3 +146,12 @@ async def test_an_edit_in_words_naming_a_field_asks_that_field(chat: Chat, deps)
     assert "+62 813-1111-2222" in chat.text and "Kirim" in chat.labels  # back at the summary
     await chat.send("ubah data saya")  # no field named: the summary to choose from
     assert "Tekan nama data untuk mengubahnya" in chat.text
+
+
+@pytest.mark.parametrize("text", ["are you a robot?", "awak ni robot ke?", "ini robot atau manusia?"])
+async def test_asking_whether_it_is_a_robot_gets_what_the_bot_is(chat: Chat, deps, text) -> None:
+    """A walk (session 19): these fell back as outside what the bot can help with. Lexical only
+    (these tests), "ini robot atau manusia?" is offered first rather than answered."""
+    await chat.send(text)
+    answers = {deps.knowledge.faq.render("bot-help", lang) for lang in ("id", "en", "ms")}
+    assert chat.replies[0].text in answers or chat.payloads[0] == "faq:bot-help"
