@@ -80,6 +80,11 @@ class MessageChecks:
         explained = lists["follow_up"] | lists["how"] | lists["asks"] | lists["filler"]
         return " ".join(self.read(title).unexplained(explained | lists["own"]))
 
+    def names_elsewhere(self, text: str) -> bool:
+        """Whether the message names something never ours (intents.yaml `elsewhere`: a parcel,
+        an identity card): a request naming one is about it, however long."""
+        return not self.lists["elsewhere"].isdisjoint(self.read(text).items())
+
     def choice(self, question: str, text: str) -> str | None:
         """The button of `question` (intents.yaml `form_choices`: "cancel", "resume", "offer")
         that a whole typed answer means ("nanti aja" keeps the form's answers); else None."""

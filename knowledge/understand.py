@@ -2,35 +2,15 @@
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, replace
 
-from knowledge import chooser
-from knowledge.chooser import follows_up
 from knowledge.decision import Decision
 from knowledge.faq import Faq
 from knowledge.intents import Intent, IntentRules
 from knowledge.langdetect import Guess, LanguageDetector
-from knowledge.semantic import NeedsEmbedding, no_embedding
+from knowledge.pieces import MAX_PARTS, best_part, parts
 
 MAX_MATCHED = 1000  # characters of a message the FAQ matches (the rest is a story, not a question)
-MAX_PARTS = 6  # pieces looked at one by one: the last ones (a story first, then the question)
-# A message's pieces may embed at most this many texts beyond the whole message (the last pieces
-# first; a piece over the budget is left out unless its vector is known). Development tables
-# A-I through understand (session 7, 16:55 UTC): 3 loses no row, 2 one (en), 1 seven; on the
-# 124 in-scope messages of more than 15 words in H, I and styles2, p99 115-130 -> 90-111 ms
-# (two runs each, load ~1.2; 2: 98 ms).
-PIECE_EMBEDDINGS = 3
-# A short question after a story may lean on it ("... Are there free classes for beginners? Where
-# do I sign up?"): when the whole message falls back and its best question piece is this short and
-# names neither the whole's best topic by words nor its nearest in meaning, a question piece that
-# names one of them answers, and the short one is offered. Development tables Q-V (session 17):
-# 3 more right, none lost (any length: 5 more, 1 lost).
-SHORT_QUESTION = 6  # words
-_SENTENCE = re.compile(r"(?<=[.!?\n])\s*|\s+(?=(?:terus|trus|lalu|then|also|dan juga|satu lagi)\b)")
-_QUESTION_END = "?"
-LONG_SENTENCE = 12  # words: a longer sentence is also read clause by clause
-_CLAUSE = re.compile(r"[,;:]\s*|\s+(?=(?:tapi|tetapi|namun|but|however|jadi|so|sebab|karena|because)\b)")
 # A near request this short that names something the knowledge never mentions is about that thing
 # ("status of my parcel"), even when the FAQ ties its request words to the action's twin topic. In
 # longer messages an unknown word is more often a by-the-way ("the phone number i gave"): at 6-11
@@ -47,6 +27,12 @@ TWINS = {
     "handoff": "contact-office", "subscribe": "broadcast-subscribe",
     "unsubscribe": "broadcast-subscribe", "help": "bot-help", "menu": "bot-help",
 }  # fmt: skip
+# Topics about the user's own registration or subscription here: an answer with one to a message
+# naming something never ours (`elsewhere`: a parcel, an identity card) and nothing of ours ("cara
+# ganti data di KTP yang salah") is about that thing, however it is asked. Not data-privacy:
+# "data KTP sy dipake buat apa aja sama bot ini" asks what the bot does with it
+OWN_TOPICS = ("registration-how", "registration-status", "registration-edit",
+              "broadcast-subscribe")  # fmt: skip
 GENERIC = ("help", "menu")  # near requests the FAQ's fallback alone does not make requests
 ANY_SUBJECT = ("handoff",)  # ... and one that stands though the out-of-scope list claimed it
 
@@ -102,13 +88,22 @@ def understand(
         not rules.names_ours(text, other)
     ):
         return _off_topic(understood)  # "hapus chat ini", "edit my resume"
+    if _twin_chosen_of(OWN_TOPICS, decision) and rules.names_elsewhere(text) and (
+        not rules.names_ours(text)
+    ):
+        return _off_topic(understood)  # "camne nak tukar alamat dalam IC?"
     return understood
 
 
 def _twin_chosen(near: str, decision: Decision | None) -> bool:
     """Whether the FAQ's best topic (answered or offered) is the near request's twin."""
+    return _twin_chosen_of((TWINS[near],), decision)
+
+
+def _twin_chosen_of(topics: tuple[str, ...], decision: Decision | None) -> bool:
+    """Whether the FAQ's best topic (answered or offered) is one of `topics`."""
     return decision is not None and decision.kind in ("answer", "suggest") and (
-        decision.topic == TWINS[near]
+        decision.topic in topics
     )
 
 
@@ -143,161 +138,9 @@ def _agrees(near: str, understood: Understood, foreign: bool = False) -> bool:
 def ask_faq(faq: Faq, rules: IntentRules, text: str, guess: Guess) -> Understood:
     """The FAQ's answer; a message of several sentences is answered by its question(s)."""
     whole = faq.matcher.decide(text)
-    main, also = _best_part(faq, rules, text, whole)
+    main, also = best_part(faq, rules, text, whole)
     intent = "fallback" if main.kind == "fallback" else "faq"
     return Understood(intent, guess, decision=main, also=also)
 
 
-def parts(text: str, clauses: bool = False) -> list[str]:
-    """The sentences of a message with at least two words, the last MAX_PARTS; with `clauses`, a
-    long sentence by its clauses ("usaha saya sudah 5 tahun, gimana caranya ikut little bandung?")."""
-    found = []
-    for sentence in _SENTENCE.split(text):
-        if not sentence or len(sentence.split()) < 2:
-            continue
-        long = clauses and len(sentence.split()) > LONG_SENTENCE
-        found += _clauses_of(sentence) if long else [sentence.strip()]
-    return found[-MAX_PARTS:]
-
-
-def _clauses_of(sentence: str) -> list[str]:
-    """A sentence's clauses of at least two words (split at _CLAUSE)."""
-    return [c.strip() for c in _CLAUSE.split(sentence) if c and len(c.split()) >= 2]
-
-
-def _best_part(
-    faq: Faq, rules: IntentRules, text: str, whole: Decision
-) -> tuple[Decision, tuple[str, ...]]:
-    """The decision to act on and the other topics asked: questions first, then the best score."""
-    sentences = parts(text)
-    pieces = parts(text, clauses=whole.kind != "answer")  # a story, then the question: clauses
-    if len(pieces) < 2 and whole.kind != "answer":
-        opened = _after_courtesy(rules, text)
-        if opened:  # what follows the opening is the whole question: it may answer any topic
-            pieces, sentences = opened, [*sentences, opened[1]]
-    if len(pieces) < 2:
-        return whole, ()
-    allowed = {whole.topic, _nearest(faq, text, whole)}
-    budget = [PIECE_EMBEDDINGS]  # embeddings left, spent by _decide
-    found, answered = [], []  # the pieces the rules may pick; every question piece answered
-    for n, piece in reversed(list(enumerate(pieces))):  # the last pieces first: the question
-        if rules.classify(piece).kind != "question" or not faq.matcher.topical(piece):
-            continue  # "Bagaimana caranya?" after a statement asks about that statement
-        decision = _decide(faq, piece, budget)
-        if decision is None or decision.kind != "answer":
-            continue
-        answered.append((piece, decision, _is_question(rules, piece)))
-        if piece not in sentences and decision.topic not in allowed:
-            continue  # a clause answers only with the whole message's best topic (either stage)
-        if whole.kind == "answer" and follows_up(decision) and any(
-            _is_question(rules, earlier) for earlier in pieces[:n]
-        ):
-            continue  # "biayanya berapa?" after a halal question asks the halal fee
-        found.append((n, piece, decision))
-    main, also = _by_rules(faq, rules, text, whole, sentences, found, allowed)
-    return chooser.reconsider(faq.matcher.semantic, text, whole, main, also, answered, len(pieces))
-
-
-def _by_rules(
-    faq: Faq, rules: IntentRules, text: str, whole: Decision, sentences: list[str],
-    found: list[tuple[int, str, Decision]], allowed: set[str | None],
-) -> tuple[Decision, tuple[str, ...]]:
-    """The rules' pick among the whole message and its answered pieces (`found`): questions
-    first, then the best score; `allowed` are the whole message's best topics (both stages)."""
-    asked: list[Decision] = []
-    stated: list[Decision] = []
-    asking = _question_clauses(sentences)
-    short: list[Decision] = []  # questions of SHORT_QUESTION words or fewer
-    for _, piece, decision in sorted(found, key=lambda item: item[0]):
-        (asked if piece in asking or _is_question(rules, piece) else stated).append(decision)
-        if len(piece.split()) <= SHORT_QUESTION:
-            short.append(decision)
-    if asked:
-        asked.sort(key=lambda d: -d.score)
-        best = asked[0]
-        if whole.kind == "answer" and best.topic != whole.topic and _whole_nearer(
-            faq, text, whole.topic, best.topic
-        ):
-            return whole, (best.topic,)  # the question leans on its story: offered only
-        named = [d for d in asked if d.topic in allowed]
-        if whole.kind == "fallback" and named and best.topic not in allowed and any(
-            d is best for d in short
-        ):
-            return named[0], (best.topic,)  # "... Where do I sign up?": the story's question
-        others = [d.topic for d in asked[1:] if d.topic != best.topic]
-        return best, tuple(dict.fromkeys(others))[:1]
-    if whole.kind == "answer" or not stated:
-        return whole, ()
-    return max(stated, key=lambda d: d.score), ()
-
-
-def _after_courtesy(rules: IntentRules, text: str) -> list[str]:
-    """A short sentence opened by a thanks or greeting clause ("hatur nuhun, punten bade naros
-    nib teh naon") as two pieces, so its question is also read without the opening: those words
-    weigh nothing lexically, but they pull the whole sentence's meaning towards "how to use the
-    bot". Empty when the first clause is not small talk or fewer than two words follow it."""
-    text = text.strip()
-    found = _CLAUSE.search(text)
-    if found is None or found.start() == 0:
-        return []
-    opening, rest = text[: found.start()], text[found.end():]
-    if len(rest.split()) < 2 or rules.classify(opening).kind != "smalltalk":
-        return []
-    return [opening, rest]
-
-
-def _whole_nearer(faq: Faq, text: str, whole: str, asked: str) -> bool:
-    """Whether an answered whole message is at least as near in meaning to its own topic as to
-    the topic of its question sentence. A question often leans on the story before it ("Produk
-    macam tu perlu PIRT je atau kena daftar BPOM?", "How do I protect it?"): read alone, it names
-    another topic. Then the whole message's topic is answered and the sentence's offered.
-    Development tables A-M through understand (session 9, 4,353 in scope): 17 misses fewer, 6 new,
-    out of scope unchanged. Lexical only (no meaning to compare), the question sentence answers
-    as before."""
-    index = faq.matcher.semantic
-    if index is None:
-        return False
-    near = dict(index.rank(text))
-    return near.get(whole, 0.0) >= near.get(asked, 0.0)
-
-
-def _question_clauses(sentences: list[str]) -> set[str]:
-    """The clauses of the sentences that end with a question mark: each of them asks ("Sebenarnya
-    apa dampak MEA buat UMKM kayak saya, dan apa yang harus saya siapkan?")."""
-    return {clause for sentence in sentences if sentence.rstrip().endswith(_QUESTION_END)
-            for clause in _clauses_of(sentence)}  # fmt: skip
-
-
-def _is_question(rules: IntentRules, piece: str) -> bool:
-    return piece.rstrip().endswith(_QUESTION_END) or rules.is_how(piece)
-
-
-def _decide(faq: Faq, piece: str, budget: list[int]) -> Decision | None:
-    """The piece's decision; None when it would need one embedding more than the budget."""
-    if budget[0] > 0:
-        index = faq.matcher.semantic
-        before = index.query_vector.cache_info().misses if index is not None else 0
-        decision = faq.matcher.decide(piece)
-        if index is not None and index.query_vector.cache_info().misses > before:
-            budget[0] -= 1
-        return decision
-    try:
-        with no_embedding():
-            return faq.matcher.decide(piece)
-    except NeedsEmbedding:
-        return None
-
-
-def _nearest(faq: Faq, text: str, whole: Decision) -> str | None:
-    """The nearest topic in meaning of a whole message that fell back (None lexical-only): a long
-    story dilutes the lexical score, so its best topic may be the wrong one to let a clause
-    answer with (development tables: 7 more right, 1 right lost, 1 more wrong and 1 out-of-scope
-    answered, of 2,100 questions)."""
-    index = faq.matcher.semantic
-    if index is None or whole.kind != "fallback" or whole.out_of_scope:
-        return None
-    ranked = index.rank(text)
-    return ranked[0][0] if ranked else None
-
-
-__all__ = ["Intent", "Understood", "ask_faq", "parts", "understand"]
+__all__ = ["MAX_PARTS", "Intent", "Understood", "ask_faq", "parts", "understand"]

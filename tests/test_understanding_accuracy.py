@@ -287,9 +287,14 @@ def test_development_off_topic_requests_fall_back(knowledge) -> None:
     print(f"\nOff-topic lines not falling back, lexical ({len(kept)} of {len(rows)}): {kept}")
     assert len(kept) <= FLOOR_DEV_OFF_TOPIC_KEPT * len(rows)
     for text in ("cek status paket jne saya", "status of my parcel", "padam akaun tiktok",
-                 "hapus chat ini", "edit my resume"):
+                 "hapus chat ini", "edit my resume",
+                 # asked how, at any length (session 19, table X): an identity card's data
+                 "cara ganti data di KTP yang salah gmn?", "camne nak tukar alamat dalam IC?"):
         found = _read(knowledge, text)
         assert found.intent == "fallback" and found.decision.off_topic, text
+    for text, topic in (("data KTP sy dipake buat apa aja sama bot ini", "data-privacy"),
+                        ("ganti nomor rekening di data pendaftaran", "registration-edit")):
+        assert _read(knowledge, text).topic == topic, text  # the bot's data, or ours named
     for text, action in (("cek status pendaftaran saya", "status"), ("padam akaun saya", "forget"),
                          ("revise my submitted details", "edit")):
         assert _read(knowledge, text).action == action, text
