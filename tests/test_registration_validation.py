@@ -50,7 +50,7 @@ CASES = [
      "Contoh: Belum pernah"),
     ("export_countries", TO_COUNTRIES, "MY", "paling sedikit 3", "Contoh: Malaysia"),
     ("interests", TO_WEBSITE[:-2], "reg:done", "paling sedikit satu minat", "Pelatihan UMKM"),
-    ("interests", TO_WEBSITE[:-2], "semua", "pilih salah satu tombol", "Pelatihan UMKM"),
+    ("interests", TO_WEBSITE[:-2], "banyak", "pilih salah satu tombol", "Pelatihan UMKM"),
     ("website", TO_WEBSITE, "toko saya", "alamat situs", "Contoh: @keripikbusiti"),
     ("website", TO_WEBSITE, "@" + "a" * 40, "alamat situs", "Contoh: @keripikbusiti"),
     ("website", TO_WEBSITE, "w" * 201 + ".id", "paling banyak 200", "Contoh: @keripikbusiti"),

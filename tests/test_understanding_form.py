@@ -7,6 +7,7 @@ from __future__ import annotations
 import pytest
 
 from handlers import Deps
+from handlers.registration.fields import INTERESTS
 from tests.support.chat import Chat
 from tests.support.regform import user_pk
 
@@ -259,3 +260,16 @@ async def test_a_malay_seller_asking_if_email_is_required_and_saying_siap(chat: 
     await chat.send("2")
     await chat.send("siap")
     assert await step_of(deps, chat) == "website"
+
+
+@pytest.mark.parametrize("typed", ["semua", "semuanya aja min", "all of them"])
+async def test_all_at_the_interests_ticks_every_programme(chat: Chat, deps, typed) -> None:
+    """ "semua" at the programmes one may tick several of was "pick one of the buttons"."""
+    await to_step(chat, deps, "nib")
+    for value in ("belum punya", "reg:pick:scale:mikro", "reg:pick:export_experience:none"):
+        await (chat.press(value) if value.startswith("reg:") else chat.send(value))
+    assert await step_of(deps, chat) == "interests"
+    await chat.send(typed)
+    conv = await deps.storage.conversations.get(await user_pk(deps, chat))
+    assert conv.step == "website"  # answered: the next question
+    assert conv.draft["answers"]["interests"] == list(INTERESTS)

@@ -86,6 +86,8 @@ async def on_message(ctx: Ctx) -> list[Reply]:
             ctx.deps.knowledge.intents, text
         ):  # "siap", "udah": the Selesai button
             return await on_payload(ctx, DONE.partition(":")[2])
+        if field is not None and ctx.deps.knowledge.intents.choice(step, text) == "all":
+            return await answers.accept(ctx, draft, step, list(field.options))  # "semua"
         chosen = (match_choice(text, buttons) or _match_option(ctx, step, text, buttons)
                   or _match_said(ctx, step, text, buttons) or _match_field(ctx, step, text, buttons))
         if chosen is None:
