@@ -14,7 +14,7 @@ from handlers.router import Router
 from handlers.types import Reply
 from knowledge.langdetect import words
 from knowledge.semantic import NeedsEmbedding, no_embedding
-from knowledge.understand import MAX_MATCHED, Understood, understand
+from knowledge.understand import MAX_MATCHED, TWINS, Understood, understand
 
 log = logging.getLogger(__name__)
 MAX_READ = MAX_MATCHED  # characters of a message matched; the rest is read as the story
@@ -80,6 +80,9 @@ async def on_text(ctx: Ctx) -> list[Reply]:
     if understood.intent == "smalltalk":
         return [small_talk(ctx, understood.small_talk or "ack")]
     if understood.intent == "action" and understood.action is not None:
+        twin = TWINS.get(understood.action)  # "kapan dikabarin?" after "cek status sy" leans on it
+        if twin is not None and ctx.deps.knowledge.faq.get(twin) is not None:
+            await follow_up.remember(ctx, twin)
         return await ACTIONS[understood.action](ctx, understood.to)
     return await faq.answer_understood(ctx, text, understood)
 

@@ -36,8 +36,8 @@ ACTIONS = ("forget", "edit", "unsubscribe", "subscribe", "language", "handoff", 
            "mydata", "register", "help", "menu")  # fmt: skip
 _PARTICIPLE = re.compile(r"[a-z]{3,}ed$")  # English: "submitted", "registered"
 GENERIC_ACTIONS = ("help", "menu")  # a request for these beside other words asks for other help
-WORD_LISTS = ("filler", "request", "own", "how", "asks", "follow_up", "skip", "skip_also", "thanks_for",
-              "ours", "elsewhere")
+WORD_LISTS = ("filler", "request", "own", "how", "asks", "follow_up", "follow_up_also", "skip",
+              "skip_also", "thanks_for", "ours", "elsewhere")
 
 
 class IntentRules(MessageChecks):

@@ -70,15 +70,18 @@ class MessageChecks:
         it take?", intents.yaml `follow_up`), with at least one that asks."""
         read, lists = self.read(text), self.lists
         asking = lists["follow_up"] | lists["how"] | lists["asks"]
-        explained = asking | lists["filler"] | lists["own"] | lists["request"]
-        return bool(read.items() & asking) and not read.left(explained)
+        explained = asking | lists["follow_up_also"] | lists["filler"] | lists["own"]
+        explained |= lists["request"]
+        left = read.unexplained(explained)  # "berlakunya", "bukanya": "berlaku", "buka" + "its"
+        pointing = all(w.endswith("nya") and w[:-3] in explained for w in left)
+        return bool(read.items() & asking) and pointing
 
     def subject(self, title: str) -> str:
         """A topic's title without its asking words: what a follow-up is about ("Apa itu
-        Little Bandung?" -> "little bandung")."""
+        Little Bandung?" -> "little bandung"; "Jadwal acara" stays: the schedule is the topic)."""
         lists = self.lists
-        explained = lists["follow_up"] | lists["how"] | lists["asks"] | lists["filler"]
-        return " ".join(self.read(title).unexplained(explained | lists["own"]))
+        explained = lists["how"] | lists["asks"] | lists["filler"] | lists["own"]
+        return " ".join(self.read(title).unexplained(explained))
 
     def names_elsewhere(self, text: str) -> bool:
         """Whether the message names something never ours (intents.yaml `elsewhere`: a parcel,
