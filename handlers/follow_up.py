@@ -7,8 +7,9 @@ whose every word asks about an aspect or points back (`follow_up` in knowledge/i
 read with the title of the topic last answered to the user before it ("sertifikat halal
 biayanya?"), if that was within FOLLOW_UP_FOR, and that reading answers if the FAQ answers it.
 The last topic is the newer of the user's last question the FAQ answered (`questions`, already
-logged; an index finds it, migration 0023) and the last topic chosen with a button (kept with
-the user, `users.topic`): only such a message reads them, and only a button writes. A message
+logged; an index finds it, migration 0023) and the last topic chosen with a button or named by a
+request in words ("cek status sy": the status topic; kept with the user, `users.topic`): only
+such a message reads them, and only a button or a request writes. A message
 naming a subject of its own ("halal gimana?") is read alone, as before.
 """
 
@@ -25,7 +26,8 @@ REMEMBER_STEP = timedelta(minutes=1)  # the same topic again this soon: no write
 
 
 async def remember(ctx: Ctx, topic: str) -> None:
-    """Keep `topic` as the one the user just chose with a button."""
+    """Keep `topic` as the one the user just chose with a button, or the twin topic of the
+    request in words just run ("cek status sy": registration-status)."""
     user, now = ctx.user, ctx.deps.storage.db.now()
     if user.topic == topic and user.topic_at is not None and now - user.topic_at < REMEMBER_STEP:
         return

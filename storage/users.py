@@ -25,7 +25,7 @@ class User:
     language_explicit: bool = False  # chosen by the user, not followed from their messages
     offer: str | None = None  # a yes/no question asked, as JSON of its buttons' payloads ...
     offer_at: datetime | None = None  # ... and when (handlers/offers.py)
-    topic: str | None = None  # the FAQ topic they last chose with a button ...
+    topic: str | None = None  # the FAQ topic last chosen with a button or a request's twin ...
     topic_at: datetime | None = None  # ... and when (a follow-up leans on it)
 
     @property
@@ -179,7 +179,8 @@ class UserRepo:
         )
 
     async def set_topic(self, pk: int, topic: str) -> datetime:
-        """Record the FAQ topic the user just chose with a button; returns the time stored."""
+        """Record the FAQ topic the user just chose with a button (or the twin topic of the
+        request in words just run); returns the time stored."""
         now = self.db.now()
         await self.db.execute(
             "UPDATE users SET topic = ?, topic_at = ? WHERE id = ?", (topic, now.isoformat(), pk)
