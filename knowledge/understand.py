@@ -29,10 +29,10 @@ TWINS = {
 }  # fmt: skip
 # Topics about the user's own registration or subscription here: an answer with one to a message
 # naming something never ours (`elsewhere`: a parcel, an identity card) and nothing of ours ("cara
-# ganti data di KTP yang salah") is about that thing, however it is asked. Not data-privacy:
-# "data KTP sy dipake buat apa aja sama bot ini" asks what the bot does with it
-OWN_TOPICS = ("registration-how", "registration-status", "registration-edit",
-              "broadcast-subscribe")  # fmt: skip
+# ganti data di KTP yang salah") is about that thing, however it is asked. Not data-privacy ("data
+# KTP sy dipake buat apa aja sama bot ini" asks what the bot does with it) nor how to register
+# ("perlu KTP ga buat daftar?" asks what registering needs)
+OWN_TOPICS = ("registration-status", "registration-edit", "broadcast-subscribe")
 GENERIC = ("help", "menu")  # near requests the FAQ's fallback alone does not make requests
 ANY_SUBJECT = ("handoff",)  # ... and one that stands though the out-of-scope list claimed it
 
