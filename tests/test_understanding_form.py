@@ -9,7 +9,7 @@ import pytest
 from handlers import Deps
 from handlers.registration.fields import INTERESTS
 from tests.support.chat import Chat
-from tests.support.regform import user_pk
+from tests.support.regform import register, user_pk
 
 
 async def to_step(chat: Chat, deps: Deps, step: str) -> None:
@@ -273,3 +273,20 @@ async def test_all_at_the_interests_ticks_every_programme(chat: Chat, deps, type
     conv = await deps.storage.conversations.get(await user_pk(deps, chat))
     assert conv.step == "website"  # answered: the next question
     assert conv.draft["answers"]["interests"] == list(INTERESTS)
+
+
+async def test_a_new_number_or_email_typed_at_the_summary_is_taken(chat: Chat, deps) -> None:
+    """A walk (session 19): at the summary, "0813 1111 2222" typed instead of pressing Telepon
+    got "pick one of the buttons"."""
+    await register(chat)
+    await chat.send("/ubah")
+    await chat.send("0813 1111 2222")
+    assert "+62 813-1111-2222" in chat.text and "Kirim" in chat.labels  # the summary, changed
+    await chat.send("siti.baru@gmail.com")
+    assert "siti.baru@gmail.com" in chat.text and "Kirim" in chat.labels
+    await chat.send("halo 123")  # neither: the buttons, as before
+    assert await step_of(deps, chat) == "summary"
+    conv = await deps.storage.conversations.get(await user_pk(deps, chat))
+    answers = conv.draft["answers"]
+    assert (answers["phone"], answers["email"]) == ("+6281311112222", "siti.baru@gmail.com")
+    assert conv.draft["phone_verified"] is False  # typed, not proven

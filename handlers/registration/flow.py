@@ -88,7 +88,12 @@ async def on_message(ctx: Ctx) -> list[Reply]:
             return await on_payload(ctx, DONE.partition(":")[2])
         if field is not None and ctx.deps.knowledge.intents.choice(step, text) == "all":
             return await answers.accept(ctx, draft, step, list(field.options))  # "semua"
-        chosen = (match_choice(text, buttons) or _match_option(ctx, step, text, buttons)
+        chosen = match_choice(text, buttons)
+        if chosen is None and step == SUMMARY:
+            typed = await _typed_value(ctx, draft, text)  # "0813 1111 2222" for Telepon
+            if typed is not None:
+                return typed
+        chosen = (chosen or _match_option(ctx, step, text, buttons)
                   or _match_said(ctx, step, text, buttons) or _match_field(ctx, step, text, buttons))
         if chosen is None:
             aside = await _aside(ctx, draft, step, text)
@@ -148,6 +153,28 @@ async def _typed_answer(ctx: Ctx, draft: dict, step: str, text: str) -> list[Rep
     if ctx.deps.knowledge.intents.is_skip(text):  # "ga ada" is not a district: no skipping here
         return show(ctx, draft, step, ctx.t("register.err.required"))
     return await answers.accept(ctx, draft, step, value)
+
+
+async def _typed_value(ctx: Ctx, draft: dict, text: str) -> list[Reply] | None:
+    """At the summary, a new phone number or e-mail typed instead of pressing its field: the one
+    field whose format it has takes it, as its own question would (a typed number is unproven);
+    anything else, or both, None."""
+    found = []
+    for name, read in (("phone", normalise), ("email", _email)):
+        try:
+            found.append((name, read(text)))
+        except Invalid:
+            continue
+    if len(found) != 1:
+        return None
+    name, value = found[0]
+    if name == "phone":
+        return await answers.phone(ctx, draft, value, verified=whatsapp_number(ctx) == value)
+    return await answers.accept(ctx, draft, name, value)
+
+
+def _email(text: str) -> str:
+    return TEXT_VALIDATORS[Kind.EMAIL](BY_NAME["email"], strip_controls(text))
 
 
 def _skips(ctx: Ctx, text: str) -> bool:
