@@ -99,6 +99,10 @@ class IntentRules(MessageChecks):
             )
             return Intent("smalltalk", kind) if kind else Intent("question")
         kind = self.small_talk_kind(read)
+        if kind == "ack" and text.rstrip().endswith("?") and read.left(
+            self.small_talk["ack"] | self.lists["filler"]
+        ):
+            kind = None  # "kamu bot ya?" asks, its "ya" is a tag; "ok?" and "oh gitu ya?" do not
         if kind is not None:
             return Intent("smalltalk", kind)
         if self._thanks_for(read) and self._near_small_talk(text, read) == "thanks":

@@ -44,7 +44,9 @@ def knowledge():
      ("do they speak english?", "question", None, None),
      ("pegawai boleh cakap bahasa inggeris ke?", "question", None, None),
      ("do you speak english", "action", "language", "en"),
-     ("wkwkwk", "smalltalk", "ack", None),  # laughter: an ok, not "outside what I can help with"
+     ("wkwkwk", "smalltalk", "ack", None),
+     ("kamu bot ya?", "question", "ack", None),  # asks (the FAQ decides); "ya" is a tag
+     ("oh gitu ya?", "smalltalk", "ack", None),  # laughter: an ok, not "outside what I can help with"
      ("haha makasih min", "smalltalk", "thanks", None),
      ("cara daftar usaha gimana?", "question", None, None),  # how it works: the FAQ
      ("daftarin usaha saya dong", "action", "register", None),  # do it for me: the action
