@@ -14,6 +14,7 @@ import pytest
 from handlers import Assistant
 from knowledge import embedding_cache, load_knowledge
 from knowledge.faq import build_faq
+from knowledge.recent import Recent
 from knowledge.semantic import (
     E5Embedder,
     NeedsEmbedding,
@@ -151,7 +152,9 @@ async def test_the_core_embeds_only_off_the_event_loop(deps, semantic_faq, monke
     semantic_faq.matcher.semantic.query_vector.cache_clear()  # questions embedded before
     counting = Counting(semantic_faq.matcher.semantic.embedder)
     monkeypatch.setattr(semantic_faq.matcher.semantic, "embedder", counting)
-    monkeypatch.setattr(deps, "knowledge", dataclasses.replace(deps.knowledge, faq=semantic_faq))
+    # a readings cache of its own: the shared lexical knowledge's may hold a lexical reading
+    knowledge = dataclasses.replace(deps.knowledge, faq=semantic_faq, recent=Recent())
+    monkeypatch.setattr(deps, "knowledge", knowledge)
     chat = Chat(Assistant(deps), language_hint="id")
     await chat.send("apa itu NIB")
     assert counting.count == 0 and "NIB" in chat.text
