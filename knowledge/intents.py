@@ -67,7 +67,14 @@ class IntentRules(MessageChecks):
         consent = mapping(data, "consent", where)
         self.consent = {k: word_group(consent, k, f"{where}: consent") for k in ("agree", "decline")}
         self.form_choices = choice_groups(data, "form_choices", where)
+        # the consent question's buttons (reg:consent:yes / no) read like the form's others
+        self.form_choices.setdefault("consent", {"yes": self.consent["agree"],
+                                                 "no": self.consent["decline"]})  # fmt: skip
         self._general = self.lists["filler"] | self.lists["request"] | self.lists["own"]
+        # a follow-up's words (MessageChecks.leans_on_before), joined once, not per message
+        lists = self.lists
+        self.follow_asking = lists["follow_up"] | lists["how"] | lists["asks"]
+        self.follow_explained = (self.follow_asking | lists["follow_up_also"] | self._general)
         # what explains a word beside the words a request pattern used, per action
         self._explains = {action.name: self._general | action.also for action in self.actions}
         # a word every match of the action needs one of (from its patterns' first groups)

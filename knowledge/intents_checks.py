@@ -26,6 +26,8 @@ class MessageChecks:
     actions: list[Action]
     staff_requests: dict[str, Group]
     form_choices: dict[str, dict[str, Group]]
+    follow_asking: Group  # the words a follow-up asks with ...
+    follow_explained: Group  # ... and every word it may hold (IntentRules joins them once)
     staff_asked: Recent[str]  # staff_request's answers by text ("" for none)
     read: Callable[[str], Read]  # IntentRules.read
 
@@ -68,13 +70,10 @@ class MessageChecks:
     def leans_on_before(self, text: str) -> bool:
         """True if every word asks about an aspect or points back ("biayanya?", "how long does
         it take?", intents.yaml `follow_up`), with at least one that asks."""
-        read, lists = self.read(text), self.lists
-        asking = lists["follow_up"] | lists["how"] | lists["asks"]
-        explained = asking | lists["follow_up_also"] | lists["filler"] | lists["own"]
-        explained |= lists["request"]
+        read, explained = self.read(text), self.follow_explained
         left = read.unexplained(explained)  # "berlakunya", "bukanya": "berlaku", "buka" + "its"
         pointing = all(w.endswith("nya") and w[:-3] in explained for w in left)
-        return bool(read.items() & asking) and pointing
+        return bool(read.items() & self.follow_asking) and pointing
 
     def subject(self, title: str) -> str:
         """A topic's title without its asking words: what a follow-up is about ("Apa itu

@@ -26,7 +26,6 @@ from handlers.registration.state import (
 from handlers.registration.steps import already_registered, goto, is_idle, offer_resume, show
 from handlers.registration.typed import (
     asks_if_required,
-    consent_answer,
     field_named,
     says_done,
 )
@@ -192,11 +191,7 @@ def _courtesy(ctx: Ctx, text: str) -> bool:
 def _match_said(ctx: Ctx, step: str, text: str, buttons: list[Button]) -> Button | None:
     """The button meant by a typed answer to the consent ("iya", "ga"; intents.yaml `consent`),
     /batal's or the resume question ("nanti aja", "lanjut", "dari awal"; `form_choices`)."""
-    rules = ctx.deps.knowledge.intents
-    if step == CONSENT:
-        wanted = {"agree": "yes", "decline": "no"}.get(consent_answer(rules, text))
-    else:
-        wanted = rules.choice(step, text)
+    wanted = ctx.deps.knowledge.intents.choice(step, text)
     return next((b for b in buttons if wanted and b.payload == f"reg:{step}:{wanted}"), None)
 
 

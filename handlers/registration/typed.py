@@ -11,7 +11,7 @@ def consent_answer(rules: IntentRules, text: str) -> str | None:
     """A whole typed yes ("agree": "iya", "muhun") or no ("decline": "ga", "henteu", "ga jadi
     deh") to the consent question (intents.yaml `consent`, address words aside); None for
     anything else ("wow" or a question is no consent: UU 27/2022 asks for an explicit one)."""
-    return next((kind for kind, said in rules.consent.items() if rules.says(text, said)), None)
+    return {"yes": "agree", "no": "decline"}.get(rules.choice("consent", text) or "")
 
 
 def asks_if_required(rules: IntentRules, text: str, field: str = "") -> bool:
