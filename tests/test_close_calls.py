@@ -126,3 +126,26 @@ def test_a_short_question_after_a_story_asks_about_the_story(base, semantic_faq,
     found = understand(semantic_faq, base.intents, base.language, text)
     expected = ("faq", "training-programs", ("registration-how",))
     assert (found.intent, found.topic, found.also) == expected
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "sy jualan batik tulis di instagram, pengen ikut pameran di malaysia. ada info ga?",
+        "I sell hand-drawn batik on instagram, would love to join an exhibition in malaysia. "
+        "any info?",
+    ],
+)
+def test_a_vague_question_after_a_story_is_read_by_the_story_clauses(base, semantic_faq, text):
+    """"ada info ga?" names no topic and the story's sentence, read whole, is about batik as much
+    as about exhibitions: its clauses are read one by one, and the exhibition one answers."""
+    found = understand(semantic_faq, base.intents, base.language, text)
+    assert (found.intent, found.topic) == ("faq", "events-schedule")
+
+
+def test_a_question_sentence_is_not_cut_into_clauses_for_a_vague_one_after_it(base) -> None:
+    """Only sentences that ask nothing are cut: "punten, Little Bandung teh naon?" stays whole
+    (its clause alone would lose the word that makes it a question about what the thing is)."""
+    found = understand(base.faq, base.intents, base.language,
+                       "punten, Little Bandung teh naon? toko atanapi naon?")  # fmt: skip
+    assert found.topic == "little-bandung-what"
