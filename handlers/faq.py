@@ -66,6 +66,26 @@ async def answer_understood(ctx: Ctx, text: str, understood: Understood) -> list
     return [fallback(ctx, off_topic=decision.off_topic)]
 
 
+async def answered_before(ctx: Ctx, text: str, understood: Understood) -> list[Reply]:
+    """A follow-up that the topic just answered answers again ("biayanya?" after the export
+    answer): not the same long answer twice, but where it is, a person to ask, and the question
+    noted for staff as unanswered (the answer did not say, or the user did not find it there)."""
+    decision = understood.decision
+    assert decision is not None and decision.topic is not None
+    topic = decision.topic
+    await ctx.deps.storage.questions.log(
+        ctx.user.id, ctx.incoming.channel, ctx.lang, text[:MAX_LOGGED], topic, decision.score,
+        answered=False,
+    )  # fmt: skip
+    await follow_up.remember(ctx, topic)  # the next follow-up still leans on it
+    faq = _faq(ctx)
+    buttons = [_topic_button(ctx, topic)]
+    if faq.has_more(topic):
+        buttons.append(ctx.button("faq.more_button", FaqButton.MORE.payload(topic)))
+    buttons.append(talk_button(ctx))
+    return [ctx.say("faq.answered_before", title=faq.title(topic, ctx.lang), buttons=buttons)]
+
+
 def answer_topic(ctx: Ctx, topic: str) -> list[Reply]:
     """The answer of `topic` in the user's language, with its related topics as buttons."""
     faq = _faq(ctx)

@@ -11,6 +11,10 @@ logged; an index finds it, migration 0023) and the last topic chosen with a butt
 request in words ("cek status sy": the status topic; kept with the user, `users.topic`): only
 such a message reads them, and only a button or a request writes. A message
 naming a subject of its own ("halal gimana?") is read alone, as before.
+
+A follow-up that the last topic itself answers ("biayanya?" after the export answer, which names
+no fee) is not sent that answer again: the user is told that what the bot knows is in the answer
+before, offered a person, and the question is noted for staff (handlers/faq.answered_before).
 """
 
 from __future__ import annotations
@@ -35,9 +39,9 @@ async def remember(ctx: Ctx, topic: str) -> None:
     ctx.user = replace(user, topic=topic, topic_at=at)
 
 
-async def leaning(ctx: Ctx, text: str, understood: Understood) -> str | None:
-    """The message with the last topic's subject before it, if it is a follow-up of a recent
-    answer; else None."""
+async def leaning(ctx: Ctx, text: str, understood: Understood) -> tuple[str, str] | None:
+    """The message with the last topic's subject before it, and that topic, if it is a
+    follow-up of a recent answer; else None."""
     knowledge = ctx.deps.knowledge
     if understood.intent not in ("faq", "fallback") or not knowledge.intents.leans_on_before(text):
         return None
@@ -45,7 +49,7 @@ async def leaning(ctx: Ctx, text: str, understood: Understood) -> str | None:
     if topic is None or knowledge.faq.get(topic) is None:  # none, or gone with a /reload
         return None
     subject = knowledge.intents.subject(knowledge.faq.title(topic, ctx.lang))
-    return f"{subject} {text}" if subject else None
+    return (f"{subject} {text}", topic) if subject else None
 
 
 async def _last_topic(ctx: Ctx) -> str | None:

@@ -75,7 +75,9 @@ async def on_text(ctx: Ctx) -> list[Reply]:
     await follow_language(ctx, text, understood)
     leaning = await follow_up.leaning(ctx, text, understood)  # "biayanya?" after the halal answer
     if leaning is not None:
-        leaned = await read(ctx, leaning)
+        leaned = await read(ctx, leaning[0])
+        if follow_up.answers(leaned) and leaned.topic == leaning[1]:  # the answer just given
+            return await faq.answered_before(ctx, text, leaned)
         understood = leaned if follow_up.answers(leaned) else understood
     if understood.intent == "smalltalk":
         return [small_talk(ctx, understood.small_talk or "ack")]

@@ -34,24 +34,48 @@ async def test_a_follow_up_is_read_with_the_topic_before_it(chat: Chat, deps, fi
     await chat.send(first)
     await chat.send(then)
     user = await deps.storage.users.get(chat.channel, chat.user_id)
-    assert chat.replies[0].text == answer(deps, topic, user.language or "id")
-    rows = await deps.storage.db.fetchall("SELECT text, topic FROM questions ORDER BY id")
-    assert tuple(rows[-1]) == (then, topic)  # logged as typed, with the topic it was given
+    lang = user.language or "id"
+    rows = await deps.storage.db.fetchall("SELECT text, topic, answered FROM questions ORDER BY id")
+    if rows[-2]["topic"] != topic:  # another topic: its answer
+        assert chat.replies[0].text == answer(deps, topic, lang)
+        assert tuple(rows[-1]) == (then, topic, 1)  # logged as typed, with the topic it was given
+    else:  # the answer just given: not sent again
+        assert_answered_before(deps, chat, topic, lang)
+        assert tuple(rows[-1]) == (then, topic, 0)  # noted for staff, with its topic
+
+
+def assert_answered_before(deps, chat: Chat, topic: str, lang: str) -> None:
+    """The reply to a follow-up the answer before already covers: it names that answer, offers
+    it again (and its "more"), and a person; the long answer is not repeated."""
+    faq = deps.knowledge.faq
+    title = faq.title(topic, lang)
+    assert len(chat.replies) == 1 and f"“{title}”" in chat.replies[0].text
+    assert answer(deps, topic, lang) not in chat.text
+    payloads = [button.payload for button in chat.replies[0].buttons]
+    more = ["faqm:" + topic] if faq.has_more(topic) else []
+    assert payloads == ["faq:" + topic, *more, "hand:start"]
 
 
 async def test_in_english_and_after_a_topic_button(make_chat, deps) -> None:
     chat = make_chat("2001", language_hint="en")
     await chat.send("how do I get a halal certificate")
     await chat.send("how long does it take?")  # alone: the registration's review time
-    assert chat.replies[0].text == answer(deps, "halal-cert", "en")
+    assert_answered_before(deps, chat, "halal-cert", "en")
     await chat.payload("faq:trademark")  # chosen from the menu, not typed
     await chat.send("how much does it cost?")
-    assert chat.replies[0].text == answer(deps, "trademark", "en")
+    assert_answered_before(deps, chat, "trademark", "en")
+    await chat.send("and how long does it take?")  # still about the trademark
+    assert_answered_before(deps, chat, "trademark", "en")
+    await chat.payload("faq:little-bandung-what")
+    await chat.send("how much does it cost?")  # a topic of its own: its answer
+    assert chat.replies[0].text == answer(deps, "little-bandung-cost", "en")
 
 
 async def test_a_question_with_its_own_subject_or_a_late_one_is_read_alone(chat, deps) -> None:
     await chat.send("apa itu nib")
     await chat.send("halal gimana?")
+    assert chat.replies[0].text == answer(deps, "halal-cert")
+    await chat.send("sertifikat halal gimana caranya?")  # asked again in words: answered again
     assert chat.replies[0].text == answer(deps, "halal-cert")
     alone = Chat(chat.assistant, "3003", language_hint="id")
     await alone.send("biayanya?")
