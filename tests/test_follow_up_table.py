@@ -39,10 +39,14 @@ FLOOR_WITH_FIRST = {
 
 
 async def _answered(chat: Chat, deps, topic: str) -> bool:
+    """Whether the last message was answered with `topic`: its answer, or, when that topic was
+    just answered, the note that what the bot knows of it is in that answer (handlers/faq.py)."""
     user = await deps.storage.users.get(chat.channel, chat.user_id)
-    return bool(chat.replies) and chat.replies[0].text == deps.knowledge.faq.render(
-        topic, user.language or "id"
-    )
+    lang, faq = user.language or "id", deps.knowledge.faq
+    if not chat.replies:
+        return False
+    noted = deps.knowledge.texts.render(lang, "faq.answered_before", title=faq.title(topic, lang))
+    return chat.replies[0].text in (faq.render(topic, lang), noted)
 
 
 @pytest.mark.parametrize("table", sorted(TABLES))
