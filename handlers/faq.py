@@ -15,6 +15,7 @@ from handlers.menu import main_menu_buttons
 from handlers.router import PayloadHandler, Router
 from handlers.types import Button, Reply
 from knowledge import Faq, KnowledgeError, load_knowledge
+from knowledge.decision import Decision
 from knowledge.semantic import SemanticOptions, semantic_options
 from knowledge.understand import Understood
 
@@ -66,15 +67,15 @@ async def answer_understood(ctx: Ctx, text: str, understood: Understood) -> list
     return [fallback(ctx, off_topic=decision.off_topic)]
 
 
-async def answered_before(ctx: Ctx, text: str, understood: Understood) -> list[Reply]:
-    """A follow-up that the topic just answered answers again ("biayanya?" after the export
-    answer): not the same long answer twice, but where it is, a person to ask, and the question
-    noted for staff as unanswered (the answer did not say, or the user did not find it there)."""
-    decision = understood.decision
-    assert decision is not None and decision.topic is not None
-    topic = decision.topic
+async def answered_before(
+    ctx: Ctx, text: str, topic: str, decision: Decision | None
+) -> list[Reply]:
+    """A follow-up of `topic` that no finer topic answers ("biayanya?" after the export answer):
+    not the same long answer twice, but where it is, a person to ask, and the question noted for
+    staff as unanswered (the answer did not say, or the user did not find it there)."""
+    score = decision.score if decision is not None else 0.0
     await ctx.deps.storage.questions.log(
-        ctx.user.id, ctx.incoming.channel, ctx.lang, text[:MAX_LOGGED], topic, decision.score,
+        ctx.user.id, ctx.incoming.channel, ctx.lang, text[:MAX_LOGGED], topic, score,
         answered=False,
     )  # fmt: skip
     await follow_up.remember(ctx, topic)  # the next follow-up still leans on it

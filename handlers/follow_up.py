@@ -27,6 +27,7 @@ from knowledge.understand import Understood
 
 FOLLOW_UP_FOR = timedelta(minutes=30)
 REMEMBER_STEP = timedelta(minutes=1)  # the same topic again this soon: no write
+ANY_FOLLOW_UP = "contact-office"  # "kontaknya?", "who handles it?" after any topic
 
 
 async def remember(ctx: Ctx, topic: str) -> None:
@@ -61,6 +62,18 @@ async def _last_topic(ctx: Ctx) -> str | None:
         found.append((asked[1], asked[0]))
     at, topic = max(found, default=(None, None))
     return topic if at is not None and now - at <= FOLLOW_UP_FOR else None
+
+
+def near(faq, last: str, topic: str) -> bool:
+    """Whether `topic` may answer a follow-up of `last`: the same topic, one of its group or of
+    its related topics, or the office contact ("kontaknya?"). Another one came from the subject's
+    words, not from what was asked ("daftar usaha biayanya?" read as the trademark fees)."""
+    if topic in (last, ANY_FOLLOW_UP):
+        return True
+    before, found = faq.get(last), faq.get(topic)
+    if before is None or found is None:
+        return False
+    return found.group == before.group or topic in before.related or last in found.related
 
 
 def answers(understood: Understood) -> bool:

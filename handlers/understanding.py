@@ -74,11 +74,12 @@ async def on_text(ctx: Ctx) -> list[Reply]:
     understood = await read(ctx, text)
     await follow_language(ctx, text, understood)
     leaning = await follow_up.leaning(ctx, text, understood)  # "biayanya?" after the halal answer
-    if leaning is not None:
-        leaned = await read(ctx, leaning[0])
-        if follow_up.answers(leaned) and leaned.topic == leaning[1]:  # the answer just given
-            return await faq.answered_before(ctx, text, leaned)
-        understood = leaned if follow_up.answers(leaned) else understood
+    if leaning is not None:  # every word asks about an aspect: of the last topic, or near it
+        leaned, last = await read(ctx, leaning[0]), leaning[1]
+        topic = leaned.topic if follow_up.answers(leaned) else None
+        if topic is None or topic == last or not follow_up.near(ctx.deps.knowledge.faq, last, topic):
+            return await faq.answered_before(ctx, text, last, leaned.decision)
+        understood = leaned
     if understood.intent == "smalltalk":
         return [small_talk(ctx, understood.small_talk or "ack")]
     if understood.intent == "action" and understood.action is not None:

@@ -20,6 +20,11 @@ def answer(deps, topic: str, lang: str = "id") -> str:
     [
         ("kalau sertifikat halal gimana caranya", "biayanya?", "halal-cert"),  # alone: LB fees
         ("kalau sertifikat halal gimana caranya", "berapa lama prosesnya?", "halal-cert"),
+        ("kalau sertifikat halal gimana caranya", "sabaraha lami prosesna?", "halal-cert"),
+        # read with its subject "daftar usaha biayanya?" is the trademark fees: no topic of the
+        # registration's group or related to it answers, so the registration's note does
+        ("gimana cara daftar usaha di bot ini", "biayanya?", "registration-how"),
+        ("how do i register my business here", "how much does it cost?", "registration-how"),
         ("apa itu nib", "daftarnya dimana?", "nib-oss"),  # alone: registering in this bot
         ("apa itu little bandung", "lokasinya dimana?", "little-bandung-location"),
         ("apa itu little bandung", "biayanya berapa?", "little-bandung-cost"),

@@ -129,7 +129,10 @@ async def test_batal_then_discard_throws_the_answers_away(chat: Chat, deps) -> N
     ("typed", "outcome"),
     [("iya", "discarded"), ("buang aja min", "discarded"), ("nanti aja", "kept"), ("ga", "kept"),
      ("jangan dibuang", "kept"), ("simpan dulu", "kept"), ("ga jadi", "city"), ("lanjut", "city"),
-     ("ok", "cancel")],
+     ("ok", "cancel"),
+     # Sundanese (a walk, session 20): "simpen heula wae" was "pick one of the buttons"
+     ("simpen heula wae", "kept"), ("engke wae", "kept"), ("piceun", "discarded"),
+     ("teraskeun", "city")],
 )  # fmt: skip
 async def test_batal_is_answered_in_words(chat: Chat, deps, typed, outcome) -> None:
     """ "Buang semuanya?" answered in words, as people answer a question ("nanti aja" was "pick
