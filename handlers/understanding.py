@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+from dataclasses import replace
 
 from handlers import faq, follow_up
 from handlers.actions import ACTIONS
@@ -12,6 +13,7 @@ from handlers.context import Ctx
 from handlers.menu import main_menu_buttons
 from handlers.router import Router
 from handlers.types import Reply
+from knowledge.decision import Decision
 from knowledge.langdetect import words
 from knowledge.semantic import NeedsEmbedding, no_embedding
 from knowledge.understand import MAX_MATCHED, TWINS, Understood, understand
@@ -22,6 +24,7 @@ MAX_TEXT = 4096  # longer than any chat platform sends: not matched at all, the 
 OFF_LOOP = 200  # messages longer than this are read in a worker thread (tens of ms)
 MIN_WORDS_TO_SWITCH = 2  # "ok", "NIB?" never change the language
 WITH_MENU = ("greeting", "thanks")  # small talk answered with the main menu
+FORM_TOPIC = "registration-how"  # what a follow-up asked in the registration form is about
 
 
 async def read(ctx: Ctx, text: str) -> Understood:
@@ -108,12 +111,28 @@ async def aside(ctx: Ctx, text: str) -> list[Reply] | None:
     understood = await read(ctx, text)
     if understood.intent == "action" and understood.action == "language" and understood.to:
         return await ACTIONS["language"](ctx, understood.to)
+    if ctx.deps.knowledge.intents.leans_on_before(text):  # "berapa lama prosesnya?"
+        understood = await _about_form(ctx, text)
     if understood.intent != "faq" or understood.topic is None:
         return None
     if not looks_like_question(ctx, text):  # "kue" as a description is a short answer
         return None
     await follow_language(ctx, text, understood)
     return await faq.answer_understood(ctx, text, understood)
+
+
+async def _about_form(ctx: Ctx, text: str) -> Understood:
+    """A follow-up asked in the registration form ("berapa lama prosesnya?", "biayanya?") is
+    about registering: read with the form's subject (`register.subject`), answered by a topic
+    near the registration's (handlers/follow_up.near), else by the registration's own."""
+    knowledge = ctx.deps.knowledge
+    leaned = await read(ctx, f"{ctx.t('register.subject')} {text}")
+    topic = leaned.topic if follow_up.answers(leaned) else None
+    if topic is not None and follow_up.near(knowledge.faq, FORM_TOPIC, topic):
+        return leaned
+    if knowledge.faq.get(FORM_TOPIC) is None:  # gone with a /reload
+        return leaned
+    return replace(leaned, intent="faq", decision=Decision("answer", FORM_TOPIC))
 
 
 def register(router: Router) -> None:

@@ -293,3 +293,22 @@ async def test_a_new_number_or_email_typed_at_the_summary_is_taken(chat: Chat, d
     answers = conv.draft["answers"]
     assert (answers["phone"], answers["email"]) == ("+6281311112222", "siti.baru@gmail.com")
     assert conv.draft["phone_verified"] is False  # typed, not proven
+
+
+@pytest.mark.parametrize(
+    ("typed", "topics"),
+    [("berapa lama prosesnya?", ("registration-status", "registration-how")),  # alone: LB, halal
+     ("sabaraha lami prosesna?", ("registration-status", "registration-how")),  # was "cannot
+     # answer here"; the status answer says how long the review takes, if either stage finds it
+     ("biayanya?", ("registration-how",)),  # alone: the Little Bandung fees; registering is free
+     ("syaratnya apa aja?", ("registration-how",))],
+)  # fmt: skip
+async def test_a_follow_up_asked_in_the_form_is_about_registering(chat, deps, typed, topics):
+    await to_step(chat, deps, "description")
+    await chat.send(typed)
+    faq = deps.knowledge.faq
+    assert chat.replies[0].text in [faq.render(topic, "id") for topic in topics]
+    assert "Kembali ke formulir" in chat.replies[-1].text
+    assert await step_of(deps, chat) == "description"
+    conv = await deps.storage.conversations.get(await user_pk(deps, chat))
+    assert "description" not in conv.draft["answers"]
