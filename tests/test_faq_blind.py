@@ -92,6 +92,11 @@ TARGET_FALLBACK = 0.95  # issue 14, per language: out-of-scope questions fall ba
 # table 10's brief, tests/data/faq_blind11_brief.md), first read at 17131f8, 03:59 UTC, figures
 # only: in scope lexical 90.4 / 92.9 / 92.9%, semantic 94.9 / 97.0 / 98.0%; out of scope falls
 # back, lexical 86.7 / 66.7 / 83.3%, semantic 93.3 / 96.7 / 93.3%.
+# Blind table 12 (written 2026-12-06 in session 20 by a helper who saw only FACTS.md and blind
+# table 11's brief, tests/data/faq_blind12_brief.md, while development table Y was written by
+# another), first read at 776fd2b, 06:34 UTC, before anything was tuned on Y, figures only (the
+# same at the session's start, fff1953): in scope lexical 90.9 / 91.4 / 89.9%, semantic 99.0 /
+# 97.0 / 95.5%; out of scope falls back, lexical 90.0 / 90.0 / 86.7%, semantic 100 / 96.7 / 100%.
 FLOOR_IN_SCOPE = {
     "2": {"lexical": 0.92, "semantic": 0.96},
     "3": {"lexical": 0.92, "semantic": 0.95},
@@ -103,6 +108,7 @@ FLOOR_IN_SCOPE = {
     "9": {"lexical": 0.88, "semantic": 0.94},
     "10": {"lexical": 0.89, "semantic": 0.95},
     "11": {"lexical": 0.89, "semantic": 0.94},
+    "12": {"lexical": 0.89, "semantic": 0.94},
 }
 FLOOR_FALLBACK = {
     "2": {"lexical": 0.90, "semantic": 0.96},
@@ -115,6 +121,7 @@ FLOOR_FALLBACK = {
     "9": {"lexical": 0.80, "semantic": 0.90},
     "10": {"lexical": 0.73, "semantic": 0.93},
     "11": {"lexical": 0.66, "semantic": 0.93},
+    "12": {"lexical": 0.83, "semantic": 0.93},
 }
 TABLES = pytest.mark.parametrize("table", sorted(faq_tables.BLINDS))
 

@@ -29,7 +29,7 @@ HELD_OUT = ("faq_heldout.yaml",)  # written for the first 30 topics
 BLINDS = {
     "2": "faq_blind.yaml", "3": "faq_blind3.yaml", "4": "faq_blind4.yaml", "5": "faq_blind5.yaml",
     "6": "faq_blind6.yaml", "7": "faq_blind7.yaml", "8": "faq_blind8.yaml", "9": "faq_blind9.yaml",
-    "10": "faq_blind10.yaml", "11": "faq_blind11.yaml",
+    "10": "faq_blind10.yaml", "11": "faq_blind11.yaml", "12": "faq_blind12.yaml",
 }
 BLIND = BLINDS["2"]
 # Session 8's development table K, in the blind tables' format (topics, small talk, requests, out
@@ -66,9 +66,13 @@ DEV_W = "faq_dev_w.yaml"
 # written while blind table 11 was written by another, so that a miss found here is of the kind
 # the blind tables hold.
 DEV_X = "faq_dev_x.yaml"
+# Table Y (session 20): the same brief by a new hand, written while blind table 12 was written by
+# another; blind table 12 was read once before anything was tuned on Y.
+DEV_Y = "faq_dev_y.yaml"
 DEV_WRITTEN = {
     "K": DEV_K, "L": DEV_L, "M": DEV_M, "N": DEV_N, "O": DEV_O, "P": DEV_P, "Q": DEV_Q, "R": DEV_R,
     "S": DEV_S, "T": DEV_T, "U": DEV_U, "V": DEV_V, "W": DEV_W, "X": DEV_X,
+    "Y": DEV_Y,
 }  # fmt: skip
 OUT_OF_SCOPE = "out_of_scope"
 
