@@ -37,7 +37,7 @@ ACTIONS = ("forget", "edit", "unsubscribe", "subscribe", "language", "handoff", 
 _PARTICIPLE = re.compile(r"[a-z]{3,}ed$")  # English: "submitted", "registered"
 GENERIC_ACTIONS = ("help", "menu")  # a request for these beside other words asks for other help
 WORD_LISTS = ("filler", "request", "own", "how", "asks", "follow_up", "follow_up_also", "skip",
-              "skip_also", "thanks_for", "ours", "elsewhere")
+              "skip_also", "thanks_for", "ours", "elsewhere", "introduce")
 
 
 class IntentRules(MessageChecks):

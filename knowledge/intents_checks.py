@@ -17,12 +17,14 @@ if TYPE_CHECKING:
 # English own words come before what is owned ("my status"); after a verb they own its object
 # ("delete my tweet"), so only Indonesian and Malay ones count after the word ("status sy")
 ENGLISH_OWN = frozenset(("my", "me", "i", "im", "mine", "our", "us", "we"))
+INTRODUCTION_LEFT = 3  # words beside an introduction: a place or a name, no more
 
 
 class MessageChecks:
     """Checks of a whole message against the word lists (see the module)."""
 
     lists: dict[str, Group]
+    small_talk: dict[str, Group]
     actions: list[Action]
     staff_requests: dict[str, Group]
     form_choices: dict[str, dict[str, Group]]
@@ -81,6 +83,20 @@ class MessageChecks:
         lists = self.lists
         explained = lists["how"] | lists["asks"] | lists["filler"] | lists["own"]
         return " ".join(self.read(title).unexplained(explained))
+
+    def introduces(self, text: str) -> bool:
+        """True if the message only says who is writing, with a greeting or not ("salam, saya
+        dari KL", "nama saya Budi", "hi, I'm from Kuala Lumpur"; intents.yaml `introduce`): at
+        most INTRODUCTION_LEFT words beside the introduction, greetings and address words (the
+        place or the name), and nothing that asks."""
+        if "?" in text:
+            return False
+        read, lists = self.read(text), self.lists
+        if read.items().isdisjoint(lists["introduce"]):
+            return False
+        said = lists["introduce"] | lists["filler"] | self.small_talk["greeting"] | lists["own"]
+        left = read.unexplained(said)
+        return len(left) <= INTRODUCTION_LEFT and not read.items() & (lists["asks"] | lists["how"])
 
     def names_elsewhere(self, text: str) -> bool:
         """Whether the message names something never ours (intents.yaml `elsewhere`: a parcel,

@@ -67,6 +67,8 @@ def understand(
         return Understood("smalltalk", guess, small_talk=intent.name)
     if intent.kind == "action":
         return Understood("action", guess, action=intent.name, to=intent.to)
+    if rules.introduces(text):  # "salam, saya dari KL" is greeted, not answered with KL's topic
+        return Understood("smalltalk", guess, small_talk="greeting")
     understood = ask_faq(faq, rules, text, guess)
     closing = intent.name in ("thanks", "goodbye")  # "terima kasih, sangat berguna"
     decision = understood.decision

@@ -155,3 +155,31 @@ async def test_asking_whether_it_is_a_robot_gets_what_the_bot_is(chat: Chat, dep
     await chat.send(text)
     answers = {deps.knowledge.faq.render("bot-help", lang) for lang in ("id", "en", "ms")}
     assert chat.replies[0].text in answers or chat.payloads[0] == "faq:bot-help"
+
+
+@pytest.mark.parametrize(
+    "text",
+    ["salam, saya dari KL", "assalamualaikum, saya dari petaling jaya", "halo min, saya dari cimahi",
+     "hi, I'm from Kuala Lumpur", "halo, nama saya Budi"],
+)  # fmt: skip
+async def test_a_self_introduction_is_greeted_back(chat: Chat, deps, text) -> None:
+    """A walk (session 20): "salam, saya dari KL" got the buyers' answer, "assalamualaikum, saya
+    dari petaling jaya" the sister-city one, "halo min, saya dari cimahi" the fallback noted for
+    staff. Someone saying who they are is greeted and shown the menu; nothing is logged."""
+    await chat.send(text)
+    assert len(chat.replies) == 1 and "menu:faq" in chat.payloads
+    texts, name = deps.knowledge.texts, chat.display_name
+    greetings = {texts.render(lang, "smalltalk.greeting", name=name) for lang in ("id", "en", "ms")}
+    assert chat.replies[0].text in greetings
+    assert await logged(deps) == []
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [("halo, saya dari cimahi mau tanya soal halal", "halal-cert"),
+     ("saya dari malaysia mau beli batik bandung", "buy-from-bandung")],
+)  # fmt: skip
+async def test_an_introduction_with_a_question_is_answered(chat: Chat, deps, text, topic) -> None:
+    await chat.send(text)
+    user = await deps.storage.users.get(chat.channel, chat.user_id)
+    assert chat.replies[0].text == deps.knowledge.faq.render(topic, user.language or "id")
