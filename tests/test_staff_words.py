@@ -23,6 +23,9 @@ ADMIN = "9000"  # ADMIN_IDS in the test settings
         ("belum terjawab", "Tidak ada pertanyaan belum terjawab"),
         ("ada tiket?", "Tidak ada tiket terbuka"),
         ("kirim pengumuman", "Tulis pesan siaran Anda"),
+        # a walk (session 20): these got the bot's help answer
+        ("berapa pertanyaan yang belum terjawab?", "Tidak ada pertanyaan belum terjawab"),
+        ("berapa jumlah pendaftaran?", "📊 Statistik"),
     ],
 )
 async def test_an_admin_asks_in_words(assistant, typed: str, shows: str) -> None:
@@ -33,9 +36,12 @@ async def test_an_admin_asks_in_words(assistant, typed: str, shows: str) -> None
     assert "Setuju?" not in admin.text  # not the registration form's consent
 
 
-@pytest.mark.parametrize("typed", ["export data", "unduh data pendaftaran min"])
+@pytest.mark.parametrize(
+    "typed", ["export data", "unduh data pendaftaran min", "export data pendaftaran"]
+)
 async def test_a_reviewer_exports_in_words(deps, assistant, typed) -> None:
-    """A walk (session 19): "export data" showed an admin their own data (mydata)."""
+    """Walks (sessions 19, 20): "export data", then "export data pendaftaran", showed an admin
+    their own data (mydata)."""
     await make_staff(deps, "2002", "reviewer")
     await add_registration(deps, "3003")
     reviewer = Chat(assistant, "2002", language_hint="id")
