@@ -21,6 +21,8 @@ def answer(deps, topic: str, lang: str = "id") -> str:
         ("kalau sertifikat halal gimana caranya", "biayanya?", "halal-cert"),  # alone: LB fees
         ("kalau sertifikat halal gimana caranya", "berapa lama prosesnya?", "halal-cert"),
         ("kalau sertifikat halal gimana caranya", "sabaraha lami prosesna?", "halal-cert"),
+        # Malaysian chat spelling (a walk, session 20): it fell back as off topic
+        ("sy jual kuih kt bandung, prlu ke sijil halal?", "brp lma nk dpt?", "halal-cert"),
         # read with its subject "daftar usaha biayanya?" is the trademark fees: no topic of the
         # registration's group or related to it answers, so the registration's note does
         ("gimana cara daftar usaha di bot ini", "biayanya?", "registration-how"),

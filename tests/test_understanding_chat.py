@@ -183,3 +183,13 @@ async def test_an_introduction_with_a_question_is_answered(chat: Chat, deps, tex
     await chat.send(text)
     user = await deps.storage.users.get(chat.channel, chat.user_id)
     assert chat.replies[0].text == deps.knowledge.faq.render(topic, user.language or "id")
+
+
+@pytest.mark.parametrize("text", ["x jd la, nnti je", "ga jadi deh, nanti aja", "maybe later"])
+async def test_never_mind_and_later_close_the_turn(chat: Chat, deps, text) -> None:
+    """A walk (session 20): "x jd la, nnti je" fell back as outside what the bot helps with."""
+    await chat.send(text)
+    acks = {deps.knowledge.texts.render(lang, "smalltalk.ack", name=chat.display_name)
+            for lang in ("id", "en", "ms")}  # fmt: skip
+    assert chat.replies[0].text in acks
+    assert await logged(deps) == []
