@@ -23,11 +23,13 @@ from dataclasses import replace
 from datetime import timedelta
 
 from handlers.context import Ctx
+from knowledge.langdetect import words
 from knowledge.understand import Understood
 
 FOLLOW_UP_FOR = timedelta(minutes=30)
 REMEMBER_STEP = timedelta(minutes=1)  # the same topic again this soon: no write
 ANY_FOLLOW_UP = "contact-office"  # "kontaknya?", "who handles it?" after any topic
+SHORT_FOLLOW_UP = 6  # words: a question this short may lean on the answer before it
 
 
 async def remember(ctx: Ctx, topic: str) -> None:
@@ -49,6 +51,28 @@ async def leaning(ctx: Ctx, text: str, understood: Understood) -> tuple[str, str
     topic = await _last_topic(ctx)
     if topic is None or knowledge.faq.get(topic) is None:  # none, or gone with a /reload
         return None
+    subject = knowledge.intents.subject(knowledge.faq.title(topic, ctx.lang))
+    return (f"{subject} {text}", topic) if subject else None
+
+
+async def short_leaning(ctx: Ctx, text: str, understood: Understood) -> tuple[str, str] | None:
+    """A short question with words of its own ("bisa dihapus ga?" after the privacy answer, "can
+    they ship abroad?" after the buyers' one) that, read alone, lands on no topic near the last
+    one: the message with the last topic's subject before it, and that topic; else None. The
+    caller takes that reading only if it answers with a topic near the last one."""
+    knowledge = ctx.deps.knowledge
+    if understood.intent not in ("faq", "fallback") or len(words(text)) > SHORT_FOLLOW_UP:
+        return None
+    if not text.rstrip().endswith("?") and not knowledge.intents.asks(text):
+        return None
+    topic = await _last_topic(ctx)
+    if topic is None or knowledge.faq.get(topic) is None:
+        return None
+    alone = understood.topic
+    if alone is not None and near(knowledge.faq, topic, alone):
+        return None  # "halal gimana?" after the NIB answer: its own subject, a neighbour's
+    if alone is not None and knowledge.intents.names_subject(text, knowledge.faq.title(alone, ctx.lang)):
+        return None  # "kalau mau pinjaman KUR kemana ya?" after halal: a subject of its own
     subject = knowledge.intents.subject(knowledge.faq.title(topic, ctx.lang))
     return (f"{subject} {text}", topic) if subject else None
 

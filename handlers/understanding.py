@@ -77,12 +77,19 @@ async def on_text(ctx: Ctx) -> list[Reply]:
     understood = await read(ctx, text)
     await follow_language(ctx, text, understood)
     leaning = await follow_up.leaning(ctx, text, understood)  # "biayanya?" after the halal answer
+    faqs = ctx.deps.knowledge.faq
     if leaning is not None:  # every word asks about an aspect: of the last topic, or near it
         leaned, last = await read(ctx, leaning[0]), leaning[1]
         topic = leaned.topic if follow_up.answers(leaned) else None
-        if topic is None or topic == last or not follow_up.near(ctx.deps.knowledge.faq, last, topic):
+        if topic is None or topic == last or not follow_up.near(faqs, last, topic):
             return await faq.answered_before(ctx, text, last, leaned.decision)
         understood = leaned
+    elif (short := await follow_up.short_leaning(ctx, text, understood)) is not None:
+        leaned, last = await read(ctx, short[0]), short[1]  # "bisa dihapus ga?"
+        if follow_up.answers(leaned) and leaned.topic == last:
+            return await faq.answered_before(ctx, text, last, leaned.decision)
+        if follow_up.answers(leaned) and follow_up.near(faqs, last, leaned.topic):
+            understood = leaned
     if understood.intent == "smalltalk":
         return [small_talk(ctx, understood.small_talk or "ack")]
     if understood.intent == "action" and understood.action is not None:

@@ -98,6 +98,13 @@ class MessageChecks:
         left = read.unexplained(said)
         return len(left) <= INTRODUCTION_LEFT and not read.items() & (lists["asks"] | lists["how"])
 
+    def names_subject(self, text: str, title: str) -> bool:
+        """Whether the message names a topic's subject by its title's own words ("kalau mau
+        pinjaman KUR kemana ya?" names "Modal & KUR"): words a follow-up may hold (`bandung`,
+        `usaha`, asking words) do not count."""
+        own = set(self.read(title).unexplained(self.follow_explained))
+        return not own.isdisjoint(self.read(text).items())
+
     def names_elsewhere(self, text: str) -> bool:
         """Whether the message names something never ours (intents.yaml `elsewhere`: a parcel,
         an identity card): a request naming one is about it, however long."""

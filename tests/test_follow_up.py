@@ -21,6 +21,11 @@ def answer(deps, topic: str, lang: str = "id") -> str:
         ("kalau sertifikat halal gimana caranya", "biayanya?", "halal-cert"),  # alone: LB fees
         ("kalau sertifikat halal gimana caranya", "berapa lama prosesnya?", "halal-cert"),
         ("kalau sertifikat halal gimana caranya", "sabaraha lami prosesna?", "halal-cert"),
+        # a short question with words of its own, read alone far from the topic before
+        # (session 20): the buyers' answer leans on, a question naming KUR does not
+        ("I'm a buyer in Singapore, how can I buy batik from Bandung SMEs?",
+         "can they ship abroad?", "buy-from-bandung"),
+        ("halal self declare gratis kan?", "kalau mau pinjaman KUR kemana ya?", "financing"),
         # Malaysian chat spelling (a walk, session 20): it fell back as off topic
         ("sy jual kuih kt bandung, prlu ke sijil halal?", "brp lma nk dpt?", "halal-cert"),
         # read with its subject "daftar usaha biayanya?" is the trademark fees: no topic of the
