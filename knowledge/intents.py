@@ -75,6 +75,9 @@ class IntentRules(MessageChecks):
         lists = self.lists
         self.follow_asking = lists["follow_up"] | lists["how"] | lists["asks"]
         self.follow_explained = (self.follow_asking | lists["follow_up_also"] | self._general)
+        self._asking_or_wanting = lists["asks"] | lists["how"] | lists["request"]
+        self._introduction_words = (lists["introduce"] | lists["filler"] | lists["own"]
+                                    | self.small_talk["greeting"])  # fmt: skip
         # what explains a word beside the words a request pattern used, per action
         self._explains = {action.name: self._general | action.also for action in self.actions}
         # a word every match of the action needs one of (from its patterns' first groups)

@@ -17,7 +17,8 @@ if TYPE_CHECKING:
 # English own words come before what is owned ("my status"); after a verb they own its object
 # ("delete my tweet"), so only Indonesian and Malay ones count after the word ("status sy")
 ENGLISH_OWN = frozenset(("my", "me", "i", "im", "mine", "our", "us", "we"))
-INTRODUCTION_LEFT = 3  # words beside an introduction: a place or a name, no more
+INTRODUCTION_LEFT = 3  # words beside an introduction: a place or a name, no more ...
+INTRODUCTION_GREETED = 6  # ... or after a greeting, what one sells and where
 
 
 class MessageChecks:
@@ -30,6 +31,8 @@ class MessageChecks:
     form_choices: dict[str, dict[str, Group]]
     follow_asking: Group  # the words a follow-up asks with ...
     follow_explained: Group  # ... and every word it may hold (IntentRules joins them once)
+    _asking_or_wanting: Group  # words that make an introduction a question or a request ...
+    _introduction_words: Group  # ... and those an introduction is made of (joined once too)
     staff_asked: Recent[str]  # staff_request's answers by text ("" for none)
     read: Callable[[str], Read]  # IntentRules.read
 
@@ -85,18 +88,19 @@ class MessageChecks:
         return " ".join(self.read(title).unexplained(explained))
 
     def introduces(self, text: str) -> bool:
-        """True if the message only says who is writing, with a greeting or not ("salam, saya
-        dari KL", "nama saya Budi", "hi, I'm from Kuala Lumpur"; intents.yaml `introduce`): at
-        most INTRODUCTION_LEFT words beside the introduction, greetings and address words (the
-        place or the name), and nothing that asks."""
+        """True if the message only says who is writing ("salam, saya dari KL", "nama saya
+        Budi", "Hello! I own a small boutique in Penang."; intents.yaml `introduce`): beside the
+        introduction, address words and a greeting, at most INTRODUCTION_LEFT words (the place,
+        the name), or INTRODUCTION_GREETED after a greeting; nothing that asks or requests."""
         if "?" in text:
             return False
         read, lists = self.read(text), self.lists
-        if read.items().isdisjoint(lists["introduce"]):
+        items = read.items()
+        if items.isdisjoint(lists["introduce"]) or items & self._asking_or_wanting:
             return False
-        said = lists["introduce"] | lists["filler"] | self.small_talk["greeting"] | lists["own"]
-        left = read.unexplained(said)
-        return len(left) <= INTRODUCTION_LEFT and not read.items() & (lists["asks"] | lists["how"])
+        greeted = not items.isdisjoint(self.small_talk["greeting"])
+        left = read.unexplained(self._introduction_words)
+        return len(left) <= (INTRODUCTION_GREETED if greeted else INTRODUCTION_LEFT)
 
     def names_subject(self, text: str, title: str) -> bool:
         """Whether the message names a topic's subject by its title's own words ("kalau mau
