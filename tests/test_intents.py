@@ -62,6 +62,9 @@ def knowledge():
      ("abdi tos daptar, kumaha statusna?", "action", "status", None),
      ("hoyong eureun tina pengumuman", "action", "unsubscribe", None),
      ("abdi hoyong nyarios sareng petugas", "action", "handoff", None),
+     # asking to be contacted (session 20 walk: "tolong hubungi saya" was the help text)
+     ("tolong hubungi saya", "action", "handoff", None),
+     ("please call me back", "action", "handoff", None),
      # session 12, table N: "dugi" (= sampai), "disatujuan" (= disetujui), "my stored info"
      ("punten cek pendaftaran abdi tos dugi mana", "action", "status", None),
      ("pendaftaran abdi tos disatujuan teu?", "action", "status", None),

@@ -196,3 +196,10 @@ async def test_never_mind_and_later_close_the_turn(chat: Chat, deps, text) -> No
             for lang in ("id", "en", "ms")}  # fmt: skip
     assert chat.replies[0].text in acks
     assert await logged(deps) == []
+
+
+async def test_asking_to_be_contacted_asks_for_the_question_for_staff(chat: Chat, deps) -> None:
+    """A walk (session 20): "tolong dihubungi" with a number got the offices' list, and "tolong
+    hubungi saya" the help text; a person is what was asked for."""
+    await chat.send("min ini nomor wa sy 081234567890 tolong dihubungi ya")
+    assert chat.text == deps.knowledge.texts.render("id", "handoff.ask_question")
