@@ -312,3 +312,14 @@ async def test_a_follow_up_asked_in_the_form_is_about_registering(chat, deps, ty
     assert await step_of(deps, chat) == "description"
     conv = await deps.storage.conversations.get(await user_pk(deps, chat))
     assert "description" not in conv.draft["answers"]
+
+
+@pytest.mark.parametrize("typed", ["submit", "kirim", "udah cukup"])
+async def test_submit_at_the_interests_is_done(chat: Chat, deps, typed) -> None:
+    """A walk (session 20): "submit" after ticking a programme was "pick one of the buttons"."""
+    await to_step(chat, deps, "nib")
+    for value in ("belum punya", "reg:pick:scale:mikro", "reg:pick:export_experience:none"):
+        await (chat.press(value) if value.startswith("reg:") else chat.send(value))
+    await chat.send("2")
+    await chat.send(typed)
+    assert await step_of(deps, chat) == "website"
