@@ -65,14 +65,14 @@ async def short_leaning(ctx: Ctx, text: str, understood: Understood) -> tuple[st
         return None
     if not text.rstrip().endswith("?") and not knowledge.intents.asks(text):
         return None
-    topic = await _last_topic(ctx)
-    if topic is None or knowledge.faq.get(topic) is None:
-        return None
     alone = understood.topic
-    if alone is not None and near(knowledge.faq, topic, alone):
-        return None  # "halal gimana?" after the NIB answer: its own subject, a neighbour's
     if alone is not None and knowledge.intents.names_subject(text, knowledge.faq.title(alone, ctx.lang)):
         return None  # "kalau mau pinjaman KUR kemana ya?" after halal: a subject of its own
+    topic = await _last_topic(ctx)  # (only now: a read of the question log)
+    if topic is None or knowledge.faq.get(topic) is None:
+        return None
+    if alone is not None and near(knowledge.faq, topic, alone):
+        return None  # "halal gimana?" after the NIB answer: a neighbour's subject
     subject = knowledge.intents.subject(knowledge.faq.title(topic, ctx.lang))
     return (f"{subject} {text}", topic) if subject else None
 
