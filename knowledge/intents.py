@@ -37,7 +37,8 @@ ACTIONS = ("forget", "edit", "unsubscribe", "subscribe", "language", "handoff", 
 _PARTICIPLE = re.compile(r"[a-z]{3,}ed$")  # English: "submitted", "registered"
 GENERIC_ACTIONS = ("help", "menu")  # a request for these beside other words asks for other help
 WORD_LISTS = ("filler", "request", "own", "how", "asks", "follow_up", "follow_up_also", "skip",
-              "skip_also", "thanks_for", "ours", "elsewhere", "introduce")
+              "skip_also", "thanks_for", "ours", "elsewhere", "introduce",
+              "introduce_business")
 
 
 class IntentRules(MessageChecks):
@@ -76,7 +77,8 @@ class IntentRules(MessageChecks):
         self.follow_asking = lists["follow_up"] | lists["how"] | lists["asks"]
         self.follow_explained = (self.follow_asking | lists["follow_up_also"] | self._general)
         self._asking_or_wanting = lists["asks"] | lists["how"] | lists["request"]
-        self._introduction_words = (lists["introduce"] | lists["filler"] | lists["own"]
+        self._introduction_words = (lists["introduce"] | lists["introduce_business"]
+                                    | lists["filler"] | lists["own"]
                                     | self.small_talk["greeting"])  # fmt: skip
         # what explains a word beside the words a request pattern used, per action
         self._explains = {action.name: self._general | action.also for action in self.actions}

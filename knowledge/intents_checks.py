@@ -18,7 +18,7 @@ if TYPE_CHECKING:
 # ("delete my tweet"), so only Indonesian and Malay ones count after the word ("status sy")
 ENGLISH_OWN = frozenset(("my", "me", "i", "im", "mine", "our", "us", "we"))
 INTRODUCTION_LEFT = 3  # words beside an introduction: a place or a name, no more ...
-INTRODUCTION_GREETED = 6  # ... or after a greeting, what one sells and where
+INTRODUCTION_GREETED = 6  # ... or who runs what after a greeting: what one sells and where
 
 
 class MessageChecks:
@@ -87,20 +87,23 @@ class MessageChecks:
         explained = lists["how"] | lists["asks"] | lists["filler"] | lists["own"]
         return " ".join(self.read(title).unexplained(explained))
 
-    def introduces(self, text: str) -> bool:
+    def introduces(self, text: str, business: bool = False) -> bool:
         """True if the message only says who is writing ("salam, saya dari KL", "nama saya
-        Budi", "Hello! I own a small boutique in Penang."; intents.yaml `introduce`): beside the
-        introduction, address words and a greeting, at most INTRODUCTION_LEFT words (the place,
-        the name), or INTRODUCTION_GREETED after a greeting; nothing that asks or requests."""
+        Budi"; intents.yaml `introduce`): beside the introduction, address words and a greeting,
+        at most INTRODUCTION_LEFT words (the place, the name), nothing that asks or requests.
+        With `business`, who runs what after a greeting ("Hello! I own a small boutique in
+        Penang."; `introduce_business`), with at most INTRODUCTION_GREETED words."""
         if "?" in text:
             return False
         read, lists = self.read(text), self.lists
         items = read.items()
-        if items.isdisjoint(lists["introduce"]) or items & self._asking_or_wanting:
+        said = lists["introduce_business" if business else "introduce"]
+        if items.isdisjoint(said) or items & self._asking_or_wanting:
             return False
-        greeted = not items.isdisjoint(self.small_talk["greeting"])
+        if business and items.isdisjoint(self.small_talk["greeting"]):
+            return False
         left = read.unexplained(self._introduction_words)
-        return len(left) <= (INTRODUCTION_GREETED if greeted else INTRODUCTION_LEFT)
+        return len(left) <= (INTRODUCTION_GREETED if business else INTRODUCTION_LEFT)
 
     def names_subject(self, text: str, title: str) -> bool:
         """Whether the message names a topic's subject by its title's own words ("kalau mau

@@ -70,6 +70,8 @@ def understand(
     if rules.introduces(text):  # "salam, saya dari KL" is greeted, not answered with KL's topic
         return Understood("smalltalk", guess, small_talk="greeting")
     understood = ask_faq(faq, rules, text, guess)
+    if understood.topic is None and rules.introduces(text, business=True):
+        return Understood("smalltalk", guess, small_talk="greeting")  # "Hello! I own a shop."
     closing = intent.name in ("thanks", "goodbye")  # "terima kasih, sangat berguna"
     decision = understood.decision
     outside = decision is not None and decision.out_of_scope  # "ok, ibu kota malaysia apa?"
