@@ -46,7 +46,7 @@ CASES = [
     ("nib", TO_NIB, "12345678901234", "tepat 13 angka", "Contoh: 1234567890123"),
     ("nib", TO_NIB, "NIB12345678901", "tepat 13 angka", "Contoh: 1234567890123"),
     ("scale", TO_SCALE, "besar", "pilih salah satu tombol", "Mikro: modal sampai Rp1 miliar"),
-    ("export_experience", [*TO_SCALE, "reg:pick:scale:kecil"], "sering", "pilih salah satu",
+    ("export_experience", [*TO_SCALE, "reg:pick:scale:kecil"], "mungkin", "pilih salah satu",
      "Contoh: Belum pernah"),
     ("export_countries", TO_COUNTRIES, "MY", "paling sedikit 3", "Contoh: Malaysia"),
     ("interests", TO_WEBSITE[:-2], "reg:done", "paling sedikit satu minat", "Pelatihan UMKM"),
@@ -133,6 +133,8 @@ async def test_typed_skip_word_skips_an_optional_field(chat: Chat, deps):
     ("blm pernah", "none"),  # chat slang of the label "Belum pernah"
     ("Belum  pernah!", "none"),
     ("rutin", "regular"),
+    ("sering", "regular"),  # words for a button (session 20): "sering" was a wrong answer
+    ("tak pernah", "none"),
 ])
 async def test_a_choice_may_be_typed_in_chat_spelling(chat: Chat, deps, typed, stored):
     await chat.send("/daftar")

@@ -323,3 +323,23 @@ async def test_submit_at_the_interests_is_done(chat: Chat, deps, typed) -> None:
     await chat.send("2")
     await chat.send(typed)
     assert await step_of(deps, chat) == "website"
+
+
+async def test_one_answer_questions_take_words_for_their_buttons(chat: Chat, deps) -> None:
+    """A walk (session 20, in Malay): "tak pernah" at the export question and "makanan" at the
+    subsector were "pick one of the buttons" (the labels are "Belum pernah" and "Kulinari")."""
+    await chat.send("/daftar")
+    await chat.press("Setuju")
+    for value in ("Siti Aminah", "Kedai Kuih Siti", "makanan"):
+        await chat.send(value)
+    conv = await deps.storage.conversations.get(await user_pk(deps, chat))
+    assert conv.draft["answers"]["subsector"] == "kuliner"
+    for value in ("Kuih tradisional, jual kat pasar malam", "Kota Bandung", "Coblong",
+                  "0812 3456 7890", "tokositi@gmail.com", "belum punya"):  # fmt: skip
+        await chat.send(value)
+    await chat.press("reg:pick:scale:mikro")
+    assert await step_of(deps, chat) == "export_experience"
+    await chat.send("tak pernah")
+    conv = await deps.storage.conversations.get(await user_pk(deps, chat))
+    assert conv.draft["answers"]["export_experience"] == "none"
+    assert conv.step == "interests"

@@ -211,10 +211,13 @@ def _match_label(text: str, buttons: list[Button]) -> Button | None:
 
 def _match_option(ctx: Ctx, step: str, text: str, buttons: list[Button]) -> Button | None:
     """A typed option code or its label in any of our languages and chat spelling ("Culinary",
-    "blm pernah")."""
+    "blm pernah"), or words for it (intents.yaml `form_choices`: "tak pernah", "makanan")."""
     field = BY_NAME.get(step)
     if field is None:
         return None
+    said = ctx.deps.knowledge.intents.choice(step, text)  # "tak pernah", "makanan"
+    if said in field.options:
+        return next((b for b in buttons if b.payload.endswith(f":{said}")), None)
     plain = ctx.deps.knowledge.faq.matcher.normaliser.plain
     typed = plain(text)
     texts = ctx.deps.knowledge.texts
