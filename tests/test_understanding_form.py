@@ -343,3 +343,19 @@ async def test_one_answer_questions_take_words_for_their_buttons(chat: Chat, dep
     conv = await deps.storage.conversations.get(await user_pk(deps, chat))
     assert conv.draft["answers"]["export_experience"] == "none"
     assert conv.step == "interests"
+
+
+@pytest.mark.parametrize(
+    ("typed", "chosen"),
+    [("training and export info", ["training", "export_info"]),
+     ("pelatihan, pameran", ["showcase", "training"]),
+     ("temu bisnis dan latihan", ["matching", "training"])],
+)  # fmt: skip
+async def test_a_typed_list_of_programmes_is_the_answer(chat: Chat, deps, typed, chosen) -> None:
+    """A walk (session 20): "training and export info" was "pick one of the buttons"."""
+    await to_step(chat, deps, "nib")
+    for value in ("belum punya", "reg:pick:scale:mikro", "reg:pick:export_experience:none"):
+        await (chat.press(value) if value.startswith("reg:") else chat.send(value))
+    await chat.send(typed)
+    conv = await deps.storage.conversations.get(await user_pk(deps, chat))
+    assert (conv.step, conv.draft["answers"]["interests"]) == ("website", chosen)

@@ -11,7 +11,7 @@ from handlers.menu import main_menu_buttons
 from handlers.registration import answers, cancel, submit
 from handlers.registration.fields import BY_NAME, FIELDS, TEXT_VALIDATORS, Invalid, Kind
 from handlers.registration.phone import normalise
-from handlers.registration.questions import DONE, is_back_word, whatsapp_number
+from handlers.registration.questions import DONE, is_back_word, picks, whatsapp_number
 from handlers.registration.state import (
     CANCEL,
     CONSENT,
@@ -27,6 +27,7 @@ from handlers.registration.steps import already_registered, goto, is_idle, offer
 from handlers.registration.typed import (
     asks_if_required,
     field_named,
+    named_options,
     says_done,
 )
 from handlers.types import Button, Reply, strip_controls
@@ -87,6 +88,10 @@ async def on_message(ctx: Ctx) -> list[Reply]:
             return await on_payload(ctx, DONE.partition(":")[2])
         if field is not None and ctx.deps.knowledge.intents.choice(step, text) == "all":
             return await answers.accept(ctx, draft, step, list(field.options))  # "semua"
+        named = _listed(ctx, step, text)  # "training and export info": those, and on
+        if len(named) > 1:
+            ticked = [o for o in field.options if o in {*named, *picks(draft)}]
+            return await answers.accept(ctx, draft, step, ticked)
         chosen = match_choice(text, buttons)
         if chosen is None and step == SUMMARY:
             typed = await _typed_value(ctx, draft, text)  # "0813 1111 2222" for Telepon
@@ -186,6 +191,14 @@ def _courtesy(ctx: Ctx, text: str) -> bool:
     """Only thanks, a greeting or a goodbye ("makasih", "punten"); "ok" may be a name."""
     intent = ctx.deps.knowledge.intents.classify(text)
     return intent.kind == "smalltalk" and intent.name in ("thanks", "greeting", "goodbye")
+
+
+def _listed(ctx: Ctx, step: str, text: str) -> list[str]:
+    """At a question with several choices, the options a typed list names (typed.named_options)."""
+    field = BY_NAME.get(step)
+    if field is None or field.kind is not Kind.MULTI:
+        return []
+    return named_options(ctx.deps.knowledge.intents, step, text, field.options)
 
 
 def _match_said(ctx: Ctx, step: str, text: str, buttons: list[Button]) -> Button | None:

@@ -1,7 +1,11 @@
 """Typed words the registration form reads itself, with the word lists of knowledge/intents.yaml:
-a yes or no to the consent question, a question about the pending question, a field named."""
+a yes or no to the consent question, a question about the pending question, a field named, the
+programmes a typed list names."""
 
 from __future__ import annotations
+
+import re
+from collections.abc import Sequence
 
 from knowledge.intents import IntentRules
 from knowledge.langdetect import words
@@ -39,3 +43,19 @@ def field_named(rules: IntentRules, text: str, fields: list[str]) -> str | None:
 def says_done(rules: IntentRules, text: str) -> bool:
     """The whole message says the choosing is done ("siap", "udah", "that's all")."""
     return " ".join(words(text)) in rules.form_done
+
+
+_LIST = re.compile(r"\s*(?:[,;&+/]|\b(?:dan|and|serta|plus|sama|n)\b)\s*")
+
+
+def named_options(rules: IntentRules, step: str, text: str, options: Sequence[str]) -> list[str]:
+    """The options a typed list names, in their order ("training and export info", "pelatihan,
+    pameran"): each part by the words for it (intents.yaml `form_choices`); empty unless every
+    part names one."""
+    found = []
+    for part in (p for p in _LIST.split(text.strip()) if p.strip()):
+        said = rules.choice(step, part)
+        if said not in options:
+            return []
+        found.append(said)
+    return sorted(set(found), key=list(options).index)
