@@ -24,7 +24,7 @@ from datetime import timedelta
 
 from handlers.context import Ctx
 from knowledge.langdetect import words
-from knowledge.understand import Understood
+from knowledge.understand import TWINS, Understood
 
 FOLLOW_UP_FOR = timedelta(minutes=30)
 REMEMBER_STEP = timedelta(minutes=1)  # the same topic again this soon: no write
@@ -98,6 +98,20 @@ def near(faq, last: str, topic: str) -> bool:
     if before is None or found is None:
         return False
     return found.group == before.group or topic in before.related or last in found.related
+
+
+def verdict(faq, last: str, leaned: Understood) -> str:
+    """What a follow-up of `last`, read with its subject, came to: "same" (the last topic
+    again, or a request whose twin it is: the same answer or action twice says nothing new),
+    "act" (a request whose twin topic is near it: "bisa diubah?" after the privacy answer),
+    "near" (a topic near it) or "far" (anything else, or nothing)."""
+    twin = TWINS.get(leaned.action or "") if leaned.intent == "action" else None
+    if twin is not None and near(faq, last, twin):
+        return "same" if twin == last else "act"
+    if not answers(leaned):
+        return "far"
+    assert leaned.topic is not None
+    return "same" if leaned.topic == last else "near" if near(faq, last, leaned.topic) else "far"
 
 
 def answers(understood: Understood) -> bool:

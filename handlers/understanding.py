@@ -80,15 +80,15 @@ async def on_text(ctx: Ctx) -> list[Reply]:
     faqs = ctx.deps.knowledge.faq
     if leaning is not None:  # every word asks about an aspect: of the last topic, or near it
         leaned, last = await read(ctx, leaning[0]), leaning[1]
-        topic = leaned.topic if follow_up.answers(leaned) else None
-        if topic is None or topic == last or not follow_up.near(faqs, last, topic):
+        if follow_up.verdict(faqs, last, leaned) in ("same", "far"):
             return await faq.answered_before(ctx, text, last, leaned.decision)
         understood = leaned
     elif (short := await follow_up.short_leaning(ctx, text, understood)) is not None:
-        leaned, last = await read(ctx, short[0]), short[1]  # "bisa dihapus ga?"
-        if follow_up.answers(leaned) and leaned.topic == last:
+        leaned, last = await read(ctx, short[0]), short[1]  # "can they ship abroad?"
+        found = follow_up.verdict(faqs, last, leaned)
+        if found == "same":
             return await faq.answered_before(ctx, text, last, leaned.decision)
-        if follow_up.answers(leaned) and follow_up.near(faqs, last, leaned.topic):
+        if found in ("near", "act"):
             understood = leaned
     if understood.intent == "smalltalk":
         return [small_talk(ctx, understood.small_talk or "ack")]

@@ -96,3 +96,15 @@ async def test_a_question_with_its_own_subject_or_a_late_one_is_read_alone(chat,
     deps.storage.db.now = lambda: real_now() + FOLLOW_UP_FOR + timedelta(seconds=1)
     await chat.send("biayanya?")
     assert chat.text == alone.text and chat.replies[0].text != answer(deps, "halal-cert")
+
+
+async def test_a_follow_up_read_as_the_request_just_run_says_nothing_new(chat: Chat, deps) -> None:
+    """Session 20: "bisa dihapus ga?" after "data pribadi sy disimpen?" (which shows the data)
+    read as that request again and showed the same data; a request near it runs."""
+    await chat.send("data pribadi sy disimpen sama bot ini ga?")
+    shown = chat.text
+    await chat.send("bisa dihapus ga?")
+    assert chat.text != shown
+    assert_answered_before(deps, chat, "data-privacy", "id")
+    await chat.send("bisa diubah ga?")
+    assert chat.replies[0].text == answer(deps, "registration-edit")
