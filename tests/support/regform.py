@@ -72,3 +72,25 @@ async def register(chat: Chat | Conversation, **overrides: Any) -> str:
 async def user_pk(deps, chat: Chat) -> int:
     user = await deps.storage.users.get(chat.channel, chat.user_id)
     return user.id
+
+
+async def to_step(chat: Chat, deps: Any, step: str) -> None:
+    """Start the form and answer up to the question `step`."""
+    await chat.send("/daftar")
+    await chat.press("Setuju")
+    for value in ("Siti Rahmawati", "Keripik Pedas Bu Siti"):
+        await chat.send(value)
+    await chat.press("reg:pick:subsector:kuliner")
+    for value in ("Keripik singkong pedas kemasan 100 g", "Kota Bandung", "Coblong",
+                  "0812 3456 7890", "tokositi@gmail.com"):  # fmt: skip
+        conv = await deps.storage.conversations.get(await user_pk(deps, chat))
+        if conv.step == step:
+            return
+        await chat.send(value)
+    conv = await deps.storage.conversations.get(await user_pk(deps, chat))
+    assert conv.step == step, conv.step
+
+
+async def step_of(deps: Any, chat: Chat) -> str | None:
+    conv = await deps.storage.conversations.get(await user_pk(deps, chat))
+    return conv.step if conv else None
