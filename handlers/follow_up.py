@@ -13,8 +13,11 @@ such a message reads them, and only a button or a request writes. A message
 naming a subject of its own ("halal gimana?") is read alone, as before.
 
 A follow-up that the last topic itself answers ("biayanya?" after the export answer, which names
-no fee) is not sent that answer again: the user is told that what the bot knows is in the answer
-before, offered a person, and the question is noted for staff (handlers/faq.answered_before).
+no fee), or that lands on no topic near it, is not sent that answer again: the user is told that
+what the bot knows is in the answer before, offered a person, and the question is noted for
+staff (handlers/faq.answered_before). A short question with words of its own ("can they ship
+abroad?") whose reading alone lands far from the last topic is read with its subject too
+(`short_leaning`); `verdict` says what such a reading came to.
 """
 
 from __future__ import annotations
@@ -59,7 +62,7 @@ async def short_leaning(ctx: Ctx, text: str, understood: Understood) -> tuple[st
     """A short question with words of its own ("bisa dihapus ga?" after the privacy answer, "can
     they ship abroad?" after the buyers' one) that, read alone, lands on no topic near the last
     one: the message with the last topic's subject before it, and that topic; else None. The
-    caller takes that reading only if it answers with a topic near the last one."""
+    caller takes that reading only if `verdict` finds it near the last topic."""
     knowledge = ctx.deps.knowledge
     if understood.intent not in ("faq", "fallback") or len(words(text)) > SHORT_FOLLOW_UP:
         return None
