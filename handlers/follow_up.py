@@ -32,7 +32,8 @@ from knowledge.understand import TWINS, Understood
 FOLLOW_UP_FOR = timedelta(minutes=30)
 REMEMBER_STEP = timedelta(minutes=1)  # the same topic again this soon: no write
 ANY_FOLLOW_UP = "contact-office"  # "kontaknya?", "who handles it?" after any topic
-SHORT_FOLLOW_UP = 6  # words: a question this short may lean on the answer before it
+SHORT_FOLLOW_UP = 6  # words: a question this short may lean on the answer before it ...
+SURE_ALONE = 80.0  # ... unless its own words answer it this surely (lexical score, 0-100)
 
 
 async def remember(ctx: Ctx, topic: str) -> None:
@@ -68,7 +69,11 @@ async def short_leaning(ctx: Ctx, text: str, understood: Understood) -> tuple[st
         return None
     if not text.rstrip().endswith("?") and not knowledge.intents.asks(text):
         return None
-    alone = understood.topic
+    alone, decision = understood.topic, understood.decision
+    if alone is not None and decision is not None and (
+        decision.stage == "semantic" or decision.score >= SURE_ALONE
+    ):
+        return None  # "kapan ada pameran?" after halal: its own words answer it, surely
     if alone is not None and knowledge.intents.names_subject(text, knowledge.faq.title(alone, ctx.lang)):
         return None  # "kalau mau pinjaman KUR kemana ya?" after halal: a subject of its own
     topic = await _last_topic(ctx)  # (only now: a read of the question log)

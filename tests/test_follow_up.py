@@ -26,6 +26,8 @@ def answer(deps, topic: str, lang: str = "id") -> str:
         ("I'm a buyer in Singapore, how can I buy batik from Bandung SMEs?",
          "can they ship abroad?", "buy-from-bandung"),
         ("halal self declare gratis kan?", "kalau mau pinjaman KUR kemana ya?", "financing"),
+        # ... nor one its own words answer surely (a walk: the halal note came back)
+        ("sertifikat halal gimana caranya", "kapan ada pameran?", "events-schedule"),
         # Malaysian chat spelling (a walk, session 20): it fell back as off topic
         ("sy jual kuih kt bandung, prlu ke sijil halal?", "brp lma nk dpt?", "halal-cert"),
         # read with its subject "daftar usaha biayanya?" is the trademark fees: no topic of the
