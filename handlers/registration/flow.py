@@ -202,10 +202,11 @@ def _listed(ctx: Ctx, step: str, text: str) -> list[str]:
 
 
 def _match_said(ctx: Ctx, step: str, text: str, buttons: list[Button]) -> Button | None:
-    """The button meant by a typed answer to the consent ("iya", "ga"; intents.yaml `consent`),
-    /batal's or the resume question ("nanti aja", "lanjut", "dari awal"; `form_choices`)."""
+    """The button meant by words for it (intents.yaml `form_choices`, and `consent`): the consent
+    ("iya", "ga"), /batal's or the resume question ("nanti aja", "lanjut", "dari awal"), a field's
+    option ("tak pernah", "makanan"; its pick or toggle button ends with the option's code)."""
     wanted = ctx.deps.knowledge.intents.choice(step, text)
-    return next((b for b in buttons if wanted and b.payload == f"reg:{step}:{wanted}"), None)
+    return next((b for b in buttons if wanted and b.payload.endswith(f":{wanted}")), None)
 
 
 def _match_field(ctx: Ctx, step: str, text: str, buttons: list[Button]) -> Button | None:
@@ -224,13 +225,10 @@ def _match_label(text: str, buttons: list[Button]) -> Button | None:
 
 def _match_option(ctx: Ctx, step: str, text: str, buttons: list[Button]) -> Button | None:
     """A typed option code or its label in any of our languages and chat spelling ("Culinary",
-    "blm pernah"), or words for it (intents.yaml `form_choices`: "tak pernah", "makanan")."""
+    "blm pernah"); other words for it are `_match_said`'s."""
     field = BY_NAME.get(step)
     if field is None:
         return None
-    said = ctx.deps.knowledge.intents.choice(step, text)  # "tak pernah", "makanan"
-    if said in field.options:
-        return next((b for b in buttons if b.payload.endswith(f":{said}")), None)
     plain = ctx.deps.knowledge.faq.matcher.normaliser.plain
     typed = plain(text)
     texts = ctx.deps.knowledge.texts
