@@ -44,6 +44,10 @@ class MessageChecks:
         extra = skip | self.lists["skip_also"] | self.lists["filler"] | self.lists["own"]
         return bool(read.items() & skip) and not read.left(extra)
 
+    def names_a_business(self, text: str) -> bool:
+        """True if a name holds a word of a business's name ("Toko Kue Bu Imas", "CV Maju")."""
+        return bool(self.read(text).items() & self.lists["business_names"])
+
     def names_ours(self, text: str, action: str | None = None) -> bool:
         """True if the message names the user's business or registration (`ours`), or says the
         action's own word is the user's ("statusnya", "status sy", "my status")."""

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from tests.support.chat import Chat
-from tests.support.regform import user_pk
+from tests.support.regform import step_of, user_pk
 
 # (question reached by these answers, bad answer, words of the error) — Indonesian texts.
 TO_BUSINESS = ["Siti"]
@@ -170,3 +170,25 @@ async def test_sundanese_not_yet_skips_an_optional_question(chat: Chat):
     await chat.press("Setuju")
     await answer(chat, [*TO_EMAIL, "teu acan"])  # Sundanese "not yet", at the e-mail question
     assert "Nomor Induk Berusaha (NIB)" in chat.text  # the next question: the e-mail was skipped
+
+
+async def test_a_business_name_as_the_owners_name_is_asked_once_more(chat: Chat, deps):
+    await chat.send("/daftar")
+    await chat.press("Setuju")
+    await chat.send("Toko Kue Bu Imas")  # the business's name, typed at the owner's question
+    assert "sepertinya nama usaha" in chat.text and "nama lengkap pemilik" in chat.text
+    assert await step_of(deps, chat) == "owner_name"
+    await chat.send("Imas Rahmawati")  # the owner's name is taken at once
+    await chat.send("Toko Kue Bu Imas")
+    conv = await deps.storage.conversations.get(await user_pk(deps, chat))
+    assert conv.draft["answers"]["owner_name"] == "Imas Rahmawati"
+    assert conv.draft["answers"]["business_name"] == "Toko Kue Bu Imas"
+
+
+async def test_a_name_sent_again_after_the_business_question_is_the_owners(chat: Chat, deps):
+    await chat.send("/daftar")
+    await chat.press("Setuju")
+    await chat.send("Warung Ceu Imas")
+    await chat.send("Warung Ceu Imas")  # "if it is your own name, send it again"
+    conv = await deps.storage.conversations.get(await user_pk(deps, chat))
+    assert (conv.step, conv.draft["answers"]["owner_name"]) == ("business_name", "Warung Ceu Imas")

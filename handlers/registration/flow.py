@@ -156,6 +156,12 @@ async def _typed_answer(ctx: Ctx, draft: dict, step: str, text: str) -> list[Rep
         return aside or show(ctx, draft, step, ctx.t(f"register.err.{exc.code}", **exc.data))
     if ctx.deps.knowledge.intents.is_skip(text):  # "ga ada" is not a district: no skipping here
         return show(ctx, draft, step, ctx.t("register.err.required"))
+    if step == "owner_name" and draft.get("owner_checked") != value and (
+        ctx.deps.knowledge.intents.names_a_business(value)
+    ):  # "Toko Kue Bu Imas": asked once more; sent again as it is, it is the owner's name
+        draft["owner_checked"] = value
+        await ctx.set_state(FLOW, step, draft)
+        return show(ctx, draft, step, ctx.t("register.err.business_name", name=value))
     return await answers.accept(ctx, draft, step, value)
 
 
