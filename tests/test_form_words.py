@@ -144,7 +144,8 @@ async def test_one_answer_questions_take_words_for_their_buttons(chat: Chat, dep
     ("typed", "chosen"),
     [("training and export info", ["training", "export_info"]),
      ("pelatihan, pameran", ["showcase", "training"]),
-     ("temu bisnis dan latihan", ["matching", "training"])],
+     ("temu bisnis dan latihan", ["matching", "training"]),
+     ("latihan dgn pameran", ["showcase", "training"])],  # Malaysian chat "dengan" (session 21)
 )  # fmt: skip
 async def test_a_typed_list_of_programmes_is_the_answer(chat: Chat, deps, typed, chosen) -> None:
     """A walk (session 20): "training and export info" was "pick one of the buttons"."""

@@ -45,7 +45,7 @@ def says_done(rules: IntentRules, text: str) -> bool:
     return " ".join(words(text)) in rules.form_done
 
 
-_LIST = re.compile(r"\s*(?:[,;&+/]|\b(?:dan|and|serta|plus|sama|n)\b)\s*")
+_LIST = re.compile(r"\s*(?:[,;&+/]|\b(?:dan|and|serta|plus|sama|ama|dengan|dgn|n)\b)\s*")
 
 
 def named_options(rules: IntentRules, step: str, text: str, options: Sequence[str]) -> list[str]:
