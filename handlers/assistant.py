@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import dataclass
+import re
+from dataclasses import dataclass, replace
 
 from handlers import offers
 from handlers.context import Ctx
@@ -20,6 +21,8 @@ from knowledge.languages import pick_language
 from storage import StorageError
 
 log = logging.getLogger(__name__)
+BROADCAST = "siaran"  # the staff command whose request in words may carry its text ...
+_HEAD = re.compile(r"[:\n]")  # ... after a colon or on the next line
 
 
 @dataclass(frozen=True)
@@ -124,10 +127,17 @@ class Assistant:
     async def _staff_request(self, ctx: Ctx, text: str) -> list[Reply] | None:
         """A staff command asked in words ("statistik minggu ini") by someone who may run it;
         None for anyone else, whose message goes on to the FAQ ("statistik" is umkm-numbers)."""
-        name = ctx.deps.knowledge.intents.staff_request(text)
+        intents = ctx.deps.knowledge.intents
+        name, said = intents.staff_request(text), ""
+        head, *rest = _HEAD.split(text, maxsplit=1)
+        rest = rest[0] if rest else ""
+        if name is None and rest.strip() and intents.staff_request(head) == BROADCAST:
+            name, said = BROADCAST, rest.strip()  # "kirim pengumuman: besok ada pelatihan ..."
         spec = self.router.commands.get(name) if name is not None else None
         if spec is None or spec.role is None or not await has_role(ctx, spec.role):
             return None  # roles are looked up only for these few phrases, not every message
+        if said:  # the announcement's text, as `/siaran <text>` gives it
+            ctx.incoming = replace(ctx.incoming, args=said)
         return await spec.handler(ctx)
 
     async def _own_staff_commands(self, ctx: Ctx) -> list[str]:

@@ -134,6 +134,17 @@ class MessageChecks:
         kept = [w for w in plain if w not in self.lists["filler"]]
         return (" ".join(plain), " ".join(kept)) if kept else (" ".join(plain),)
 
+    def _untagged(self, text: str) -> str:
+        """The message in chat forms without address and filler words, and without the tag that
+        makes it a question ("ada pendaftaran baru ga?", "liat statistik dong", "pertanyaan yg
+        belum kejawab apa aja?"): staff ask for a list as often as they order one."""
+        kept = [w for w in self.read(text).words if w not in self.lists["filler"]]
+        plain = " ".join(kept)
+        for tag in self.lists["question_tags"]:
+            if plain.endswith(f" {tag}"):
+                return plain[: -len(tag) - 1]
+        return plain
+
     def is_how(self, text: str) -> bool:
         """True if the message asks how something works (a question, not a request)."""
         return bool(self.read(text).items() & self.lists["how"])
@@ -152,7 +163,7 @@ class MessageChecks:
         """
         found = self.staff_asked.find(text, None)
         if found is None:
-            forms = self._whole(text)
+            forms = (*self._whole(text), self._untagged(text))
             found = next((command for command, group in self.staff_requests.items()
                           if any(form in group for form in forms)), "")  # fmt: skip
             self.staff_asked.keep(text, None, found)

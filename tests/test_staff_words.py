@@ -26,6 +26,11 @@ ADMIN = "9000"  # ADMIN_IDS in the test settings
         # a walk (session 20): these got the bot's help answer
         ("berapa pertanyaan yang belum terjawab?", "Tidak ada pertanyaan belum terjawab"),
         ("berapa jumlah pendaftaran?", "📊 Statistik"),
+        # a walk (session 21): asked as questions, these started the registration form
+        ("ada pendaftaran baru ga?", "Tidak ada pendaftaran yang menunggu tinjauan"),
+        ("udah ada yang daftar belum?", "Tidak ada pendaftaran yang menunggu tinjauan"),
+        ("liat statistik dong", "📊 Statistik"),
+        ("pertanyaan yg belum kejawab apa aja?", "Tidak ada pertanyaan belum terjawab"),
     ],
 )
 async def test_an_admin_asks_in_words(assistant, typed: str, shows: str) -> None:
@@ -51,6 +56,20 @@ async def test_a_reviewer_exports_in_words(deps, assistant, typed) -> None:
     citizen = Chat(assistant, "1001", language_hint="id")
     await citizen.send(typed)
     assert all(reply.kind is ReplyKind.TEXT for reply in citizen.replies)
+
+
+@pytest.mark.parametrize("typed", ["kirim pengumuman: Pameran dibuka Senin, daftar di Disdagin",
+                                   "buat pengumuman\nPameran dibuka Senin, daftar di Disdagin"])
+async def test_an_announcement_asked_for_in_words_may_carry_its_text(assistant, typed) -> None:
+    """A walk (session 21): "kirim pengumuman ke semua: besok ada pelatihan ..." started the
+    registration form; the text after the colon (or on the next line) is the announcement's."""
+    admin = Chat(assistant, ADMIN, language_hint="id")
+    await admin.send(typed)
+    assert "Pameran dibuka Senin, daftar di Disdagin" in admin.text and "Penerima" in admin.text
+    assert "Tulis pesan siaran" not in admin.text  # not asked for again
+    citizen = Chat(assistant, "1001", language_hint="id")
+    await citizen.send(typed)
+    assert "Penerima" not in citizen.text
 
 
 async def test_a_reviewer_gets_the_review_card_in_words(deps, assistant) -> None:
