@@ -97,6 +97,11 @@ TARGET_FALLBACK = 0.95  # issue 14, per language: out-of-scope questions fall ba
 # another), first read at 776fd2b, 06:34 UTC, before anything was tuned on Y, figures only (the
 # same at the session's start, fff1953): in scope lexical 90.9 / 91.4 / 89.9%, semantic 99.0 /
 # 97.0 / 95.5%; out of scope falls back, lexical 90.0 / 90.0 / 86.7%, semantic 100 / 96.7 / 100%.
+# Blind table 13 (written 2026-12-06 in session 21 by a helper who saw only FACTS.md and blind
+# table 12's brief, tests/data/faq_blind13_brief.md, while development table Z was written by
+# another), first read at 6885364, 09:21 UTC, before anything was tuned on Z, figures only: in
+# scope lexical 91.9 / 90.9 / 90.9%, semantic 96.0 (190 of 198) / 98.5 / 96.5%; out of scope
+# falls back, lexical 73.3 / 93.3 / 90.0%, semantic 90.0 / 100 / 100%.
 FLOOR_IN_SCOPE = {
     "2": {"lexical": 0.92, "semantic": 0.96},
     "3": {"lexical": 0.92, "semantic": 0.95},
@@ -109,6 +114,7 @@ FLOOR_IN_SCOPE = {
     "10": {"lexical": 0.89, "semantic": 0.95},
     "11": {"lexical": 0.89, "semantic": 0.94},
     "12": {"lexical": 0.89, "semantic": 0.94},
+    "13": {"lexical": 0.89, "semantic": 0.94},
 }
 FLOOR_FALLBACK = {
     "2": {"lexical": 0.90, "semantic": 0.96},
@@ -122,6 +128,7 @@ FLOOR_FALLBACK = {
     "10": {"lexical": 0.73, "semantic": 0.93},
     "11": {"lexical": 0.66, "semantic": 0.93},
     "12": {"lexical": 0.83, "semantic": 0.93},
+    "13": {"lexical": 0.70, "semantic": 0.86},
 }
 TABLES = pytest.mark.parametrize("table", sorted(faq_tables.BLINDS))
 
