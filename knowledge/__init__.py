@@ -64,8 +64,11 @@ def load_knowledge(
     intents = IntentRules.load(folder / "intents.yaml")
     markers = load_markers(folder / "language_words.yaml")
     detector = build_detector(faq, texts, markers, examples)
-    # slang ("dieu"), synonyms and word lists count as known: a request naming them is not foreign
-    intents.known = Vocabulary(detector.known | intents.vocabulary | normaliser.vocabulary())
+    # slang ("dieu"), synonyms and word lists count as known: a request naming them is not foreign;
+    # but for the words of things never ours ("car loan" does not make "register my car" ours)
+    elsewhere = {word for entry in intents.lists["elsewhere"] for word in entry.split()}
+    listed = intents.vocabulary - elsewhere
+    intents.known = Vocabulary(detector.known | listed | normaliser.vocabulary())
     _log_mode(faq, time.perf_counter() - start)
     holidays = load_holidays(folder / "holidays.yaml")
     return Knowledge(texts, contacts, faq, intents, detector, holidays)

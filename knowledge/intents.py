@@ -123,10 +123,13 @@ class IntentRules(MessageChecks):
         action, left = self._best_action(read, refused=refused)
         if action is None or self._foreign(left):
             clause = self._clause_request(text)
-            if clause is not None and not clause[2]:
+            # a clause naming something never ours beside it: "jejak parcel Pos Laju saya, status
+            # tak berubah" is about the parcel
+            elsewhere = clause is not None and not self.lists["elsewhere"].isdisjoint(read.items())
+            if clause is not None and not clause[2] and not elsewhere:
                 return Intent("action", clause[0], clause[1])
             if clause is not None:  # with a question beside it: the FAQ decides (its twin)
-                return Intent("question", None, clause[1], clause[0])
+                return Intent("question", None, clause[1], clause[0], elsewhere)
             if action is None:
                 action, left = self._best_action(read, NEAR_LEFT)
             to = self.language_named(read) if action == "language" else None
@@ -172,7 +175,8 @@ class IntentRules(MessageChecks):
         it is about that; the FAQ decides, and its action twin does not make it the request
         (the twin's answer has the button). Words of the `elsewhere` list count as such although
         the knowledge uses them ("status of my shopee order": shops and orders are in answers)."""
-        return not self.known.knows_all(left) or not self.lists["elsewhere"].isdisjoint(left)
+        said = {" ".join(left[i : i + n]) for n in (1, 2, 3) for i in range(len(left) - n + 1)}
+        return not self.known.knows_all(left) or not self.lists["elsewhere"].isdisjoint(said)
 
     def small_talk_kind(self, read: Read, slack: int = 0) -> str | None:
         """The kind of small talk when every word (but `slack` of them) is small talk."""
