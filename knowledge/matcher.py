@@ -163,8 +163,14 @@ class Matcher:
                                 stage="semantic")  # fmt: skip
             return Decision("fallback", decision.topic, decision.score, ranked=decision.ranked,
                             stage="semantic", off_topic=True, out_of_scope=outside)  # fmt: skip
-        found = None if outside else index.confident(text, dict(decision.ranked), OUT_OF_SCOPE,
-                                                      exclude)  # fmt: skip
+        # a "did you mean" whose first topic is no nearer than the out-of-scope list may still
+        # be answered, surely, by one of its three best topics by words (confident() weighs the
+        # list too): "Bagaimanakah cara mendaftarkan perniagaan saya melalui perkhidmatan ini?",
+        # a sample word for word, fell back when its words offered Little Bandung first; "ada
+        # info ga?" (its words: the NIB, the registration, Little Bandung) is no subscription
+        found = index.confident(text, dict(decision.ranked), OUT_OF_SCOPE, exclude)
+        if found and outside and found[0] not in [t for t, _ in decision.ranked[:3]]:
+            found = None
         if not found:
             if decision.kind == "suggest" and (outside or index.strays(text, decision.topic,
                                                                        exclude)):  # fmt: skip
