@@ -16,8 +16,8 @@ A follow-up that the last topic itself answers ("biayanya?" after the export ans
 no fee), or that lands on no topic near it, is not sent that answer again: the user is told that
 what the bot knows is in the answer before, offered a person, and the question is noted for
 staff (handlers/faq.answered_before). A short question with words of its own ("can they ship
-abroad?") whose reading alone lands far from the last topic is read with its subject too
-(`short_leaning`); `verdict` says what such a reading came to.
+abroad?") whose reading alone is unsure is read with its subject too (`short_leaning`);
+`verdict` says what such a reading came to.
 """
 
 from __future__ import annotations
@@ -61,9 +61,12 @@ async def leaning(ctx: Ctx, text: str, understood: Understood) -> tuple[str, str
 
 async def short_leaning(ctx: Ctx, text: str, understood: Understood) -> tuple[str, str] | None:
     """A short question with words of its own ("bisa dihapus ga?" after the privacy answer, "can
-    they ship abroad?" after the buyers' one) that, read alone, lands on no topic near the last
-    one: the message with the last topic's subject before it, and that topic; else None. The
-    caller takes that reading only if `verdict` finds it near the last topic."""
+    they ship abroad?" after the buyers' one) that its own words answer unsurely and that names
+    no subject: the message with the last topic's subject before it, and that topic; else None.
+    The caller takes that reading only if `verdict` finds it near the last topic. A neighbour
+    read alone is no reason to stop: "maklumat apa yg perlu bagi?" after how to register is not
+    the registration's edit (same group) because "maklumat" is in its samples; read "daftar
+    perniagaan maklumat apa yg perlu bagi?", it is how to register, whose answer lists them."""
     knowledge = ctx.deps.knowledge
     if understood.intent not in ("faq", "fallback") or len(words(text)) > SHORT_FOLLOW_UP:
         return None
@@ -79,8 +82,6 @@ async def short_leaning(ctx: Ctx, text: str, understood: Understood) -> tuple[st
     topic = await _last_topic(ctx)  # (only now: a read of the question log)
     if topic is None or knowledge.faq.get(topic) is None:
         return None
-    if alone is not None and near(knowledge.faq, topic, alone):
-        return None  # "halal gimana?" after the NIB answer: a neighbour's subject
     subject = knowledge.intents.subject(knowledge.faq.title(topic, ctx.lang))
     return (f"{subject} {text}", topic) if subject else None
 
