@@ -118,6 +118,7 @@ def test_classify(rules, text, kind, name, to) -> None:
      ("x nak terima mesej dah", "action", "unsubscribe"),
      ("min kabarin saya kalau ada pameran atau pelatihan ya", "action", "subscribe"),
      ("please let me know when there are new events", "action", "subscribe"),  # "when" inside
+     ("sy nak terima berita pasal pameran", "action", "subscribe"),  # a walk (session 21)
      ("let me know if there is anything i need to do", "question", None),  # no news asked for
      ("kabarin kalau ada yang kurang ya min", "question", None),
      ("I want to sign up for your newsletter", "action", "subscribe"),
