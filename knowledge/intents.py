@@ -76,7 +76,8 @@ class IntentRules(MessageChecks):
         lists = self.lists
         self.follow_asking = lists["follow_up"] | lists["how"] | lists["asks"]
         self.follow_explained = (self.follow_asking | lists["follow_up_also"] | self._general)
-        self._asking_or_wanting = lists["asks"] | lists["how"] | lists["request"]
+        self._asking = lists["asks"] | lists["how"]
+        self._asking_or_wanting = self._asking | lists["request"]
         self._introduction_words = (lists["introduce"] | lists["introduce_business"]
                                     | lists["filler"] | lists["own"]
                                     | self.small_talk["greeting"])  # fmt: skip
@@ -193,8 +194,8 @@ class IntentRules(MessageChecks):
         Closing words (thanks, goodbye) need no question mark; a greeting may ask ("halo min,
         sehat?"): the FAQ then decides whether it is a question."""
         talk = self.talk_filler.union(*self.small_talk.values()) | self.lists["thanks_for"]
-        if len(read.words) > NEAR_CLOSING_WORDS or read.outside(talk) & self.lists["how"]:
-            return None
+        if len(read.words) > NEAR_CLOSING_WORDS or read.outside(talk) & self._asking:
+            return None  # "hatur nuhun, punten bade naros nib teh naon" asks (naon: what)
         kind = self.small_talk_kind(read, slack=NEAR_TALK)
         if "?" in text and kind in ("thanks", "goodbye"):
             return None

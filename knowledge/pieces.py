@@ -25,6 +25,9 @@ PIECE_EMBEDDINGS = 3
 # names one of them answers, and the short one is offered. Development tables Q-V (session 17):
 # 3 more right, none lost (any length: 5 more, 1 lost).
 SHORT_QUESTION = 6  # words
+# the topic an opening's courtesy words pull a whole message to ("boleh tanya, NIB itu apa?" was
+# the bot's help by "tanya"): what follows the opening is read alone too
+COURTESY_PULL = "bot-help"
 _SENTENCE = re.compile(r"(?<=[.!?\n])\s*|\s+(?=(?:terus|trus|lalu|then|also|dan juga|satu lagi)\b)")
 _QUESTION_END = "?"
 LONG_SENTENCE = 12  # words: a longer sentence is also read clause by clause
@@ -58,7 +61,7 @@ def best_part(
     unsure = whole.kind != "answer"
     stories = unsure and _vague_question(faq, sentences)
     pieces = parts(text, clauses=unsure, stories=stories)  # a story, then the question: clauses
-    if len(pieces) < 2 and whole.kind != "answer":
+    if len(pieces) < 2 and (whole.kind != "answer" or whole.topic == COURTESY_PULL):
         opened = _after_courtesy(rules, text)
         if opened:  # what follows the opening is the whole question: it may answer any topic
             pieces, sentences = opened, [*sentences, opened[1]]

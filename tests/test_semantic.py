@@ -236,7 +236,13 @@ def test_a_thanks_or_greeting_clause_before_a_question_does_not_blur_it(base, se
         return understand(semantic_faq, base.intents, base.language, text)
 
     assert read("hatur nuhun, punten bade naros nib teh naon").topic == "nib-oss"
-    assert read("halo min, saya mau tanya").topic == "bot-help"  # nothing else asked: unchanged
+    # asking to ask, nothing asked yet: greeted and asked for the question (session 21; it was
+    # the bot's help with its list of commands); an asking opening before a question is read
+    # apart from it ("boleh tanya, NIB itu apa?" was the bot's help by "tanya")
+    assert read("halo min, saya mau tanya").small_talk == "greeting"
+    assert read("punten kang, abdi bade naros").small_talk == "greeting"
+    assert read("boleh tanya, NIB itu apa?").topic == "nib-oss"
+    assert read("hi, can I ask, what is little bandung?").topic == "little-bandung-what"
     assert read("makasih banyak, membantu sekali").intent == "smalltalk"
 
 
