@@ -60,8 +60,9 @@ async def follow_language(ctx: Ctx, text: str, understood: Understood) -> None:
     guess, user = understood.guess, ctx.user
     if user.language_explicit or not guess.sure or guess.language == ctx.lang:
         return
-    if len(words(text)) < MIN_WORDS_TO_SWITCH:
-        return
+    unknown = user.language is None and not ctx.incoming.language_hint  # nothing to go on yet
+    if len(words(text)) < MIN_WORDS_TO_SWITCH and not (unknown and understood.intent != "smalltalk"):
+        return  # but a first "register" or "export" with no hint is English, not the default
     if understood.intent == "smalltalk" and user.language is not None:
         return  # "thanks" from an Indonesian speaker is not a switch to English
     await ctx.deps.storage.users.set_language(user.id, guess.language, explicit=False)

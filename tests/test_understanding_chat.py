@@ -113,6 +113,21 @@ async def test_a_channel_hint_is_a_prior_not_a_rule(make_chat, deps) -> None:
     assert chat.text == deps.knowledge.faq.render("little-bandung-join", "en")
 
 
+async def test_a_first_word_with_nothing_else_to_go_on_sets_the_language(make_chat, deps) -> None:
+    """A walk (session 21): "register" from a new user with no channel hint got the Indonesian
+    form; one word still never switches a language already known or hinted, nor does small talk."""
+    chat = make_chat("3101")  # no hint: the console, or Telegram without a language code
+    await chat.send("register")
+    assert "Before you register" in chat.text
+    hinted = make_chat("3102", language_hint="id")
+    await hinted.send("register")
+    assert "Sebelum mendaftar" in hinted.text
+    greeted = make_chat("3103")
+    await greeted.send("hello")
+    user = await deps.storage.users.get(greeted.channel, greeted.user_id)
+    assert user.language is None
+
+
 async def test_a_line_both_languages_write_alike_keeps_the_users_language(make_chat, deps) -> None:
     chat = make_chat("60129876543", language_hint="ms")
     await chat.send("terima kasih, sangat membantu")  # Indonesian too: the Malay prior decides
