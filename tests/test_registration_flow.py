@@ -54,7 +54,7 @@ async def test_declining_consent_stores_nothing(chat: Chat, deps):
     assert await deps.storage.registrations.count() == 0
 
 
-@pytest.mark.parametrize("typed", ["ya", "Iya!", "muhun", "ok"])
+@pytest.mark.parametrize("typed", ["ya", "Iya!", "muhun", "ok", "yes I agree", "ok setuju min"])
 async def test_a_typed_yes_agrees_to_consent(chat: Chat, typed):
     await chat.send("/daftar")
     await chat.send(typed)  # a cheap phone: typed, not pressed
