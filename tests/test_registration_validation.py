@@ -192,3 +192,26 @@ async def test_a_name_sent_again_after_the_business_question_is_the_owners(chat:
     await chat.send("Warung Ceu Imas")  # "if it is your own name, send it again"
     conv = await deps.storage.conversations.get(await user_pk(deps, chat))
     assert (conv.step, conv.draft["answers"]["owner_name"]) == ("business_name", "Warung Ceu Imas")
+
+
+@pytest.mark.parametrize("typed", ["-", "—", "."])
+async def test_a_dash_leaves_an_optional_field_empty(chat: Chat, deps, typed):
+    """A walk (session 21): "-" at the website question was "too short"; paper forms mark an
+    empty field so. A required field is still refused."""
+    await chat.send("/daftar")
+    await chat.press("Setuju")
+    await answer(chat, [*TO_EMAIL, typed])
+    conv = await deps.storage.conversations.get(await user_pk(deps, chat))
+    assert conv.step == "nib" and conv.draft["answers"]["email"] is None
+    await answer(chat, ["reg:skip", "reg:pick:scale:mikro", "reg:pick:export_experience:none",
+                        "reg:toggle:training", "reg:done", typed])
+    conv = await deps.storage.conversations.get(await user_pk(deps, chat))
+    assert conv.step == "summary" and conv.draft["answers"]["website"] is None
+
+
+async def test_a_dash_is_no_answer_to_a_required_question(chat: Chat, deps):
+    await chat.send("/daftar")
+    await chat.press("Setuju")
+    await chat.send("-")
+    assert "paling sedikit 2 karakter" in chat.text  # refused, the question again
+    assert await step_of(deps, chat) == "owner_name"

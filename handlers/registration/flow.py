@@ -106,8 +106,8 @@ async def on_message(ctx: Ctx) -> list[Reply]:
     chosen = _match_label(text, buttons)  # typed "Lewati"/"Skip": labels only, never numbers
     if chosen is not None:
         return await on_payload(ctx, chosen.payload.partition(":")[2])
-    if field.optional and ctx.deps.knowledge.intents.is_skip(text):  # "blm punya", "skip"
-        return await answers.skip(ctx, draft, step, "")
+    if field.optional and (ctx.deps.knowledge.intents.is_skip(text) or _dash(text)):
+        return await answers.skip(ctx, draft, step, "")  # "blm punya", "skip", "-"
     if field.kind is Kind.TEXT and _courtesy(ctx, text):  # "makasih" is not a business name
         return show(ctx, draft, step, ctx.t("understand.back_to_form"))
     if field.kind is Kind.TEXT and understanding.looks_like_question(ctx, text):
@@ -191,6 +191,11 @@ def _skips(ctx: Ctx, text: str) -> bool:
     """A short "skip", "lewati", "ga ada" (a hundred x's read as Malaysian chat's "x" = "tak" are
     a too-long answer, not a skip)."""
     return len(text) <= SKIP_CHARS and ctx.deps.knowledge.intents.is_skip(text)
+
+
+def _dash(text: str) -> bool:
+    """A dash or dot alone, as paper forms leave an empty field ("-" was "too short")."""
+    return bool(text.strip()) and not text.strip(" -.\u2013\u2014_/")
 
 
 def _courtesy(ctx: Ctx, text: str) -> bool:
