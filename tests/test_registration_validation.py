@@ -172,46 +172,42 @@ async def test_sundanese_not_yet_skips_an_optional_question(chat: Chat):
     assert "Nomor Induk Berusaha (NIB)" in chat.text  # the next question: the e-mail was skipped
 
 
+async def _given(deps, chat: Chat) -> tuple[str, dict]:
+    """The form's pending question and the answers so far."""
+    conv = await deps.storage.conversations.get(await user_pk(deps, chat))
+    return conv.step, conv.draft["answers"]
+
+
 async def test_a_business_name_as_the_owners_name_is_asked_once_more(chat: Chat, deps):
-    await chat.send("/daftar")
-    await chat.press("Setuju")
-    await chat.send("Toko Kue Bu Imas")  # the business's name, typed at the owner's question
+    await answer(chat, ["/daftar", "reg:consent:yes", "Toko Kue Bu Imas"])  # at the owner's
     assert "sepertinya nama usaha" in chat.text and "nama lengkap pemilik" in chat.text
     assert await step_of(deps, chat) == "owner_name"
-    await chat.send("Imas Rahmawati")  # the owner's name is taken at once
-    await chat.send("Toko Kue Bu Imas")
-    conv = await deps.storage.conversations.get(await user_pk(deps, chat))
-    assert conv.draft["answers"]["owner_name"] == "Imas Rahmawati"
-    assert conv.draft["answers"]["business_name"] == "Toko Kue Bu Imas"
+    await answer(chat, ["Imas Rahmawati", "Toko Kue Bu Imas"])  # the owner's name: taken at once
+    _, given = await _given(deps, chat)
+    assert (given["owner_name"], given["business_name"]) == ("Imas Rahmawati", "Toko Kue Bu Imas")
 
 
 async def test_a_name_sent_again_after_the_business_question_is_the_owners(chat: Chat, deps):
-    await chat.send("/daftar")
-    await chat.press("Setuju")
-    await chat.send("Warung Ceu Imas")
-    await chat.send("Warung Ceu Imas")  # "if it is your own name, send it again"
-    conv = await deps.storage.conversations.get(await user_pk(deps, chat))
-    assert (conv.step, conv.draft["answers"]["owner_name"]) == ("business_name", "Warung Ceu Imas")
+    # "if it is your own name, send it again"
+    await answer(chat, ["/daftar", "reg:consent:yes", "Warung Ceu Imas", "Warung Ceu Imas"])
+    step, given = await _given(deps, chat)
+    assert (step, given["owner_name"]) == ("business_name", "Warung Ceu Imas")
 
 
 @pytest.mark.parametrize("typed", ["-", "—", "."])
 async def test_a_dash_leaves_an_optional_field_empty(chat: Chat, deps, typed):
     """A walk (session 21): "-" at the website question was "too short"; paper forms mark an
     empty field so. A required field is still refused."""
-    await chat.send("/daftar")
-    await chat.press("Setuju")
-    await answer(chat, [*TO_EMAIL, typed])
-    conv = await deps.storage.conversations.get(await user_pk(deps, chat))
-    assert conv.step == "nib" and conv.draft["answers"]["email"] is None
+    await answer(chat, ["/daftar", "reg:consent:yes", *TO_EMAIL, typed])
+    step, given = await _given(deps, chat)
+    assert step == "nib" and given["email"] is None
     await answer(chat, ["reg:skip", "reg:pick:scale:mikro", "reg:pick:export_experience:none",
                         "reg:toggle:training", "reg:done", typed])
-    conv = await deps.storage.conversations.get(await user_pk(deps, chat))
-    assert conv.step == "summary" and conv.draft["answers"]["website"] is None
+    step, given = await _given(deps, chat)
+    assert step == "summary" and given["website"] is None
 
 
 async def test_a_dash_is_no_answer_to_a_required_question(chat: Chat, deps):
-    await chat.send("/daftar")
-    await chat.press("Setuju")
-    await chat.send("-")
+    await answer(chat, ["/daftar", "reg:consent:yes", "-"])
     assert "paling sedikit 2 karakter" in chat.text  # refused, the question again
     assert await step_of(deps, chat) == "owner_name"
