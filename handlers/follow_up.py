@@ -86,6 +86,22 @@ async def short_leaning(ctx: Ctx, text: str, understood: Understood) -> tuple[st
     return (f"{subject} {text}", topic) if subject else None
 
 
+async def repeated(ctx: Ctx, text: str, understood: Understood) -> bool:
+    """A short question naming no subject that its own words answer with the very topic just
+    answered ("ada senarai pembekal tak?" after the buyers' answer got that answer again): the
+    same long answer twice says nothing new. Named again ("sertifikat halal gimana caranya?"),
+    the subject is asked for again, and answered."""
+    if not answers(understood) or len(words(text)) > SHORT_FOLLOW_UP:
+        return False
+    intents = ctx.deps.knowledge.intents
+    if not text.rstrip().endswith("?") and not intents.asks(text):
+        return False
+    assert understood.topic is not None
+    if intents.names_subject(text, ctx.deps.knowledge.faq.title(understood.topic, ctx.lang)):
+        return False
+    return await _last_topic(ctx) == understood.topic
+
+
 async def _last_topic(ctx: Ctx) -> str | None:
     """The topic answered to the user last, typed or chosen, if within FOLLOW_UP_FOR."""
     user, now = ctx.user, ctx.deps.storage.db.now()

@@ -76,6 +76,7 @@ async def on_text(ctx: Ctx) -> list[Reply]:
         buttons = main_menu_buttons(ctx)
         return [ctx.say("limits.too_long", length=len(text), limit=MAX_TEXT, buttons=buttons)]
     understood = await read(ctx, text)
+    written_in = ctx.lang
     await follow_language(ctx, text, understood)
     leaning = await follow_up.leaning(ctx, text, understood)  # "biayanya?" after the halal answer
     faqs = ctx.deps.knowledge.faq
@@ -98,6 +99,9 @@ async def on_text(ctx: Ctx) -> list[Reply]:
         if twin is not None and ctx.deps.knowledge.faq.get(twin) is not None:
             await follow_up.remember(ctx, twin)
         return await ACTIONS[understood.action](ctx, understood.to)
+    if ctx.lang == written_in and await follow_up.repeated(ctx, text, understood):
+        # (asked again in another language, the answer is new to the user: given)
+        return await faq.answered_before(ctx, text, understood.topic, understood.decision)
     return await faq.answer_understood(ctx, text, understood)
 
 

@@ -100,6 +100,16 @@ async def test_a_question_with_its_own_subject_or_a_late_one_is_read_alone(chat,
     assert chat.text == alone.text and chat.replies[0].text != answer(deps, "halal-cert")
 
 
+async def test_a_short_question_its_own_words_answer_with_the_last_topic(make_chat, deps) -> None:
+    """A walk (session 21): "ada senarai pembekal tak?" after the buyers' answer is that topic by
+    its own words, surely, and got the same long answer again; now the note."""
+    chat = make_chat("3201", language_hint="ms")
+    await chat.send("sy ada kedai runcit, nak jual produk bandung kat kedai sy. macam mana nak mula?")
+    assert chat.replies[0].text == answer(deps, "buy-from-bandung", "ms")
+    await chat.send("ada senarai pembekal tak?")
+    assert_answered_before(deps, chat, "buy-from-bandung", "ms")
+
+
 async def test_a_follow_up_read_as_the_request_just_run_says_nothing_new(chat: Chat, deps) -> None:
     """Session 20: "bisa dihapus ga?" after "data pribadi sy disimpen?" (which shows the data)
     read as that request again and showed the same data; a request near it runs."""
