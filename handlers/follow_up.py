@@ -70,7 +70,8 @@ async def short_leaning(ctx: Ctx, text: str, understood: Understood) -> tuple[st
     knowledge = ctx.deps.knowledge
     if understood.intent not in ("faq", "fallback") or len(words(text)) > SHORT_FOLLOW_UP:
         return None
-    if not text.rstrip().endswith("?") and not knowledge.intents.asks(text):
+    intents = knowledge.intents
+    if not text.rstrip().endswith("?") and not intents.asks(text) and not intents.ends_asking(text):
         return None
     alone, decision = understood.topic, understood.decision
     if alone is not None and decision is not None and (

@@ -154,6 +154,12 @@ class MessageChecks:
         question rather than a typed answer."""
         return bool(self.read(text).items() & self.lists["asks"])
 
+    def ends_asking(self, text: str) -> bool:
+        """True if the message's last word asks about what comes before it ("yg di malaysia
+        apa"): Indonesian and Malay put "apa" and "mana" there, without a question mark."""
+        said = self.read(text).words
+        return bool(said) and said[-1] in self.lists["asks_last"]
+
     def staff_request(self, text: str) -> str | None:
         """The staff command a whole message asks for in words ("statistik minggu ini",
         "lihat pendaftaran baru"), or None; the caller checks the role.

@@ -110,6 +110,15 @@ async def test_a_short_question_its_own_words_answer_with_the_last_topic(make_ch
     assert_answered_before(deps, chat, "buy-from-bandung", "ms")
 
 
+async def test_a_question_word_put_last_leans_on_the_answer_before(chat: Chat, deps) -> None:
+    """A walk (session 21): "yg di malaysia apa" after the sister cities (no question mark, the
+    asking word last) got the ASEAN members; it asks which sister city is in Malaysia."""
+    await chat.send("bandung punya kota kembar dmn aja")
+    assert chat.replies[0].text == answer(deps, "sister-city-list")
+    await chat.send("yg di malaysia apa")
+    assert chat.replies[0].text == answer(deps, "sister-city-bandung-pj")
+
+
 async def test_a_follow_up_read_as_the_request_just_run_says_nothing_new(chat: Chat, deps) -> None:
     """Session 20: "bisa dihapus ga?" after "data pribadi sy disimpen?" (which shows the data)
     read as that request again and showed the same data; a request near it runs."""
