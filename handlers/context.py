@@ -31,6 +31,7 @@ class Ctx:
     returned_to: str | None = None  # set when clear_state() brought a kept flow back
     via: str | None = None  # where a staff action came from when not the chat ("web"); audited
     _roles: set[str] | None = field(default=None, repr=False)
+    _last_topic: tuple[str | None] | None = field(default=None, repr=False)  # handlers/follow_up
 
     @property
     def lang(self) -> str:

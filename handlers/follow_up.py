@@ -43,7 +43,7 @@ async def remember(ctx: Ctx, topic: str) -> None:
     if user.topic == topic and user.topic_at is not None and now - user.topic_at < REMEMBER_STEP:
         return
     at = await ctx.deps.storage.users.set_topic(user.id, topic)
-    ctx.user = replace(user, topic=topic, topic_at=at)
+    ctx.user, ctx._last_topic = replace(user, topic=topic, topic_at=at), None
 
 
 async def leaning(ctx: Ctx, text: str, understood: Understood) -> tuple[str, str] | None:
@@ -68,10 +68,9 @@ async def short_leaning(ctx: Ctx, text: str, understood: Understood) -> tuple[st
     the registration's edit (same group) because "maklumat" is in its samples; read "daftar
     perniagaan maklumat apa yg perlu bagi?", it is how to register, whose answer lists them."""
     knowledge = ctx.deps.knowledge
-    if understood.intent not in ("faq", "fallback") or len(words(text)) > SHORT_FOLLOW_UP:
+    if understood.intent not in ("faq", "fallback"):
         return None
-    intents = knowledge.intents
-    if not text.rstrip().endswith("?") and not intents.asks(text) and not intents.ends_asking(text):
+    if not _short_question(knowledge.intents, text, asked_last=True):
         return None
     alone, decision = understood.topic, understood.decision
     if alone is not None and decision is not None and (
@@ -92,10 +91,8 @@ async def repeated(ctx: Ctx, text: str, understood: Understood) -> bool:
     answered ("ada senarai pembekal tak?" after the buyers' answer got that answer again): the
     same long answer twice says nothing new. Named again ("sertifikat halal gimana caranya?"),
     the subject is asked for again, and answered."""
-    if not answers(understood) or len(words(text)) > SHORT_FOLLOW_UP:
-        return False
     intents = ctx.deps.knowledge.intents
-    if not text.rstrip().endswith("?") and not intents.asks(text):
+    if not answers(understood) or not _short_question(intents, text):
         return False
     assert understood.topic is not None
     if intents.names_subject(text, ctx.deps.knowledge.faq.title(understood.topic, ctx.lang)):
@@ -103,15 +100,28 @@ async def repeated(ctx: Ctx, text: str, understood: Understood) -> bool:
     return await _last_topic(ctx) == understood.topic
 
 
+def _short_question(intents, text: str, asked_last: bool = False) -> bool:
+    """SHORT_FOLLOW_UP words or fewer that ask: a question mark or an asking word, or with
+    `asked_last` an asking word put last ("yg di malaysia apa")."""
+    if len(words(text)) > SHORT_FOLLOW_UP:
+        return False
+    if text.rstrip().endswith("?") or intents.asks(text):
+        return True
+    return asked_last and intents.ends_asking(text)
+
+
 async def _last_topic(ctx: Ctx) -> str | None:
-    """The topic answered to the user last, typed or chosen, if within FOLLOW_UP_FOR."""
-    user, now = ctx.user, ctx.deps.storage.db.now()
-    found = [(user.topic_at, user.topic)] if user.topic and user.topic_at else []
-    asked = await ctx.deps.storage.questions.last_answered(user.id)
-    if asked is not None:
-        found.append((asked[1], asked[0]))
-    at, topic = max(found, default=(None, None))
-    return topic if at is not None and now - at <= FOLLOW_UP_FOR else None
+    """The topic answered to the user last, typed or chosen, if within FOLLOW_UP_FOR; read from
+    the question log once a message (`short_leaning` and `repeated` may both ask)."""
+    if ctx._last_topic is None:
+        user, now = ctx.user, ctx.deps.storage.db.now()
+        found = [(user.topic_at, user.topic)] if user.topic and user.topic_at else []
+        asked = await ctx.deps.storage.questions.last_answered(user.id)
+        if asked is not None:
+            found.append((asked[1], asked[0]))
+        at, topic = max(found, default=(None, None))
+        ctx._last_topic = (topic if at is not None and now - at <= FOLLOW_UP_FOR else None,)
+    return ctx._last_topic[0]
 
 
 def near(faq, last: str, topic: str) -> bool:

@@ -61,8 +61,9 @@ async def follow_language(ctx: Ctx, text: str, understood: Understood) -> None:
     if user.language_explicit or not guess.sure or guess.language == ctx.lang:
         return
     unknown = user.language is None and not ctx.incoming.language_hint  # nothing to go on yet
-    if len(words(text)) < MIN_WORDS_TO_SWITCH and not (unknown and understood.intent != "smalltalk"):
-        return  # but a first "register" or "export" with no hint is English, not the default
+    first_word = unknown and understood.intent != "smalltalk"  # a first "register": English
+    if len(words(text)) < MIN_WORDS_TO_SWITCH and not first_word:
+        return
     if understood.intent == "smalltalk" and user.language is not None:
         return  # "thanks" from an Indonesian speaker is not a switch to English
     await ctx.deps.storage.users.set_language(user.id, guess.language, explicit=False)

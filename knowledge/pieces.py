@@ -125,7 +125,8 @@ def _vague_question(faq: Faq, sentences: list[str]) -> bool:
     """Whether a message of several sentences ends with a short question that names no topic
     ("..., pengen ikut pameran di malaysia. ada info ga?"): its subject is in the story before,
     so every sentence of the story is read by its clauses, however short. Development tables
-    A-X (session 20): semantic 2 more right, lexical 1 more offered; none lost, out of scope unchanged."""
+    A-X (session 20): semantic 2 more right, lexical 1 more offered; none lost, out of scope
+    unchanged."""
     if len(sentences) < 2:
         return False
     last = sentences[-1]

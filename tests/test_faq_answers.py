@@ -142,6 +142,6 @@ async def test_asking_if_one_can_register_without_an_nib_is_told_yes(chat: Chat,
     # needs none, so "bisa daftar tanpa NIB?" stayed unanswered
     await chat.send("kalau belum punya nib bisa daftar di bot ini?")
     # the NIB answer, or (session 21) the registration's, which lists what the form asks
-    answers = {topic: deps.knowledge.faq.render(topic, "id") for topic in ("nib-oss", "registration-how")}
+    answers = {t: deps.knowledge.faq.render(t, "id") for t in ("nib-oss", "registration-how")}
     assert chat.text in answers.values()
     assert "tidak butuh NIB" in chat.text or "NIB dan situs/medsos tidak wajib" in chat.text

@@ -104,7 +104,8 @@ async def test_a_short_question_its_own_words_answer_with_the_last_topic(make_ch
     """A walk (session 21): "ada senarai pembekal tak?" after the buyers' answer is that topic by
     its own words, surely, and got the same long answer again; now the note."""
     chat = make_chat("3201", language_hint="ms")
-    await chat.send("sy ada kedai runcit, nak jual produk bandung kat kedai sy. macam mana nak mula?")
+    await chat.send("sy ada kedai runcit, nak jual produk bandung kat kedai sy. "
+                    "macam mana nak mula?")
     assert chat.replies[0].text == answer(deps, "buy-from-bandung", "ms")
     await chat.send("ada senarai pembekal tak?")
     assert_answered_before(deps, chat, "buy-from-bandung", "ms")

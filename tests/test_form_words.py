@@ -59,7 +59,8 @@ async def test_batal_is_answered_in_words(chat: Chat, deps, typed, outcome) -> N
     if outcome == "discarded":
         assert conv is None and "dibuang" in chat.text
     elif outcome == "kept":  # put aside: /daftar asks where to go on, answered in words too
-        assert (conv.flow, conv.draft["answers"]["owner_name"]) == ("register-kept", "Siti Rahmawati")
+        kept = (conv.flow, conv.draft["answers"]["owner_name"])
+        assert kept == ("register-kept", "Siti Rahmawati")
         assert "tersimpan" in chat.text
         await chat.send("/daftar")
         await chat.send("lanjut ya")
