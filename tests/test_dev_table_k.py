@@ -201,6 +201,14 @@ FLOORS = {
         "intent": {"id": 0.98, "en": 0.98, "ms": 0.96},
         "language": {"id": 0.97, "en": 0.98, "ms": 0.92},
     },
+    "AA": {  # first read (session 22, on 92a45de with the filler "la"): in scope 93.4 / 91.9 /
+        # 88.4% lexical, 99.5 / 99.5 / 97.5% semantic; out of scope 90.0 / 86.7 / 93.3%, 96.7 /
+        # 96.7 / 100%; intent 100 / 100 / 98.3%; language 96.5 / 99.7 / 92.0%
+        "in_scope": {"lexical": 0.87, "semantic": 0.96},
+        "fallback": {"lexical": 0.83, "semantic": 0.93},
+        "intent": {"id": 0.98, "en": 0.98, "ms": 0.96},
+        "language": {"id": 0.96, "en": 0.98, "ms": 0.91},
+    },
 }
 TABLES = pytest.mark.parametrize("table", sorted(faq_tables.DEV_WRITTEN))
 

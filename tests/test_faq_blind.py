@@ -102,6 +102,11 @@ TARGET_FALLBACK = 0.95  # issue 14, per language: out-of-scope questions fall ba
 # another), first read at 6885364, 09:21 UTC, before anything was tuned on Z, figures only: in
 # scope lexical 91.9 / 90.9 / 90.9%, semantic 96.0 (190 of 198) / 98.5 / 96.5%; out of scope
 # falls back, lexical 73.3 / 93.3 / 90.0%, semantic 90.0 / 100 / 100%.
+# Blind table 14 (written 2026-12-06 in session 22 by a helper who saw only FACTS.md and blind
+# table 13's brief, tests/data/faq_blind14_brief.md, while development table AA was written by
+# another), first read at 11:52 UTC on 92a45de with one filler word ("la") added, before anything
+# was tuned on AA, figures only: in scope lexical 88.4 / 91.4 / 89.9%, semantic 96.5 / 97.5 /
+# 97.5%; out of scope falls back, lexical 83.3 / 73.3 / 80.0%, semantic 96.7 / 100 / 93.3%.
 FLOOR_IN_SCOPE = {
     "2": {"lexical": 0.92, "semantic": 0.96},
     "3": {"lexical": 0.92, "semantic": 0.95},
@@ -115,6 +120,7 @@ FLOOR_IN_SCOPE = {
     "11": {"lexical": 0.89, "semantic": 0.94},
     "12": {"lexical": 0.89, "semantic": 0.94},
     "13": {"lexical": 0.89, "semantic": 0.94},
+    "14": {"lexical": 0.87, "semantic": 0.95},
 }
 FLOOR_FALLBACK = {
     "2": {"lexical": 0.90, "semantic": 0.96},
@@ -129,6 +135,7 @@ FLOOR_FALLBACK = {
     "11": {"lexical": 0.66, "semantic": 0.93},
     "12": {"lexical": 0.83, "semantic": 0.93},
     "13": {"lexical": 0.70, "semantic": 0.86},
+    "14": {"lexical": 0.70, "semantic": 0.90},
 }
 TABLES = pytest.mark.parametrize("table", sorted(faq_tables.BLINDS))
 

@@ -30,7 +30,7 @@ BLINDS = {
     "2": "faq_blind.yaml", "3": "faq_blind3.yaml", "4": "faq_blind4.yaml", "5": "faq_blind5.yaml",
     "6": "faq_blind6.yaml", "7": "faq_blind7.yaml", "8": "faq_blind8.yaml", "9": "faq_blind9.yaml",
     "10": "faq_blind10.yaml", "11": "faq_blind11.yaml", "12": "faq_blind12.yaml",
-    "13": "faq_blind13.yaml",
+    "13": "faq_blind13.yaml", "14": "faq_blind14.yaml",
 }
 BLIND = BLINDS["2"]
 # Session 8's development table K, in the blind tables' format (topics, small talk, requests, out
@@ -73,10 +73,13 @@ DEV_Y = "faq_dev_y.yaml"
 # Table Z (session 21): the same brief by a new hand, written while blind table 13 was written by
 # another; blind table 13 was read once before anything was tuned on Z.
 DEV_Z = "faq_dev_z.yaml"
+# Table AA (session 22): the same brief by a new hand, written while blind table 14 was written by
+# another; blind table 14 was read once before anything was tuned on AA.
+DEV_AA = "faq_dev_aa.yaml"
 DEV_WRITTEN = {
     "K": DEV_K, "L": DEV_L, "M": DEV_M, "N": DEV_N, "O": DEV_O, "P": DEV_P, "Q": DEV_Q, "R": DEV_R,
     "S": DEV_S, "T": DEV_T, "U": DEV_U, "V": DEV_V, "W": DEV_W, "X": DEV_X,
-    "Y": DEV_Y, "Z": DEV_Z,
+    "Y": DEV_Y, "Z": DEV_Z, "AA": DEV_AA,
 }  # fmt: skip
 OUT_OF_SCOPE = "out_of_scope"
 
