@@ -31,6 +31,11 @@ ADMIN = "9000"  # ADMIN_IDS in the test settings
         ("udah ada yang daftar belum?", "Tidak ada pendaftaran yang menunggu tinjauan"),
         ("liat statistik dong", "📊 Statistik"),
         ("pertanyaan yg belum kejawab apa aja?", "Tidak ada pertanyaan belum terjawab"),
+        # a walk (session 22): these got the bot's help answer
+        ("ada yg nanya blm dijawab?", "Tidak ada pertanyaan belum terjawab"),
+        ("pertanyaan masuk apa aja", "Tidak ada pertanyaan belum terjawab"),
+        ("tiket yg masih buka", "Tidak ada tiket terbuka"),
+        ("berapa org yg udh daftar?", "📊 Statistik"),
     ],
 )
 async def test_an_admin_asks_in_words(assistant, typed: str, shows: str) -> None:
@@ -42,7 +47,13 @@ async def test_an_admin_asks_in_words(assistant, typed: str, shows: str) -> None
 
 
 @pytest.mark.parametrize(
-    "typed", ["export data", "unduh data pendaftaran min", "export data pendaftaran"]
+    "typed",
+    [
+        "export data",
+        "unduh data pendaftaran min",
+        "export data pendaftaran",
+        "export data ke excel dong",
+    ],
 )
 async def test_a_reviewer_exports_in_words(deps, assistant, typed) -> None:
     """Walks (sessions 19, 20): "export data", then "export data pendaftaran", showed an admin
@@ -58,8 +69,13 @@ async def test_a_reviewer_exports_in_words(deps, assistant, typed) -> None:
     assert all(reply.kind is ReplyKind.TEXT for reply in citizen.replies)
 
 
-@pytest.mark.parametrize("typed", ["kirim pengumuman: Pameran dibuka Senin, daftar di Disdagin",
-                                   "buat pengumuman\nPameran dibuka Senin, daftar di Disdagin"])
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "kirim pengumuman: Pameran dibuka Senin, daftar di Disdagin",
+        "buat pengumuman\nPameran dibuka Senin, daftar di Disdagin",
+    ],
+)
 async def test_an_announcement_asked_for_in_words_may_carry_its_text(assistant, typed) -> None:
     """A walk (session 21): "kirim pengumuman ke semua: besok ada pelatihan ..." started the
     registration form; the text after the colon (or on the next line) is the announcement's."""
