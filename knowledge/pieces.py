@@ -115,6 +115,8 @@ def _by_rules(
         ):
             return named[0], (best.topic,)  # "... Where do I sign up?": the story's question
         others = [d.topic for d in asked[1:] if d.topic != best.topic]
+        if not others and whole.kind == "answer" and whole.topic != best.topic:
+            others = [whole.topic]  # the story's own topic, answered alone: offered
         return best, tuple(dict.fromkeys(others))[:1]
     if whole.kind == "answer" or not stated:
         return whole, ()

@@ -290,6 +290,21 @@ def test_a_second_question_naming_its_topic_is_still_offered(base, semantic_faq)
     assert len(found.also) == 1
 
 
+def test_the_story_s_topic_is_offered_beside_its_question_s(base, semantic_faq) -> None:
+    """A walk (session 22): a Petaling Jaya company wanting a Bandung supplier asked "who do we
+    contact and is there any business matching event coming up?"; the events were answered and
+    nothing offered, though the whole message is the partnering topic's."""
+    from knowledge.understand import understand
+
+    text = ("hi there, my company in Petaling Jaya makes furniture and we want to work with a"
+            " Bandung craft supplier. who do we contact and is there any business matching event"
+            " coming up?")  # fmt: skip
+    found = understand(semantic_faq, base.intents, base.language, text)
+    assert (found.intent, found.topic, found.also) == (
+        "faq", "events-schedule", ("partner-petaling-jaya",)
+    )
+
+
 def test_a_long_story_is_answered_by_the_question_at_its_end(base, semantic_faq) -> None:
     """A story of more pieces than are read one by one (MAX_PARTS): the last pieces are read, as
     the question ends the message; the first ones were, and the question went unread."""
