@@ -74,7 +74,7 @@ class MessageChecks:
     def says(self, text: str, group: Iterable[str]) -> bool:
         """Whether the whole message, or all of it but address and filler words ("udah selesai
         min"), is an entry of `group` (ticket_done, consent...)."""
-        return any(form in group for form in self._whole(text))
+        return any(form in group for form in self.whole_forms(text))
 
     def leans_on_before(self, text: str) -> bool:
         """True if every word asks about an aspect or points back ("biayanya?", "how long does
@@ -127,7 +127,7 @@ class MessageChecks:
         choices = self.form_choices.get(question, {})
         return next((name for name, said in choices.items() if self.says(text, said)), None)
 
-    def _whole(self, text: str) -> tuple[str, ...]:
+    def whole_forms(self, text: str) -> tuple[str, ...]:
         """The message as one entry of a list: all its words, then (if any are left) those
         that are not address or filler words."""
         plain = words(text)
@@ -169,7 +169,7 @@ class MessageChecks:
         """
         found = self.staff_asked.find(text, None)
         if found is None:
-            forms = (*self._whole(text), self._untagged(text))
+            forms = (*self.whole_forms(text), self._untagged(text))
             found = next((command for command, group in self.staff_requests.items()
                           if any(form in group for form in forms)), "")  # fmt: skip
             self.staff_asked.keep(text, None, found)

@@ -135,6 +135,8 @@ async def test_typed_skip_word_skips_an_optional_field(chat: Chat, deps):
     ("rutin", "regular"),
     ("sering", "regular"),  # words for a button (session 20): "sering" was a wrong answer
     ("tak pernah", "none"),
+    ("belum pernah sih", "none"),  # with a filler word (a walk, session 22: asked again)
+    ("rutin kak", "regular"),
 ])
 async def test_a_choice_may_be_typed_in_chat_spelling(chat: Chat, deps, typed, stored):
     await chat.send("/daftar")
@@ -142,6 +144,16 @@ async def test_a_choice_may_be_typed_in_chat_spelling(chat: Chat, deps, typed, s
     await answer(chat, [*TO_SCALE, "reg:pick:scale:mikro", typed])
     conv = await deps.storage.conversations.get(await user_pk(deps, chat))
     assert conv.draft["answers"]["export_experience"] == stored, chat.text
+
+
+async def test_a_typed_label_with_a_filler_word_is_that_choice(chat: Chat, deps):
+    """A walk (session 22): "mikro kayaknya" ("micro, I think") at the scale question was asked
+    again three times, as "kuliner kak" at the subsector's."""
+    await chat.send("/daftar")
+    await chat.press("Setuju")
+    await answer(chat, [*TO_SCALE, "mikro kayaknya"])
+    conv = await deps.storage.conversations.get(await user_pk(deps, chat))
+    assert conv.draft["answers"]["scale"] == "mikro", chat.text
 
 
 async def test_an_optional_answer_that_is_wrong_points_to_skip(chat: Chat):

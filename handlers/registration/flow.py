@@ -241,13 +241,14 @@ def _match_option(ctx: Ctx, step: str, text: str, buttons: list[Button]) -> Butt
     if field is None:
         return None
     plain = ctx.deps.knowledge.faq.matcher.normaliser.plain
-    typed = plain(text)
     texts = ctx.deps.knowledge.texts
-    for option in field.options:
-        names = {option, *(plain(texts.render(lang, f"{field.option_key}.{option}"))
-                           for lang in LANGUAGES)}
-        if typed in names:
-            return next((b for b in buttons if b.payload.endswith(f":{option}")), None)
+    named = {name: option for option in field.options
+             for name in (option, *(plain(texts.render(lang, f"{field.option_key}.{option}"))
+                                    for lang in LANGUAGES))}  # fmt: skip
+    # as typed, else without its address and filler words ("mikro kayaknya", "kuliner kak")
+    for typed in (plain(text), *map(plain, ctx.deps.knowledge.intents.whole_forms(text))):
+        if typed in named:
+            return next((b for b in buttons if b.payload.endswith(f":{named[typed]}")), None)
     return None
 
 
