@@ -25,6 +25,14 @@ PIECE_EMBEDDINGS = 3
 # names one of them answers, and the short one is offered. Development tables Q-V (session 17):
 # 3 more right, none lost (any length: 5 more, 1 lost).
 SHORT_QUESTION = 6  # words
+# A question answered instead of its story's topic offers that topic when the story's topic is
+# among the whole message's best RUNNERS_UP in meaning ("my company in PJ wants a Bandung
+# supplier ... is there any business matching event coming up?": the events answered, the
+# partnering offered; a story of chips and an exhibition before a halal question offers
+# nothing). Development tables A-AA: 10 more messages get an offer beside the right answer, 2
+# of them the right topic beside a wrong answer; without the check in meaning, 17 (a story's
+# exhibition offered the events beside a halal answer).
+RUNNERS_UP = 3
 # the topic an opening's courtesy words pull a whole message to ("boleh tanya, NIB itu apa?" was
 # the bot's help by "tanya"): what follows the opening is read alone too
 COURTESY_PULL = "bot-help"
@@ -115,12 +123,23 @@ def _by_rules(
         ):
             return named[0], (best.topic,)  # "... Where do I sign up?": the story's question
         others = [d.topic for d in asked[1:] if d.topic != best.topic]
-        if not others and whole.kind == "answer" and whole.topic != best.topic:
-            others = [whole.topic]  # the story's own topic, answered alone: offered
+        if not others and _story_offered(faq, text, whole, best):
+            others = [str(whole.topic)]
         return best, tuple(dict.fromkeys(others))[:1]
     if whole.kind == "answer" or not stated:
         return whole, ()
     return max(stated, key=lambda d: d.score), ()
+
+
+def _story_offered(faq: Faq, text: str, whole: Decision, asked: Decision) -> bool:
+    """Whether the whole message's answered topic, not the one its question got, is offered
+    beside it: when it is among the whole message's RUNNERS_UP nearest topics in meaning (a
+    story naming an exhibition before a halal question is halal's). Never without the semantic
+    stage: words alone are too weak a sign."""
+    if whole.kind != "answer" or whole.topic == asked.topic:
+        return False
+    index = faq.matcher.semantic
+    return index is not None and whole.topic in [t for t, _ in index.rank(text)[:RUNNERS_UP]]
 
 
 def _vague_question(faq: Faq, sentences: list[str]) -> bool:

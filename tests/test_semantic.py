@@ -303,6 +303,11 @@ def test_the_story_s_topic_is_offered_beside_its_question_s(base, semantic_faq) 
     assert (found.intent, found.topic, found.also) == (
         "faq", "events-schedule", ("partner-petaling-jaya",)
     )
+    story = ("halo min, saya punya usaha keripik di cimahi, sudah jalan 3 tahun. kemarin ikut"
+             " pameran di gedung sate dan banyak yang tanya. gimana cara dapat sertifikat halal?")
+    found = understand(semantic_faq, base.intents, base.language, story)
+    # a story that only mentions an exhibition asks nothing of it: nothing offered
+    assert (found.intent, found.topic, found.also) == ("faq", "halal-cert", ())
 
 
 def test_a_long_story_is_answered_by_the_question_at_its_end(base, semantic_faq) -> None:
