@@ -38,7 +38,8 @@ _PARTICIPLE = re.compile(r"[a-z]{3,}ed$")  # English: "submitted", "registered"
 GENERIC_ACTIONS = ("help", "menu")  # a request for these beside other words asks for other help
 WORD_LISTS = ("filler", "request", "own", "how", "asks", "follow_up", "follow_up_also", "skip",
               "skip_also", "thanks_for", "ours", "elsewhere", "introduce",
-              "introduce_business", "business_names", "question_tags", "asks_last")
+              "introduce_business", "business_names", "question_tags", "asks_last",
+              "ours_generic")
 
 
 class IntentRules(MessageChecks):

@@ -48,11 +48,13 @@ class MessageChecks:
         """True if a name holds a word of a business's name ("Toko Kue Bu Imas", "CV Maju")."""
         return bool(self.read(text).items() & self.lists["business_names"])
 
-    def names_ours(self, text: str, action: str | None = None) -> bool:
-        """True if the message names the user's business or registration (`ours`), or says the
-        action's own word is the user's ("statusnya", "status sy", "my status")."""
+    def names_ours(self, text: str, action: str | None = None, generic: bool = True) -> bool:
+        """True if the message names the user's business or registration (`ours`; without
+        `generic`, not by a word any application has, `ours_generic`), or says the action's own
+        word is the user's ("statusnya", "status sy", "my status")."""
         read = self.read(text)
-        if read.items() & self.lists["ours"]:
+        ours = self.lists["ours"] if generic else self.lists["ours"] - self.lists["ours_generic"]
+        if read.items() & ours:
             return True
         spec = next((a for a in self.actions if a.name == action), None)
         if spec is None:

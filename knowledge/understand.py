@@ -93,7 +93,7 @@ def understand(
     ):
         return _off_topic(understood)  # "hapus chat ini", "edit my resume"
     if _twin_chosen_of(OWN_TOPICS, decision) and rules.names_elsewhere(text) and (
-        not rules.names_ours(text)
+        not rules.names_ours(text, generic=False)
     ):
         return _off_topic(understood)  # "camne nak tukar alamat dalam IC?"
     return understood

@@ -248,13 +248,18 @@ def test_table_out_of_scope(faq, table: str) -> None:
     mode = "lexical" if faq.matcher.semantic is None else "semantic"
     print(f"\nFAQ table {table}, {mode}: out-of-scope questions that fall back")
     for lang in LANGUAGES:
-        found = [(q, read(q)) for q in questions[lang]]
-        share = sum(got[0] == "fallback" for _, got in found) / len(found)
-        print(f"  {lang}: {share:.1%} of {len(found)}")
-        for question, (intent, topic, action) in found:
-            if intent != "fallback":
-                print(f"    miss {lang}: {question!r} -> {intent} {topic or action}")
-        assert share >= FLOORS[table]["fallback"][mode], lang
+        assert _fall_back(read, lang, questions[lang]) >= FLOORS[table]["fallback"][mode], lang
+
+
+def _fall_back(read, lang: str, questions: list[str]) -> float:
+    """The share of `questions` that fall back, printed with the others."""
+    found = [(q, read(q)) for q in questions]
+    share = sum(got[0] == "fallback" for _, got in found) / len(found)
+    print(f"  {lang}: {share:.1%} of {len(found)}")
+    for question, (intent, topic, action) in found:
+        if intent != "fallback":
+            print(f"    miss {lang}: {question!r} -> {intent} {topic or action}")
+    return share
 
 
 @TABLES
@@ -290,3 +295,25 @@ def test_table_questions_stay_questions(knowledge, table: str) -> None:
     for lang, text, got in taken:
         print(f"  taken {lang}: {text!r} -> {got.intent} {got.action}")
     assert len(taken) <= 0.02 * len(rows)
+
+
+# Out-of-scope table AA (session 22, tests/data/faq_dev_oos_aa.yaml, brief beside it): 60 lines a
+# language, two thirds sharing the topics' words (a visa's status, a building permit, a course that
+# is not for businesses). First read (aceedfe): lexical 83.3 / 78.3 / 83.3%, semantic 88.3 / 90.0
+# / 88.3%. After session 22's `elsewhere` words, `ours_generic` and seven questions by meaning:
+# lexical 88.3 / 85.0 / 88.3%, semantic 93.3 / 96.7 / 96.7%. Floors a line under.
+OUT_OF_SCOPE_FLOORS = {
+    "faq_dev_oos_aa.yaml": {
+        "lexical": {"id": 0.86, "en": 0.83, "ms": 0.86},
+        "semantic": {"id": 0.91, "en": 0.95, "ms": 0.95},
+    },
+}
+
+
+@pytest.mark.parametrize("table", sorted(OUT_OF_SCOPE_FLOORS))
+def test_out_of_scope_table(faq, table: str) -> None:
+    read = reader(faq)
+    mode = "lexical" if faq.matcher.semantic is None else "semantic"
+    print(f"\nOut-of-scope table {table}, {mode}: questions that fall back")
+    for lang, questions in faq_tables.out_of_scope((table,)).items():
+        assert _fall_back(read, lang, questions) >= OUT_OF_SCOPE_FLOORS[table][mode][lang], lang
