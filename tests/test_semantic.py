@@ -371,3 +371,15 @@ def test_a_strong_lexical_answer_is_checked_when_the_list_matched_its_words_too(
         })  # fmt: skip
         index = semantic.SemanticIndex(embedder, ["trademark", never], embedder.embed(["topic", "list"]))
         assert index.outside("q", "trademark", score, never, None, listed) == falls_back
+
+
+@pytest.mark.parametrize(
+    "text", ["got any expo in PJ this year or not?", "ada pameran di PJ tahun ini?"]
+)
+def test_an_exhibition_in_petaling_jaya_is_an_event(base, semantic_faq, text) -> None:
+    """A walk (session 22): "PJ" pulled these to the sister-city answer; the schedule's is theirs
+    (it says where announcements of exhibitions come from)."""
+    from knowledge.understand import understand
+
+    found = understand(semantic_faq, base.intents, base.language, text)
+    assert (found.intent, found.topic) == ("faq", "events-schedule")
