@@ -36,6 +36,7 @@ ANY_FOLLOW_UP = "contact-office"  # "kontaknya?", "who handles it?" after any to
 # that?" after paradiplomacy) ... Session 22, 6 -> 8 words, semantic: follow-up table 3 one line
 # more in en and ms, table 1 unchanged, table 2 (figures only) en 2 and ms 1 more; none lost
 SHORT_FOLLOW_UP = 8
+REPEATED_WORDS = 6  # ... and one this short answered by the topic just answered gets the note
 SURE_ALONE = 80.0  # ... unless its own words answer it this surely (lexical score, 0-100)
 
 
@@ -95,7 +96,7 @@ async def repeated(ctx: Ctx, text: str, understood: Understood) -> bool:
     same long answer twice says nothing new. Named again ("sertifikat halal gimana caranya?"),
     the subject is asked for again, and answered."""
     intents = ctx.deps.knowledge.intents
-    if not answers(understood) or not _short_question(intents, text):
+    if not answers(understood) or not _short_question(intents, text, words_at_most=REPEATED_WORDS):
         return False
     assert understood.topic is not None
     if intents.names_subject(text, ctx.deps.knowledge.faq.title(understood.topic, ctx.lang)):
@@ -103,10 +104,12 @@ async def repeated(ctx: Ctx, text: str, understood: Understood) -> bool:
     return await _last_topic(ctx) == understood.topic
 
 
-def _short_question(intents, text: str, asked_last: bool = False) -> bool:
-    """SHORT_FOLLOW_UP words or fewer that ask: a question mark or an asking word, or with
+def _short_question(
+    intents, text: str, asked_last: bool = False, words_at_most: int = SHORT_FOLLOW_UP
+) -> bool:
+    """`words_at_most` words or fewer that ask: a question mark or an asking word, or with
     `asked_last` an asking word put last ("yg di malaysia apa")."""
-    if len(words(text)) > SHORT_FOLLOW_UP:
+    if len(words(text)) > words_at_most:
         return False
     if text.rstrip().endswith("?") or intents.asks(text):
         return True

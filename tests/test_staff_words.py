@@ -121,8 +121,8 @@ def test_a_staff_phrase_is_read_once_per_text_and_the_memory_stays_bounded(monke
     rules = load_knowledge(semantic=None).intents
     rules.staff_asked.size = 3
     calls = []
-    whole = rules._whole
-    monkeypatch.setattr(rules, "_whole", lambda text: calls.append(text) or whole(text))
+    whole = rules.whole_forms
+    monkeypatch.setattr(rules, "whole_forms", lambda text: calls.append(text) or whole(text))
     for _ in range(2):
         assert rules.staff_request("statistik minggu ini") == "statistik"
         assert rules.staff_request("apa itu nib") is None
