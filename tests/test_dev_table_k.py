@@ -209,6 +209,16 @@ FLOORS = {
         "intent": {"id": 0.98, "en": 0.98, "ms": 0.96},
         "language": {"id": 0.96, "en": 0.98, "ms": 0.91},
     },
+    "AB": {  # first read (session 23, at 25057a9): in scope 91.9 / 88.4 / 91.9% lexical, 99.0 /
+        # 97.0 / 98.0% semantic; out of scope 90.0 / 93.3 / 80.0%, 96.7 / 100 / 96.7%; intent
+        # 100 / 98.3 / 98.3%; language 97.6 / 99.0 / 93.8%. After session 23's changes: in scope
+        # 92.4 / 89.9 / 92.9% and 99.5 / 98.5 / 99.0%; out of scope 93.3 / 93.3 / 80.0% and
+        # 100 / 100 / 96.7%; intent 100% each; language unchanged. Floors a line under.
+        "in_scope": {"lexical": 0.89, "semantic": 0.98},
+        "fallback": {"lexical": 0.76, "semantic": 0.93},
+        "intent": {"id": 0.98, "en": 0.98, "ms": 0.98},
+        "language": {"id": 0.97, "en": 0.98, "ms": 0.93},
+    },
 }
 TABLES = pytest.mark.parametrize("table", sorted(faq_tables.DEV_WRITTEN))
 
@@ -302,10 +312,19 @@ def test_table_questions_stay_questions(knowledge, table: str) -> None:
 # is not for businesses). First read (aceedfe): lexical 83.3 / 78.3 / 83.3%, semantic 88.3 / 90.0
 # / 88.3%. After session 22's `elsewhere` words, `ours_generic` and seven questions by meaning:
 # lexical 88.3 / 85.0 / 88.3%, semantic 93.3 / 96.7 / 96.7%. Floors a line under.
+# Out-of-scope table AB (session 23, the same brief by a new hand): first read (25057a9) lexical
+# 83.3 / 90.0 / 86.7%, semantic 91.7 / 95.0 / 88.3%. After session 23's `never_ours` and
+# `accounts_elsewhere` words (knowledge/intents.yaml) and questions by meaning: AB lexical 90.0 /
+# 93.3 / 91.7%, semantic 98.3 / 100 / 95.0%; AA lexical 90.0 / 88.3 / 90.0%, semantic 96.7 /
+# 96.7 / 100%.
 OUT_OF_SCOPE_FLOORS = {
     "faq_dev_oos_aa.yaml": {
         "lexical": {"id": 0.86, "en": 0.83, "ms": 0.86},
         "semantic": {"id": 0.91, "en": 0.95, "ms": 0.95},
+    },
+    "faq_dev_oos_ab.yaml": {
+        "lexical": {"id": 0.88, "en": 0.91, "ms": 0.90},
+        "semantic": {"id": 0.96, "en": 0.98, "ms": 0.93},
     },
 }
 
