@@ -13,6 +13,7 @@ from knowledge.examples import Examples, load_examples
 from knowledge.faq import Faq, load_faq, load_out_of_scope
 from knowledge.holidays import load_holidays
 from knowledge.intents import IntentRules
+from knowledge.intents_checks import ELSEWHERE
 from knowledge.langdetect import LanguageDetector, load_markers, words
 from knowledge.languages import LANGUAGES
 from knowledge.normalise import Normaliser
@@ -66,7 +67,7 @@ def load_knowledge(
     detector = build_detector(faq, texts, markers, examples)
     # slang ("dieu"), synonyms and word lists count as known: a request naming them is not foreign;
     # but for the words of things never ours ("car loan" does not make "register my car" ours)
-    elsewhere = {word for entry in intents.lists["elsewhere"] for word in entry.split()}
+    elsewhere = {word for name in ELSEWHERE for entry in intents.lists[name] for word in entry.split()}
     listed = intents.vocabulary - elsewhere
     intents.known = Vocabulary(detector.known | listed | normaliser.vocabulary())
     _log_mode(faq, time.perf_counter() - start)

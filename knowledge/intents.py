@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import Any
 
-from knowledge.intents_checks import MessageChecks
+from knowledge.intents_checks import ELSEWHERE, MessageChecks
 from knowledge.intents_read import TO_LANGUAGE, Intent, Read, clauses
 from knowledge.intents_reader import Reader
 from knowledge.intents_schema import (
@@ -39,7 +39,7 @@ GENERIC_ACTIONS = ("help", "menu")  # a request for these beside other words ask
 WORD_LISTS = ("filler", "request", "own", "how", "asks", "follow_up", "follow_up_also", "skip",
               "skip_also", "thanks_for", "ours", "elsewhere", "introduce",
               "introduce_business", "business_names", "question_tags", "asks_last",
-              "ours_generic")
+              "ours_generic", "never_ours", "accounts_elsewhere")
 
 
 class IntentRules(MessageChecks):
@@ -88,8 +88,11 @@ class IntentRules(MessageChecks):
         self._needs = {action.name: frozenset().union(*(p.groups[0] for p in action.patterns))
                        for action in self.actions if all(p.groups for p in action.patterns)}  # fmt: skip
         entries = {p for group in self._all_groups() for p in group}
+        # words never a typo's reading: small talk's, and things never ours ("concept" is no
+        # misspelt "concert")
+        exact = {w for p in self.lists["never_ours"] for w in p.split()}
         self.reader = Reader(entries, self.chat_forms,
-                             self.talk_filler.union(*self.small_talk.values()))  # fmt: skip
+                             self.talk_filler.union(exact, *self.small_talk.values()))  # fmt: skip
         self.vocabulary = self.reader.vocabulary
         # the knowledge's words (empty: not checked): a request naming anything else ("status
         # of my parcel") is about something else
@@ -127,7 +130,7 @@ class IntentRules(MessageChecks):
             clause = self._clause_request(text)
             # a clause naming something never ours beside it: "jejak parcel Pos Laju saya, status
             # tak berubah" is about the parcel
-            elsewhere = clause is not None and not self.lists["elsewhere"].isdisjoint(read.items())
+            elsewhere = clause is not None and self.names(text, *ELSEWHERE)
             if clause is not None and not clause[2] and not elsewhere:
                 return Intent("action", clause[0], clause[1])
             if clause is not None:  # with a question beside it: the FAQ decides (its twin)
@@ -178,7 +181,9 @@ class IntentRules(MessageChecks):
         (the twin's answer has the button). Words of the `elsewhere` list count as such although
         the knowledge uses them ("status of my shopee order": shops and orders are in answers)."""
         said = {" ".join(left[i : i + n]) for n in (1, 2, 3) for i in range(len(left) - n + 1)}
-        return not self.known.knows_all(left) or not self.lists["elsewhere"].isdisjoint(said)
+        return not self.known.knows_all(left) or any(
+            not self.lists[name].isdisjoint(said) for name in ELSEWHERE
+        )
 
     def small_talk_kind(self, read: Read, slack: int = 0) -> str | None:
         """The kind of small talk when every word (but `slack` of them) is small talk."""

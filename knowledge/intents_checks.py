@@ -17,6 +17,7 @@ if TYPE_CHECKING:
 # English own words come before what is owned ("my status"); after a verb they own its object
 # ("delete my tweet"), so only Indonesian and Malay ones count after the word ("status sy")
 ENGLISH_OWN = frozenset(("my", "me", "i", "im", "mine", "our", "us", "we"))
+ELSEWHERE = ("elsewhere", "never_ours", "accounts_elsewhere")  # lists of things never ours
 INTRODUCTION_LEFT = 3  # words beside an introduction: a place or a name, no more ...
 INTRODUCTION_GREETED = 6  # ... or who runs what after a greeting: what one sells and where
 
@@ -120,8 +121,14 @@ class MessageChecks:
 
     def names_elsewhere(self, text: str) -> bool:
         """Whether the message names something never ours (intents.yaml `elsewhere`: a parcel,
-        an identity card): a request naming one is about it, however long."""
-        return not self.lists["elsewhere"].isdisjoint(self.read(text).items())
+        an identity card; `never_ours`, `accounts_elsewhere`): a request naming one is about it,
+        however long."""
+        return self.names(text, *ELSEWHERE)
+
+    def names(self, text: str, *lists: str) -> bool:
+        """Whether the message names a word or phrase of one of intents.yaml's `lists`."""
+        items = self.read(text).items()
+        return any(not self.lists[name].isdisjoint(items) for name in lists)
 
     def choice(self, question: str, text: str) -> str | None:
         """The button of `question` (intents.yaml `form_choices`: "cancel", "resume", "offer")

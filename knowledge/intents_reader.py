@@ -23,7 +23,7 @@ class Reader:
         self._phrases = {tuple(p.split()) for p in entries if " " in p}
         self.vocabulary = {w for p in entries for w in p.split()}
         self._longest = max((len(p) for p in self._phrases), default=1)
-        self._acting = self.vocabulary - talk  # small talk's words are never a typo's reading
+        self._acting = self.vocabulary - talk  # `talk`'s words are never a typo's reading
         self._correctable: dict[str, list[str]] = {}  # by first letter: a typo keeps it
         for word in correctable(self._acting):
             self._correctable.setdefault(word[0], []).append(word)

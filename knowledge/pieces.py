@@ -36,7 +36,12 @@ RUNNERS_UP = 3
 # the topic an opening's courtesy words pull a whole message to ("boleh tanya, NIB itu apa?" was
 # the bot's help by "tanya"): what follows the opening is read alone too
 COURTESY_PULL = "bot-help"
-_SENTENCE = re.compile(r"(?<=[.!?\n])\s*|\s+(?=(?:terus|trus|lalu|then|also|dan juga|satu lagi)\b)")
+# "terus" begins a sentence ("terus syaratnya apa?"), not before a place or a way: "dapat update
+# terus dalam chat ni?", "beli terus dari pengeluar" (directly)
+_SENTENCE = re.compile(
+    r"(?<=[.!?\n])\s*|\s+(?=(?:lalu|then|also|dan juga|satu lagi)\b|(?:terus|trus)\b(?!\s+(?:"
+    r"dalam|dari|ke|kat|di|melalui|lewat|via|kepada|pada|dengan|dgn)\b))"
+)
 _QUESTION_END = "?"
 LONG_SENTENCE = 12  # words: a longer sentence is also read clause by clause
 _CLAUSE = re.compile(r"[,;:]\s*|\s+(?=(?:tapi|tetapi|namun|but|however|jadi|so|sebab|karena|because)\b)")

@@ -144,7 +144,16 @@ def ask_faq(faq: Faq, rules: IntentRules, text: str, guess: Guess) -> Understood
     whole = faq.matcher.decide(text)
     main, also = best_part(faq, rules, text, whole)
     intent = "fallback" if main.kind == "fallback" else "faq"
-    return Understood(intent, guess, decision=main, also=also)
+    understood = Understood(intent, guess, decision=main, also=also)
+    if intent == "faq" and not (whole.kind == "answer" and whole.stage == "lexical") and (
+        rules.names(text, "never_ours") and not rules.names_ours(text, generic=False)
+    ):
+        return _off_topic(understood)  # "Persib main lawan siapa? jadwalnya jam brp?"
+    if _twin_chosen_of(("data-privacy",), main) and rules.names(text, "accounts_elsewhere") and (
+        not rules.names_ours(text, generic=False)
+    ):
+        return _off_topic(understood)  # "cara hapus akun facebook permanen?"
+    return understood
 
 
 __all__ = ["MAX_PARTS", "Intent", "Understood", "ask_faq", "parts", "understand"]
