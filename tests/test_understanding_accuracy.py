@@ -81,6 +81,7 @@ FLOOR_BLIND_INTENT = {
     "12": {"id": 0.96, "en": 0.96, "ms": 0.95},  # first read: 98.3 / 98.3 / 96.7%
     "13": {"id": 0.98, "en": 0.98, "ms": 0.98},  # first read: 100% each
     "14": {"id": 0.98, "en": 0.98, "ms": 0.98},  # first read: 100% each
+    "15": {"id": 0.96, "en": 0.96, "ms": 0.96},  # first read: 98.3% each
 }
 FLOOR_BLIND_LANGUAGE = {
     "2": {"id": 0.965, "en": 0.99, "ms": 0.87},  # id 0.965: session 16's examples (96.9%)
@@ -96,6 +97,7 @@ FLOOR_BLIND_LANGUAGE = {
     "12": {"id": 0.965, "en": 0.985, "ms": 0.915},  # first read: 97.2 / 99.3 / 92.0%
     "13": {"id": 0.965, "en": 0.985, "ms": 0.92},  # first read: 97.2 / 99.0 / 92.4%
     "14": {"id": 0.95, "en": 0.985, "ms": 0.92},  # first read: 95.8 / 99.7 / 92.7%
+    "15": {"id": 0.98, "en": 0.985, "ms": 0.91},  # first read: 98.3 / 99.0 / 91.7%
 }
 FLOOR_BLIND_TAKEN = 0.02  # share of blind questions wrongly taken for small talk or a request
 # ... but for table 10's out-of-scope lines: 3 of 90 (one per language) at its first read, the
@@ -104,7 +106,9 @@ FLOOR_BLIND_TAKEN = 0.02  # share of blind questions wrongly taken for small tal
 # unread; the development tables' one such line left is
 # "status permohonan PTPTN" (a vowel-less acronym read as a chat abbreviation).
 # Table 11's out-of-scope lines: 3 of 90 (id 1, ms 2) at its first read (session 19, 03:59 UTC).
-TAKEN_MEASURED = {"10": 0.023, "11": 0.034}  # tables 12 and 13: 1 of 90 at their first read; 14: 0
+# Table 15's: 2 of 90 (id 1, ms 1) at its first read (session 23, 14:26 UTC) and after that
+# session's changes.
+TAKEN_MEASURED = {"10": 0.023, "11": 0.034, "15": 0.023}  # 12, 13: 1 of 90 at first read; 14: 0
 
 
 @pytest.fixture(scope="module")
