@@ -76,6 +76,9 @@ async def short_leaning(ctx: Ctx, text: str, understood: Understood) -> tuple[st
         return None
     if not _short_question(knowledge.intents, text, asked_last=True):
         return None
+    if knowledge.intents.names(text, "never_ours", "accounts_elsewhere"):
+        return None  # "biaya daftar gym brp?" after the events answer is about the gym (but
+        # "macam mana nak order?" after the buyers' answer is the buyers': an order is theirs)
     alone, decision = understood.topic, understood.decision
     if alone is not None and decision is not None and (
         decision.stage == "semantic" or decision.score >= SURE_ALONE
@@ -102,6 +105,19 @@ async def repeated(ctx: Ctx, text: str, understood: Understood) -> bool:
     if intents.names_subject(text, ctx.deps.knowledge.faq.title(understood.topic, ctx.lang)):
         return False
     return await _last_topic(ctx) == understood.topic
+
+
+def unanswered(ctx: Ctx, text: str, understood: Understood) -> bool:
+    """Whether a short question just after an answer, that neither its own words nor the last
+    topic's subject answer, is one we lack about that topic ("trs biayanya siapa yg nanggung?"
+    after the events answer was told it is outside what the bot helps with): it asks about an
+    aspect (intents.yaml `aspects`: a cost, papers, a place; "kamu umur berapa?" is no question
+    about the events), its reading alone falls back, and the out-of-scope list did not claim it.
+    (`short_leaning` leaves alone a question naming a thing of daily life never ours.)"""
+    decision = understood.decision
+    if understood.intent != "fallback" or decision is None or decision.out_of_scope:
+        return False
+    return ctx.deps.knowledge.intents.names(text, "aspects")
 
 
 def _short_question(

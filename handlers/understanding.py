@@ -89,7 +89,7 @@ async def on_text(ctx: Ctx) -> list[Reply]:
     elif (short := await follow_up.short_leaning(ctx, text, understood)) is not None:
         leaned, last = await read(ctx, short[0]), short[1]  # "can they ship abroad?"
         found = follow_up.verdict(faqs, last, leaned)
-        if found == "same":
+        if found == "same" or (found == "far" and follow_up.unanswered(ctx, text, understood)):
             return await faq.answered_before(ctx, text, last, leaned.decision)
         if found in ("near", "act"):
             understood = leaned

@@ -48,6 +48,10 @@ TABLES = {
 # semantic 90.0 / 86.7 / 90.0% (alone 48.3 / 50.0 / 53.3%, 53.3 / 46.7 / 58.3%); requests
 # counted 88.3 / 90.0 / 90.0% and 95.0 / 96.7 / 96.7%; after its misses 90.0 / 91.7 / 91.7% and
 # 96.7 / 98.3 / 98.3%.
+# Session 23: a short question about an aspect (a cost, papers) that nothing answers, right after
+# an answer, gets the note that what the bot knows is in that answer (handlers/follow_up.unanswered;
+# it was told the question is outside what the bot helps with): table 3 lexical id 90.0 -> 91.7%,
+# the rest unchanged.
 FLOOR_WITH_FIRST = {
     "faq_dev_followups.yaml": {
         "lexical": {"id": 0.96, "en": 0.91, "ms": 0.93},
