@@ -17,12 +17,14 @@ from handlers.roles import has_role, user_roles
 from handlers.router import Router
 from handlers.serial import KeyedLock
 from handlers.types import Incoming, Reply
+from knowledge.intents_checks import BROADCAST
 from knowledge.languages import pick_language
 from storage import StorageError
 
 log = logging.getLogger(__name__)
-BROADCAST = "siaran"  # the staff command whose request in words may carry its text ...
-_HEAD = re.compile(r"[:\n]")  # ... after a colon or on the next line
+# the broadcast's request in words (knowledge BROADCAST) may carry its text after a colon or on
+# the next line
+_HEAD = re.compile(r"[:\n]")
 
 
 @dataclass(frozen=True)
@@ -128,11 +130,12 @@ class Assistant:
         """A staff command asked in words ("statistik minggu ini") by someone who may run it;
         None for anyone else, whose message goes on to the FAQ ("statistik" is umkm-numbers)."""
         intents = ctx.deps.knowledge.intents
-        name, said = intents.staff_request(text), ""
         head, *rest = _HEAD.split(text, maxsplit=1)
-        rest = rest[0] if rest else ""
-        if name is None and rest.strip() and intents.staff_request(head) == BROADCAST:
-            name, said = BROADCAST, rest.strip()  # "kirim pengumuman: besok ada pelatihan ..."
+        said = rest[0].strip() if rest else ""
+        if said and intents.staff_request(head) == BROADCAST:
+            name = BROADCAST  # "kirim pengumuman: besok ada pelatihan ..."
+        else:
+            name, said = intents.staff_request(text), ""
         spec = self.router.commands.get(name) if name is not None else None
         if spec is None or spec.role is None or not await has_role(ctx, spec.role):
             return None  # roles are looked up only for these few phrases, not every message

@@ -39,7 +39,7 @@ GENERIC_ACTIONS = ("help", "menu")  # a request for these beside other words ask
 WORD_LISTS = ("filler", "request", "own", "how", "asks", "follow_up", "follow_up_also", "skip",
               "skip_also", "thanks_for", "ours", "elsewhere", "introduce",
               "introduce_business", "business_names", "question_tags", "asks_last",
-              "ours_generic", "never_ours", "accounts_elsewhere", "aspects")
+              "ours_generic", "never_ours", "accounts_elsewhere", "aspects", "staff_when")
 
 
 class IntentRules(MessageChecks):
@@ -94,6 +94,10 @@ class IntentRules(MessageChecks):
         self.reader = Reader(entries, self.chat_forms,
                              self.talk_filler.union(exact, *self.small_talk.values()))  # fmt: skip
         self.vocabulary = self.reader.vocabulary
+        # each staff request also as a message is read ("how many registrations" is read "how
+        # many registration", "berapa ramai pendaftar" "berapa ramai pendaftaran")
+        self.staff_requests = {command: group | {self.plain(entry) for entry in group}
+                               for command, group in self.staff_requests.items()}  # fmt: skip
         # the knowledge's words (empty: not checked): a request naming anything else ("status
         # of my parcel") is about something else
         self.known = Vocabulary()

@@ -4,6 +4,7 @@ word ("batal", "selesai"), a how or asking word, the user's own business named. 
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
@@ -18,6 +19,7 @@ if TYPE_CHECKING:
 # ("delete my tweet"), so only Indonesian and Malay ones count after the word ("status sy")
 ENGLISH_OWN = frozenset(("my", "me", "i", "im", "mine", "our", "us", "we"))
 ELSEWHERE = ("elsewhere", "never_ours", "accounts_elsewhere")  # lists of things never ours
+BROADCAST = "siaran"  # the staff request a message may begin with, and say more after
 INTRODUCTION_LEFT = 3  # words beside an introduction: a place or a name, no more ...
 INTRODUCTION_GREETED = 6  # ... or who runs what after a greeting: what one sells and where
 
@@ -143,12 +145,30 @@ class MessageChecks:
         kept = [w for w in plain if w not in self.lists["filler"]]
         return (" ".join(plain), " ".join(kept)) if kept else (" ".join(plain),)
 
+    def plain(self, text: str) -> str:
+        """The message in chat forms (as the lists know its words), without address and filler
+        words."""
+        return " ".join(w for w in self.read(text).words if w not in self.lists["filler"])
+
     def _untagged(self, text: str) -> str:
         """The message in chat forms without address and filler words, and without the tag that
         makes it a question ("ada pendaftaran baru ga?", "liat statistik dong", "pertanyaan yg
         belum kejawab apa aja?"): staff ask for a list as often as they order one."""
-        kept = [w for w in self.read(text).words if w not in self.lists["filler"]]
-        plain = " ".join(kept)
+        plain = self.plain(text)
+        for tag in self.lists["question_tags"]:
+            if plain.endswith(f" {tag}"):
+                return plain[: -len(tag) - 1]
+        return plain
+
+    def _untimed(self, plain: str) -> str:
+        """A staff request without the time it names last and an "ada" first ("ada berapa
+        pendaftar minggu ini" is "berapa pendaftar"), tags taken off once more. The time is
+        matched as `plain` is written, without filler words ("minggu ini" is "minggu")."""
+        for when in self._whens:
+            if plain.endswith(f" {when}"):
+                plain = plain[: -len(when) - 1]
+                break
+        plain = plain.removeprefix("ada ")
         for tag in self.lists["question_tags"]:
             if plain.endswith(f" {tag}"):
                 return plain[: -len(tag) - 1]
@@ -169,6 +189,24 @@ class MessageChecks:
         said = self.read(text).words
         return bool(said) and said[-1] in self.lists["asks_last"]
 
+    @functools.cached_property
+    def _whens(self) -> list[str]:
+        """`staff_when`'s times without filler words ("minggu ini" is "minggu"), longest first."""
+        plain = {" ".join(w for w in when.split() if w not in self.lists["filler"])
+                 for when in self.lists["staff_when"]}  # fmt: skip
+        return sorted((when for when in plain if when), key=len, reverse=True)
+
+    @functools.cached_property
+    def _announcing(self) -> tuple[str, ...]:
+        """The broadcast request's phrases of two words or more, as a message is read."""
+        return tuple(entry for entry in self.staff_requests[BROADCAST] if " " in entry)
+
+    def _announces(self, plain: str) -> bool:
+        """Whether a message begins with a broadcast request and says to whom or what after it,
+        not to the speaker ("kirim pengumuman ke saya" asks to receive them)."""
+        entry = next((e for e in self._announcing if plain.startswith(f"{e} ")), None)
+        return entry is not None and self.lists["own"].isdisjoint(plain[len(entry) :].split())
+
     def staff_request(self, text: str) -> str | None:
         """The staff command a whole message asks for in words ("statistik minggu ini",
         "lihat pendaftaran baru"), or None; the caller checks the role.
@@ -178,8 +216,11 @@ class MessageChecks:
         """
         found = self.staff_asked.find(text, None)
         if found is None:
-            forms = (*self.whole_forms(text), self._untagged(text))
+            untagged = self._untagged(text)
+            forms = (*self.whole_forms(text), untagged, self._untimed(untagged))
             found = next((command for command, group in self.staff_requests.items()
                           if any(form in group for form in forms)), "")  # fmt: skip
+            if not found and self._announces(untagged):
+                found = BROADCAST  # "kirim pengumuman ke semua umkm kuliner": whom comes next
             self.staff_asked.keep(text, None, found)
         return found or None

@@ -36,6 +36,12 @@ ADMIN = "9000"  # ADMIN_IDS in the test settings
         ("pertanyaan masuk apa aja", "Tidak ada pertanyaan belum terjawab"),
         ("tiket yg masih buka", "Tidak ada tiket terbuka"),
         ("berapa org yg udh daftar?", "📊 Statistik"),
+        # a walk (session 23): the time named last got the registration status's answer, and
+        # the broadcast's receivers named after it the citizen's "you already receive them"
+        ("ada berapa pendaftar minggu ini?", "📊 Statistik"),
+        ("how many registrations this week?", "📊"),
+        ("ada tiket baru hari ini?", "Tidak ada tiket terbuka"),
+        ("kirim pengumuman ke semua umkm kuliner", "Tulis pesan siaran Anda"),
     ],
 )
 async def test_an_admin_asks_in_words(assistant, typed: str, shows: str) -> None:
@@ -115,6 +121,12 @@ async def test_a_staff_phrase_inside_a_longer_message_is_a_question(assistant) -
     admin = Chat(assistant, ADMIN, language_hint="id")
     await admin.send("berapa jumlah umkm di bandung menurut statistik terbaru?")
     assert "📊 Statistik" not in admin.text and "140.000" in admin.text
+
+
+async def test_staff_asking_to_receive_the_announcements_are_not_broadcasting(assistant) -> None:
+    admin = Chat(assistant, ADMIN, language_hint="id")
+    await admin.send("kirim pengumuman ke saya dong")
+    assert "Tulis pesan siaran" not in admin.text
 
 
 def test_a_staff_phrase_is_read_once_per_text_and_the_memory_stays_bounded(monkeypatch) -> None:
