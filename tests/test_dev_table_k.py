@@ -219,6 +219,16 @@ FLOORS = {
         "intent": {"id": 0.98, "en": 0.98, "ms": 0.98},
         "language": {"id": 0.97, "en": 0.98, "ms": 0.93},
     },
+    "AC": {  # first read (session 23, at 93b2198, after that session's changes on AB): in scope
+        # 93.4 / 91.4 / 93.4% lexical, 97.5 / 99.5 / 98.0% semantic; out of scope 90.0 / 96.7 /
+        # 90.0%, 100 / 100 / 96.7%; intent 100 / 96.7 / 96.7%; language 96.9 / 99.7 / 93.8%.
+        # After its misses: in scope 93.9 / 91.4 / 94.4% and 98.0 / 99.5 / 99.0%; out of scope
+        # 90.0 / 96.7 / 93.3% and 100% each; intent 100% each. Floors a line under.
+        "in_scope": {"lexical": 0.91, "semantic": 0.975},
+        "fallback": {"lexical": 0.86, "semantic": 0.96},
+        "intent": {"id": 0.98, "en": 0.98, "ms": 0.98},
+        "language": {"id": 0.96, "en": 0.99, "ms": 0.93},
+    },
 }
 TABLES = pytest.mark.parametrize("table", sorted(faq_tables.DEV_WRITTEN))
 

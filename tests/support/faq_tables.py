@@ -79,10 +79,13 @@ DEV_AA = "faq_dev_aa.yaml"
 # Table AB (session 23): the same brief by a new hand, written while blind table 15 was written by
 # another; blind table 15 was read once before anything was tuned on AB.
 DEV_AB = "faq_dev_ab.yaml"
+# Table AC (session 23): the same brief by a new hand, written while this session's changes were
+# made (tuned on AB) and blind table 16 was written by another.
+DEV_AC = "faq_dev_ac.yaml"
 DEV_WRITTEN = {
     "K": DEV_K, "L": DEV_L, "M": DEV_M, "N": DEV_N, "O": DEV_O, "P": DEV_P, "Q": DEV_Q, "R": DEV_R,
     "S": DEV_S, "T": DEV_T, "U": DEV_U, "V": DEV_V, "W": DEV_W, "X": DEV_X,
-    "Y": DEV_Y, "Z": DEV_Z, "AA": DEV_AA, "AB": DEV_AB,
+    "Y": DEV_Y, "Z": DEV_Z, "AA": DEV_AA, "AB": DEV_AB, "AC": DEV_AC,
 }  # fmt: skip
 OUT_OF_SCOPE = "out_of_scope"
 
