@@ -112,6 +112,11 @@ TARGET_FALLBACK = 0.95  # issue 14, per language: out-of-scope questions fall ba
 # another), first read at 14:26 UTC on 25057a9, before anything was tuned on AB, figures only: in
 # scope lexical 90.4 / 91.4 / 89.9%, semantic 99.0 / 97.5 / 95.5%; out of scope falls back,
 # lexical 96.7 / 76.7 / 83.3%, semantic 100 / 96.7 / 96.7%.
+# Blind table 16 (session 23, a helper who saw only FACTS.md and blind table 15's brief,
+# tests/data/faq_blind16_brief.md, while development table AC was written by another), first read
+# at 15:43 UTC on c2ce65b, after that session's changes (tuned on AB and AC), figures only: in
+# scope lexical 92.9 / 94.4 / 95.5%, semantic 98.0 / 98.0 / 98.5%; out of scope falls back,
+# lexical 83.3 / 86.7 / 90.0%, semantic 96.7 / 100 / 93.3%.
 FLOOR_IN_SCOPE = {
     "2": {"lexical": 0.92, "semantic": 0.96},
     "3": {"lexical": 0.92, "semantic": 0.95},
@@ -127,6 +132,7 @@ FLOOR_IN_SCOPE = {
     "13": {"lexical": 0.89, "semantic": 0.94},
     "14": {"lexical": 0.87, "semantic": 0.95},
     "15": {"lexical": 0.89, "semantic": 0.95},
+    "16": {"lexical": 0.92, "semantic": 0.97},
 }
 FLOOR_FALLBACK = {
     "2": {"lexical": 0.90, "semantic": 0.96},
@@ -143,6 +149,7 @@ FLOOR_FALLBACK = {
     "13": {"lexical": 0.70, "semantic": 0.86},
     "14": {"lexical": 0.70, "semantic": 0.90},
     "15": {"lexical": 0.73, "semantic": 0.93},
+    "16": {"lexical": 0.80, "semantic": 0.90},
 }
 TABLES = pytest.mark.parametrize("table", sorted(faq_tables.BLINDS))
 

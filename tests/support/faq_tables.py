@@ -31,6 +31,7 @@ BLINDS = {
     "6": "faq_blind6.yaml", "7": "faq_blind7.yaml", "8": "faq_blind8.yaml", "9": "faq_blind9.yaml",
     "10": "faq_blind10.yaml", "11": "faq_blind11.yaml", "12": "faq_blind12.yaml",
     "13": "faq_blind13.yaml", "14": "faq_blind14.yaml", "15": "faq_blind15.yaml",
+    "16": "faq_blind16.yaml",
 }
 BLIND = BLINDS["2"]
 # Session 8's development table K, in the blind tables' format (topics, small talk, requests, out
