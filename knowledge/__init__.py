@@ -67,7 +67,8 @@ def load_knowledge(
     detector = build_detector(faq, texts, markers, examples)
     # slang ("dieu"), synonyms and word lists count as known: a request naming them is not foreign;
     # but for the words of things never ours ("car loan" does not make "register my car" ours)
-    elsewhere = {word for name in ELSEWHERE for entry in intents.lists[name] for word in entry.split()}
+    elsewhere = {word for name in ELSEWHERE for entry in intents.lists[name]
+                 for word in entry.split()}  # fmt: skip
     listed = intents.vocabulary - elsewhere
     intents.known = Vocabulary(detector.known | listed | normaliser.vocabulary())
     _log_mode(faq, time.perf_counter() - start)

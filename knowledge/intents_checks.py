@@ -154,7 +154,10 @@ class MessageChecks:
         """The message in chat forms without address and filler words, and without the tag that
         makes it a question ("ada pendaftaran baru ga?", "liat statistik dong", "pertanyaan yg
         belum kejawab apa aja?"): staff ask for a list as often as they order one."""
-        plain = self.plain(text)
+        return self._without_tag(self.plain(text))
+
+    def _without_tag(self, plain: str) -> str:
+        """`plain` without a last word (or words) of `question_tags`."""
         for tag in self.lists["question_tags"]:
             if plain.endswith(f" {tag}"):
                 return plain[: -len(tag) - 1]
@@ -168,11 +171,7 @@ class MessageChecks:
             if plain.endswith(f" {when}"):
                 plain = plain[: -len(when) - 1]
                 break
-        plain = plain.removeprefix("ada ")
-        for tag in self.lists["question_tags"]:
-            if plain.endswith(f" {tag}"):
-                return plain[: -len(tag) - 1]
-        return plain
+        return self._without_tag(plain.removeprefix("ada "))
 
     def is_how(self, text: str) -> bool:
         """True if the message asks how something works (a question, not a request)."""

@@ -114,7 +114,7 @@ def _twin_chosen_of(topics: tuple[str, ...], decision: Decision | None) -> bool:
 def _off_topic(understood: Understood) -> Understood:
     """A fallback outside every topic: a request for something the knowledge never mentions
     ("cek status paket jne", "padam akaun tiktok") that only the request's words tied to the
-    action's twin topic."""
+    action's twin topic, or a question about a thing never ours."""
     decision = understood.decision
     assert decision is not None
     fallback = replace(decision, kind="fallback", choices=(), off_topic=True)
@@ -140,7 +140,9 @@ def _agrees(near: str, understood: Understood, foreign: bool = False) -> bool:
 
 
 def ask_faq(faq: Faq, rules: IntentRules, text: str, guess: Guess) -> Understood:
-    """The FAQ's answer; a message of several sentences is answered by its question(s)."""
+    """The FAQ's answer; a message of several sentences is answered by its question(s). One
+    naming a thing of daily life never ours (`never_ours`) that the lexical stage did not answer
+    itself, or another app's account given the privacy answer, falls back as off topic."""
     whole = faq.matcher.decide(text)
     main, also = best_part(faq, rules, text, whole)
     intent = "fallback" if main.kind == "fallback" else "faq"

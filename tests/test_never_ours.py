@@ -1,0 +1,49 @@
+"""Things of daily life no topic is about (intents.yaml `never_ours`) and another app's account
+(`accounts_elsewhere`): a message naming one, and nothing of ours, falls back as off topic
+although the meaning found a topic for it (knowledge/understand.ask_faq; session 23, out-of-scope
+table AB)."""
+
+from __future__ import annotations
+
+import pytest
+
+from knowledge import load_knowledge
+from knowledge.understand import understand
+
+
+@pytest.fixture(scope="module")
+def base():
+    return load_knowledge()  # lexical only: the intent rules and the language detector
+
+
+def _read(base, faq, text: str):
+    return understand(faq, base.intents, base.language, text)
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "Persib main lawan siapa minggu ini? jadwalnya jam brp, disiarin di tv ga?",  # events
+        "Bila konsert Siti Nurhaliza seterusnya? tiket dah jual ke?",  # events
+        "Kelas gym untuk perempuan sahaja kat area Subang ada tak?",  # training
+        "Gimana cara hapus akun Facebook permanen? takut data pribadi sy disalahgunakan",
+        "Macam mana nak padam akaun Shopee dan semua data peribadi saya?",  # 71 by words
+    ],
+)
+def test_a_thing_never_ours_falls_back_as_off_topic(base, semantic_faq, text) -> None:
+    found = _read(base, semantic_faq, text)
+    assert found.intent == "fallback" and found.decision.off_topic, found.topic
+
+
+@pytest.mark.parametrize(
+    ("text", "topic"),
+    [
+        ("saya jualan kaos persib, perlu daftar merek?", "trademark"),  # a brand: ours
+        # the words of never_ours are no typo's reading: "concept" was read "concert"
+        ("Could you explain the concept of the creative economy in simple terms? I'm preparing "
+         "a short presentation for my class.", "creative-economy-what"),
+        ("data pribadi sy disimpan buat apa aja di bot ini?", "data-privacy"),
+    ],
+)
+def test_ours_beside_it_or_none_of_it_is_answered(base, semantic_faq, text, topic) -> None:
+    assert _read(base, semantic_faq, text).topic == topic
