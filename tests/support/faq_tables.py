@@ -32,6 +32,7 @@ BLINDS = {
     "10": "faq_blind10.yaml", "11": "faq_blind11.yaml", "12": "faq_blind12.yaml",
     "13": "faq_blind13.yaml", "14": "faq_blind14.yaml", "15": "faq_blind15.yaml",
     "16": "faq_blind16.yaml",
+    "17": "faq_blind17.yaml",
 }
 BLIND = BLINDS["2"]
 # Session 8's development table K, in the blind tables' format (topics, small talk, requests, out
@@ -83,10 +84,14 @@ DEV_AB = "faq_dev_ab.yaml"
 # Table AC (session 23): the same brief by a new hand, written while this session's changes were
 # made (tuned on AB) and blind table 16 was written by another.
 DEV_AC = "faq_dev_ac.yaml"
+# Table AD (session 24): the same brief by a new hand, written while blind table 17 and out-of-scope
+# table AC were written by others.
+DEV_AD = "faq_dev_ad.yaml"
 DEV_WRITTEN = {
     "K": DEV_K, "L": DEV_L, "M": DEV_M, "N": DEV_N, "O": DEV_O, "P": DEV_P, "Q": DEV_Q, "R": DEV_R,
     "S": DEV_S, "T": DEV_T, "U": DEV_U, "V": DEV_V, "W": DEV_W, "X": DEV_X,
     "Y": DEV_Y, "Z": DEV_Z, "AA": DEV_AA, "AB": DEV_AB, "AC": DEV_AC,
+    "AD": DEV_AD,
 }  # fmt: skip
 OUT_OF_SCOPE = "out_of_scope"
 
