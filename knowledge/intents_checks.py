@@ -51,12 +51,16 @@ class MessageChecks:
         """True if a name holds a word of a business's name ("Toko Kue Bu Imas", "CV Maju")."""
         return bool(self.read(text).items() & self.lists["business_names"])
 
-    def names_ours(self, text: str, action: str | None = None, generic: bool = True) -> bool:
+    def names_ours(
+        self, text: str, action: str | None = None, generic: bool = True, signing_up: bool = True
+    ) -> bool:
         """True if the message names the user's business or registration (`ours`; without
         `generic`, not by a word any application has, `ours_generic`), or says the action's own
         word is the user's ("statusnya", "status sy", "my status")."""
         read = self.read(text)
         ours = self.lists["ours"] if generic else self.lists["ours"] - self.lists["ours_generic"]
+        if not signing_up:  # nor by a word for signing up (`ours_signing_up`)
+            ours = ours - self.lists["ours_signing_up"]
         if read.items() & ours:
             return True
         spec = next((a for a in self.actions if a.name == action), None)

@@ -148,7 +148,8 @@ def ask_faq(faq: Faq, rules: IntentRules, text: str, guess: Guess) -> Understood
     intent = "fallback" if main.kind == "fallback" else "faq"
     understood = Understood(intent, guess, decision=main, also=also)
     if intent == "faq" and not (whole.kind == "answer" and whole.stage == "lexical") and (
-        rules.names(text, "never_ours") and not rules.names_ours(text, generic=False)
+        rules.names(text, "never_ours")
+        and not rules.names_ours(text, generic=False, signing_up=False)
     ):
         return _off_topic(understood)  # "Persib main lawan siapa? jadwalnya jam brp?"
     if _twin_chosen_of(("data-privacy",), main) and rules.names(text, "accounts_elsewhere") and (

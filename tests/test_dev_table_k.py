@@ -229,11 +229,15 @@ FLOORS = {
         "intent": {"id": 0.98, "en": 0.98, "ms": 0.98},
         "language": {"id": 0.96, "en": 0.99, "ms": 0.93},
     },
-    "AD": {
-        "in_scope": {"lexical": 0.0, "semantic": 0.0},
-        "fallback": {"lexical": 0.0, "semantic": 0.0},
-        "intent": {"id": 0.0, "en": 0.0, "ms": 0.0},
-        "language": {"id": 0.0, "en": 0.0, "ms": 0.0},
+    "AD": {  # first read (session 24, at 75bd321: after out-of-scope table AC's words only): in
+        # scope 86.9 / 92.4 / 95.5% lexical, 96.0 / 97.5 / 98.0% semantic; out of scope 93.3 / 86.7
+        # / 86.7%, 100 / 100 / 96.7%; intent 100 / 98.3 / 93.3%; language 96.9 / 99.3 / 93.8%.
+        # After its misses: in scope 88.9 / 93.4 / 95.5% and 98.5 / 98.5 / 99.0%; out of scope
+        # unchanged; intent 100% each; language 97.2 / 99.3 / 93.8%. Floors a line under.
+        "in_scope": {"lexical": 0.88, "semantic": 0.975},
+        "fallback": {"lexical": 0.83, "semantic": 0.96},
+        "intent": {"id": 0.98, "en": 0.98, "ms": 0.98},
+        "language": {"id": 0.96, "en": 0.99, "ms": 0.93},
     },
 }
 TABLES = pytest.mark.parametrize("table", sorted(faq_tables.DEV_WRITTEN))
@@ -333,6 +337,11 @@ def test_table_questions_stay_questions(knowledge, table: str) -> None:
 # `accounts_elsewhere` words (knowledge/intents.yaml) and questions by meaning: AB lexical 90.0 /
 # 93.3 / 91.7%, semantic 98.3 / 100 / 95.0%; AA lexical 90.0 / 88.3 / 90.0%, semantic 96.7 /
 # 96.7 / 100%.
+# Out-of-scope table AC (session 24, the same brief by a new hand): first read (994a07f) lexical
+# 90.0 / 91.7 / 90.0%, semantic 95.0% each. After session 24's words (driving lessons, a wedding, a
+# prepaid number, a web domain never ours; a shop's order, a university's admission elsewhere;
+# signing up beside a thing never ours is its own): lexical 93.3 / 95.0 / 93.3%, semantic 100 /
+# 100 / 98.3%. Floors a line under.
 OUT_OF_SCOPE_FLOORS = {
     "faq_dev_oos_aa.yaml": {
         "lexical": {"id": 0.86, "en": 0.83, "ms": 0.86},
@@ -343,8 +352,8 @@ OUT_OF_SCOPE_FLOORS = {
         "semantic": {"id": 0.96, "en": 0.98, "ms": 0.93},
     },
     "faq_dev_oos_ac.yaml": {
-        "lexical": {"id": 0.0, "en": 0.0, "ms": 0.0},
-        "semantic": {"id": 0.0, "en": 0.0, "ms": 0.0},
+        "lexical": {"id": 0.91, "en": 0.93, "ms": 0.91},
+        "semantic": {"id": 0.98, "en": 0.98, "ms": 0.96},
     },
 }
 

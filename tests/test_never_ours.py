@@ -28,6 +28,12 @@ def _read(base, faq, text: str):
         "Kelas gym untuk perempuan sahaja kat area Subang ada tak?",  # training
         "Gimana cara hapus akun Facebook permanen? takut data pribadi sy disalahgunakan",
         "Macam mana nak padam akaun Shopee dan semua data peribadi saya?",  # 71 by words
+        # session 24 (out-of-scope table AC); signing up for a thing never ours is its own
+        "Bila pendaftaran KL Marathon dibuka? Tahun lepas saya terlepas",  # registration status
+        "Any driving lessons for nervous beginners near Dago? manual not automatic",  # bot help
+        "Camne nak daftar semula nombor prepaid yang dah mati sebab lama tak topup?",
+        "Kakak sy mau nikah sama orang Malaysia, nikahnya di sana. Dokumen dari Indonesia apa aja "
+        "yg harus dibawa?",
     ],
 )
 def test_a_thing_never_ours_falls_back_as_off_topic(base, semantic_faq, text) -> None:
@@ -43,6 +49,8 @@ def test_a_thing_never_ours_falls_back_as_off_topic(base, semantic_faq, text) ->
         ("Could you explain the concept of the creative economy in simple terms? I'm preparing "
          "a short presentation for my class.", "creative-economy-what"),
         ("data pribadi sy disimpan buat apa aja di bot ini?", "data-privacy"),
+        # beside a thing only `elsewhere` (a bank account), the registration's data stays ours
+        ("ganti nomor rekening di data pendaftaran", "registration-edit"),
     ],
 )
 def test_ours_beside_it_or_none_of_it_is_answered(base, semantic_faq, text, topic) -> None:
