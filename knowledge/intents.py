@@ -21,6 +21,7 @@ from knowledge.intents_schema import (
     word_group,
 )
 from knowledge.languages import LANGUAGES
+from knowledge.receivers import Receivers
 from knowledge.recent import Recent
 from knowledge.texts import read_mapping
 from knowledge.vocabulary import VERB_FORM, Vocabulary
@@ -64,6 +65,7 @@ class IntentRules(MessageChecks):
         staff = mapping(data, "staff_requests", where)
         self.staff_requests = {c: word_group(staff, c, f"{where}: staff_requests") for c in staff}
         self.staff_asked: Recent[str] = Recent()  # MessageChecks.staff_request's answers
+        self.receivers = Receivers.parse(data, where)  # whom a broadcast in words is for
         fields = mapping(data, "form_fields", where)
         self.form_fields = {k: word_group(fields, k, f"{where}: form_fields") for k in fields}
         consent = mapping(data, "consent", where)

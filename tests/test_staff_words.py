@@ -143,3 +143,39 @@ def test_a_staff_phrase_is_read_once_per_text_and_the_memory_stays_bounded(monke
         rules.staff_request(f"pertanyaan nomor {n}")
     assert len(rules.staff_asked) <= 3
     assert rules.staff_request("statistik minggu ini") == "statistik"  # read again, same answer
+
+
+async def test_an_announcement_in_words_starts_with_the_receivers_it_names(deps, assistant) -> None:
+    """A walk (session 23): "kirim pengumuman ke semua umkm kuliner" started /siaran, then the
+    panel offered everyone and the officer had to pick the subsector named a moment before."""
+    await add_registration(deps, "3003", subsector="kuliner")
+    await add_registration(deps, "3004", subsector="fesyen")
+    admin = Chat(assistant, ADMIN, language_hint="id")
+    await admin.send("kirim pengumuman ke semua umkm kuliner")
+    assert "Penerima yang Anda sebut:\n• Subsektor: Kuliner" in admin.text
+    assert "Tulis pesan siaran Anda" in admin.text
+    await admin.send("Besok ada bazar kuliner di Braga")
+    assert "• Subsektor: Kuliner" in admin.text and "Jumlah penerima: 1" in admin.text
+    # with the text after a colon, in English: the panel at once, the two filters named
+    await admin.send("/batal")
+    await admin.send("send an announcement to registered fashion businesses: Sale on Friday")
+    assert "Sale on Friday" in admin.text and "Jumlah penerima: 1" in admin.text
+    assert "• Usaha terdaftar" in admin.text and "• Subsektor: Fesyen" in admin.text
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "kirim pengumuman ke semua umkm kecuali kuliner",  # an exception: the officer picks
+        "kirim pengumuman tentang festival kuliner",  # the subject, not the receivers
+        "/siaran",
+    ],
+)
+async def test_an_announcement_naming_no_receivers_is_for_everyone(deps, assistant, typed) -> None:
+    await add_registration(deps, "3003", subsector="kuliner")
+    await add_registration(deps, "3004", subsector="fesyen")
+    admin = Chat(assistant, ADMIN, language_hint="id")
+    await admin.send(typed)
+    assert "Tulis pesan siaran Anda" in admin.text and "Penerima yang Anda sebut" not in admin.text
+    await admin.send("Besok ada bazar di Braga")
+    assert "Semua pelanggan" in admin.text and "Subsektor" not in admin.text.split("Penerima:")[1]

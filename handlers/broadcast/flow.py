@@ -14,7 +14,15 @@ from handlers.broadcast.compose import (
     compile_text,
     compile_versions,
 )
-from handlers.broadcast.panel import CATEGORIES, category_menu, filter_values, panel, toggled
+from handlers.broadcast.panel import (
+    CATEGORIES,
+    category_menu,
+    describe,
+    filter_values,
+    panel,
+    toggled,
+)
+from handlers.broadcast.receivers import named_audience
 from handlers.broadcast.schedule import ScheduleError, parse_local, show_local
 from handlers.context import Ctx
 from handlers.menu import main_menu_buttons
@@ -41,10 +49,15 @@ async def siaran(ctx: Ctx) -> list[Reply]:
         if number is None:
             return [ctx.say("broadcast.usage")]
         return await (manage.cancel(ctx, number) if sub == "cancel" else manage.status(ctx, number))
+    named = named_audience(ctx)  # "kirim pengumuman ke semua umkm kuliner"
+    draft = {} if named.is_everyone() else {"audience": named.to_json()}
     if args:
-        return await take_text(ctx, args)
-    await ctx.set_state(FLOW, "text", {})
-    return [ctx.say("broadcast.ask_text", allowed=allowed_list())]
+        return await take_text(ctx, args, draft)
+    await ctx.set_state(FLOW, "text", draft)
+    asked = [ctx.say("broadcast.ask_text", allowed=allowed_list())]
+    if not draft:
+        return asked
+    return [ctx.say("broadcast.receivers_named", filters=describe(ctx, named)), *asked]
 
 
 def _kept(draft: dict) -> dict:
@@ -53,14 +66,16 @@ def _kept(draft: dict) -> dict:
 
 
 async def take_text(ctx: Ctx, text: str, draft: dict | None = None) -> list[Reply]:
-    """Check the text; on success show the audience panel and preview."""
-    kept = _kept(draft or {})
+    """Check the text; on success show the audience panel and preview (with the receivers the
+    request named, if it did)."""
+    named = (draft or {}).get("audience")
+    kept = {**_kept(draft or {}), **({"audience": named} if named else {})}
     try:
         compile_text(text)
     except ComposeError as exc:
         await ctx.set_state(FLOW, "text", kept)
         return [ctx.say(exc.key, **exc.data)]
-    audience = Audience()
+    audience = Audience.from_data(named) if named else Audience()
     await ctx.set_state(FLOW, "audience", {**kept, "text": text, "audience": audience.to_json()})
     return await panel(ctx, text, audience, kept.get("media_id"), kept.get("texts"))
 
