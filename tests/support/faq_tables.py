@@ -87,11 +87,13 @@ DEV_AC = "faq_dev_ac.yaml"
 # Table AD (session 24): the same brief by a new hand, written while blind table 17 and out-of-scope
 # table AC were written by others.
 DEV_AD = "faq_dev_ad.yaml"
+# Table AE (session 24): the same brief by a new hand, written after table AD's misses were read.
+DEV_AE = "faq_dev_ae.yaml"
 DEV_WRITTEN = {
     "K": DEV_K, "L": DEV_L, "M": DEV_M, "N": DEV_N, "O": DEV_O, "P": DEV_P, "Q": DEV_Q, "R": DEV_R,
     "S": DEV_S, "T": DEV_T, "U": DEV_U, "V": DEV_V, "W": DEV_W, "X": DEV_X,
     "Y": DEV_Y, "Z": DEV_Z, "AA": DEV_AA, "AB": DEV_AB, "AC": DEV_AC,
-    "AD": DEV_AD,
+    "AD": DEV_AD, "AE": DEV_AE,
 }  # fmt: skip
 OUT_OF_SCOPE = "out_of_scope"
 
