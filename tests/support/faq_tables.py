@@ -33,6 +33,7 @@ BLINDS = {
     "13": "faq_blind13.yaml", "14": "faq_blind14.yaml", "15": "faq_blind15.yaml",
     "16": "faq_blind16.yaml",
     "17": "faq_blind17.yaml",
+    "18": "faq_blind18.yaml",
 }
 BLIND = BLINDS["2"]
 # Session 8's development table K, in the blind tables' format (topics, small talk, requests, out
