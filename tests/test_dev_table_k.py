@@ -239,11 +239,15 @@ FLOORS = {
         "intent": {"id": 0.98, "en": 0.98, "ms": 0.98},
         "language": {"id": 0.96, "en": 0.99, "ms": 0.93},
     },
-    "AE": {
-        "in_scope": {"lexical": 0.0, "semantic": 0.0},
-        "fallback": {"lexical": 0.0, "semantic": 0.0},
-        "intent": {"id": 0.0, "en": 0.0, "ms": 0.0},
-        "language": {"id": 0.0, "en": 0.0, "ms": 0.0},
+    "AE": {  # first read (session 24, at 3343fbb, after that session's changes on AD and out-of-
+        # scope AC): in scope 91.4 / 91.9 / 91.9% lexical, 95.5 / 97.5 / 98.0% semantic; out of
+        # scope 90.0 / 96.7 / 90.0%, 96.7 / 100 / 96.7%; intent 98.3 / 100 / 96.7%; language 97.6 /
+        # 98.6 / 93.4%. After its misses: in scope 91.9 / 91.9 / 92.9% and 96.0 / 98.0 / 99.5%; out
+        # of scope 90.0 / 96.7 / 93.3% and 96.7 / 100 / 100%; intent 100% each. Floors a line under.
+        "in_scope": {"lexical": 0.91, "semantic": 0.955},
+        "fallback": {"lexical": 0.86, "semantic": 0.93},
+        "intent": {"id": 0.98, "en": 0.98, "ms": 0.98},
+        "language": {"id": 0.97, "en": 0.98, "ms": 0.93},
     },
 }
 TABLES = pytest.mark.parametrize("table", sorted(faq_tables.DEV_WRITTEN))
