@@ -32,6 +32,9 @@ TWINS = {
 # ganti data di KTP yang salah") is about that thing, however it is asked. Not data-privacy ("data
 # KTP sy dipake buat apa aja sama bot ini" asks what the bot does with it) nor how to register
 # ("perlu KTP ga buat daftar?" asks what registering needs)
+# a lexical answer this sure stands beside a thing never ours; one less sure ("registrasi kartu SIM sy
+# gagal terus" scored 58 for financing) does not
+NEVER_OURS_SURE = 70.0
 OWN_TOPICS = ("registration-status", "registration-edit", "broadcast-subscribe")
 GENERIC = ("help", "menu")  # near requests the FAQ's fallback alone does not make requests
 ANY_SUBJECT = ("handoff",)  # ... and one that stands though the out-of-scope list claimed it
@@ -142,12 +145,13 @@ def _agrees(near: str, understood: Understood, foreign: bool = False) -> bool:
 def ask_faq(faq: Faq, rules: IntentRules, text: str, guess: Guess) -> Understood:
     """The FAQ's answer; a message of several sentences is answered by its question(s). One
     naming a thing of daily life never ours (`never_ours`) that the lexical stage did not answer
-    itself, or another app's account given the privacy answer, falls back as off topic."""
+    surely itself, or another app's account given the privacy answer, falls back as off topic."""
     whole = faq.matcher.decide(text)
     main, also = best_part(faq, rules, text, whole)
     intent = "fallback" if main.kind == "fallback" else "faq"
     understood = Understood(intent, guess, decision=main, also=also)
-    if intent == "faq" and not (whole.kind == "answer" and whole.stage == "lexical") and (
+    sure = whole.kind == "answer" and whole.stage == "lexical" and whole.score >= NEVER_OURS_SURE
+    if intent == "faq" and not sure and (
         rules.names(text, "never_ours")
         and not rules.names_ours(text, generic=False, signing_up=False)
     ):
