@@ -352,6 +352,11 @@ def test_table_questions_stay_questions(knowledge, table: str) -> None:
 # prepaid number, a web domain never ours; a shop's order, a university's admission elsewhere;
 # signing up beside a thing never ours is its own): lexical 93.3 / 95.0 / 93.3%, semantic 100 /
 # 100 / 98.3%. Floors a line under.
+# Out-of-scope table AD (session 24, the same brief by a new hand, written after AC's words): first
+# read (9aab8cb) lexical 88.3 / 91.7 / 91.7%, semantic 95.0 / 93.3 / 96.7%. After its words (a
+# vehicle's papers, crypto, a web domain, a credit card, a vaccine certificate never ours; an app's
+# access to one's location or contacts never the privacy answer's): lexical 93.3 / 96.7 / 93.3%,
+# semantic 100% each. Floors a line under.
 OUT_OF_SCOPE_FLOORS = {
     "faq_dev_oos_aa.yaml": {
         "lexical": {"id": 0.86, "en": 0.83, "ms": 0.86},
@@ -364,6 +369,10 @@ OUT_OF_SCOPE_FLOORS = {
     "faq_dev_oos_ac.yaml": {
         "lexical": {"id": 0.91, "en": 0.93, "ms": 0.91},
         "semantic": {"id": 0.98, "en": 0.98, "ms": 0.96},
+    },
+    "faq_dev_oos_ad.yaml": {
+        "lexical": {"id": 0.91, "en": 0.95, "ms": 0.91},
+        "semantic": {"id": 0.98, "en": 0.98, "ms": 0.98},
     },
 }
 

@@ -35,6 +35,10 @@ def _read(base, faq, text: str):
         "Kakak sy mau nikah sama orang Malaysia, nikahnya di sana. Dokumen dari Indonesia apa aja "
         "yg harus dibawa?",
         "registrasi kartu SIM sy gagal terus, knp ya?",  # financing by words, 58: not sure
+        # out-of-scope table AD: crypto, a vaccine certificate, an app's access to one's phone
+        "Is it halal to invest in crypto?",  # halal
+        "Sijil digital vaksin saya hilang dari MySejahtera, macam mana nak dapat semula?",  # NIB
+        "Apps Grab minta akses lokasi sepanjang masa, selamat ke data saya?",  # privacy
     ],
 )
 def test_a_thing_never_ours_falls_back_as_off_topic(base, semantic_faq, text) -> None:
