@@ -117,6 +117,18 @@ TARGET_FALLBACK = 0.95  # issue 14, per language: out-of-scope questions fall ba
 # at 15:43 UTC on c2ce65b, after that session's changes (tuned on AB and AC), figures only: in
 # scope lexical 92.9 / 94.4 / 95.5%, semantic 98.0 / 98.0 / 98.5%; out of scope falls back,
 # lexical 83.3 / 86.7 / 90.0%, semantic 96.7 / 100 / 93.3%.
+# Blind table 17 (session 24, a helper who saw only FACTS.md and blind table 16's brief,
+# tests/data/faq_blind17_brief.md, while development table AD and out-of-scope table AC were
+# written by others), first read at 17:01 UTC on 994a07f (session 23's end), before anything was
+# tuned, figures only: in scope lexical 93.4 / 90.9 / 90.4%, semantic 98.5 / 95.5 / 95.5%; out of
+# scope falls back, lexical 96.7 / 93.3 / 93.3%, semantic 100% each. At the session's end
+# (9ba1492): in scope 93.4 / 90.9 / 90.4% and 98.5 / 96.0 / 95.5%; out of scope 100 / 93.3 /
+# 96.7% and 100% each.
+# Blind table 18 (session 24, blind table 17's brief by a new hand, written while development table
+# AE was), first read at 18:13 UTC on 9ba1492, after that session's changes, figures only: in
+# scope lexical 91.9 / 90.9 / 92.9%, semantic 97.5 / 98.0 / 99.5%; out of scope falls back,
+# lexical 96.7 / 93.3 / 100%, semantic 100 / 100 / 96.7%.
+# Floors for 17 and 18 a line under the lowest language's figure (a fresh clone may flip a line).
 FLOOR_IN_SCOPE = {
     "2": {"lexical": 0.92, "semantic": 0.96},
     "3": {"lexical": 0.92, "semantic": 0.95},
@@ -133,8 +145,8 @@ FLOOR_IN_SCOPE = {
     "14": {"lexical": 0.87, "semantic": 0.95},
     "15": {"lexical": 0.89, "semantic": 0.95},
     "16": {"lexical": 0.92, "semantic": 0.97},
-    "17": {"lexical": 0.0, "semantic": 0.0},
-    "18": {"lexical": 0.0, "semantic": 0.0},
+    "17": {"lexical": 0.895, "semantic": 0.945},
+    "18": {"lexical": 0.90, "semantic": 0.965},
 }
 FLOOR_FALLBACK = {
     "2": {"lexical": 0.90, "semantic": 0.96},
@@ -152,8 +164,8 @@ FLOOR_FALLBACK = {
     "14": {"lexical": 0.70, "semantic": 0.90},
     "15": {"lexical": 0.73, "semantic": 0.93},
     "16": {"lexical": 0.80, "semantic": 0.90},
-    "17": {"lexical": 0.0, "semantic": 0.0},
-    "18": {"lexical": 0.0, "semantic": 0.0},
+    "17": {"lexical": 0.90, "semantic": 0.96},
+    "18": {"lexical": 0.90, "semantic": 0.93},
 }
 TABLES = pytest.mark.parametrize("table", sorted(faq_tables.BLINDS))
 
