@@ -40,7 +40,8 @@ GENERIC_ACTIONS = ("help", "menu")  # a request for these beside other words ask
 WORD_LISTS = ("filler", "request", "own", "how", "asks", "follow_up", "follow_up_also", "skip",
               "skip_also", "thanks_for", "ours", "elsewhere", "introduce",
               "introduce_business", "business_names", "question_tags", "asks_last",
-              "ours_generic", "ours_signing_up", "never_ours", "accounts_elsewhere", "aspects", "staff_when")
+              "ours_generic", "ours_signing_up", "never_ours", "accounts_elsewhere", "aspects",
+              "staff_when")
 
 
 class IntentRules(MessageChecks):

@@ -32,10 +32,10 @@ TWINS = {
 # ganti data di KTP yang salah") is about that thing, however it is asked. Not data-privacy ("data
 # KTP sy dipake buat apa aja sama bot ini" asks what the bot does with it) nor how to register
 # ("perlu KTP ga buat daftar?" asks what registering needs)
-# a lexical answer this sure stands beside a thing never ours; one less sure ("registrasi kartu SIM sy
-# gagal terus" scored 58 for financing) does not
-NEVER_OURS_SURE = 70.0
 OWN_TOPICS = ("registration-status", "registration-edit", "broadcast-subscribe")
+# a lexical answer this sure stands beside a thing never ours (`never_ours`); one less sure
+# ("registrasi kartu SIM sy gagal terus" scored 58 for financing) does not
+NEVER_OURS_SURE = 70.0
 GENERIC = ("help", "menu")  # near requests the FAQ's fallback alone does not make requests
 ANY_SUBJECT = ("handoff",)  # ... and one that stands though the out-of-scope list claimed it
 
