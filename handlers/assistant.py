@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import logging
-import re
 from dataclasses import dataclass, replace
 
 from handlers import offers
@@ -17,14 +16,11 @@ from handlers.roles import has_role, user_roles
 from handlers.router import Router
 from handlers.serial import KeyedLock
 from handlers.types import Incoming, Reply
-from knowledge.intents_checks import BROADCAST
+from knowledge.intents_checks import BROADCAST, BROADCAST_TEXT
 from knowledge.languages import pick_language
 from storage import StorageError
 
 log = logging.getLogger(__name__)
-# the broadcast's request in words (knowledge BROADCAST) may carry its text after a colon or on
-# the next line
-_HEAD = re.compile(r"[:\n]")
 
 
 @dataclass(frozen=True)
@@ -130,7 +126,7 @@ class Assistant:
         """A staff command asked in words ("statistik minggu ini") by someone who may run it;
         None for anyone else, whose message goes on to the FAQ ("statistik" is umkm-numbers)."""
         intents = ctx.deps.knowledge.intents
-        head, *rest = _HEAD.split(text, maxsplit=1)
+        head, *rest = BROADCAST_TEXT.split(text, maxsplit=1)
         said = rest[0].strip() if rest else ""
         if said and intents.staff_request(head) == BROADCAST:
             name = BROADCAST  # "kirim pengumuman: besok ada pelatihan ..."

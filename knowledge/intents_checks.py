@@ -5,6 +5,7 @@ word ("batal", "selesai"), a how or asking word, the user's own business named. 
 from __future__ import annotations
 
 import functools
+import re
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING
 
@@ -20,6 +21,8 @@ if TYPE_CHECKING:
 ENGLISH_OWN = frozenset(("my", "me", "i", "im", "mine", "our", "us", "we"))
 ELSEWHERE = ("elsewhere", "never_ours", "accounts_elsewhere")  # lists of things never ours
 BROADCAST = "siaran"  # the staff request a message may begin with, and say more after
+# ... its text after a colon or on the next line ("kirim pengumuman ke kuliner: besok ada ...")
+BROADCAST_TEXT = re.compile(r"[:\n]")
 INTRODUCTION_LEFT = 3  # words beside an introduction: a place or a name, no more ...
 INTRODUCTION_GREETED = 6  # ... or who runs what after a greeting: what one sells and where
 

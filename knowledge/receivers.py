@@ -3,6 +3,7 @@ audience filters a message names ("kirim pengumuman ke semua umkm kuliner" -> su
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import Any
@@ -33,6 +34,13 @@ class Receivers:
         groups = {code: word_group(filters, code, f"{here}: filters") for code in filters}
         return cls(groups, word_group(section, "except", here), word_group(section, "about", here))
 
+    @functools.cached_property
+    def entries(self) -> list[tuple[list[str], str]]:
+        """(an entry's words, its code), longest entry first, worked out once."""
+        found = [(entry.split(), code) for code, group in self.filters.items()
+                 for entry in group]  # fmt: skip
+        return sorted(found, key=lambda item: -len(item[0]))
+
     def named(self, text: str) -> tuple[str, ...]:
         """The filter codes a broadcast request names, longest phrase first so that "belum
         terdaftar" is not also "terdaftar"; none if it names an exception ("selain kuliner")."""
@@ -41,11 +49,9 @@ class Receivers:
         said = said[:cut]
         if any(_find(said, entry.split(), set()) is not None for entry in self.except_words):
             return ()
-        entries = sorted(((entry.split(), code) for code, group in self.filters.items()
-                          for entry in group), key=lambda item: -len(item[0]))  # fmt: skip
         taken: set[int] = set()
         found: list[str] = []
-        for entry, code in entries:
+        for entry, code in self.entries:
             start = _find(said, entry, taken)
             if start is not None:
                 taken.update(range(start, start + len(entry)))

@@ -3,17 +3,16 @@ the filters the panel starts with, read by knowledge/receivers.py from intents.y
 
 from __future__ import annotations
 
-import re
 from dataclasses import replace
 
 from handlers.broadcast.panel import CATEGORIES
 from handlers.context import Ctx
 from handlers.registration.fields import SUBSECTORS
 from handlers.types import CHANNEL_NAMES
+from knowledge.intents_checks import BROADCAST_TEXT
 from knowledge.languages import LANGUAGES
 from storage.audience import STATUSES, Audience
 
-_HEAD = re.compile(r"[:\n]")  # "kirim pengumuman ke kuliner: besok ada pelatihan ...": the text
 VALUES = {"sub": SUBSECTORS, "lang": LANGUAGES, "ch": tuple(CHANNEL_NAMES), "st": STATUSES}
 
 
@@ -39,5 +38,5 @@ def named_audience(ctx: Ctx) -> Audience:
     text = ctx.incoming.text
     if ctx.incoming.command is not None or not text:
         return Audience()
-    head = _HEAD.split(text, maxsplit=1)[0]
+    head = BROADCAST_TEXT.split(text, maxsplit=1)[0]  # the text after it names no one
     return audience_of(ctx.deps.knowledge.intents.receivers.named(head))
