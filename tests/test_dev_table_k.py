@@ -249,6 +249,14 @@ FLOORS = {
         "intent": {"id": 0.98, "en": 0.98, "ms": 0.98},
         "language": {"id": 0.97, "en": 0.98, "ms": 0.93},
     },
+    "AF": {  # first read (session 25, at af1b99e, before any change; leaning on Malay): in scope
+        # 91.4 / 88.4 / 88.9% lexical, 97.0 / 95.5 / 94.4% semantic; out of scope 96.7 / 86.7 /
+        # 93.3%, 100% each; intent 95.0 / 98.3 / 100%; language 98.3 / 99.3 / 83.3%.
+        "in_scope": {"lexical": 0.88, "semantic": 0.94},
+        "fallback": {"lexical": 0.86, "semantic": 0.96},
+        "intent": {"id": 0.93, "en": 0.98, "ms": 0.98},
+        "language": {"id": 0.97, "en": 0.98, "ms": 0.82},
+    },
 }
 TABLES = pytest.mark.parametrize("table", sorted(faq_tables.DEV_WRITTEN))
 
@@ -357,6 +365,8 @@ def test_table_questions_stay_questions(knowledge, table: str) -> None:
 # vehicle's papers, crypto, a web domain, a credit card, a vaccine certificate never ours; an app's
 # access to one's location or contacts never the privacy answer's): lexical 93.3 / 96.7 / 93.3%,
 # semantic 100% each. Floors a line under.
+# Out-of-scope table AE (session 25, the same brief by a new hand): first read (af1b99e) lexical
+# 91.7 / 91.7 / 88.3%, semantic 96.7 / 96.7 / 93.3%.
 OUT_OF_SCOPE_FLOORS = {
     "faq_dev_oos_aa.yaml": {
         "lexical": {"id": 0.86, "en": 0.83, "ms": 0.86},
@@ -373,6 +383,10 @@ OUT_OF_SCOPE_FLOORS = {
     "faq_dev_oos_ad.yaml": {
         "lexical": {"id": 0.91, "en": 0.95, "ms": 0.91},
         "semantic": {"id": 0.98, "en": 0.98, "ms": 0.98},
+    },
+    "faq_dev_oos_ae.yaml": {
+        "lexical": {"id": 0.90, "en": 0.90, "ms": 0.86},
+        "semantic": {"id": 0.95, "en": 0.95, "ms": 0.91},
     },
 }
 

@@ -128,7 +128,11 @@ TARGET_FALLBACK = 0.95  # issue 14, per language: out-of-scope questions fall ba
 # AE was), first read at 18:13 UTC on 9ba1492, after that session's changes, figures only: in
 # scope lexical 91.9 / 90.9 / 92.9%, semantic 97.5 / 98.0 / 99.5%; out of scope falls back,
 # lexical 96.7 / 93.3 / 100%, semantic 100 / 100 / 96.7%.
-# Floors for 17 and 18 a line under the lowest language's figure (a fresh clone may flip a line).
+# Blind table 19 (session 25, blind table 18's brief by a new hand, written while development table
+# AF and out-of-scope table AE were), first read at 19:39 UTC on af1b99e (session 24's end), before
+# anything was tuned, figures only: in scope lexical 92.9 / 90.9 / 91.4%, semantic 96.0 / 97.5 /
+# 97.5%; out of scope falls back, lexical 100 / 100 / 96.7%, semantic 100% each.
+# Floors for 17-19 a line under the lowest language's figure (a fresh clone may flip a line).
 FLOOR_IN_SCOPE = {
     "2": {"lexical": 0.92, "semantic": 0.96},
     "3": {"lexical": 0.92, "semantic": 0.95},
@@ -147,6 +151,7 @@ FLOOR_IN_SCOPE = {
     "16": {"lexical": 0.92, "semantic": 0.97},
     "17": {"lexical": 0.895, "semantic": 0.945},
     "18": {"lexical": 0.90, "semantic": 0.965},
+    "19": {"lexical": 0.90, "semantic": 0.955},
 }
 FLOOR_FALLBACK = {
     "2": {"lexical": 0.90, "semantic": 0.96},
@@ -166,6 +171,7 @@ FLOOR_FALLBACK = {
     "16": {"lexical": 0.80, "semantic": 0.90},
     "17": {"lexical": 0.90, "semantic": 0.96},
     "18": {"lexical": 0.90, "semantic": 0.93},
+    "19": {"lexical": 0.93, "semantic": 0.96},
 }
 TABLES = pytest.mark.parametrize("table", sorted(faq_tables.BLINDS))
 

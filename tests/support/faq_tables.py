@@ -34,6 +34,7 @@ BLINDS = {
     "16": "faq_blind16.yaml",
     "17": "faq_blind17.yaml",
     "18": "faq_blind18.yaml",
+    "19": "faq_blind19.yaml",
 }
 BLIND = BLINDS["2"]
 # Session 8's development table K, in the blind tables' format (topics, small talk, requests, out
@@ -90,11 +91,14 @@ DEV_AC = "faq_dev_ac.yaml"
 DEV_AD = "faq_dev_ad.yaml"
 # Table AE (session 24): the same brief by a new hand, written after table AD's misses were read.
 DEV_AE = "faq_dev_ae.yaml"
+# Table AF (session 25): the same brief by a new hand, leaning on Malay in every register (chat
+# shorthand, formal, Manglish, short lines), written while blind table 19 was written by another.
+DEV_AF = "faq_dev_af.yaml"
 DEV_WRITTEN = {
     "K": DEV_K, "L": DEV_L, "M": DEV_M, "N": DEV_N, "O": DEV_O, "P": DEV_P, "Q": DEV_Q, "R": DEV_R,
     "S": DEV_S, "T": DEV_T, "U": DEV_U, "V": DEV_V, "W": DEV_W, "X": DEV_X,
     "Y": DEV_Y, "Z": DEV_Z, "AA": DEV_AA, "AB": DEV_AB, "AC": DEV_AC,
-    "AD": DEV_AD, "AE": DEV_AE,
+    "AD": DEV_AD, "AE": DEV_AE, "AF": DEV_AF,
 }  # fmt: skip
 OUT_OF_SCOPE = "out_of_scope"
 
