@@ -94,6 +94,7 @@ def build_detector(
     detector.weak = {w for item in markers.get("weak", []) for w in words(item)}
     for lang in ("ms", "id"):
         detector.last.update({w: lang for item in markers.get(f"last_{lang}", []) for w in words(item)})
+        detector.mixed.update({w: lang for item in markers.get(f"mixed_{lang}", []) for w in words(item)})
     return detector
 
 

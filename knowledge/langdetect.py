@@ -38,6 +38,8 @@ PHRASE_WEIGHT = WORD_CAP  # a marker phrase ("tengah hari") or last word ("lulus
 GRAM = 3  # a word no language knows is read by its letter trigrams ("disember", "kemaskini")
 GRAM_CAP = 1.5  # ... and all such words weigh at most this much against a language (spelling)
 GRAM_MIN = 7  # ... if it has at least this many letters (shorter ones are chat slang, both languages)
+# The single-word lists of language_words.yaml beside its markers
+EXTRA_LISTS = ("neutral", "weak", "last_ms", "last_id", "mixed_ms", "mixed_id")
 
 
 @dataclass(frozen=True)
@@ -69,6 +71,7 @@ class LanguageDetector:
         self.phrases: dict[tuple[str, str], str] = {}  # two marker words -> their language
         self.marked: set[str] = set()  # the single marker words of every language
         self.last: dict[str, str] = {}  # a word that ends a message only in one language ("ke")
+        self.mixed: dict[str, str] = {}  # a word only a Malay or Indonesian writer mixes in English
         self.known: frozenset[str] = frozenset()  # the knowledge's own words (set by its builder)
         self._logp: dict[str, dict[str, float]] | None = None
         self._unseen: dict[str, float] = {}
@@ -138,7 +141,17 @@ class LanguageDetector:
         if margin < TIE:  # the words do not tell between these: the prior, else Indonesian, Malay
             tied = [lang for lang, score in ranked if top - score < TIE]
             best = prior if prior in tied else min(tied, key=TIE_ORDER.index)
+        if best == "en" and (mixed := self._code_mixed(text, found)):
+            best = mixed  # as sure as the English: the words are clearly not a tie
         return Guess(best, margin >= MIN_MARGIN, round(margin, 2))
+
+    def _code_mixed(self, text: str, found: dict[str, float]) -> str | None:
+        """The language of an English sentence's mixed-in Malay or Indonesian words ("boleh tak
+        I register ...?"), the one with more of them (or the likelier), or None."""
+        hits = Counter(self.mixed[word] for word in words(text) if word in self.mixed)
+        if not hits:
+            return None
+        return max(hits, key=lambda lang: (hits[lang], found[lang]))
 
     def _negated(self, word: str, logp: dict[str, dict[str, float]]) -> tuple[str, ...]:
         """Malaysian chat writes "tak" as a leading x: an unknown "xnak", "xperlu" whose rest is
@@ -191,7 +204,7 @@ def load_markers(path: Path) -> dict[str, list[str]]:
     markers = data.get("markers") if isinstance(data, dict) else None
     if not isinstance(markers, dict) or set(markers) - set(LANGUAGES):
         raise KnowledgeError(f"{path}: needs `markers:` with word lists for {', '.join(LANGUAGES)}")
-    extra = {key: data.get(key) or [] for key in ("neutral", "weak", "last_ms", "last_id")}
+    extra = {key: data.get(key) or [] for key in EXTRA_LISTS}
     markers = {**markers, **extra}
     for lang, items in markers.items():
         if not isinstance(items, list) or not all(isinstance(w, str) for w in items):

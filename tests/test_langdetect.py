@@ -32,6 +32,19 @@ def test_malay_phrases_and_a_closing_ke_tell_malay_from_indonesian(knowledge) ->
     assert detector.guess("mau ke kantor dinas").language == "id"  # "ke" that goes somewhere
 
 
+def test_english_with_malay_or_indonesian_words_mixed_in_is_their_writers_language(knowledge):
+    detector = knowledge.language
+    for text in ("boleh tak I register my company through this chat?",
+                 "can I edit my registration ke after submit?",
+                 "I nak export product to Indonesia, what paperwork ah?"):  # fmt: skip
+        guess = detector.guess(text)
+        assert (guess.language, guess.sure) == ("ms", True), text
+    assert detector.guess("btw gimana how do I apply for the NIB online?").language == "id"
+    for text in ("can you solve this algebra homework for me: 2x+5=17", "ok lah thanks",
+                 "how many SMEs in Bandung ah?"):  # "x", "lah", "ah": English chat's too
+        assert detector.guess(text).language == "en", text
+
+
 def test_a_tie_without_a_prior_goes_to_indonesian_then_malay_never_first_to_english(knowledge):
     detector = knowledge.language
     assert detector.guess("terima kasih").language == "id"  # both write it alike
