@@ -251,11 +251,20 @@ FLOORS = {
     },
     "AF": {  # first read (session 25, at af1b99e, before any change; leaning on Malay): in scope
         # 91.4 / 88.4 / 88.9% lexical, 97.0 / 95.5 / 94.4% semantic; out of scope 96.7 / 86.7 /
-        # 93.3%, 100% each; intent 95.0 / 98.3 / 100%; language 98.3 / 99.3 / 83.3%.
+        # 93.3%, 100% each; intent 95.0 / 98.3 / 100%; language 98.3 / 99.3 / 83.3%. After the
+        # code-mixed language rule (ae35a05): Malay language 89.9%. After its intents (a well-wish,
+        # "sudah saya pahami", a Sundanese status, an owner's name to correct; an event to join and
+        # a brand copied are no registration): intent 100% each.
         "in_scope": {"lexical": 0.88, "semantic": 0.94},
         "fallback": {"lexical": 0.86, "semantic": 0.96},
-        "intent": {"id": 0.93, "en": 0.98, "ms": 0.98},
-        "language": {"id": 0.97, "en": 0.98, "ms": 0.82},
+        "intent": {"id": 0.98, "en": 0.98, "ms": 0.98},
+        "language": {"id": 0.97, "en": 0.98, "ms": 0.895},
+    },
+    "AG": {
+        "in_scope": {"lexical": 0.0, "semantic": 0.0},
+        "fallback": {"lexical": 0.0, "semantic": 0.0},
+        "intent": {"id": 0.0, "en": 0.0, "ms": 0.0},
+        "language": {"id": 0.0, "en": 0.0, "ms": 0.0},
     },
 }
 TABLES = pytest.mark.parametrize("table", sorted(faq_tables.DEV_WRITTEN))
