@@ -260,11 +260,13 @@ FLOORS = {
         "intent": {"id": 0.98, "en": 0.98, "ms": 0.98},
         "language": {"id": 0.97, "en": 0.98, "ms": 0.895},
     },
-    "AG": {
-        "in_scope": {"lexical": 0.0, "semantic": 0.0},
-        "fallback": {"lexical": 0.0, "semantic": 0.0},
-        "intent": {"id": 0.0, "en": 0.0, "ms": 0.0},
-        "language": {"id": 0.0, "en": 0.0, "ms": 0.0},
+    "AG": {  # first read (session 25, at ae35a05: after the code-mixed language rule only): in
+        # scope 93.4 / 90.4 / 94.4% lexical, 96.5 / 96.5 / 98.5% semantic; out of scope 96.7 / 96.7
+        # / 100%, 100% each; intent 100% each; language 98.6 / 98.6 / 92.4%.
+        "in_scope": {"lexical": 0.90, "semantic": 0.96},
+        "fallback": {"lexical": 0.93, "semantic": 0.96},
+        "intent": {"id": 0.98, "en": 0.98, "ms": 0.98},
+        "language": {"id": 0.98, "en": 0.98, "ms": 0.92},
     },
 }
 TABLES = pytest.mark.parametrize("table", sorted(faq_tables.DEV_WRITTEN))
@@ -375,7 +377,9 @@ def test_table_questions_stay_questions(knowledge, table: str) -> None:
 # access to one's location or contacts never the privacy answer's): lexical 93.3 / 96.7 / 93.3%,
 # semantic 100% each. Floors a line under.
 # Out-of-scope table AE (session 25, the same brief by a new hand): first read (af1b99e) lexical
-# 91.7 / 91.7 / 88.3%, semantic 96.7 / 96.7 / 93.3%.
+# 91.7 / 91.7 / 88.3%, semantic 96.7 / 96.7 / 93.3%. After its words (a game partner, a pregnancy,
+# a honeymoon or a stay never ours; Instagram's account another app's): lexical 91.7% each,
+# semantic 98.3 / 96.7 / 96.7%. Floors a line under.
 OUT_OF_SCOPE_FLOORS = {
     "faq_dev_oos_aa.yaml": {
         "lexical": {"id": 0.86, "en": 0.83, "ms": 0.86},
@@ -394,8 +398,8 @@ OUT_OF_SCOPE_FLOORS = {
         "semantic": {"id": 0.98, "en": 0.98, "ms": 0.98},
     },
     "faq_dev_oos_ae.yaml": {
-        "lexical": {"id": 0.90, "en": 0.90, "ms": 0.86},
-        "semantic": {"id": 0.95, "en": 0.95, "ms": 0.91},
+        "lexical": {"id": 0.90, "en": 0.90, "ms": 0.90},
+        "semantic": {"id": 0.96, "en": 0.95, "ms": 0.95},
     },
 }
 

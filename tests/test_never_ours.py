@@ -39,6 +39,10 @@ def _read(base, faq, text: str):
         "Is it halal to invest in crypto?",  # halal
         "Sijil digital vaksin saya hilang dari MySejahtera, macam mana nak dapat semula?",  # NIB
         "Apps Grab minta akses lokasi sepanjang masa, selamat ke data saya?",  # privacy
+        # session 25, out-of-scope table AE: a game partner, a pregnancy, Instagram's account
+        "Cari partner badminton kat PJ untuk main hujung minggu, ada group tak?",  # PJ partner
+        "Teh, mau nanya, skincare yg ada logo BPOM itu pasti aman buat bumil?",  # food permits
+        "Macam mana nak padam akaun Instagram terus sekali dengan semua data peribadi?",
     ],
 )
 def test_a_thing_never_ours_falls_back_as_off_topic(base, semantic_faq, text) -> None:

@@ -94,11 +94,14 @@ DEV_AE = "faq_dev_ae.yaml"
 # Table AF (session 25): the same brief by a new hand, leaning on Malay in every register (chat
 # shorthand, formal, Manglish, short lines), written while blind table 19 was written by another.
 DEV_AF = "faq_dev_af.yaml"
+# Table AG (session 25): table AE's brief by a new hand, written while blind table 20 was written by
+# another (blind 20 read first at the session's end, after every change).
+DEV_AG = "faq_dev_ag.yaml"
 DEV_WRITTEN = {
     "K": DEV_K, "L": DEV_L, "M": DEV_M, "N": DEV_N, "O": DEV_O, "P": DEV_P, "Q": DEV_Q, "R": DEV_R,
     "S": DEV_S, "T": DEV_T, "U": DEV_U, "V": DEV_V, "W": DEV_W, "X": DEV_X,
     "Y": DEV_Y, "Z": DEV_Z, "AA": DEV_AA, "AB": DEV_AB, "AC": DEV_AC,
-    "AD": DEV_AD, "AE": DEV_AE, "AF": DEV_AF,
+    "AD": DEV_AD, "AE": DEV_AE, "AF": DEV_AF, "AG": DEV_AG,
 }  # fmt: skip
 OUT_OF_SCOPE = "out_of_scope"
 
