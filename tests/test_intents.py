@@ -74,6 +74,14 @@ def knowledge():
      ("unsubcribe", "action", "unsubscribe", None),
      ("delet my data pls", "action", "forget", None),
      ("any update on my registraion?", "action", "status", None),  # news, not edit
+     # session 25, table AF: "update" as a verb changes the data, as a noun asks for news
+     ("how do I update my registration", "question", None, None),
+     ("ada update pendaftaran saya?", "action", "status", None),
+     ("update pendaftaran saya dong", "action", "edit", None),
+     # ... and a well-wish, an ok in a sentence, a Sundanese status (table AF)
+     ("sehat selalu min", "smalltalk", "goodbye", None),
+     ("baik, sudah saya pahami", "smalltalk", "ack", None),
+     ("punten, tolong dicek daftar abdi tos kumaha", "action", "status", None),
      ("alamat kedai dah pindah, nak updte data pendaftaran", "action", "edit", None),
      # an inflection is no typo: "changed" tells, "change" would ask
      ("my number changed, how do i update my details?", "question", None, None),
