@@ -37,7 +37,8 @@ from tests.support import faq_tables, question_vectors
 PLAIN = faq_tables.DEV_PLAIN
 OUT_ONLY = ("faq_out_of_scope.yaml", "faq_dev_oos.yaml", "faq_dev_oos_k.yaml",
             "faq_dev_oos_long.yaml", "faq_dev_oos_aa.yaml", "faq_dev_oos_ab.yaml",
-            "faq_dev_oos_ac.yaml", "faq_dev_oos_ad.yaml", "faq_dev_oos_ae.yaml")  # fmt: skip
+            "faq_dev_oos_ac.yaml", "faq_dev_oos_ad.yaml", "faq_dev_oos_ae.yaml",
+            "faq_dev_oos_af.yaml")  # fmt: skip
 BLIND_FORMAT = tuple(faq_tables.DEV_WRITTEN.values())  # topics / out_of_scope, like the blind ones
 CACHE = Path.home() / ".cache" / "umkm-bot"  # the sample vectors these scripts keep between runs
 

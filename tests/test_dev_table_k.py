@@ -380,6 +380,10 @@ def test_table_questions_stay_questions(knowledge, table: str) -> None:
 # 91.7 / 91.7 / 88.3%, semantic 96.7 / 96.7 / 93.3%. After its words (a game partner, a pregnancy,
 # a honeymoon or a stay never ours; Instagram's account another app's): lexical 91.7% each,
 # semantic 98.3 / 96.7 / 96.7%. Floors a line under.
+# Out-of-scope table AF (session 25, the same brief by a new hand): first read (d2d4322) lexical
+# 93.3 / 93.3 / 85.0%, semantic 93.3 / 96.7 / 95.0%. After its words (a job, a phone's or a
+# laptop's trouble, a pet, a school's or a university's admission never ours; Grab's account
+# another app's): lexical 96.7 / 98.3 / 91.7%, semantic 98.3 / 100 / 100%. Floors a line under.
 OUT_OF_SCOPE_FLOORS = {
     "faq_dev_oos_aa.yaml": {
         "lexical": {"id": 0.86, "en": 0.83, "ms": 0.86},
@@ -400,6 +404,10 @@ OUT_OF_SCOPE_FLOORS = {
     "faq_dev_oos_ae.yaml": {
         "lexical": {"id": 0.90, "en": 0.90, "ms": 0.90},
         "semantic": {"id": 0.96, "en": 0.95, "ms": 0.95},
+    },
+    "faq_dev_oos_af.yaml": {
+        "lexical": {"id": 0.95, "en": 0.96, "ms": 0.90},
+        "semantic": {"id": 0.96, "en": 0.98, "ms": 0.98},
     },
 }
 

@@ -43,6 +43,11 @@ def _read(base, faq, text: str):
         "Cari partner badminton kat PJ untuk main hujung minggu, ada group tak?",  # PJ partner
         "Teh, mau nanya, skincare yg ada logo BPOM itu pasti aman buat bumil?",  # food permits
         "Macam mana nak padam akaun Instagram terus sekali dengan semua data peribadi?",
+        # out-of-scope table AF: a job's application, a school's admission, a phone's review
+        "I applied for a teller job at a bank in Bandung two weeks ago. How can I check my "
+        "application status?",  # ran /status
+        "status pendaftaran PPDB anak sy ke SMP negeri kok 'belum diverifikasi' trs ya",
+        "Is the Xiaomi Redmi Note worth buying or should I get a Samsung A-series?",
     ],
 )
 def test_a_thing_never_ours_falls_back_as_off_topic(base, semantic_faq, text) -> None:
