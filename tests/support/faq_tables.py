@@ -97,11 +97,13 @@ DEV_AF = "faq_dev_af.yaml"
 # Table AG (session 25): table AE's brief by a new hand, written while blind table 20 was written by
 # another (blind 20 read first at the session's end, after every change).
 DEV_AG = "faq_dev_ag.yaml"
+# Table AH (session 25): the same brief by a new hand, written after AF's and AG's misses were read.
+DEV_AH = "faq_dev_ah.yaml"
 DEV_WRITTEN = {
     "K": DEV_K, "L": DEV_L, "M": DEV_M, "N": DEV_N, "O": DEV_O, "P": DEV_P, "Q": DEV_Q, "R": DEV_R,
     "S": DEV_S, "T": DEV_T, "U": DEV_U, "V": DEV_V, "W": DEV_W, "X": DEV_X,
     "Y": DEV_Y, "Z": DEV_Z, "AA": DEV_AA, "AB": DEV_AB, "AC": DEV_AC,
-    "AD": DEV_AD, "AE": DEV_AE, "AF": DEV_AF, "AG": DEV_AG,
+    "AD": DEV_AD, "AE": DEV_AE, "AF": DEV_AF, "AG": DEV_AG, "AH": DEV_AH,
 }  # fmt: skip
 OUT_OF_SCOPE = "out_of_scope"
 
