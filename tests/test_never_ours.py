@@ -48,6 +48,7 @@ def _read(base, faq, text: str):
         "application status?",  # ran /status
         "status pendaftaran PPDB anak sy ke SMP negeri kok 'belum diverifikasi' trs ya",
         "Is the Xiaomi Redmi Note worth buying or should I get a Samsung A-series?",
+        "tips melancong ke Timor-Leste",  # table AH: the AEC members
     ],
 )
 def test_a_thing_never_ours_falls_back_as_off_topic(base, semantic_faq, text) -> None:
