@@ -132,7 +132,12 @@ TARGET_FALLBACK = 0.95  # issue 14, per language: out-of-scope questions fall ba
 # AF and out-of-scope table AE were), first read at 19:39 UTC on af1b99e (session 24's end), before
 # anything was tuned, figures only: in scope lexical 92.9 / 90.9 / 91.4%, semantic 96.0 / 97.5 /
 # 97.5%; out of scope falls back, lexical 100 / 100 / 96.7%, semantic 100% each.
-# Floors for 17-19 a line under the lowest language's figure (a fresh clone may flip a line).
+# Blind table 20 (session 25, blind table 19's brief by a new hand, written while development table
+# AG was), first read at 21:07 UTC after every change of the session (the working copy that became
+# the commit after d03bb3b) and `make vectors`, vector cache emptied, figures only: in scope
+# lexical 89.9 / 90.4 / 94.9%, semantic 97.0 / 97.5 / 99.5%; out of scope falls back, lexical 90.0
+# / 90.0 / 100%, semantic 100% each.
+# Floors for 17-20 a line under the lowest language's figure (a fresh clone may flip a line).
 FLOOR_IN_SCOPE = {
     "2": {"lexical": 0.92, "semantic": 0.96},
     "3": {"lexical": 0.92, "semantic": 0.95},
@@ -152,6 +157,7 @@ FLOOR_IN_SCOPE = {
     "17": {"lexical": 0.895, "semantic": 0.945},
     "18": {"lexical": 0.90, "semantic": 0.965},
     "19": {"lexical": 0.90, "semantic": 0.955},
+    "20": {"lexical": 0.895, "semantic": 0.965},
 }
 FLOOR_FALLBACK = {
     "2": {"lexical": 0.90, "semantic": 0.96},
@@ -172,6 +178,7 @@ FLOOR_FALLBACK = {
     "17": {"lexical": 0.90, "semantic": 0.96},
     "18": {"lexical": 0.90, "semantic": 0.93},
     "19": {"lexical": 0.93, "semantic": 0.96},
+    "20": {"lexical": 0.86, "semantic": 0.96},
 }
 TABLES = pytest.mark.parametrize("table", sorted(faq_tables.BLINDS))
 

@@ -35,6 +35,7 @@ BLINDS = {
     "17": "faq_blind17.yaml",
     "18": "faq_blind18.yaml",
     "19": "faq_blind19.yaml",
+    "20": "faq_blind20.yaml",
 }
 BLIND = BLINDS["2"]
 # Session 8's development table K, in the blind tables' format (topics, small talk, requests, out
